@@ -1,0 +1,264 @@
+//! Header rows: which leading rows of a table are its header (short non-numeric text over
+//! a body with numbers, or bold/complete label rows over text bodies, plus the narrower
+//! row under a column-spanning group), the header as printed (a spanning header cell
+//! repeated in every slot it covers) and the flattened column names (`人口/男`).
+
+use super::part::WorkRow;
+use super::settings::LogicalSettings;
+use super::text::{char_len, is_numeric, squash};
+
+/// Whether a row could be a header row: some text, every text short and not a number.
+fn header_like(row: &WorkRow, s: &LogicalSettings) -> bool {
+    let ne = row.nonempty();
+    !ne.is_empty() && ne.iter().all(|&k| {
+        let t = row.text(k);
+        !is_numeric(t) && char_len(t) <= s.header_max_chars
+    })
+}
+
+/// Whether a row has text in its first column only, or one cell spanning the whole row:
+/// a section heading or a title, not a header row.
+pub fn single_spanning_text(row: &WorkRow) -> bool {
+    let ne = row.nonempty();
+    let n = row.slots.len();
+    if n < 2 || ne.len() != 1 {
+        return false;
+    }
+    let k = ne[0];
+    let span = row.slots.get(k).map_or(1, |s| s.colspan);
+    k == 0 && (span >= n || row.slots.iter().skip(1).all(|s| s.text.trim().is_empty()))
+}
+
+/// Columns whose non-empty cells in `rows` are mostly numbers.
+pub fn numeric_columns(rows: &[WorkRow], s: &LogicalSettings) -> Vec<bool> {
+    let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
+    (0..n)
+        .map(|k| {
+            let (mut num, mut all) = (0usize, 0usize);
+            for r in rows {
+                let t = r.text(k);
+                if t.trim().is_empty() {
+                    continue;
+                }
+                all += 1;
+                if is_numeric(t) {
+                    num += 1;
+                }
+            }
+            all > 0 && num as f64 >= s.numeric_column_fraction * all as f64
+        })
+        .collect()
+}
+
+/// How many leading rows of a part are header rows.
+pub fn count_header_rows(rows: &[WorkRow], s: &LogicalSettings) -> usize {
+    let mut k = 0;
+    while k < rows.len() && k < s.max_header_rows {
+        let r = &rows[k];
+        if !header_like(r, s) || single_spanning_text(r) {
+            break;
+        }
+        // A further header row must sit under a group (a column-spanning cell or an empty
+        // slot next to a label) of the row above; a complete label row after a header
+        // is body (text tables).
+        if k > 0 {
+            let prev = &rows[k - 1];
+            let grouped = prev.slots.iter().any(|sl| sl.colspan > 1 || sl.rowspan > 1) || prev.slots.iter().any(|sl| sl.text.trim().is_empty());
+            let under_group = r.slots.iter().enumerate().any(|(c, sl)| !sl.text.trim().is_empty() && prev.slots.get(c).is_some_and(|p| !p.own || p.text.trim().is_empty() || p.colspan > 1));
+            if !(grouped && under_group) {
+                break;
+            }
+        }
+        k += 1;
+    }
+    if k == 0 {
+        return 0;
+    }
+    let body = &rows[k..];
+    if numeric_columns(body, s).iter().any(|&b| b) {
+        return k;
+    }
+    // A text table: the first row is a header when it is a complete row of labels (or
+    // bold) and the body below is not made of the same kind of short labels.
+    let first = &rows[0];
+    let complete = first.slots.iter().filter(|sl| sl.own || sl.colspan > 1).all(|sl| !sl.text.trim().is_empty());
+    let body_longer = body.iter().take(5).any(|r| r.nonempty().iter().any(|&c| char_len(r.text(c)) > s.header_max_chars || r.text(c).contains('\n')));
+    if (complete || first.bold) && (body_longer || first.bold || body.is_empty()) {
+        k
+    } else {
+        0
+    }
+}
+
+/// The header as printed: each spanning header cell's text in every slot it covers;
+/// a text-aligned header without spans is completed the same way (a label over two
+/// sub-labels is repeated over both, a label with nothing under it is repeated down).
+pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
+    let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
+    let mut m: Vec<Vec<String>> = rows.iter().map(|r| (0..n).map(|k| r.text(k).trim().to_string()).collect()).collect();
+    // Spans from the grid.
+    for (i, r) in rows.iter().enumerate() {
+        for (k, sl) in r.slots.iter().enumerate() {
+            if sl.own && (sl.rowspan > 1 || sl.colspan > 1) {
+                let t = sl.text.trim().to_string();
+                for rr in i..(i + sl.rowspan).min(rows.len()) {
+                    for kk in k..(k + sl.colspan).min(n) {
+                        if let Some(x) = m.get_mut(rr).and_then(|row| row.get_mut(kk)) {
+                            *x = t.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // No spans (text-aligned header): a group label over sub-labels, then labels down.
+    let h = m.len();
+    for i in 0..h.saturating_sub(1) {
+        for k in 0..n {
+            if !m[i][k].is_empty() || m[i + 1][k].is_empty() || rows[i].slots.get(k).is_some_and(|sl| !sl.own) {
+                continue;
+            }
+            let group = |j: usize| !m[i][j].is_empty() && !m[i + 1][j].is_empty();
+            let left = (0..k).rev().find(|&j| !m[i][j].is_empty());
+            let right = (k + 1..n).find(|&j| !m[i][j].is_empty());
+            let pick = match (left, right) {
+                (Some(l), _) if group(l) && (l + 1..k).all(|j| !m[i + 1][j].is_empty()) => Some(l),
+                (_, Some(r)) if group(r) && (k + 1..r).all(|j| !m[i + 1][j].is_empty()) => Some(r),
+                _ => None,
+            };
+            if let Some(j) = pick {
+                m[i][k] = m[i][j].clone();
+            }
+        }
+    }
+    for i in 1..h {
+        for k in 0..n {
+            if m[i][k].is_empty() && !m[i - 1][k].is_empty() && (i + 1..h).all(|j| m[j][k].is_empty()) {
+                m[i][k] = m[i - 1][k].clone();
+            }
+        }
+    }
+    m
+}
+
+/// Flattened column names: header levels joined with `/`, consecutive duplicates collapsed.
+pub fn flatten(header: &[Vec<String>], n_cols: usize) -> Vec<String> {
+    (0..n_cols)
+        .map(|k| {
+            let mut parts: Vec<&str> = Vec::new();
+            for row in header {
+                let t = row.get(k).map_or("", |s| s.as_str());
+                if t.is_empty() || parts.last().is_some_and(|p| squash(p) == squash(t)) {
+                    continue;
+                }
+                parts.push(t);
+            }
+            parts.join("/")
+        })
+        .collect()
+}
+
+/// How many leading rows of `rows` repeat `header` (texts compared without spacing, as
+/// sets, so a repeat laid out with or without spans is recognised): all its rows, or only
+/// its last level, or none.
+pub fn repeats_header(rows: &[WorkRow], header: &[Vec<String>]) -> usize {
+    let n = header.len();
+    if n == 0 || rows.is_empty() {
+        return 0;
+    }
+    if rows.len() >= n && header_text_set(header) == header_text_set_rows(&rows[..n]) {
+        return n;
+    }
+    if n > 1 && header_text_set(&header[n - 1..]) == header_text_set_rows(&rows[..1]) {
+        return 1;
+    }
+    0
+}
+
+fn header_text_set(header: &[Vec<String>]) -> std::collections::BTreeSet<String> {
+    header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect()
+}
+
+fn header_text_set_rows(rows: &[WorkRow]) -> std::collections::BTreeSet<String> {
+    rows.iter().flat_map(|r| r.slots.iter().map(|s| squash(&s.text))).filter(|t| !t.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::part::grid_rows;
+    use super::super::part::testutil::grid;
+    use super::*;
+
+    fn rows(m: &[&[&str]], spans: &[(usize, usize, usize, usize)]) -> Vec<WorkRow> {
+        grid_rows(&grid(1, m, spans), 0)
+    }
+
+    #[test]
+    fn one_header_row_over_numbers() {
+        let r = rows(&[&["科目", "前年度", "本年度"], &["市債", "8,779", "9,737"], &["繰入金", "13", "12"]], &[]);
+        let s = LogicalSettings::default();
+        assert_eq!(count_header_rows(&r, &s), 1);
+    }
+
+    #[test]
+    fn two_level_header_with_spans_is_repeated_and_flattened() {
+        let r = rows(
+            &[&["区 名", "人口", "", "", "世帯数"], &["", "男", "女", "総数", ""], &["北区", "61,374", "65,265", "126,639", "81,723"]],
+            &[(0, 0, 2, 1), (0, 1, 1, 3), (0, 4, 2, 1)],
+        );
+        let s = LogicalSettings::default();
+        assert_eq!(count_header_rows(&r, &s), 2);
+        let h = header_matrix(&r[..2]);
+        assert_eq!(h[0], vec!["区 名", "人口", "人口", "人口", "世帯数"]);
+        assert_eq!(h[1], vec!["区 名", "男", "女", "総数", "世帯数"]);
+        assert_eq!(flatten(&h, 5), vec!["区 名", "人口/男", "人口/女", "人口/総数", "世帯数"]);
+    }
+
+    #[test]
+    fn two_level_header_without_spans_is_completed() {
+        let r = rows(&[&["事業名", "予算額（千円）", "", "増減"], &["", "前年度", "本年度", ""], &["庁舎", "5,372", "6,195", "823"]], &[]);
+        let s = LogicalSettings::default();
+        assert_eq!(count_header_rows(&r, &s), 2);
+        let h = header_matrix(&r[..2]);
+        assert_eq!(h[0], vec!["事業名", "予算額（千円）", "予算額（千円）", "増減"]);
+        assert_eq!(h[1], vec!["事業名", "前年度", "本年度", "増減"]);
+        // The group label may sit over its second column.
+        let r = rows(&[&["事業名", "", "予算額", "増減"], &["", "前年度", "本年度", ""], &["庁舎", "5", "6", "1"]], &[]);
+        let h = header_matrix(&r[..2]);
+        assert_eq!(flatten(&h, 4), vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]);
+    }
+
+    #[test]
+    fn section_row_after_header_is_not_header() {
+        let r = rows(&[&["事業名", "前年度", "本年度"], &["（款）民生費", "", ""], &["事業", "1", "2"]], &[]);
+        assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 1);
+    }
+
+    #[test]
+    fn text_table_header_needs_label_row_over_long_text() {
+        let long = "予算規則の一部を改正し、財政局へ直接予算要求を可能にするとともに、区の特性に応じた組織体制に整備することで、地域の実情に応じた事業を実施することができた。";
+        let r = rows(&[&["課題", "具体的取組", "主な実績"], &["1 区", "①移譲", long]], &[]);
+        assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 1);
+        // Short labels all the way down and no style: no header evidence.
+        let r = rows(&[&["a", "b"], &["c", "d"]], &[]);
+        assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 0);
+        // A tail row of long text first: no header.
+        let r = rows(&[&["", "", long], &["1 区", "①移譲", long]], &[]);
+        assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 0);
+    }
+
+    #[test]
+    fn numbers_first_means_no_header() {
+        let r = rows(&[&["1", "2"], &["3", "4"]], &[]);
+        assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 0);
+    }
+
+    #[test]
+    fn repeated_header_is_recognised() {
+        let h = vec![vec!["課 題".to_string(), "具体的取組".to_string()]];
+        let r = rows(&[&["課題", "具体的取組"], &["x", "y"]], &[]);
+        assert_eq!(repeats_header(&r, &h), 1);
+        let r = rows(&[&["課題", "別"], &["x", "y"]], &[]);
+        assert_eq!(repeats_header(&r, &h), 0);
+    }
+}

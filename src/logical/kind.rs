@@ -1,0 +1,135 @@
+//! Row kinds: subtotal and total rows, by their label (`小計`, `合計`, `総計`, `計`, also
+//! letter-spaced `合 計`, and `民生費計`) or, for unlabeled totals such as `大阪市` at the
+//! foot of a ward table, by arithmetic (the row's numbers are the sum of the other rows).
+
+use super::settings::LogicalSettings;
+use super::text::{parse_number, squash};
+use super::RowKind;
+
+/// What a row label says about the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    Subtotal,
+    Total,
+    /// `計` or `…計`: a subtotal inside a section, the total outside.
+    Sum,
+}
+
+/// Words ending in 計 that name things rather than sums (会計 = account, 統計 = statistics,
+/// 設計 = design, 集計 = tabulation, 推計 = estimate, 家計/生計 = household budget/living,
+/// 時計 = clock, 主計 = accounting office).
+const NOT_SUMS: [&str; 9] = ["会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計"];
+
+/// The kind a row label announces, if any.
+pub fn label_kind(label: &str) -> Option<Label> {
+    let t = squash(label);
+    if t.is_empty() || t.chars().count() > 12 {
+        return None;
+    }
+    if t.ends_with("小計") {
+        return Some(Label::Subtotal);
+    }
+    if t.ends_with("合計") || t.ends_with("総計") {
+        return Some(Label::Total);
+    }
+    if t.ends_with('計') && !NOT_SUMS.iter().any(|w| t.ends_with(w)) {
+        return Some(Label::Sum);
+    }
+    None
+}
+
+/// Resolves a label inside (`in_section`) or outside a section.
+pub fn resolve(label: Label, in_section: bool) -> RowKind {
+    match label {
+        Label::Subtotal => RowKind::Subtotal,
+        Label::Total => RowKind::Total,
+        Label::Sum if in_section => RowKind::Subtotal,
+        Label::Sum => RowKind::Total,
+    }
+}
+
+/// Index of an unlabeled total among `rows` (cell texts of the data rows of one scope):
+/// the first or last row whose numbers equal the sum of all the other rows in at least
+/// `total_sum_min_columns` columns, and disagree in none.
+pub fn sum_total(rows: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
+    if rows.len() < 3 {
+        return None;
+    }
+    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let value = |r: &Vec<String>, k: usize| r.get(k).and_then(|t| parse_number(t));
+    let candidates = [0, rows.len() - 1];
+    for &i in &candidates {
+        let (mut agree, mut disagree) = (0usize, 0usize);
+        for k in 0..n {
+            let Some(v) = value(&rows[i], k) else { continue };
+            let mut sum = 0.0;
+            let mut all = true;
+            for (j, r) in rows.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                match value(r, k) {
+                    Some(x) => sum += x,
+                    None => {
+                        let t = r.get(k).map_or(String::new(), |t| squash(t));
+                        // `－` counts as zero, text means the column is not summable.
+                        if !matches!(t.as_str(), "-" | "－" | "―" | "−" | "") {
+                            all = false;
+                        }
+                    }
+                }
+            }
+            if !all {
+                continue;
+            }
+            // Integers must agree exactly; decimals (rates, ratios) never sum.
+            if v.fract() != 0.0 {
+                continue;
+            }
+            if (sum - v).abs() < 0.5 {
+                agree += 1;
+            } else {
+                disagree += 1;
+            }
+        }
+        if agree >= s.total_sum_min_columns && disagree == 0 {
+            return Some(i);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_kind("小計"), Some(Label::Subtotal));
+        assert_eq!(label_kind("合 計"), Some(Label::Total));
+        assert_eq!(label_kind("総計"), Some(Label::Total));
+        assert_eq!(label_kind("歳出合計"), Some(Label::Total));
+        assert_eq!(label_kind("計"), Some(Label::Sum));
+        assert_eq!(label_kind("民生費計"), Some(Label::Sum));
+        assert_eq!(label_kind("一般会計"), None);
+        assert_eq!(label_kind("推計"), None);
+        assert_eq!(label_kind("北区"), None);
+        assert_eq!(resolve(Label::Sum, true), RowKind::Subtotal);
+        assert_eq!(resolve(Label::Sum, false), RowKind::Total);
+    }
+
+    fn m(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn unlabeled_total_by_sum() {
+        let s = LogicalSettings::default();
+        let rows = m(&[&["北区", "10", "1,000", "1.5"], &["西区", "20", "2,000", "2.0"], &["港区", "5", "－", "1.1"], &["大阪市", "35", "3,000", "1.6"]]);
+        assert_eq!(sum_total(&rows, &s), Some(3));
+        let first = m(&[&["全市", "35", "3,000"], &["北区", "10", "1,000"], &["西区", "20", "2,000"], &["港区", "5", "0"]]);
+        assert_eq!(sum_total(&first, &s), Some(0));
+        let none = m(&[&["北区", "10", "1,000"], &["西区", "20", "2,000"], &["港区", "31", "3,000"]]);
+        assert_eq!(sum_total(&none, &s), None);
+    }
+}

@@ -1,0 +1,293 @@
+//! Stage `logical`: page grids into logical tables as a person reads them — one table even
+//! across pages (repeated headers dropped, rows cut by a page break joined), header rows
+//! detected and flattened (`人口/男`), row-spanning cells filled down, section rows
+//! (`II 区政改革`) turned into a section path on the rows below, totals marked.
+//!
+//! Pure table logic: no PDF, OCR or output-format knowledge.
+//!
+//! The steps, one file each: [`part`] turns a grid into working rows; [`header`] finds the
+//! header rows and flattens them; [`stitch`] decides which grids continue a table and joins
+//! rows cut by a page break; [`section`] finds section headings and nests them; [`kind`]
+//! marks subtotals and totals; [`span`] records spanning cells; [`caption`] reads the lines
+//! above a table. Every threshold is a field of [`LogicalSettings`].
+
+mod caption;
+mod header;
+mod kind;
+mod part;
+mod section;
+mod settings;
+mod span;
+mod stitch;
+mod text;
+
+use serde::{Deserialize, Serialize};
+
+use crate::geom::Rect;
+use crate::layout::PageLayout;
+use crate::table::{Grid, Mode};
+
+pub use settings::{LogicalSettings, SettingsError};
+
+use part::{fill_rowspans, WorkRow};
+use section::SectionStack;
+use stitch::Part;
+
+/// What a body row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    #[default]
+    Data,
+    /// A section heading row: its text is the section path of the rows below.
+    Section,
+    /// 小計 and the like.
+    Subtotal,
+    /// 合計, 計, 総計.
+    Total,
+}
+
+/// A body row of a logical table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    /// One text per column (`columns.len()` of them).
+    pub cells: Vec<String>,
+    /// Section path, outermost first (`["II 区政改革", "1 区の自律経営"]`).
+    pub section: Vec<String>,
+    pub kind: RowKind,
+    /// The page the row starts on (1-based).
+    pub page: usize,
+    /// Every page the row's text lies on (more than one when a page break cut it).
+    pub pages: Vec<usize>,
+    /// The row's box on its first page.
+    pub bbox: Rect,
+    /// Columns whose text was filled down from a row-spanning cell above.
+    pub spanned_from_above: Vec<usize>,
+}
+
+/// A spanning cell, in row indices of [`LogicalTable::rows`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+}
+
+/// One table as the reader sees it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogicalTable {
+    /// Pages the table lies on, ascending.
+    pub pages: Vec<usize>,
+    /// The table's box on its first page.
+    pub bbox: Rect,
+    pub mode: Mode,
+    /// Header rows as printed (a spanning header cell repeated in every column it spans).
+    pub header_rows: Vec<Vec<String>>,
+    /// Flattened column names (`上位/下位` for two-level headers).
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+    pub spans: Vec<Span>,
+    /// Text just above the table (title, unit note such as `（単位：千円）`), if any.
+    pub caption: Option<String>,
+}
+
+/// One page's layout and the grids found on it.
+#[derive(Clone, Debug)]
+pub struct PageGrids<'a> {
+    pub layout: &'a PageLayout,
+    pub grids: Vec<Grid>,
+}
+
+/// Assembles the grids of a document's pages (in page order) into logical tables.
+pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<LogicalTable> {
+    let mut parts: Vec<Part<'_>> = Vec::new();
+    for (pi, p) in pages.iter().enumerate() {
+        let n = p.grids.len();
+        for (gi, g) in p.grids.iter().enumerate() {
+            let index = parts.len();
+            parts.push(Part::new(g, index, pi, gi == 0, gi + 1 == n, p.layout.height, settings));
+        }
+    }
+    // Group parts into tables: (part indices, header rows repeated in each part).
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut header: Vec<Vec<String>> = Vec::new();
+    for i in 0..parts.len() {
+        let cont = match groups.last() {
+            Some((members, _)) => members.last().and_then(|&j| stitch::continues(&parts[j], &parts[i], &header, settings)),
+            None => None,
+        };
+        match (cont, groups.last_mut()) {
+            (Some(skip), Some((members, skips))) => {
+                members.push(i);
+                skips.push(skip);
+            }
+            _ => {
+                let hn = parts[i].header_n;
+                header = header::header_matrix(parts[i].rows.get(..hn).unwrap_or(&[]));
+                groups.push((vec![i], vec![hn]));
+            }
+        }
+    }
+    groups
+        .iter()
+        .map(|(members, skips)| {
+            let first = &parts[members[0]];
+            let others: Vec<Rect> = pages.get(first.page_index).map_or(Vec::new(), |p| {
+                p.grids.iter().filter(|g| !std::ptr::eq(*g, first.grid)).map(|g| g.bbox).collect()
+            });
+            let caption = pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.grid.bbox, &others, settings));
+            let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
+            build_table(&members, caption, settings)
+        })
+        .collect()
+}
+
+/// The identifier column: the first column without row-spanning cells whose own text
+/// fills enough data rows (rows at page boundaries, which may be cut, left out). Columns
+/// left of it are grouping columns.
+fn identifier_column(parts: &[Vec<WorkRow>], section: &dyn Fn(&WorkRow) -> bool, n_cols: usize, s: &LogicalSettings) -> usize {
+    let mut sample: Vec<&WorkRow> = Vec::new();
+    for rows in parts {
+        let body: Vec<&WorkRow> = rows.iter().filter(|r| !section(r)).collect();
+        let inner = if body.len() > 2 { &body[1..body.len() - 1] } else { &body[..] };
+        sample.extend(inner.iter().copied());
+    }
+    if sample.is_empty() {
+        sample = parts.iter().flatten().filter(|r| !section(r)).collect();
+    }
+    if sample.is_empty() {
+        return 0;
+    }
+    let all: Vec<&WorkRow> = parts.iter().flatten().collect();
+    for c in 0..n_cols {
+        let spans_rows = all.iter().any(|r| r.slots.get(c).is_some_and(|sl| sl.own && sl.rowspan > 1));
+        let filled = sample.iter().filter(|r| r.own_text(c)).count();
+        if !spans_rows && filled as f64 >= s.identifier_fill_fraction * sample.len() as f64 {
+            return c;
+        }
+    }
+    0
+}
+
+/// One logical table from its parts (each with the number of leading header rows to drop).
+fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &LogicalSettings) -> LogicalTable {
+    let Some((first, header_n)) = members.first().copied() else {
+        return LogicalTable { pages: Vec::new(), bbox: Rect::new(0.0, 0.0, 0.0, 0.0), mode: Mode::Auto, header_rows: Vec::new(), columns: Vec::new(), rows: Vec::new(), spans: Vec::new(), caption };
+    };
+    let n_cols = first.grid.n_cols();
+    let header_rows = header::header_matrix(first.rows.get(..header_n).unwrap_or(&[]));
+    let columns = if header_rows.is_empty() { vec![String::new(); n_cols] } else { header::flatten(&header_rows, n_cols) };
+
+    // Body rows of every part, row-spanning cells filled down within the part.
+    let bodies: Vec<Vec<WorkRow>> = members
+        .iter()
+        .map(|(p, skip)| {
+            let mut rows: Vec<WorkRow> = p.rows.get(*skip..).unwrap_or(&[]).to_vec();
+            fill_rowspans(&mut rows, |_| true);
+            rows
+        })
+        .collect();
+    let is_section = |r: &WorkRow| section::is_section_row(r);
+    let id_col = identifier_column(&bodies, &is_section, n_cols, s);
+
+    // Stitch the parts: a first row without its own identifier continues the row before.
+    let mut rows: Vec<WorkRow> = Vec::new();
+    for (pi, body) in bodies.into_iter().enumerate() {
+        let mut it = body.into_iter();
+        if pi > 0 {
+            if let Some(r) = it.next() {
+                let joinable = rows.last().is_some_and(|l| !is_section(l) && !is_section(&r) && stitch::is_cut_continuation(l, &r, id_col));
+                match rows.last_mut() {
+                    Some(last) if joinable => stitch::join_rows(last, &r),
+                    _ => rows.push(r),
+                }
+            }
+        }
+        rows.extend(it);
+    }
+
+    let section_flags: Vec<bool> = rows.iter().map(|r| is_section(r)).collect();
+    // Grouping columns are filled down within their section (across page breaks too).
+    for c in 0..id_col {
+        let mut last: Option<String> = None;
+        for (i, r) in rows.iter_mut().enumerate() {
+            if section_flags[i] {
+                last = None;
+                continue;
+            }
+            let Some(slot) = r.slots.get_mut(c) else { continue };
+            if slot.text.trim().is_empty() {
+                if let Some(t) = &last {
+                    slot.text = t.clone();
+                    slot.filled = true;
+                }
+            } else {
+                last = Some(slot.text.clone());
+            }
+        }
+    }
+
+    // Kinds: labels first, then unlabeled totals by arithmetic.
+    let label_of = |r: &WorkRow| -> Option<kind::Label> {
+        let k = r.nonempty().into_iter().find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))?;
+        if k > id_col {
+            return None;
+        }
+        kind::label_kind(r.text(k))
+    };
+    let labels: Vec<Option<kind::Label>> = rows.iter().map(label_of).collect();
+    let mut sum_total_row = None;
+    if labels.iter().all(|l| l.is_none()) && !section_flags.iter().any(|&b| b) {
+        let idx: Vec<usize> = (0..rows.len()).collect();
+        let texts: Vec<Vec<String>> = idx.iter().map(|&i| rows[i].texts()).collect();
+        sum_total_row = kind::sum_total(&texts, s);
+    }
+
+    // Sections and kinds, top to bottom.
+    let mut stack = SectionStack::default();
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let kind = if section_flags[i] {
+            stack.open(r.text(0));
+            RowKind::Section
+        } else if let Some(l) = labels[i] {
+            kind::resolve(l, !stack.is_empty())
+        } else if sum_total_row == Some(i) {
+            RowKind::Total
+        } else {
+            RowKind::Data
+        };
+        if kind == RowKind::Total {
+            stack.close_all();
+        }
+        let mut path = stack.path();
+        if kind != RowKind::Section {
+            for c in 0..id_col {
+                let t = r.text(c).trim();
+                if !t.is_empty() && path.last().is_none_or(|p| p != t) {
+                    path.push(t.to_string());
+                }
+            }
+        }
+        let mut cells = r.texts();
+        cells.resize(n_cols, String::new());
+        out.push(Row {
+            cells,
+            section: path,
+            kind,
+            page: r.page,
+            pages: r.pages.clone(),
+            bbox: r.bbox,
+            spanned_from_above: r.slots.iter().enumerate().filter(|(_, sl)| sl.filled).map(|(k, _)| k).collect(),
+        });
+    }
+    let spans = span::spans(&rows, &section_flags, n_cols);
+    let mut pages: Vec<usize> = members.iter().map(|(p, _)| p.grid.page).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    LogicalTable { pages, bbox: first.grid.bbox, mode: first.grid.mode, header_rows, columns, rows: out, spans, caption }
+}
+
+#[cfg(test)]
+mod tests;

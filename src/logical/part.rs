@@ -1,0 +1,185 @@
+//! One grid as a table part: its slots as working rows (own text, which cell covers each
+//! slot, spans), before headers are split off and parts are stitched together.
+
+use crate::geom::Rect;
+use crate::table::Grid;
+
+/// A slot of a working row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    /// The text shown for this slot: the cell's text at its top-left slot (and, once
+    /// filled down, in the rows a row-spanning cell covers); `""` elsewhere.
+    pub text: String,
+    /// Index of the covering cell in its grid, so slots of one cell can be recognised
+    /// (`usize::MAX` for a slot no cell covers).
+    pub cell: usize,
+    /// This slot is the top-left slot of its cell.
+    pub own: bool,
+    /// The covering cell's row span and column span.
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// Text filled down from a row-spanning cell above.
+    pub filled: bool,
+}
+
+/// A row of a part or of the table being assembled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkRow {
+    pub slots: Vec<Slot>,
+    /// Most of its non-empty cells are bold.
+    pub bold: bool,
+    pub page: usize,
+    pub pages: Vec<usize>,
+    pub bbox: Rect,
+    /// Index of the grid (part) it came from.
+    pub part: usize,
+}
+
+impl WorkRow {
+    pub fn texts(&self) -> Vec<String> {
+        self.slots.iter().map(|s| s.text.clone()).collect()
+    }
+    pub fn text(&self, col: usize) -> &str {
+        self.slots.get(col).map_or("", |s| s.text.as_str())
+    }
+    /// Whether the slot at `col` has its own (not filled-down) non-empty text.
+    pub fn own_text(&self, col: usize) -> bool {
+        self.slots.get(col).is_some_and(|s| s.own && !s.text.trim().is_empty())
+    }
+    /// Indices of the slots with non-empty text.
+    pub fn nonempty(&self) -> Vec<usize> {
+        self.slots.iter().enumerate().filter(|(_, s)| !s.text.trim().is_empty()).map(|(i, _)| i).collect()
+    }
+    pub fn is_blank(&self) -> bool {
+        self.slots.iter().all(|s| s.text.trim().is_empty())
+    }
+}
+
+/// The rows of a grid, top to bottom, every slot filled in.
+pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
+    let (nr, nc) = (g.n_rows(), g.n_cols());
+    let empty = Slot { text: String::new(), cell: usize::MAX, own: false, rowspan: 1, colspan: 1, filled: false };
+    let mut rows: Vec<Vec<Slot>> = vec![vec![empty; nc]; nr];
+    let mut bold_votes = vec![(0usize, 0usize); nr];
+    for (ci, c) in g.cells.iter().enumerate() {
+        let (rs, cs) = (c.rowspan.max(1), c.colspan.max(1));
+        for r in c.row..(c.row + rs).min(nr) {
+            for k in c.col..(c.col + cs).min(nc) {
+                if let Some(slot) = rows.get_mut(r).and_then(|row| row.get_mut(k)) {
+                    let own = r == c.row && k == c.col;
+                    *slot = Slot { text: if own { c.text.clone() } else { String::new() }, cell: ci, own, rowspan: rs, colspan: cs, filled: false };
+                }
+            }
+        }
+        if !c.text.trim().is_empty() {
+            if let Some(v) = bold_votes.get_mut(c.row) {
+                v.1 += 1;
+                if c.bold {
+                    v.0 += 1;
+                }
+            }
+        }
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, slots)| {
+            let top = g.row_edges.get(i).copied().unwrap_or(g.bbox.top);
+            let bottom = g.row_edges.get(i + 1).copied().unwrap_or(g.bbox.bottom);
+            let (b, n) = bold_votes.get(i).copied().unwrap_or((0, 0));
+            WorkRow { slots, bold: n > 0 && 2 * b > n, page: g.page, pages: vec![g.page], bbox: Rect::new(g.bbox.x0, top, g.bbox.x1, bottom), part }
+        })
+        .collect()
+}
+
+/// Fills the text of row-spanning cells down into every row they cover (marking those
+/// slots `filled`), for the columns where `fill(col)` holds.
+pub fn fill_rowspans(rows: &mut [WorkRow], fill: impl Fn(usize) -> bool) {
+    for i in 1..rows.len() {
+        let (above, below) = rows.split_at_mut(i);
+        let (Some(prev), Some(cur)) = (above.last(), below.first_mut()) else { continue };
+        for (k, slot) in cur.slots.iter_mut().enumerate() {
+            if slot.own || slot.cell == usize::MAX || !fill(k) {
+                continue;
+            }
+            let Some(p) = prev.slots.get(k) else { continue };
+            // Same cell as above, and the leftmost slot of its column span.
+            let leftmost = k == 0 || cur_slot_cell_left(&prev.slots, k) != Some(p.cell);
+            if p.cell == slot.cell && slot.rowspan > 1 && leftmost && !p.text.is_empty() {
+                slot.text = p.text.clone();
+                slot.filled = true;
+            }
+        }
+    }
+}
+
+fn cur_slot_cell_left(slots: &[Slot], k: usize) -> Option<usize> {
+    k.checked_sub(1).and_then(|j| slots.get(j)).map(|s| s.cell)
+}
+
+#[cfg(test)]
+pub mod testutil {
+    //! Hand-made grids for the unit tests of this stage.
+    use crate::geom::Rect;
+    use crate::table::{Cell, Grid, Mode};
+
+    /// A grid on `page` at `top` with unit cells from a matrix; `spans` lists
+    /// (row, col, rowspan, colspan) cells whose covered slots must be `""` in `m`.
+    pub fn grid_at(page: usize, top: f64, m: &[&[&str]], spans: &[(usize, usize, usize, usize)]) -> Grid {
+        let nr = m.len();
+        let nc = m.iter().map(|r| r.len()).max().unwrap_or(0);
+        let row_edges: Vec<f64> = (0..=nr).map(|i| top + 20.0 * i as f64).collect();
+        let col_edges: Vec<f64> = (0..=nc).map(|k| 50.0 + 100.0 * k as f64).collect();
+        let mut covered = vec![vec![false; nc]; nr];
+        let mut cells = Vec::new();
+        for r in 0..nr {
+            for k in 0..nc {
+                if covered[r][k] {
+                    continue;
+                }
+                let (rs, cs) = spans.iter().find(|s| s.0 == r && s.1 == k).map_or((1, 1), |s| (s.2, s.3));
+                for rr in r..(r + rs).min(nr) {
+                    for kk in k..(k + cs).min(nc) {
+                        covered[rr][kk] = true;
+                    }
+                }
+                let text = m[r].get(k).copied().unwrap_or("").to_string();
+                let bbox = Rect::new(col_edges[k], row_edges[r], col_edges[(k + cs).min(nc)], row_edges[(r + rs).min(nr)]);
+                cells.push(Cell { row: r, col: k, rowspan: rs, colspan: cs, bbox, size: if text.is_empty() { 0.0 } else { 9.0 }, text, bold: false });
+            }
+        }
+        let bbox = Rect::new(col_edges[0], row_edges[0], col_edges[nc], row_edges[nr]);
+        Grid { page, bbox, mode: Mode::Lattice, row_edges, col_edges, cells, diagnostics: Vec::new() }
+    }
+
+    pub fn grid(page: usize, m: &[&[&str]], spans: &[(usize, usize, usize, usize)]) -> Grid {
+        grid_at(page, 60.0, m, spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::grid;
+    use super::*;
+
+    #[test]
+    fn rows_know_their_cells_and_fill_down() {
+        let g = grid(1, &[&["課題", "取組"], &["1 区", "①"], &["", "②"]], &[(1, 0, 2, 1)]);
+        let mut rows = grid_rows(&g, 0);
+        assert_eq!(rows.len(), 3);
+        assert!(rows[1].slots[0].own && !rows[2].slots[0].own);
+        assert_eq!(rows[1].slots[0].cell, rows[2].slots[0].cell);
+        fill_rowspans(&mut rows, |_| true);
+        assert_eq!(rows[2].text(0), "1 区");
+        assert!(rows[2].slots[0].filled);
+        assert!(!rows[1].slots[0].filled);
+    }
+
+    #[test]
+    fn colspan_text_stays_in_first_column() {
+        let g = grid(1, &[&["II 区政改革", "", ""], &["a", "b", "c"]], &[(0, 0, 1, 3)]);
+        let mut rows = grid_rows(&g, 0);
+        fill_rowspans(&mut rows, |_| true);
+        assert_eq!(rows[0].texts(), vec!["II 区政改革", "", ""]);
+        assert_eq!(rows[0].slots[2].colspan, 3);
+    }
+}

@@ -1,0 +1,118 @@
+//! Thresholds of the `logical` stage: one named, documented field per number, one
+//! `Default`. Inner functions take `&LogicalSettings`, never defaults of their own.
+
+use serde::{Deserialize, Serialize};
+
+/// Thresholds of the logical stage.
+///
+/// Defaults were chosen on the generated dev corpus (families A reform reports, B budget
+/// tables, C ward statistics) and the seed excerpt; each field says why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogicalSettings {
+    /// At most this many leading rows of a table are header rows. Default 3: the reports
+    /// have one- and two-level headers; a third level is the most seen in statistics books.
+    pub max_header_rows: usize,
+    /// A header cell has at most this many characters (whitespace excluded). Default 40:
+    /// the longest dev header is `本年度当初予算額（百万円）` (13); body cells of reform
+    /// reports run to hundreds, so anything longer is body text.
+    pub header_max_chars: usize,
+    /// A column is numeric when at least this fraction of its non-empty body cells parse
+    /// as numbers (`1,234`, `▲5.2`, `－`). Default 0.6: budget and statistics columns are
+    /// all numbers; a text column with a few numbers stays text.
+    pub numeric_column_fraction: f64,
+    /// The identifier column of a table (the first one that names each row, e.g. 具体的取組
+    /// next to a row-spanning 課題) is the first column without row-spanning cells whose own
+    /// text fills at least this fraction of the data rows (page-boundary rows excluded).
+    /// Columns to its left are grouping columns: filled down and used as a section level.
+    /// Default 0.75: identifiers are always filled; grouping columns are empty wherever a
+    /// span covers them (at least half of the rows in reform reports).
+    pub identifier_fill_fraction: f64,
+    /// Two parts on consecutive pages continue one table when the mean distance of their
+    /// column boundaries, as a fraction of the table width, is at most this. Default 0.06:
+    /// a renderer lays a table out once, so ruled parts agree to a point; text-aligned
+    /// (stream) boundaries move with the content of each page by a few percent.
+    pub continuation_column_tolerance: f64,
+    /// A continuation part without a repeated header must start within this fraction of
+    /// the page height from the top. Default 0.3: below the running head and margin; a
+    /// table further down follows other content and is a new table.
+    pub continuation_max_top: f64,
+    /// Caption lines are collected upwards from the table's top while the vertical gap to
+    /// the next line below is at most this many line heights. Default 1.5: a title and a
+    /// unit note sit within a line of the table; body text is separated by more.
+    pub caption_max_gap_lines: f64,
+    /// At most this many text lines above a table form its caption. Default 2 (title and
+    /// unit note).
+    pub caption_max_lines: usize,
+    /// A row whose numbers equal the sum of the other data rows in at least this many
+    /// numeric columns is a total even without a 合計 label (ward tables end with `大阪市`
+    /// or `全市`). Default 2: one matching column can be chance (a zero column).
+    pub total_sum_min_columns: usize,
+}
+
+impl Default for LogicalSettings {
+    fn default() -> Self {
+        LogicalSettings {
+            max_header_rows: 3,
+            header_max_chars: 40,
+            numeric_column_fraction: 0.6,
+            identifier_fill_fraction: 0.75,
+            continuation_column_tolerance: 0.06,
+            continuation_max_top: 0.3,
+            caption_max_gap_lines: 1.5,
+            caption_max_lines: 2,
+            total_sum_min_columns: 2,
+        }
+    }
+}
+
+/// A setting out of its range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    #[error("logical.{name} must be within {min}..={max}, got {value}")]
+    OutOfRange { name: &'static str, value: f64, min: f64, max: f64 },
+}
+
+impl LogicalSettings {
+    /// Rejects fractions outside 0–1 and negative gaps.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let checks: [(&'static str, f64, f64, f64); 6] = [
+            ("numeric_column_fraction", self.numeric_column_fraction, 0.0, 1.0),
+            ("identifier_fill_fraction", self.identifier_fill_fraction, 0.0, 1.0),
+            ("continuation_column_tolerance", self.continuation_column_tolerance, 0.0, 1.0),
+            ("continuation_max_top", self.continuation_max_top, 0.0, 1.0),
+            ("caption_max_gap_lines", self.caption_max_gap_lines, 0.0, f64::MAX),
+            ("total_sum_min_columns", self.total_sum_min_columns as f64, 1.0, f64::MAX),
+        ];
+        for (name, value, min, max) in checks {
+            if !(value >= min && value <= max) {
+                return Err(SettingsError::OutOfRange { name, value, min, max });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_bad_values_fail() {
+        assert!(LogicalSettings::default().validate().is_ok());
+        let s = LogicalSettings { numeric_column_fraction: 1.5, ..Default::default() };
+        assert!(matches!(s.validate(), Err(SettingsError::OutOfRange { name: "numeric_column_fraction", .. })));
+        let s = LogicalSettings { total_sum_min_columns: 0, ..Default::default() };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn unknown_fields_rejected() {
+        let r: Result<LogicalSettings, _> = toml::from_str("max_header_rows = 2\nbogus = 1\n");
+        assert!(r.is_err());
+        let ok: LogicalSettings = toml::from_str("max_header_rows = 2\n").expect("valid toml");
+        assert_eq!(ok.max_header_rows, 2);
+        assert_eq!(ok.caption_max_lines, 2);
+    }
+}

@@ -1,0 +1,188 @@
+//! Whole-stage tests of [`assemble`](super::assemble) on hand-made grids: a reform report
+//! over two pages (repeated header, cut row, spanning 課題, sections), a budget table with
+//! sections, subtotals and a total, a ward table with a two-level header and an unlabeled
+//! total, separate tables, a header-less table.
+
+use super::part::testutil::{grid, grid_at};
+use super::*;
+
+fn page(n: usize) -> PageLayout {
+    PageLayout { number: n, width: 842.0, height: 595.0, ..Default::default() }
+}
+
+fn cells(t: &LogicalTable) -> Vec<Vec<String>> {
+    t.rows.iter().map(|r| r.cells.clone()).collect()
+}
+
+const HDR: [&str; 4] = ["課 題", "具体的取組", "取組成果", "主な実績"];
+
+#[test]
+fn reform_report_over_two_pages() {
+    let (l1, l2) = (page(1), page(2));
+    let g1 = grid(
+        1,
+        &[
+            &HDR,
+            &["", "", "とすることを目標に", ""],
+            &["II 区政改革", "", "", ""],
+            &["1 区の自律経営", "①区長への権限", "予算規則の一部を改正し", "・区長の公募"],
+            &["", "②政策形成", "区として取り組むべき検討課題を立案し、意見の活", "・出前講座を全区にて実施（20年度"],
+        ],
+        &[(2, 0, 1, 4), (3, 0, 2, 1)],
+    );
+    let g2 = grid(
+        2,
+        &[
+            &["課題", "具体的取組", "取組成果", "主な実績"],
+            &["", "", "用、区のホームページ。\n(3) 効率性", "～）"],
+            &["2 地域に応じた業務", "① 新たな業務単位", "サービス窓口", "・市税事務所"],
+            &["", "② 地域活動", "未来わがまち", "・各区"],
+        ],
+        &[(2, 0, 2, 1)],
+    );
+    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let t = assemble(&pages, &LogicalSettings::default());
+    assert_eq!(t.len(), 1, "one table over two pages");
+    let t = &t[0];
+    assert_eq!(t.pages, vec![1, 2]);
+    assert_eq!(t.header_rows, vec![HDR.iter().map(|s| s.to_string()).collect::<Vec<_>>()]);
+    assert_eq!(t.columns, HDR.to_vec());
+    let c = cells(t);
+    assert_eq!(c.len(), 6);
+    assert_eq!(c[0], vec!["", "", "とすることを目標に", ""]);
+    assert_eq!(t.rows[0].section, Vec::<String>::new());
+    assert_eq!(t.rows[1].kind, RowKind::Section);
+    assert_eq!(t.rows[1].cells[0], "II 区政改革");
+    assert_eq!(t.rows[2].section, vec!["II 区政改革", "1 区の自律経営"]);
+    // The ② row joined across the break, its 課題 filled down.
+    assert_eq!(c[3], vec!["1 区の自律経営", "②政策形成", "区として取り組むべき検討課題を立案し、意見の活用、区のホームページ。\n(3) 効率性", "・出前講座を全区にて実施（20年度～）"]);
+    assert_eq!(t.rows[3].pages, vec![1, 2]);
+    assert_eq!(t.rows[3].spanned_from_above, vec![0]);
+    assert_eq!(t.rows[4].section, vec!["II 区政改革", "2 地域に応じた業務"]);
+    assert_eq!(c[5][0], "2 地域に応じた業務");
+    assert_eq!(t.rows[5].spanned_from_above, vec![0]);
+    assert_eq!(t.rows[5].page, 2);
+    assert_eq!(
+        t.spans,
+        vec![
+            Span { row: 1, col: 0, rowspan: 1, colspan: 4 },
+            Span { row: 2, col: 0, rowspan: 2, colspan: 1 },
+            Span { row: 4, col: 0, rowspan: 2, colspan: 1 },
+        ]
+    );
+}
+
+#[test]
+fn spanning_cell_continued_on_next_page_is_filled_down() {
+    let (l1, l2) = (page(1), page(2));
+    let g1 = grid(1, &[&HDR, &["1 外郭団体", "①統廃合", "成果の文。", "・実施"]], &[]);
+    // The 課題 cell continues empty at the top of page 2; a new item starts there.
+    let g2 = grid(2, &[&["", "②関与の見直し", "別の成果", "・評価"], &["2 公共施設", "①施設", "x", "y"]], &[]);
+    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let t = assemble(&pages, &LogicalSettings::default());
+    assert_eq!(t.len(), 1);
+    let t = &t[0];
+    assert_eq!(cells(t)[1], vec!["1 外郭団体", "②関与の見直し", "別の成果", "・評価"]);
+    assert_eq!(t.rows[1].spanned_from_above, vec![0]);
+    assert_eq!(t.rows[1].pages, vec![2]);
+    assert_eq!(t.spans, vec![Span { row: 0, col: 0, rowspan: 2, colspan: 1 }]);
+}
+
+#[test]
+fn budget_table_sections_subtotals_total() {
+    let l1 = page(1);
+    let g = grid(
+        1,
+        &[
+            &["事業名", "前年度", "本年度"],
+            &["1　民生費", "", ""],
+            &["地域福祉", "3,735", "3,863"],
+            &["小計", "3,735", "3,863"],
+            &["2　労働費", "", ""],
+            &["就労支援", "100", "90"],
+            &["計", "100", "90"],
+            &["総 計", "3,835", "3,953"],
+        ],
+        &[],
+    );
+    let pages = [PageGrids { layout: &l1, grids: vec![g] }];
+    let t = assemble(&pages, &LogicalSettings::default());
+    let t = &t[0];
+    let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
+    use RowKind::*;
+    assert_eq!(kinds, vec![Section, Data, Subtotal, Section, Data, Subtotal, Total]);
+    assert_eq!(t.rows[1].section, vec!["1　民生費"]);
+    assert_eq!(t.rows[2].section, vec!["1　民生費"]);
+    assert_eq!(t.rows[4].section, vec!["2　労働費"]);
+    assert_eq!(t.rows[6].section, Vec::<String>::new());
+    assert_eq!(t.spans, vec![Span { row: 0, col: 0, rowspan: 1, colspan: 3 }, Span { row: 3, col: 0, rowspan: 1, colspan: 3 }]);
+}
+
+#[test]
+fn ward_table_two_level_header_and_unlabeled_total() {
+    let l1 = page(1);
+    let g = grid(
+        1,
+        &[
+            &["区名", "人口", "", "世帯数"],
+            &["", "男", "女", ""],
+            &["北区", "10", "12", "9"],
+            &["西区", "20", "22", "19"],
+            &["港区", "30", "32", "29"],
+            &["大阪市", "60", "66", "57"],
+        ],
+        &[(0, 0, 2, 1), (0, 1, 1, 2), (0, 3, 2, 1)],
+    );
+    let pages = [PageGrids { layout: &l1, grids: vec![g] }];
+    let t = &assemble(&pages, &LogicalSettings::default())[0];
+    assert_eq!(t.header_rows, vec![vec!["区名", "人口", "人口", "世帯数"], vec!["区名", "男", "女", "世帯数"]]);
+    assert_eq!(t.columns, vec!["区名", "人口/男", "人口/女", "世帯数"]);
+    assert_eq!(t.rows.len(), 4);
+    assert_eq!(t.rows[3].kind, RowKind::Total);
+    assert_eq!(t.rows[0].kind, RowKind::Data);
+}
+
+#[test]
+fn different_headers_make_separate_tables() {
+    let (l1, l2) = (page(1), page(2));
+    let g1 = grid(1, &[&["区名", "人口"], &["北区", "1"], &["西区", "2"]], &[]);
+    let g2 = grid(2, &[&["区名", "世帯"], &["北区", "1"], &["西区", "2"]], &[]);
+    let g3 = grid_at(2, 300.0, &[&["区名", "世帯"], &["北区", "1"]], &[]);
+    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2, g3] }];
+    let t = assemble(&pages, &LogicalSettings::default());
+    assert_eq!(t.len(), 3);
+    assert_eq!(t[1].columns, vec!["区名", "世帯"]);
+}
+
+#[test]
+fn continuation_without_header_drops_nothing_and_keeps_rows() {
+    let (l1, l2) = (page(1), page(2));
+    let g1 = grid(1, &[&["科目", "金額"], &["市債", "1"], &["繰入金", "2"]], &[]);
+    let g2 = grid(2, &[&["繰越金", "3"], &["合計", "6"]], &[]);
+    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let t = assemble(&pages, &LogicalSettings::default());
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].rows.len(), 4);
+    assert_eq!(t[0].rows[2].page, 2);
+    assert_eq!(t[0].rows[3].kind, RowKind::Total);
+}
+
+#[test]
+fn headerless_table_has_empty_header() {
+    let l1 = page(1);
+    let g = grid(1, &[&["1", "2"], &["3", "4"]], &[]);
+    let t = &assemble(&[PageGrids { layout: &l1, grids: vec![g] }], &LogicalSettings::default())[0];
+    assert!(t.header_rows.is_empty());
+    assert_eq!(t.columns, vec!["", ""]);
+    assert_eq!(t.rows.len(), 2);
+}
+
+#[test]
+fn empty_input() {
+    assert!(assemble(&[], &LogicalSettings::default()).is_empty());
+    let l1 = page(1);
+    let g = grid(1, &[], &[]);
+    let t = assemble(&[PageGrids { layout: &l1, grids: vec![g] }], &LogicalSettings::default());
+    assert_eq!(t.len(), 1);
+    assert!(t[0].rows.is_empty());
+}

@@ -1,0 +1,238 @@
+//! Text predicates the logical rules share: is a cell a number, what numbering does a
+//! heading carry (`II`, `1`, `①`, `【…】`), how to join a cell cut by a page break, what a
+//! page number looks like. Pure string functions, no geometry.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC with all whitespace removed: the form used to compare texts (`合 計` = `合計`).
+pub fn squash(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Number of characters ignoring whitespace.
+pub fn char_len(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Whether the cell reads as a number or a number placeholder: `1,234`, `▲5.2`, `△12`,
+/// `18.4%`, `－`, `-`, `…`.
+pub fn is_numeric(s: &str) -> bool {
+    let t = squash(s);
+    if t.is_empty() {
+        return false;
+    }
+    if matches!(t.as_str(), "-" | "−" | "―" | "‐" | "ー" | "…" | "*" | "x" | "X") {
+        return true;
+    }
+    parse_number(&t).is_some()
+}
+
+/// The value of a numeric cell (`▲` and `△` negative), `None` for text and placeholders.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t = squash(s);
+    let (neg, rest) = match t.chars().next() {
+        Some('▲' | '△' | '-' | '−') => (true, &t[t.chars().next().map_or(0, char::len_utf8)..]),
+        Some('+') => (false, &t[1..]),
+        _ => (false, t.as_str()),
+    };
+    let rest = rest.strip_suffix('%').unwrap_or(rest);
+    if rest.is_empty() || !rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if !rest.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') || rest.matches('.').count() > 1 {
+        return None;
+    }
+    let v: f64 = rest.replace(',', "").parse().ok()?;
+    Some(if neg { -v } else { v })
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2E80..=0x2FDF)
+}
+
+/// Whether a paragraph starts here: a bullet or an item number (`・`, `(1)`, `①`, `【`, `※`).
+pub fn starts_paragraph(s: &str) -> bool {
+    let t = s.trim_start();
+    let mut it = t.chars();
+    let Some(c) = it.next() else { return false };
+    if matches!(c, '・' | '●' | '○' | '◆' | '◇' | '■' | '□' | '※' | '【' | '〔' | '＜' | '<' | '-' | '－' | '✓') {
+        return true;
+    }
+    if ('\u{2460}'..='\u{2473}').contains(&c) || ('\u{2474}'..='\u{2487}').contains(&c) {
+        return true;
+    }
+    if c == '(' || c == '（' {
+        let inner: String = it.take_while(|&d| d != ')' && d != '）').collect();
+        return !inner.is_empty() && inner.chars().count() <= 3 && inner.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d) || is_kana_letter(d) || d.is_ascii_alphabetic());
+    }
+    false
+}
+
+fn is_kana_letter(c: char) -> bool {
+    ('ア'..='ン').contains(&c) || ('あ'..='ん').contains(&c)
+}
+
+/// Joins the two parts of a cell cut by a page break: a new paragraph or bullet on the
+/// next page gets `\n`; otherwise the break is line wrapping inside a paragraph — no
+/// space next to Japanese, one space between Latin words.
+pub fn join_across_break(a: &str, b: &str) -> String {
+    let (a, b) = (a.trim_end(), b.trim_start());
+    if a.is_empty() {
+        return b.to_string();
+    }
+    if b.is_empty() {
+        return a.to_string();
+    }
+    if starts_paragraph(b) {
+        return format!("{a}\n{b}");
+    }
+    let last = a.chars().next_back().unwrap_or(' ');
+    let first = b.chars().next().unwrap_or(' ');
+    if is_cjk(last) || is_cjk(first) {
+        format!("{a}{b}")
+    } else {
+        format!("{a} {b}")
+    }
+}
+
+/// How a heading is numbered; headings with the same style are siblings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbering {
+    /// `I`, `II`, `Ⅲ` …
+    Roman,
+    /// `1`, `２` …
+    Arabic,
+    /// `(1)`, `（２）`
+    ParenArabic,
+    /// `①` …
+    Circled,
+    /// `ア`, `イ` …
+    Kana,
+    /// `【総務費】`
+    Bracket,
+    /// `（款）民生費`: a parenthesised word prefix.
+    ParenWord,
+    /// No visible numbering.
+    Plain,
+}
+
+/// The numbering style of a heading text.
+pub fn numbering(s: &str) -> Numbering {
+    let t = s.trim();
+    let mut it = t.chars();
+    let Some(c) = it.next() else { return Numbering::Plain };
+    if ('\u{2160}'..='\u{217F}').contains(&c) {
+        return Numbering::Roman;
+    }
+    if ('\u{2460}'..='\u{2473}').contains(&c) {
+        return Numbering::Circled;
+    }
+    if c == '【' {
+        return Numbering::Bracket;
+    }
+    if c == '(' || c == '（' {
+        let inner: String = t.chars().skip(1).take_while(|&d| d != ')' && d != '）').collect();
+        if !inner.is_empty() && inner.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d)) {
+            return Numbering::ParenArabic;
+        }
+        return Numbering::ParenWord;
+    }
+    // A leading token followed by a separator (space, ideographic space, `.`, `．`, `、`).
+    let token: String = t.chars().take_while(|&d| !d.is_whitespace() && !matches!(d, '.' | '．' | '、' | '　')).collect();
+    let rest_starts_sep = t[token.len()..].chars().next().is_some_and(|d| d.is_whitespace() || matches!(d, '.' | '．' | '、' | '　'));
+    if !token.is_empty() && rest_starts_sep {
+        if token.chars().all(|d| matches!(d, 'I' | 'V' | 'X' | 'Ｉ' | 'Ｖ' | 'Ｘ')) {
+            return Numbering::Roman;
+        }
+        if token.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d)) {
+            return Numbering::Arabic;
+        }
+        if token.chars().count() == 1 && token.chars().all(is_kana_letter) {
+            return Numbering::Kana;
+        }
+    }
+    Numbering::Plain
+}
+
+/// Whether a lone cell text is a page number or page footer (`－1－`, `- 2 -`, `3 / 7`,
+/// `4`, `P.5`): never a table row.
+pub fn is_page_number(s: &str) -> bool {
+    let t = squash(s);
+    if t.is_empty() || t.chars().count() > 12 {
+        return false;
+    }
+    let core: String = t.chars().filter(|c| !matches!(c, '-' | '−' | '－' | '―' | '‐' | 'ー' | '–' | '—')).collect();
+    let core = core.trim_start_matches("P.").trim_start_matches("p.").to_string();
+    if core.is_empty() {
+        return false;
+    }
+    if core.chars().all(|c| c.is_ascii_digit()) {
+        return core.len() <= 4;
+    }
+    if let Some((a, b)) = core.split_once('/') {
+        return !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit());
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_text() {
+        for s in ["1,234", "▲5.2", "△12", "18.4", "18.4%", "－", "0", "１，２３４"] {
+            assert!(is_numeric(s), "{s}");
+        }
+        for s in ["", "北区", "0～14歳", "1世帯当たり人員", "平成30年度", "1 区の自律経営"] {
+            assert!(!is_numeric(s), "{s}");
+        }
+        assert_eq!(parse_number("▲2,595,365"), Some(-2595365.0));
+        assert_eq!(parse_number("△1.5%"), Some(-1.5));
+        assert_eq!(parse_number("－"), None);
+        assert_eq!(parse_number("1.2.3"), None);
+    }
+
+    #[test]
+    fn join_break_rules() {
+        assert_eq!(join_across_break("意見の活", "用、区の募集。"), "意見の活用、区の募集。");
+        assert_eq!(join_across_break("図ることが", "できた。"), "図ることができた。");
+        assert_eq!(join_across_break("募集。", "(3) 効率性"), "募集。\n(3) 効率性");
+        assert_eq!(join_across_break("実施", "・出前講座"), "実施\n・出前講座");
+        assert_eq!(join_across_break("the cut", "row"), "the cut row");
+        assert_eq!(join_across_break("", "b"), "b");
+        assert_eq!(join_across_break("a", ""), "a");
+    }
+
+    #[test]
+    fn numbering_styles() {
+        assert_eq!(numbering("II 区政改革"), Numbering::Roman);
+        assert_eq!(numbering("Ⅲ 公共施設・外郭団体の見直し"), Numbering::Roman);
+        assert_eq!(numbering("VIII　行財政改革"), Numbering::Roman);
+        assert_eq!(numbering("1 区の自律経営"), Numbering::Arabic);
+        assert_eq!(numbering("2　労働費"), Numbering::Arabic);
+        assert_eq!(numbering("①区長への権限"), Numbering::Circled);
+        assert_eq!(numbering("(1) 予算"), Numbering::ParenArabic);
+        assert_eq!(numbering("【総務費】"), Numbering::Bracket);
+        assert_eq!(numbering("（款）民生費"), Numbering::ParenWord);
+        assert_eq!(numbering("衛生費"), Numbering::Plain);
+        assert_eq!(numbering("Investment"), Numbering::Plain);
+    }
+
+    #[test]
+    fn page_numbers() {
+        for s in ["－1－", "- 2 -", "3 / 7", "4", "P.5", "—12—"] {
+            assert!(is_page_number(s), "{s}");
+        }
+        for s in ["北区", "1,234", "12345", "合計", ""] {
+            assert!(!is_page_number(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn squash_removes_spacing() {
+        assert_eq!(squash("合 計"), "合計");
+        assert_eq!(squash("課　題"), "課題");
+    }
+}

@@ -1,0 +1,121 @@
+//! The `nenpo extract` output formats: JSON (the contract shared with the scorers and
+//! tabula-style tools) and CSV. A presentation of [`Extraction`], kept apart from it so
+//! the JSON shape is one promise in one place.
+
+use serde::Serialize;
+
+use crate::logical::{LogicalTable, Row, Span};
+use crate::pipeline::run::{kind_name, mode_name};
+use crate::pipeline::{Extraction, PageSummary};
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    file: &'a str,
+    pages: usize,
+    tables: Vec<TableJson<'a>>,
+    fiscal_year: Option<i32>,
+    page_info: &'a [PageSummary],
+}
+
+#[derive(Serialize)]
+struct TableJson<'a> {
+    pages: &'a [usize],
+    bbox: [f64; 4],
+    mode: &'static str,
+    columns: &'a [String],
+    header_rows: &'a [Vec<String>],
+    rows: Vec<RowJson<'a>>,
+    spans: &'a [Span],
+    caption: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    cells: &'a [String],
+    section: &'a [String],
+    page: usize,
+    pages: &'a [usize],
+    kind: &'static str,
+    bbox: [f64; 4],
+    spanned_from_above: &'a [usize],
+}
+
+fn round(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn table_json(t: &LogicalTable) -> TableJson<'_> {
+    let b = t.bbox;
+    TableJson {
+        pages: &t.pages,
+        bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
+        mode: mode_name(t.mode),
+        columns: &t.columns,
+        header_rows: &t.header_rows,
+        rows: t.rows.iter().map(row_json).collect(),
+        spans: &t.spans,
+        caption: &t.caption,
+    }
+}
+
+fn row_json(r: &Row) -> RowJson<'_> {
+    let b = r.bbox;
+    RowJson {
+        cells: &r.cells,
+        section: &r.section,
+        page: r.page,
+        pages: &r.pages,
+        kind: kind_name(r.kind),
+        bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
+        spanned_from_above: &r.spanned_from_above,
+    }
+}
+
+/// The extraction as the JSON document `nenpo extract --format json` prints.
+pub fn to_json(file: &str, x: &Extraction) -> serde_json::Value {
+    let doc = DocJson {
+        file,
+        pages: x.page_count,
+        tables: x.tables.iter().map(table_json).collect(),
+        fiscal_year: x.title_fiscal_year,
+        page_info: &x.pages,
+    };
+    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
+}
+
+/// CSV: each table's header rows then its rows, tables separated by a blank line.
+pub fn to_csv(x: &Extraction) -> String {
+    let mut out = String::new();
+    for (i, t) in x.tables.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for r in t.header_rows.iter().chain(t.rows.iter().map(|r| &r.cells)) {
+            let line: Vec<String> = r.iter().map(|c| csv_field(c)).collect();
+            out.push_str(&line.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// RFC 4180 quoting.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        assert_eq!(csv_field("a"), "a");
+        assert_eq!(csv_field("1,000"), "\"1,000\"");
+        assert_eq!(csv_field("say \"hi\"\nbye"), "\"say \"\"hi\"\"\nbye\"");
+    }
+}

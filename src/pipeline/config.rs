@@ -1,0 +1,201 @@
+//! Pipeline definitions (`pipelines/*.toml`): what to read, where to write, how to find a
+//! document's fiscal year, and stage settings. Paths are relative to the pipeline file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::Settings;
+use crate::table::Mode;
+
+/// A pipeline definition as written in its TOML file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// A name for reports; defaults to the file stem.
+    #[serde(default)]
+    pub name: String,
+    pub input: InputConfig,
+    pub output: OutputConfig,
+    #[serde(default)]
+    pub fiscal_year: FiscalYearConfig,
+    #[serde(default)]
+    pub extract: ExtractConfig,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    /// Glob patterns of the archive's PDFs (`"../samples/**/*.pdf"`), relative to the pipeline file.
+    pub paths: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// The dataset root, relative to the pipeline file.
+    pub dir: String,
+    /// Dataset name for the tables of this pipeline. Default `tables`.
+    #[serde(default = "default_dataset")]
+    pub dataset: String,
+}
+
+fn default_dataset() -> String {
+    "tables".into()
+}
+
+/// Where a document's fiscal year comes from, tried in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearSource {
+    /// The document title: its metadata title or the top lines of its first page.
+    Title,
+    /// The file name (`fuji-r6-…` → 2024, `…_h22` → 2010, `2019`).
+    FileName,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiscalYearConfig {
+    pub from: Vec<YearSource>,
+}
+
+impl Default for FiscalYearConfig {
+    fn default() -> Self {
+        FiscalYearConfig { from: vec![YearSource::Title, YearSource::FileName] }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractConfig {
+    pub mode: Mode,
+}
+
+/// A pipeline file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read pipeline file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid pipeline file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A loaded pipeline: its definition and the directory its relative paths start from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipeline {
+    pub path: PathBuf,
+    pub config: PipelineConfig,
+    pub base: PathBuf,
+}
+
+impl Pipeline {
+    /// Reads and validates a pipeline file.
+    pub fn load(path: &Path) -> Result<Pipeline, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses pipeline text; `path` names it in errors and anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Pipeline, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { path: path.into(), message };
+        // toml's message names the key and gives the line and column.
+        let mut config: PipelineConfig = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        if config.input.paths.is_empty() {
+            return Err(invalid("input.paths: give at least one glob pattern".into()));
+        }
+        for p in &config.input.paths {
+            glob::Pattern::new(p).map_err(|e| invalid(format!("input.paths: bad glob {p:?}: {e}")))?;
+        }
+        if config.output.dataset.is_empty() || config.output.dataset.contains(['/', '\\', '=']) {
+            return Err(invalid(format!("output.dataset: {:?} is not a plain name", config.output.dataset)));
+        }
+        if config.fiscal_year.from.is_empty() {
+            return Err(invalid("fiscal_year.from: give at least one source (title, file_name)".into()));
+        }
+        if config.name.is_empty() {
+            config.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        }
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Pipeline { path: path.into(), config, base })
+    }
+
+    /// The output directory, resolved.
+    pub fn output_dir(&self) -> PathBuf {
+        clean(&self.base.join(&self.config.output.dir))
+    }
+
+    /// The archive's PDFs, sorted, resolved from the input globs.
+    pub fn input_files(&self) -> Result<Vec<PathBuf>, ConfigError> {
+        let mut out = Vec::new();
+        for p in &self.config.input.paths {
+            let full = self.base.join(p);
+            let pattern = full.to_string_lossy();
+            let paths = glob::glob(&pattern)
+                .map_err(|e| ConfigError::Invalid { path: self.path.clone(), message: format!("input.paths: bad glob {p:?}: {e}") })?;
+            out.extend(paths.filter_map(Result::ok).filter(|p| p.is_file()));
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// `a/b/../c` → `a/c` (lexically; `..` at the start is kept).
+fn clean(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[input]
+paths = ["../samples/*.pdf"]
+[output]
+dir = "../out"
+"#;
+
+    #[test]
+    fn minimal_pipeline_gets_defaults() {
+        let p = Pipeline::parse(Path::new("pipelines/default.toml"), GOOD).expect("valid");
+        assert_eq!(p.config.name, "default");
+        assert_eq!(p.config.output.dataset, "tables");
+        assert_eq!(p.config.fiscal_year.from, vec![YearSource::Title, YearSource::FileName]);
+        assert_eq!(p.output_dir(), Path::new("out"));
+        assert_eq!(clean(Path::new("../a/./b/../c")), Path::new("../a/c"));
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let text = format!("{GOOD}\n[extract]\nmdoe = \"lattice\"\n");
+        let e = Pipeline::parse(Path::new("p.toml"), &text).expect_err("unknown key").to_string();
+        assert!(e.contains("p.toml") && e.contains("mdoe") && e.contains("line 8"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let e = Pipeline::parse(Path::new("p.toml"), "[input]\npaths = []\n[output]\ndir = \"o\"\n").expect_err("empty").to_string();
+        assert!(e.contains("input.paths"), "{e}");
+        let text = format!("{GOOD}\n[extract]\nmode = \"magic\"\n");
+        let e = Pipeline::parse(Path::new("p.toml"), &text).expect_err("bad mode").to_string();
+        assert!(e.contains("magic"), "{e}");
+    }
+}

@@ -1,0 +1,218 @@
+//! Stage `pipeline`: drives the stages over one document (`extract`) and over an archive
+//! (`run`): bytes → pages (in parallel) → layout → grids → logical tables → sink.
+
+pub mod config;
+pub mod run;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::geom::Rect;
+use crate::layout::{page_layout, LayoutSettings, PageLayout, TextSource};
+use crate::logical::{assemble, LogicalSettings, LogicalTable, PageGrids};
+use crate::normalize::era;
+use crate::table::{extract_grids, Mode, PageRequest, TableSettings};
+
+/// Every stage's settings, nested as in a pipeline file (`[settings.table] ...`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub layout: LayoutSettings,
+    pub table: TableSettings,
+    pub logical: LogicalSettings,
+}
+
+/// What to extract from one document.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ExtractOptions {
+    /// 1-based pages to read; all pages when `None`.
+    pub pages: Option<Vec<usize>>,
+    pub mode: Mode,
+    pub area: Option<Rect>,
+    pub columns: Option<Vec<f64>>,
+    pub password: Option<String>,
+}
+
+/// Why a document could not be extracted.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("pdf: {0}")]
+    Pdf(#[from] nenpo_pdf::Error),
+    #[error("page {page} requested but the document has {pages} pages")]
+    NoSuchPage { page: usize, pages: usize },
+    #[error("io error on {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("internal error (a bug in nenpo) while reading {what}: {message}")]
+    Panic { what: String, message: String },
+}
+
+/// What was read from one page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PageSummary {
+    pub number: usize,
+    pub width: f64,
+    pub height: f64,
+    pub text_source: TextSource,
+    pub words: usize,
+    pub rulings: usize,
+    /// Painted glyphs whose text could not be decoded (the page needs OCR when many).
+    pub undecoded_glyphs: usize,
+    pub grids: usize,
+    pub warnings: Vec<String>,
+}
+
+/// The tables of one document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Extraction {
+    /// Pages in the document.
+    pub page_count: usize,
+    pub pages: Vec<PageSummary>,
+    pub tables: Vec<LogicalTable>,
+    /// The fiscal year named by the document's title (its metadata title or the first
+    /// page's top text), if any.
+    pub title_fiscal_year: Option<i32>,
+}
+
+/// Reads a PDF's tables. Pages are read in parallel; a page that fails to parse is
+/// recorded as a warning on its summary and gives no tables (the rest still count).
+pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Result<Extraction, Error> {
+    let doc = nenpo_pdf::Document::load(bytes, opts.password.as_deref())?;
+    let page_count = doc.page_count();
+    let numbers: Vec<usize> = match &opts.pages {
+        Some(p) => {
+            if let Some(&bad) = p.iter().find(|&&n| n == 0 || n > page_count) {
+                return Err(Error::NoSuchPage { page: bad, pages: page_count });
+            }
+            p.clone()
+        }
+        None => (1..=page_count).collect(),
+    };
+    let req = PageRequest { mode: opts.mode, area: opts.area, columns: opts.columns.clone() };
+    let pages: Vec<(PageLayout, PageSummary, Vec<crate::table::Grid>)> = numbers
+        .par_iter()
+        .map(|&n| read_page(&doc, n, &req, settings))
+        .collect();
+    let mut title_fiscal_year = doc.info_title().as_deref().and_then(era::fiscal_year_in_text);
+    if title_fiscal_year.is_none() {
+        title_fiscal_year = pages.first().and_then(|(l, _, g)| era::fiscal_year_in_text(&title_text(l, g, 5)));
+    }
+    let page_grids: Vec<PageGrids<'_>> =
+        pages.iter().map(|(layout, _, grids)| PageGrids { layout, grids: grids.clone() }).collect();
+    let tables = assemble(&page_grids, &settings.logical);
+    let summaries = pages.into_iter().map(|(_, s, _)| s).collect();
+    Ok(Extraction { page_count, pages: summaries, tables, title_fiscal_year })
+}
+
+fn read_page(
+    doc: &nenpo_pdf::Document,
+    n: usize,
+    req: &PageRequest,
+    settings: &Settings,
+) -> (PageLayout, PageSummary, Vec<crate::table::Grid>) {
+    let mut summary = PageSummary {
+        number: n,
+        width: 0.0,
+        height: 0.0,
+        text_source: TextSource::None,
+        words: 0,
+        rulings: 0,
+        undecoded_glyphs: 0,
+        grids: 0,
+        warnings: Vec::new(),
+    };
+    let content = match doc.page(n) {
+        Ok(c) => c,
+        Err(e) => {
+            summary.warnings.push(format!("page {n} not read: {e}"));
+            return (PageLayout { number: n, ..Default::default() }, summary, Vec::new());
+        }
+    };
+    let layout = page_layout(&content, &settings.layout);
+    let grids = guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
+        summary.warnings.push(format!("page {n}: table detection failed (a bug in nenpo): {message}"));
+        Vec::new()
+    });
+    summary.width = content.width;
+    summary.height = content.height;
+    summary.text_source = layout.text_source;
+    summary.words = layout.words.len();
+    summary.rulings = layout.rulings.len();
+    summary.undecoded_glyphs = content.undecoded_glyphs;
+    summary.grids = grids.len();
+    summary.warnings.extend(content.warnings);
+    (layout, summary, grids)
+}
+
+/// The title text of a page: its first `n` text lines outside every table, top to bottom.
+/// (Text inside a table names years of its items, not of the document.)
+fn title_text(layout: &PageLayout, grids: &[crate::table::Grid], n: usize) -> String {
+    let in_table = |r: &Rect| grids.iter().any(|g| g.bbox.contains_point(r.cx(), r.cy()));
+    let mut lines: Vec<&crate::layout::TextLine> = layout.lines.iter().filter(|l| !in_table(&l.bbox)).collect();
+    lines.sort_by(|a, b| a.bbox.top.total_cmp(&b.bbox.top));
+    lines
+        .iter()
+        .take(n)
+        .map(|l| l.words.iter().filter_map(|&w| layout.words.get(w)).map(|w| w.text.as_str()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `f`, turning a panic into its message.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// Parses a page list such as `1,3-4`.
+pub fn parse_pages(spec: &str) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let parse = |s: &str| s.trim().parse::<usize>().map_err(|_| format!("not a page number: {s:?} in {spec:?}"));
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (parse(a)?, parse(b)?);
+                if a == 0 || b < a {
+                    return Err(format!("bad page range {part:?}"));
+                }
+                out.extend(a..=b);
+            }
+            None => {
+                let p = parse(part)?;
+                if p == 0 {
+                    return Err("pages are numbered from 1".into());
+                }
+                out.push(p);
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("no pages in {spec:?}"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_lists() {
+        assert_eq!(parse_pages("1,3-4"), Ok(vec![1, 3, 4]));
+        assert_eq!(parse_pages(" 2 "), Ok(vec![2]));
+        assert!(parse_pages("0").is_err());
+        assert!(parse_pages("4-2").is_err());
+        assert!(parse_pages("a").is_err());
+        assert!(parse_pages("").is_err());
+    }
+
+    #[test]
+    fn guarded_catches_panics() {
+        assert_eq!(guarded(|| 3), Ok(3));
+        let r: Result<(), String> = guarded(|| panic!("boom {}", 1));
+        assert_eq!(r, Err("boom 1".to_string()));
+    }
+}

@@ -1,0 +1,260 @@
+//! The words of one cell into its text.
+//!
+//! Words are grouped into lines (vertical overlap), each line read left to right. Words
+//! on a line are joined with one space, except between two Japanese (wide) characters.
+//! Lines of one paragraph are joined the same way; a line starts a new paragraph (`\n`)
+//! when it begins with a bullet or enumerator (`・`, `(1)`, `（1）`, `①`, `【`, `○`, `●`,
+//! `※`, `-`, …) or when the line before it ended well short of the text's right edge (its
+//! first word would have fit there, so the break was deliberate).
+
+use crate::layout::Word;
+
+use super::settings::TableSettings;
+
+/// Groups words into text lines (vertical overlap at least `overlap` of the smaller
+/// height), lines top to bottom, words in a line left to right.
+pub(crate) fn group_lines<'a>(words: &[&'a Word], overlap: f64) -> Vec<Vec<&'a Word>> {
+    let mut sorted: Vec<&Word> = words.to_vec();
+    sorted.sort_by(|a, b| {
+        a.bbox
+            .cy()
+            .total_cmp(&b.bbox.cy())
+            .then(a.bbox.x0.total_cmp(&b.bbox.x0))
+    });
+    let mut lines: Vec<(crate::geom::Rect, Vec<&Word>)> = Vec::new();
+    for w in sorted {
+        let h = w.bbox.height().max(0.1);
+        let mut target = None;
+        for (i, (bbox, _)) in lines.iter().enumerate().rev().take(3) {
+            let ov = w.bbox.overlap_y(bbox);
+            if ov >= overlap * h.min(bbox.height().max(0.1)) {
+                target = Some(i);
+                break;
+            }
+        }
+        match target {
+            Some(i) => {
+                if let Some((bbox, m)) = lines.get_mut(i) {
+                    *bbox = bbox.union(&w.bbox);
+                    m.push(w);
+                }
+            }
+            None => lines.push((w.bbox, vec![w])),
+        }
+    }
+    lines.sort_by(|a, b| a.0.top.total_cmp(&b.0.top));
+    lines
+        .into_iter()
+        .map(|(_, mut m)| {
+            m.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            m
+        })
+        .collect()
+}
+
+/// Wide (CJK, kana, full-width) characters: no space is put between two of them.
+pub(crate) fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2460..=0x24FF | 0x25A0..=0x25FF)
+}
+
+/// The separator between two pieces of text on one line or in one paragraph.
+fn joiner(left: &str, right: &str) -> &'static str {
+    match (left.chars().last(), right.chars().next()) {
+        (Some(a), Some(b)) if is_wide(a) && is_wide(b) => "",
+        (Some(_), Some(_)) => " ",
+        _ => "",
+    }
+}
+
+/// Whether a line begins a new paragraph by its first characters (bullet or enumerator).
+pub(crate) fn starts_with_marker(text: &str) -> bool {
+    let mut it = text.chars();
+    let Some(first) = it.next() else { return false };
+    if matches!(
+        first,
+        '・' | '【'
+            | '○'
+            | '●'
+            | '◯'
+            | '◎'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '※'
+            | '-'
+            | '－'
+            | '•'
+            | '▪'
+            | '＊'
+            | '*'
+    ) {
+        return true;
+    }
+    // Circled numbers ①–⑳ and friends.
+    if matches!(first as u32, 0x2460..=0x24FF | 0x3251..=0x325F | 0x32B1..=0x32BF) {
+        return true;
+    }
+    // (1) （1） (ア) （イ）: an opening paren, one to three digits or kana/kanji numerals, a closing one.
+    if first == '(' || first == '（' {
+        let rest: String = it.take(5).collect();
+        if let Some(close) = rest.find([')', '）']) {
+            let inner = &rest[..close];
+            let n = inner.chars().count();
+            return (1..=3).contains(&n)
+                && inner.chars().all(|c| {
+                    c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || "一二三四五六七八九十アイウエオカキクケコabcdefghij".contains(c)
+                });
+        }
+    }
+    false
+}
+
+/// Text of one line of words.
+fn line_text(line: &[&Word]) -> String {
+    let mut s = String::new();
+    for w in line {
+        let j = joiner(&s, &w.text);
+        s.push_str(j);
+        s.push_str(&w.text);
+    }
+    s
+}
+
+/// Width of the first unit that could have been set on the previous line: the first
+/// character for wide text (Japanese breaks anywhere), the first word otherwise.
+fn first_unit_width(line: &[&Word]) -> f64 {
+    let Some(w) = line.first() else { return 0.0 };
+    match w.chars.first() {
+        Some(c) if c.text.chars().next().is_some_and(is_wide) => c.x1 - c.x0,
+        _ => w.bbox.width(),
+    }
+}
+
+/// The text of a cell from its words. `right` is the cell's right edge (the ruling of a
+/// lattice cell); the text's own right extent is used when it reaches further.
+pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) -> String {
+    let lines = group_lines(words, s.line_overlap);
+    let text_right = lines
+        .iter()
+        .filter_map(|l| l.last().map(|w| w.bbox.x1))
+        .fold(f64::NEG_INFINITY, f64::max);
+    // A lattice cell's ruling is a little beyond its text (padding): the text's extent is
+    // the better estimate of where lines wrap, unless a single line is all we have.
+    let right_edge = if lines.len() > 1 {
+        text_right
+    } else {
+        right.unwrap_or(text_right).max(text_right)
+    };
+    let mut out = String::new();
+    let mut prev: Option<&Vec<&Word>> = None;
+    for line in &lines {
+        let t = line_text(line);
+        if let Some(p) = prev {
+            let em = line.first().map_or(10.0, |w| w.size.max(1.0));
+            let prev_end = p.last().map_or(0.0, |w| w.bbox.x1);
+            let space = if t.chars().next().is_some_and(is_wide) {
+                0.0
+            } else {
+                0.25 * em
+            };
+            let would_fit = prev_end + space + first_unit_width(line) <= right_edge + 0.1 * em;
+            if starts_with_marker(&t) || would_fit {
+                out.push('\n');
+            } else {
+                out.push_str(joiner(&out, &t));
+            }
+        }
+        out.push_str(&t);
+        prev = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{w, word};
+    use super::*;
+
+    fn text(words: &[crate::layout::Word]) -> String {
+        let refs: Vec<&Word> = words.iter().collect();
+        cell_text(&refs, None, &TableSettings::default())
+    }
+
+    #[test]
+    fn japanese_joined_without_space_latin_with_one() {
+        assert_eq!(
+            text(&[w("歳入", 0.0, 0.0), w("合計", 30.0, 0.0)]),
+            "歳入合計"
+        );
+        assert_eq!(
+            text(&[w("Total", 0.0, 0.0), w("revenue", 30.0, 0.0)]),
+            "Total revenue"
+        );
+        assert_eq!(
+            text(&[w("人口", 0.0, 0.0), w("2020", 25.0, 0.0)]),
+            "人口 2020"
+        );
+    }
+
+    #[test]
+    fn wrapped_paragraph_lines_are_joined() {
+        // Line 1 fills the width (60 pt), line 2 is the paragraph's short end.
+        let words = [w("区政改革の推", 0.0, 0.0), w("進", 0.0, 12.0)];
+        assert_eq!(text(&words), "区政改革の推進");
+        let latin = [
+            word("expenditure on", 0.0, 0.0, 70.0, 10.0),
+            word("health", 0.0, 12.0, 30.0, 22.0),
+        ];
+        assert_eq!(text(&latin), "expenditure on health");
+    }
+
+    #[test]
+    fn bullets_and_short_lines_start_paragraphs() {
+        let words = [w("・第一の項目です", 0.0, 0.0), w("・第二", 0.0, 12.0)];
+        assert_eq!(text(&words), "・第一の項目です\n・第二");
+        let words = [w("（1）総務", 0.0, 0.0), w("（2）企画調整費", 0.0, 12.0)];
+        assert_eq!(text(&words), "（1）総務\n（2）企画調整費");
+        // A short first line whose next word would have fit: a deliberate break.
+        let words = [w("総務課", 0.0, 0.0), w("企画調整課長", 0.0, 12.0)];
+        assert_eq!(text(&words), "総務課\n企画調整課長");
+    }
+
+    #[test]
+    fn markers() {
+        for t in [
+            "・a",
+            "(1)x",
+            "（１）x",
+            "①x",
+            "【x】",
+            "○x",
+            "●x",
+            "※x",
+            "-x",
+            "(ア)x",
+        ] {
+            assert!(starts_with_marker(t), "{t}");
+        }
+        for t in ["a", "(total)", "区", "(123456)"] {
+            assert!(!starts_with_marker(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn lines_group_by_overlap() {
+        let a = w("a", 20.0, 0.0);
+        let b = w("b", 0.0, 2.0);
+        let c = w("c", 0.0, 12.0);
+        let refs = vec![&c, &a, &b];
+        let lines = group_lines(&refs, 0.5);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[0].iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+    }
+}

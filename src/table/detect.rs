@@ -1,0 +1,213 @@
+//! Finding unruled table regions on a page (ruled ones come from `lattice::ruled_regions`).
+//!
+//! A region is a run of text lines in which most lines hold two or more segments
+//! (phrases separated by column-sized gaps), with at most `region_max_plain_run`
+//! single-segment lines in a row between them (section rows, wrapped cells) and no
+//! vertical gap over `region_max_gap_em`. A run is kept when its segments align into at
+//! least one column gap (`stream::separators`) with at least `region_min_rows` lines
+//! having text on both sides of a gap, and it does not read like prose set in two columns
+//! or a bulleted list (`region_max_words_per_segment`). Single-segment lines right below
+//! a region that fit inside one of its columns (a wrapped last cell) are included.
+//! Titles, page numbers and body text are single-segment lines and stay outside.
+
+use crate::geom::Rect;
+use crate::layout::Word;
+
+use super::settings::TableSettings;
+use super::stream::{lines_of, segments, separators, Line, Segment};
+
+/// Bounding boxes of the unruled tables among `words`, top to bottom.
+pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
+    let lines = lines_of(words, s);
+    let segs: Vec<Vec<Segment>> = lines.iter().map(|l| segments(l, s)).collect();
+    let tabular: Vec<bool> = segs.iter().map(|g| g.len() >= 2).collect();
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    let mut plain_run = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(&last) = cur.last() {
+            let prev: &Line<'_> = &lines[last];
+            if line.bbox.top - prev.bbox.bottom > s.region_max_gap_em * line.size.max(prev.size) {
+                blocks.push(std::mem::take(&mut cur));
+                plain_run = 0;
+            }
+        }
+        if tabular[i] {
+            cur.push(i);
+            plain_run = 0;
+        } else if !cur.is_empty() && plain_run < s.region_max_plain_run {
+            cur.push(i);
+            plain_run += 1;
+        } else if !cur.is_empty() {
+            blocks.push(std::mem::take(&mut cur));
+            plain_run = 0;
+        }
+    }
+    blocks.push(cur);
+    let mut out = Vec::new();
+    for mut b in blocks {
+        while b.last().is_some_and(|&i| !tabular[i]) {
+            b.pop();
+        }
+        if b.iter().filter(|&&i| tabular[i]).count() < s.region_min_rows.max(1) {
+            continue;
+        }
+        let block: Vec<Line<'_>> = b.iter().filter_map(|&i| lines.get(i).cloned()).collect();
+        let seps = separators(&block, s);
+        if seps.is_empty() {
+            continue;
+        }
+        let split_rows = block
+            .iter()
+            .filter(|l| {
+                seps.iter().any(|&x| {
+                    l.words.iter().any(|w| w.bbox.x1 <= x) && l.words.iter().any(|w| w.bbox.x0 >= x)
+                })
+            })
+            .count();
+        if split_rows < s.region_min_rows {
+            continue;
+        }
+        if reads_like_prose(&block, &seps, s) {
+            continue;
+        }
+        // A wrapped last cell: plain lines just below that fit inside one column.
+        let mut last = *b.last().unwrap_or(&0);
+        while let (Some(next), Some(prev)) = (lines.get(last + 1), lines.get(last)) {
+            let close = next.bbox.top - prev.bbox.bottom
+                <= s.continuation_max_gap_em * next.size.max(prev.size);
+            let inside = seps.iter().all(|&x| next.bbox.x1 <= x || next.bbox.x0 >= x);
+            let within = next.bbox.x0 >= block_x0(&block) - 1.0;
+            if close && inside && within && segs.get(last + 1).is_some_and(|g| g.len() == 1) {
+                b.push(last + 1);
+                last += 1;
+            } else {
+                break;
+            }
+        }
+        let rect = b
+            .iter()
+            .filter_map(|&i| lines.get(i))
+            .map(|l| l.bbox)
+            .reduce(|a, r| a.union(&r));
+        if let Some(r) = rect {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn block_x0(block: &[Line<'_>]) -> f64 {
+    block
+        .iter()
+        .map(|l| l.bbox.x0)
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Two columns of which one holds long runs of words: prose beside a margin column, a
+/// bulleted or numbered list, or a two-column page layout.
+fn reads_like_prose(block: &[Line<'_>], seps: &[f64], s: &TableSettings) -> bool {
+    if seps.len() >= 2 {
+        return false;
+    }
+    let mut words = [0usize; 2];
+    let mut cells = [0usize; 2];
+    for l in block {
+        let mut seen = [false; 2];
+        for w in &l.words {
+            let c = usize::from(seps.first().is_some_and(|&x| w.bbox.cx() >= x));
+            // Count Latin words; a run of Japanese text counts one word per 4 characters.
+            let n = w
+                .text
+                .split_whitespace()
+                .count()
+                .max(w.text.chars().count() / 4)
+                .max(1);
+            words[c] += n;
+            seen[c] = true;
+        }
+        for c in 0..2 {
+            cells[c] += usize::from(seen[c]);
+        }
+    }
+    (0..2)
+        .any(|c| cells[c] > 0 && words[c] as f64 / cells[c] as f64 > s.region_max_words_per_segment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::w;
+    use super::*;
+
+    fn regions(words: &[Word]) -> Vec<Rect> {
+        let refs: Vec<&Word> = words.iter().collect();
+        unruled_regions(&refs, &TableSettings::default())
+    }
+
+    fn table_at(top: f64, rows: usize) -> Vec<Word> {
+        let mut v = Vec::new();
+        for r in 0..rows {
+            let y = top + 12.0 * r as f64;
+            v.push(w("項目", 0.0, y));
+            v.push(w("123", 100.0, y));
+            v.push(w("45", 160.0, y));
+        }
+        v
+    }
+
+    #[test]
+    fn table_below_title_and_prose() {
+        let mut words = vec![w("第1表 歳入の状況について説明する文です", 0.0, 0.0)];
+        words.push(w("本文の段落はここに続きますが表ではありません", 0.0, 14.0));
+        words.extend(table_at(40.0, 4));
+        words.push(w("- 1 -", 90.0, 300.0));
+        let r = regions(&words);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].top, 40.0);
+        assert_eq!(r[0].bottom, 86.0);
+    }
+
+    #[test]
+    fn two_tables_far_apart_are_two_regions() {
+        let mut words = table_at(0.0, 3);
+        words.extend(table_at(200.0, 3));
+        assert_eq!(regions(&words).len(), 2);
+    }
+
+    #[test]
+    fn tiny_two_by_two_table_is_found() {
+        let words = [
+            w("男", 0.0, 0.0),
+            w("10", 60.0, 0.0),
+            w("女", 0.0, 12.0),
+            w("12", 60.0, 12.0),
+        ];
+        assert_eq!(regions(&words).len(), 1);
+    }
+
+    #[test]
+    fn bulleted_prose_is_not_a_table() {
+        let mut words = Vec::new();
+        for r in 0..4 {
+            let y = 12.0 * r as f64;
+            words.push(w("•", 0.0, y));
+            words.push(crate::table::testutil::word(
+                "this is a long sentence of list text here",
+                20.0,
+                y,
+                220.0,
+                y + 10.0,
+            ));
+        }
+        assert!(regions(&words).is_empty());
+    }
+
+    #[test]
+    fn wrapped_last_cell_is_included() {
+        let mut words = table_at(0.0, 3);
+        words.push(w("続き", 0.0, 36.0));
+        let r = regions(&words);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].bottom, 46.0);
+    }
+}

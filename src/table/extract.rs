@@ -1,0 +1,407 @@
+//! `extract_grids`: one page's layout and the caller's request into grids.
+//!
+//! * `--area`: only words whose centre lies inside, and rulings clipped to it.
+//! * `--columns`: the caller's separators are the column boundaries (words straddling one
+//!   are split between characters); rows come from `stream`.
+//! * `lattice`: every ruled region with a grid; `stream`: the area (or, without one, each
+//!   detected unruled region, else the whole page) as stream tables; `auto`: ruled regions
+//!   with at least `lattice_min_slots` rows and columns holding text in two or more rows
+//!   and columns are lattice tables, the rest of the page goes to unruled detection, and an
+//!   area with nothing found is one stream table.
+//! * Pages whose text is mostly vertical are turned a quarter (text running top to bottom
+//!   then reads left to right), extracted, and the boxes turned back.
+//!
+//! Every fallback leaves a line in the grid's diagnostics.
+
+use crate::geom::Rect;
+use crate::layout::{Orientation, PageLayout, Ruling, Word};
+
+use super::grid::{build_grid, split_word_at};
+use super::lattice::{ruled_regions, structure as lattice_structure};
+use super::settings::TableSettings;
+use super::stream::{column_edges, lines_of, rows, separators, structure as stream_structure};
+use super::{detect, Grid, Mode, PageRequest};
+
+/// The grids of one page, top to bottom.
+pub fn extract_grids(
+    layout: &PageLayout,
+    req: &PageRequest,
+    settings: &TableSettings,
+) -> Vec<Grid> {
+    let vertical: usize = layout
+        .words
+        .iter()
+        .filter(|w| w.vertical)
+        .map(|w| w.chars.len())
+        .sum();
+    let horizontal: usize = layout
+        .words
+        .iter()
+        .filter(|w| !w.vertical)
+        .map(|w| w.chars.len())
+        .sum();
+    if vertical > horizontal {
+        return extract_rotated(layout, req, settings);
+    }
+    extract_upright(layout, req, settings)
+}
+
+/// A page read with its vertical text turned to run left to right: (x, y) -> (y, W - x).
+fn extract_rotated(layout: &PageLayout, req: &PageRequest, s: &TableSettings) -> Vec<Grid> {
+    let wd = layout.width;
+    let turn = |r: &Rect| Rect::new(r.top, wd - r.x1, r.bottom, wd - r.x0);
+    let back = |r: &Rect| Rect::new(wd - r.bottom, r.x0, wd - r.top, r.x1);
+    let words: Vec<Word> = layout
+        .words
+        .iter()
+        .map(|w| Word {
+            bbox: turn(&w.bbox),
+            vertical: !w.vertical,
+            ..w.clone()
+        })
+        .collect();
+    let rulings: Vec<Ruling> = layout
+        .rulings
+        .iter()
+        .map(|r| match r.orientation {
+            Orientation::Horizontal => Ruling::vertical(r.pos, wd - r.end, wd - r.start),
+            Orientation::Vertical => Ruling::horizontal(wd - r.pos, r.start, r.end),
+        })
+        .collect();
+    let turned = PageLayout {
+        width: layout.height,
+        height: layout.width,
+        words,
+        rulings,
+        ..layout.clone()
+    };
+    let req2 = PageRequest {
+        mode: req.mode,
+        area: req.area.map(|a| turn(&a)),
+        columns: None,
+    };
+    let mut grids = extract_upright(&turned, &req2, s);
+    for g in &mut grids {
+        g.bbox = back(&g.bbox);
+        for c in &mut g.cells {
+            c.bbox = back(&c.bbox);
+        }
+        g.diagnostics.push("page text is vertical: read turned a quarter clockwise; row/col edges are in the turned frame".into());
+        if req.columns.is_some() {
+            g.diagnostics
+                .push("--columns ignored on a page of vertical text".into());
+        }
+    }
+    grids
+}
+
+/// Rulings clipped to the area (those outside dropped).
+fn clip_rulings(rulings: &[Ruling], area: Option<Rect>) -> Vec<Ruling> {
+    let Some(a) = area else {
+        return rulings.to_vec();
+    };
+    rulings
+        .iter()
+        .filter_map(|r| {
+            let (lo, hi, inside) = match r.orientation {
+                Orientation::Horizontal => {
+                    (a.x0, a.x1, r.pos >= a.top - 1.0 && r.pos <= a.bottom + 1.0)
+                }
+                Orientation::Vertical => {
+                    (a.top, a.bottom, r.pos >= a.x0 - 1.0 && r.pos <= a.x1 + 1.0)
+                }
+            };
+            let (st, en) = (r.start.max(lo), r.end.min(hi));
+            (inside && en > st).then_some(Ruling {
+                start: st,
+                end: en,
+                ..*r
+            })
+        })
+        .collect()
+}
+
+fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) -> Vec<Grid> {
+    let page = layout.number;
+    let in_area = |w: &Word| {
+        req.area
+            .is_none_or(|a| a.contains_point(w.bbox.cx(), w.bbox.cy()))
+    };
+    let mut words: Vec<Word> = layout
+        .words
+        .iter()
+        .filter(|w| in_area(w))
+        .cloned()
+        .collect();
+    let explicit: Option<Vec<f64>> = req.columns.as_ref().map(|c| {
+        let mut c: Vec<f64> = c.iter().copied().filter(|x| x.is_finite()).collect();
+        c.sort_by(f64::total_cmp);
+        c.dedup();
+        c
+    });
+    if let Some(cuts) = &explicit {
+        words = words.iter().flat_map(|w| split_word_at(w, cuts)).collect();
+    }
+    let rulings = clip_rulings(&layout.rulings, req.area);
+    let mut grids: Vec<Grid> = Vec::new();
+    let mut taken: Vec<Rect> = Vec::new();
+    if req.mode != Mode::Stream && explicit.is_none() {
+        for region in ruled_regions(&rulings, s) {
+            let Some(st) = lattice_structure(&region, s) else {
+                continue;
+            };
+            let big_enough = st.row_edges.len() > s.lattice_min_slots
+                && st.col_edges.len() > s.lattice_min_slots;
+            if req.mode == Mode::Auto && !big_enough {
+                continue;
+            }
+            let inside: Vec<&Word> = words
+                .iter()
+                .filter(|w| {
+                    region
+                        .bbox
+                        .expand(1.0)
+                        .contains_point(w.bbox.cx(), w.bbox.cy())
+                })
+                .collect();
+            let Some(g) = build_grid(page, Mode::Lattice, &st, &inside, true, s, Vec::new()) else {
+                continue;
+            };
+            if req.mode == Mode::Auto && (g.n_rows() < 2 || g.n_cols() < 2) {
+                continue;
+            }
+            taken.push(region.bbox.expand(1.0));
+            grids.push(g);
+        }
+    }
+    if req.mode == Mode::Lattice && explicit.is_none() {
+        return grids;
+    }
+    let rest: Vec<&Word> = words
+        .iter()
+        .filter(|w| {
+            !w.vertical
+                && !taken
+                    .iter()
+                    .any(|t| t.contains_point(w.bbox.cx(), w.bbox.cy()))
+        })
+        .collect();
+    let rules: Vec<&Ruling> = rulings.iter().filter(|r| r.is_horizontal()).collect();
+    let whole = req.area.is_some() || explicit.is_some();
+    if whole && grids.is_empty() {
+        let mut diags = Vec::new();
+        if req.mode == Mode::Lattice {
+            diags.push(
+                "lattice with --columns: columns from the caller, rows from text lines".into(),
+            );
+        }
+        grids.extend(stream_grid(
+            page,
+            &rest,
+            &rules,
+            explicit.as_deref(),
+            s,
+            diags,
+        ));
+    } else if !whole || req.mode == Mode::Auto {
+        let regions = detect::unruled_regions(&rest, s);
+        for r in &regions {
+            let inside: Vec<&Word> = rest
+                .iter()
+                .copied()
+                .filter(|w| r.expand(0.5).contains_point(w.bbox.cx(), w.bbox.cy()))
+                .collect();
+            grids.extend(stream_grid(page, &inside, &rules, None, s, Vec::new()));
+        }
+        if grids.is_empty() && req.mode == Mode::Stream && !rest.is_empty() {
+            let diag = "stream: no table region found, the whole page is one table".to_string();
+            grids.extend(stream_grid(page, &rest, &rules, None, s, vec![diag]));
+        }
+    }
+    grids.sort_by(|a, b| {
+        a.bbox
+            .top
+            .total_cmp(&b.bbox.top)
+            .then(a.bbox.x0.total_cmp(&b.bbox.x0))
+    });
+    grids
+}
+
+/// One stream table over `words`; horizontal `rules` crossing its middle are row hints.
+fn stream_grid(
+    page: usize,
+    words: &[&Word],
+    rules: &[&Ruling],
+    columns: Option<&[f64]>,
+    s: &TableSettings,
+    diagnostics: Vec<String>,
+) -> Option<Grid> {
+    let lines = lines_of(words, s);
+    let seps = match columns {
+        Some(c) => c.to_vec(),
+        None => separators(&lines, s),
+    };
+    let col_edges = column_edges(&lines, &seps)?;
+    let (x0, x1) = (col_edges.first().copied()?, col_edges.last().copied()?);
+    let mid = (x0 + x1) / 2.0;
+    let hints: Vec<f64> = rules
+        .iter()
+        .filter(|r| r.start <= mid && r.end >= mid && r.len() >= 0.5 * (x1 - x0))
+        .map(|r| r.pos)
+        .collect();
+    let groups = rows(&lines, &col_edges, &hints, s);
+    let st = stream_structure(&lines, col_edges, &groups, columns.is_some(), s)?;
+    build_grid(page, Mode::Stream, &st, words, false, s, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{full_grid, page, w, word};
+    use super::*;
+
+    fn run(p: &PageLayout, mode: Mode) -> Vec<Grid> {
+        extract_grids(
+            p,
+            &PageRequest {
+                mode,
+                area: None,
+                columns: None,
+            },
+            &TableSettings::default(),
+        )
+    }
+
+    #[test]
+    fn auto_takes_a_ruled_grid_as_lattice() {
+        let words = vec![
+            w("区分", 5.0, 5.0),
+            w("金額", 55.0, 5.0),
+            w("歳入", 5.0, 25.0),
+            w("100", 55.0, 25.0),
+        ];
+        let p = page(words, full_grid(&[0.0, 50.0, 100.0], &[0.0, 20.0, 40.0]));
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].mode, Mode::Lattice);
+        assert_eq!(
+            g[0].text_matrix(),
+            vec![vec!["区分", "金額"], vec!["歳入", "100"]]
+        );
+    }
+
+    #[test]
+    fn auto_finds_a_ruled_and_an_unruled_table() {
+        let mut words = vec![
+            w("区分", 5.0, 5.0),
+            w("金額", 55.0, 5.0),
+            w("歳入", 5.0, 25.0),
+            w("100", 55.0, 25.0),
+        ];
+        for r in 0..3 {
+            let y = 200.0 + 12.0 * r as f64;
+            words.push(w("項目", 0.0, y));
+            words.push(w("12", 100.0, y));
+        }
+        let p = page(words, full_grid(&[0.0, 50.0, 100.0], &[0.0, 20.0, 40.0]));
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[1].mode, Mode::Stream);
+        assert_eq!(g[1].n_rows(), 3);
+    }
+
+    #[test]
+    fn area_restricts_words_and_columns_split_words() {
+        let words = vec![
+            w("abcd", 0.0, 0.0),
+            w("x", 50.0, 0.0),
+            w("efgh", 0.0, 12.0),
+            w("y", 50.0, 12.0),
+            w("far", 300.0, 300.0),
+        ];
+        let p = page(words, vec![]);
+        let req = PageRequest {
+            mode: Mode::Stream,
+            area: Some(Rect::new(0.0, 0.0, 100.0, 30.0)),
+            columns: Some(vec![9.0, 40.0]),
+        };
+        let g = extract_grids(&p, &req, &TableSettings::default());
+        assert_eq!(g.len(), 1);
+        assert_eq!(
+            g[0].text_matrix(),
+            vec![vec!["ab", "cd", "x"], vec!["ef", "gh", "y"]]
+        );
+    }
+
+    #[test]
+    fn stream_without_regions_takes_the_whole_page() {
+        let p = page(
+            vec![word("just one line of text", 0.0, 0.0, 100.0, 10.0)],
+            vec![],
+        );
+        let g = run(&p, Mode::Stream);
+        assert_eq!(g.len(), 1);
+        assert!(!g[0].diagnostics.is_empty());
+        assert!(run(&p, Mode::Auto).is_empty());
+    }
+
+    #[test]
+    fn vertical_page_is_read_turned() {
+        // Two text lines running top to bottom: the right one is read first.
+        let mut words = Vec::new();
+        for (x, t1, t2) in [
+            (200.0, "区分", "金額"),
+            (180.0, "歳入", "100"),
+            (160.0, "歳出", "90"),
+        ] {
+            let mut a = word(t1, x, 0.0, x + 10.0, 20.0);
+            let mut b = word(t2, x, 80.0, x + 10.0, 100.0);
+            a.vertical = true;
+            b.vertical = true;
+            words.push(a);
+            words.push(b);
+        }
+        let p = page(words, vec![]);
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 1, "{g:?}");
+        assert_eq!(
+            g[0].text_matrix(),
+            vec![
+                vec!["区分", "金額"],
+                vec!["歳入", "100"],
+                vec!["歳出", "90"]
+            ]
+        );
+    }
+}
+
+/// Debugging aid, not a test: `NENPO_DEBUG_PDF=file.pdf NENPO_DEBUG_PAGE=n cargo test
+/// --release --lib table::extract::debug -- --ignored --nocapture` prints a page's
+/// rulings, text lines and grids.
+#[cfg(test)]
+mod debug {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn dump_page() {
+        let (Ok(path), Ok(n)) = (std::env::var("NENPO_DEBUG_PDF"), std::env::var("NENPO_DEBUG_PAGE")) else { return };
+        let n: usize = n.parse().unwrap_or(1);
+        let Ok(bytes) = std::fs::read(&path) else { return };
+        let Ok(doc) = nenpo_pdf::Document::load(&bytes, None) else { return };
+        let Ok(content) = doc.page(n) else { return };
+        let layout = crate::layout::page_layout(&content, &Default::default());
+        for r in &layout.rulings {
+            println!("ruling {:?} pos={:.1} {:.1}..{:.1}", r.orientation, r.pos, r.start, r.end);
+        }
+        for l in &layout.lines {
+            let t: Vec<String> = l.words.iter().filter_map(|&i| layout.words.get(i)).map(|w| format!("[{:.1}-{:.1} {}]", w.bbox.x0, w.bbox.x1, w.text)).collect();
+            println!("line {:.1}-{:.1}: {}", l.bbox.top, l.bbox.bottom, t.join(" "));
+        }
+        for g in extract_grids(&layout, &PageRequest::default(), &TableSettings::default()) {
+            println!("grid {:?} {:?} {:?}", g.mode, g.bbox, g.diagnostics);
+            for row in g.text_matrix() {
+                println!("  {row:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! The shared last step of both strategies: row and column edges plus spanning cells
+//! (a [`Structure`]) and the region's words into a [`Grid`] — words assigned to cells by
+//! their centre, cell texts built, rows and columns without any text dropped.
+
+use crate::geom::Rect;
+use crate::layout::{Word, WordChar};
+
+use super::cell_text::cell_text;
+use super::settings::TableSettings;
+use super::{Cell, Grid, Mode};
+
+/// A cell in slot coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+}
+
+/// Edges and cells of a table before text is put in.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Structure {
+    pub row_edges: Vec<f64>,
+    pub col_edges: Vec<f64>,
+    /// Every slot covered by exactly one span.
+    pub spans: Vec<Span>,
+}
+
+impl Structure {
+    /// A structure without spanning cells.
+    pub fn plain(row_edges: Vec<f64>, col_edges: Vec<f64>) -> Structure {
+        let (nr, nc) = (
+            row_edges.len().saturating_sub(1),
+            col_edges.len().saturating_sub(1),
+        );
+        let mut spans = Vec::with_capacity(nr * nc);
+        for row in 0..nr {
+            for col in 0..nc {
+                spans.push(Span {
+                    row,
+                    col,
+                    rowspan: 1,
+                    colspan: 1,
+                });
+            }
+        }
+        Structure {
+            row_edges,
+            col_edges,
+            spans,
+        }
+    }
+
+    fn span_rect(&self, s: &Span) -> Option<Rect> {
+        Some(Rect::new(
+            *self.col_edges.get(s.col)?,
+            *self.row_edges.get(s.row)?,
+            *self.col_edges.get(s.col + s.colspan)?,
+            *self.row_edges.get(s.row + s.rowspan)?,
+        ))
+    }
+}
+
+/// Index of the interval of `edges` holding `v` (clamped to the first / last interval).
+pub(crate) fn interval(edges: &[f64], v: f64) -> usize {
+    let n = edges.len().saturating_sub(1);
+    if n == 0 {
+        return 0;
+    }
+    edges[1..n].iter().take_while(|&&e| v >= e).count()
+}
+
+/// Splits a word at the given x positions between its characters (a word straddling a
+/// caller's column separator). Words not straddling any come back unchanged.
+pub(crate) fn split_word_at(w: &Word, cuts: &[f64]) -> Vec<Word> {
+    let inside: Vec<f64> = cuts
+        .iter()
+        .copied()
+        .filter(|&c| c > w.bbox.x0 && c < w.bbox.x1)
+        .collect();
+    if inside.is_empty() || w.chars.len() < 2 || w.vertical {
+        return vec![w.clone()];
+    }
+    let mut groups: Vec<Vec<&WordChar>> = Vec::new();
+    let mut last_slot = usize::MAX;
+    for ch in &w.chars {
+        let slot = inside
+            .iter()
+            .take_while(|&&c| (ch.x0 + ch.x1) / 2.0 >= c)
+            .count();
+        if slot != last_slot {
+            groups.push(Vec::new());
+            last_slot = slot;
+        }
+        if let Some(g) = groups.last_mut() {
+            g.push(ch);
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            let x0 = g.first().map_or(w.bbox.x0, |c| c.x0);
+            let x1 = g.last().map_or(w.bbox.x1, |c| c.x1);
+            Word {
+                text: g.iter().map(|c| c.text.as_str()).collect::<String>(),
+                bbox: Rect::new(x0, w.bbox.top, x1, w.bbox.bottom),
+                chars: g.into_iter().cloned().collect(),
+                ..w.clone()
+            }
+        })
+        .filter(|w| !w.text.trim().is_empty())
+        .collect()
+}
+
+/// Fills a structure with the words whose centre lies in it and builds the grid.
+/// `right_edges`: use a cell's right edge as its wrap width (lattice cells are ruled).
+pub(crate) fn build_grid(
+    page: usize,
+    mode: Mode,
+    st: &Structure,
+    words: &[&Word],
+    ruled: bool,
+    s: &TableSettings,
+    diagnostics: Vec<String>,
+) -> Option<Grid> {
+    let nr = st.row_edges.len().checked_sub(1)?;
+    let nc = st.col_edges.len().checked_sub(1)?;
+    if nr == 0 || nc == 0 {
+        return None;
+    }
+    // Slot -> span index.
+    let mut owner = vec![usize::MAX; nr * nc];
+    for (i, sp) in st.spans.iter().enumerate() {
+        for r in sp.row..(sp.row + sp.rowspan).min(nr) {
+            for c in sp.col..(sp.col + sp.colspan).min(nc) {
+                if let Some(o) = owner.get_mut(r * nc + c) {
+                    if *o == usize::MAX {
+                        *o = i;
+                    }
+                }
+            }
+        }
+    }
+    let (top, bottom) = (st.row_edges[0], st.row_edges[nr]);
+    let (left, right) = (st.col_edges[0], st.col_edges[nc]);
+    let mut members: Vec<Vec<&Word>> = vec![Vec::new(); st.spans.len()];
+    for w in words {
+        let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
+        if cx < left || cx > right || cy < top || cy > bottom {
+            continue;
+        }
+        let (r, c) = (interval(&st.row_edges, cy), interval(&st.col_edges, cx));
+        if let Some(&o) = owner.get(r * nc + c) {
+            if let Some(m) = members.get_mut(o) {
+                m.push(w);
+            }
+        }
+    }
+    let texts: Vec<String> = st
+        .spans
+        .iter()
+        .zip(&members)
+        .map(|(sp, m)| {
+            if m.is_empty() {
+                return String::new();
+            }
+            let r = if ruled {
+                st.span_rect(sp).map(|r| r.x1)
+            } else {
+                None
+            };
+            cell_text(m, r, s)
+        })
+        .collect();
+    // Rows / columns with text starting in them are kept.
+    let mut keep_r = vec![false; nr];
+    let mut keep_c = vec![false; nc];
+    for (sp, t) in st.spans.iter().zip(&texts) {
+        if !t.is_empty() {
+            if let Some(k) = keep_r.get_mut(sp.row) {
+                *k = true;
+            }
+            if let Some(k) = keep_c.get_mut(sp.col) {
+                *k = true;
+            }
+        }
+    }
+    if !keep_r.iter().any(|&k| k) {
+        return None;
+    }
+    let new_r = remap(&keep_r);
+    let new_c = remap(&keep_c);
+    let row_edges = kept_edges(&st.row_edges, &keep_r);
+    let col_edges = kept_edges(&st.col_edges, &keep_c);
+    let mut cells = Vec::new();
+    for ((sp, t), m) in st.spans.iter().zip(texts).zip(&members) {
+        let rows: Vec<usize> = (sp.row..(sp.row + sp.rowspan).min(nr))
+            .filter_map(|r| new_r.get(r).copied().flatten())
+            .collect();
+        let cols: Vec<usize> = (sp.col..(sp.col + sp.colspan).min(nc))
+            .filter_map(|c| new_c.get(c).copied().flatten())
+            .collect();
+        let (Some(&row), Some(&col)) = (rows.first(), cols.first()) else {
+            continue;
+        };
+        let bbox = st.span_rect(sp).unwrap_or_default();
+        let chars: usize = m.iter().map(|w| w.chars.len().max(1)).sum();
+        let bold_chars: usize = m
+            .iter()
+            .filter(|w| w.bold)
+            .map(|w| w.chars.len().max(1))
+            .sum();
+        let size = if m.is_empty() {
+            0.0
+        } else {
+            m.iter().map(|w| w.size).sum::<f64>() / m.len() as f64
+        };
+        cells.push(Cell {
+            row,
+            col,
+            rowspan: rows.len(),
+            colspan: cols.len(),
+            bbox,
+            text: t,
+            bold: chars > 0 && 2 * bold_chars > chars,
+            size,
+        });
+    }
+    cells.sort_by_key(|c| (c.row, c.col));
+    let bbox = Rect::new(left, top, right, bottom);
+    Some(Grid {
+        page,
+        bbox,
+        mode,
+        row_edges,
+        col_edges,
+        cells,
+        diagnostics,
+    })
+}
+
+/// Old index -> new index for kept slots.
+fn remap(keep: &[bool]) -> Vec<Option<usize>> {
+    let mut n = 0;
+    keep.iter()
+        .map(|&k| {
+            if k {
+                n += 1;
+                Some(n - 1)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Edges of the kept slots: a dropped slot's extent goes to the kept slot before it (the
+/// first kept slot reaches back to the table's start).
+fn kept_edges(edges: &[f64], keep: &[bool]) -> Vec<f64> {
+    let mut out = Vec::new();
+    let first = keep.iter().position(|&k| k);
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            let e = if Some(i) == first {
+                edges.first()
+            } else {
+                edges.get(i)
+            };
+            if let Some(&e) = e {
+                out.push(e);
+            }
+        }
+    }
+    if let Some(&last) = edges.last() {
+        out.push(last);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::w;
+    use super::*;
+
+    #[test]
+    fn words_fill_cells_and_empty_rows_columns_drop() {
+        // 3 x 3 slots; the middle row and the last column hold nothing.
+        let st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 50.0, 100.0, 150.0]);
+        let words = [
+            w("a", 5.0, 5.0),
+            w("b", 55.0, 5.0),
+            w("c", 5.0, 45.0),
+            w("d", 60.0, 45.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let g = build_grid(
+            1,
+            Mode::Stream,
+            &st,
+            &refs,
+            false,
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
+        assert_eq!(g.text_matrix(), vec![vec!["a", "b"], vec!["c", "d"]]);
+        assert_eq!(g.row_edges, vec![0.0, 40.0, 60.0]);
+        assert_eq!(g.col_edges, vec![0.0, 50.0, 150.0]);
+    }
+
+    #[test]
+    fn spans_shrink_over_dropped_rows() {
+        // A cell spanning rows 0-1 in column 0; row 1 is otherwise empty.
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 50.0, 100.0]);
+        st.spans = vec![
+            Span {
+                row: 0,
+                col: 0,
+                rowspan: 2,
+                colspan: 1,
+            },
+            Span {
+                row: 0,
+                col: 1,
+                rowspan: 1,
+                colspan: 1,
+            },
+            Span {
+                row: 1,
+                col: 1,
+                rowspan: 1,
+                colspan: 1,
+            },
+            Span {
+                row: 2,
+                col: 0,
+                rowspan: 1,
+                colspan: 1,
+            },
+            Span {
+                row: 2,
+                col: 1,
+                rowspan: 1,
+                colspan: 1,
+            },
+        ];
+        let words = [
+            w("区分", 5.0, 15.0),
+            w("x", 55.0, 5.0),
+            w("y", 5.0, 45.0),
+            w("z", 55.0, 45.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let g = build_grid(
+            1,
+            Mode::Lattice,
+            &st,
+            &refs,
+            true,
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
+        assert_eq!(g.n_rows(), 2);
+        assert_eq!(g.cells[0].rowspan, 1);
+        assert_eq!(g.text_matrix(), vec![vec!["区分", "x"], vec!["y", "z"]]);
+    }
+
+    #[test]
+    fn split_word_at_char_boundary() {
+        let wd = w("abcd", 0.0, 0.0); // chars 5 pt wide: 0-5, 5-10, 10-15, 15-20
+        let parts = split_word_at(&wd, &[9.0]);
+        let t: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(t, ["ab", "cd"]);
+        assert_eq!(parts[1].bbox.x0, 10.0);
+        assert_eq!(split_word_at(&wd, &[30.0]).len(), 1);
+    }
+
+    #[test]
+    fn interval_clamps() {
+        let e = [0.0, 10.0, 20.0];
+        assert_eq!(interval(&e, -5.0), 0);
+        assert_eq!(interval(&e, 15.0), 1);
+        assert_eq!(interval(&e, 25.0), 1);
+    }
+}

@@ -1,0 +1,330 @@
+//! Lattice strategy: cells from ruling lines.
+//!
+//! Rulings are grouped into connected ruled regions (a horizontal and a vertical ruling
+//! are connected when they meet within `joint_tol`). In one region, the distinct ruling
+//! positions are the candidate row and column edges (horizontal rulings reaching past the
+//! outermost vertical ones add an edge there, for tables without side borders). Two
+//! neighbouring slots belong to one spanning cell when the ruling between them is
+//! missing (covers less than `edge_cover_frac` of their common side).
+
+use crate::geom::{cluster_1d, mean_at, Rect};
+use crate::layout::Ruling;
+
+use super::grid::{Span, Structure};
+use super::settings::TableSettings;
+
+/// A connected group of rulings.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RuledRegion {
+    pub bbox: Rect,
+    pub rulings: Vec<Ruling>,
+}
+
+impl RuledRegion {
+    pub fn n_horizontal(&self) -> usize {
+        self.rulings.iter().filter(|r| r.is_horizontal()).count()
+    }
+}
+
+fn meets(h: &Ruling, v: &Ruling, tol: f64) -> bool {
+    v.pos >= h.start - tol && v.pos <= h.end + tol && h.pos >= v.start - tol && h.pos <= v.end + tol
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+}
+
+/// Connected groups of rulings with at least one crossing, top to bottom.
+pub(crate) fn ruled_regions(rulings: &[Ruling], s: &TableSettings) -> Vec<RuledRegion> {
+    let n = rulings.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut crossed = vec![false; n];
+    for i in 0..n {
+        if !rulings[i].is_horizontal() {
+            continue;
+        }
+        for j in 0..n {
+            if rulings[j].is_horizontal() || !meets(&rulings[i], &rulings[j], s.joint_tol) {
+                continue;
+            }
+            union(&mut parent, i, j);
+            crossed[i] = true;
+            crossed[j] = true;
+        }
+    }
+    let mut groups: Vec<(usize, Vec<Ruling>)> = Vec::new();
+    for i in 0..n {
+        if !crossed[i] {
+            continue;
+        }
+        let root = find(&mut parent, i);
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, g)) => g.push(rulings[i]),
+            None => groups.push((root, vec![rulings[i]])),
+        }
+    }
+    let mut out: Vec<RuledRegion> = groups
+        .into_iter()
+        .map(|(_, rulings)| {
+            let bbox = rulings
+                .iter()
+                .skip(1)
+                .fold(rulings[0].rect(), |b, r| b.union(&r.rect()));
+            RuledRegion { bbox, rulings }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.bbox
+            .top
+            .total_cmp(&b.bbox.top)
+            .then(a.bbox.x0.total_cmp(&b.bbox.x0))
+    });
+    out
+}
+
+/// Distinct positions (clustered within `tol`), ascending.
+fn edges(pos: &[f64], tol: f64) -> Vec<f64> {
+    cluster_1d(pos, tol)
+        .iter()
+        .map(|c| mean_at(pos, c))
+        .collect()
+}
+
+/// Fraction of `[a, b]` covered by rulings at `pos` (within `tol`).
+fn coverage(rulings: &[&Ruling], pos: f64, a: f64, b: f64, tol: f64) -> f64 {
+    let len = b - a;
+    if len <= 0.0 {
+        return 1.0;
+    }
+    let mut iv: Vec<(f64, f64)> = rulings
+        .iter()
+        .filter(|r| (r.pos - pos).abs() <= tol)
+        .map(|r| (r.start.max(a), r.end.min(b)))
+        .filter(|(x, y)| y > x)
+        .collect();
+    iv.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut covered = 0.0;
+    let mut cur: Option<(f64, f64)> = None;
+    for (x, y) in iv {
+        match cur {
+            Some((cx, cy)) if x <= cy => cur = Some((cx, cy.max(y))),
+            Some((cx, cy)) => {
+                covered += cy - cx;
+                cur = Some((x, y));
+            }
+            None => cur = Some((x, y)),
+        }
+    }
+    if let Some((cx, cy)) = cur {
+        covered += cy - cx;
+    }
+    covered / len
+}
+
+/// The grid structure of a ruled region, or `None` when it has fewer than two row or
+/// column edges.
+pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Structure> {
+    let hs: Vec<&Ruling> = region
+        .rulings
+        .iter()
+        .filter(|r| r.is_horizontal())
+        .collect();
+    let vs: Vec<&Ruling> = region
+        .rulings
+        .iter()
+        .filter(|r| !r.is_horizontal())
+        .collect();
+    let mut xs = edges(
+        &vs.iter().map(|r| r.pos).collect::<Vec<_>>(),
+        s.edge_merge_tol,
+    );
+    let mut ys = edges(
+        &hs.iter().map(|r| r.pos).collect::<Vec<_>>(),
+        s.edge_merge_tol,
+    );
+    // Tables without side (or top/bottom) borders: rulings reaching past the outermost
+    // perpendicular ones close the grid there.
+    let (hmin, hmax) = hs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+            (a.min(r.start), b.max(r.end))
+        });
+    let (vmin, vmax) = vs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+            (a.min(r.start), b.max(r.end))
+        });
+    extend_edges(&mut xs, hmin, hmax, s.joint_tol);
+    extend_edges(&mut ys, vmin, vmax, s.joint_tol);
+    if xs.len() < 2 || ys.len() < 2 {
+        return None;
+    }
+    let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+    // Union-find over slots; join neighbours whose common side is not ruled.
+    let mut parent: Vec<usize> = (0..nr * nc).collect();
+    for r in 0..nr {
+        for c in 0..nc {
+            if c + 1 < nc
+                && coverage(&vs, xs[c + 1], ys[r], ys[r + 1], s.edge_merge_tol) < s.edge_cover_frac
+            {
+                union(&mut parent, r * nc + c, r * nc + c + 1);
+            }
+            if r + 1 < nr
+                && coverage(&hs, ys[r + 1], xs[c], xs[c + 1], s.edge_merge_tol) < s.edge_cover_frac
+            {
+                union(&mut parent, r * nc + c, (r + 1) * nc + c);
+            }
+        }
+    }
+    // Each group's bounding block of slots becomes one cell (slots claimed once).
+    let mut bounds: Vec<Option<(usize, usize, usize, usize)>> = vec![None; nr * nc];
+    for r in 0..nr {
+        for c in 0..nc {
+            let g = find(&mut parent, r * nc + c);
+            let b = bounds[g].get_or_insert((r, c, r, c));
+            *b = (b.0.min(r), b.1.min(c), b.2.max(r), b.3.max(c));
+        }
+    }
+    let mut claimed = vec![false; nr * nc];
+    let mut spans = Vec::new();
+    for r in 0..nr {
+        for c in 0..nc {
+            if claimed[r * nc + c] {
+                continue;
+            }
+            let g = find(&mut parent, r * nc + c);
+            let (r0, c0, r1, c1) = bounds[g].unwrap_or((r, c, r, c));
+            // An L-shaped group: fall back to the single slot.
+            let block_free = (r0 == r && c0 == c)
+                && (r0..=r1).all(|rr| (c0..=c1).all(|cc| !claimed[rr * nc + cc]));
+            let (r1, c1) = if block_free { (r1, c1) } else { (r, c) };
+            for rr in r..=r1 {
+                for cc in c..=c1 {
+                    claimed[rr * nc + cc] = true;
+                }
+            }
+            spans.push(Span {
+                row: r,
+                col: c,
+                rowspan: r1 - r + 1,
+                colspan: c1 - c + 1,
+            });
+        }
+    }
+    Some(Structure {
+        row_edges: ys,
+        col_edges: xs,
+        spans,
+    })
+}
+
+/// Adds `lo` / `hi` as outer edges when they lie beyond the current ones by more than `tol`.
+fn extend_edges(e: &mut Vec<f64>, lo: f64, hi: f64, tol: f64) {
+    if lo.is_finite() && e.first().is_none_or(|&f| lo < f - tol) {
+        e.insert(0, lo);
+    }
+    if hi.is_finite() && e.last().is_none_or(|&l| hi > l + tol) {
+        e.push(hi);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{full_grid, hline, vline};
+    use super::*;
+
+    #[test]
+    fn separate_grids_are_separate_regions() {
+        let mut r = full_grid(&[0.0, 50.0, 100.0], &[0.0, 20.0, 40.0]);
+        r.extend(full_grid(&[0.0, 50.0, 100.0], &[100.0, 120.0, 140.0]));
+        r.push(hline(300.0, 0.0, 100.0)); // a lone rule: no crossing, no region
+        let regions = ruled_regions(&r, &TableSettings::default());
+        assert_eq!(regions.len(), 2);
+        assert_eq!(regions[0].bbox, Rect::new(0.0, 0.0, 100.0, 40.0));
+        assert_eq!(regions[1].n_horizontal(), 3);
+    }
+
+    #[test]
+    fn full_grid_gives_plain_cells() {
+        let r = full_grid(&[0.0, 50.0, 100.0, 150.0], &[0.0, 20.0, 40.0]);
+        let regions = ruled_regions(&r, &TableSettings::default());
+        let st = structure(&regions[0], &TableSettings::default()).expect("structure");
+        assert_eq!(st.col_edges, vec![0.0, 50.0, 100.0, 150.0]);
+        assert_eq!(st.spans.len(), 6);
+        assert!(st.spans.iter().all(|s| s.rowspan == 1 && s.colspan == 1));
+    }
+
+    #[test]
+    fn missing_inner_rulings_make_spans() {
+        // Header: "人口" spanning columns 1-2 (no vertical at x=100 in row 0);
+        // "区分" spanning rows 0-1 in column 0 (no horizontal at y=20 under it).
+        let r = vec![
+            hline(0.0, 0.0, 150.0),
+            hline(20.0, 50.0, 150.0),
+            hline(40.0, 0.0, 150.0),
+            hline(60.0, 0.0, 150.0),
+            vline(0.0, 0.0, 60.0),
+            vline(50.0, 0.0, 60.0),
+            vline(100.0, 20.0, 60.0),
+            vline(150.0, 0.0, 60.0),
+        ];
+        let regions = ruled_regions(&r, &TableSettings::default());
+        assert_eq!(regions.len(), 1);
+        let st = structure(&regions[0], &TableSettings::default()).expect("structure");
+        assert_eq!(
+            st.spans[0],
+            Span {
+                row: 0,
+                col: 0,
+                rowspan: 2,
+                colspan: 1
+            }
+        );
+        assert_eq!(
+            st.spans[1],
+            Span {
+                row: 0,
+                col: 1,
+                rowspan: 1,
+                colspan: 2
+            }
+        );
+        assert_eq!(st.spans.len(), 1 + 1 + 2 + 3);
+    }
+
+    #[test]
+    fn open_sides_are_closed_by_rulings_reaching_past() {
+        // Horizontal rules from 0 to 150, inner verticals only at 50 and 100.
+        let r = vec![
+            hline(0.0, 0.0, 150.0),
+            hline(20.0, 0.0, 150.0),
+            hline(40.0, 0.0, 150.0),
+            vline(50.0, 0.0, 40.0),
+            vline(100.0, 0.0, 40.0),
+        ];
+        let regions = ruled_regions(&r, &TableSettings::default());
+        let st = structure(&regions[0], &TableSettings::default()).expect("structure");
+        assert_eq!(st.col_edges, vec![0.0, 50.0, 100.0, 150.0]);
+        assert_eq!(st.row_edges, vec![0.0, 20.0, 40.0]);
+    }
+
+    #[test]
+    fn partial_coverage() {
+        let a = vline(10.0, 0.0, 5.0);
+        let b = vline(10.5, 4.0, 8.0);
+        let v = vec![&a, &b];
+        assert!((coverage(&v, 10.0, 0.0, 10.0, 1.0) - 0.8).abs() < 1e-9);
+        assert_eq!(coverage(&v, 20.0, 0.0, 10.0, 1.0), 0.0);
+    }
+}

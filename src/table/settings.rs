@@ -1,0 +1,105 @@
+//! Thresholds of the `table` stage: one struct, one `Default`, every number named and
+//! documented (unit, default, how the default was chosen). Inner functions take
+//! `&TableSettings` and never carry defaults of their own.
+
+use serde::{Deserialize, Serialize};
+
+/// Thresholds of the table stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TableSettings {
+    // ---- lattice -------------------------------------------------------------------
+    /// A horizontal and a vertical ruling meet when each reaches within this many points
+    /// of the other (Camelot's `joint_tol`). Default 3.0 pt: rulings drawn as separate
+    /// strokes per cell overshoot or fall short by up to a line width (0.5–2 pt).
+    pub joint_tol: f64,
+    /// Ruling positions closer than this many points are one grid edge. Default 2.0 pt:
+    /// layout already snapped rulings within 3 pt, this only merges what is left of
+    /// double rules (two strokes 1–2 pt apart drawn as one thick rule).
+    pub edge_merge_tol: f64,
+    /// An inner boundary between two grid slots exists when rulings cover at least this
+    /// fraction of it; otherwise the slots belong to one spanning cell. Default 0.5: a
+    /// boundary is either drawn (about 1.0) or absent (0); dashed rules cover 0.5–0.7.
+    pub edge_cover_frac: f64,
+    /// A ruled region is a lattice table only with at least this many rows and columns
+    /// (before empty ones are dropped); a framed paragraph or a list ruled only
+    /// horizontally goes to `stream` instead. Default 2.
+    pub lattice_min_slots: usize,
+
+    // ---- stream --------------------------------------------------------------------
+    /// Words on one line farther apart than this many em (font size) belong to different
+    /// text segments (cells). Default 0.8 em: Latin word spaces are 0.25–0.33 em and
+    /// justified prose rarely stretches beyond 0.6 em, while column gaps are ≥ 1 em.
+    pub segment_gap_em: f64,
+    /// A column gap may be crossed by text in at most this fraction of the region's lines
+    /// (spanning headers, overflowing cells). Default 0.2, so one spanning line is
+    /// tolerated from 5 lines on.
+    pub crossing_frac: f64,
+    /// A column gap needs at least this many lines with text on both of its sides.
+    /// Default 2: one line with two phrases is no evidence of a column.
+    pub min_column_support: usize,
+    /// A column gap (where at most the tolerated lines cross) must be at least this many
+    /// points wide. Default 1.0 pt: narrower gaps are kerning or touching glyphs.
+    pub min_column_gap: f64,
+    /// Two words are on one text line when their vertical overlap is at least this
+    /// fraction of the smaller height. Default 0.5 (as layout's `line_overlap`).
+    pub line_overlap: f64,
+    /// A text line continues the row above only when the vertical gap between them is at
+    /// most this many em. Default 0.8 em: wrapped lines are set with a leading of
+    /// 1.0–1.5 em (gap 0–0.5 em); larger gaps separate rows.
+    pub continuation_max_gap_em: f64,
+    /// A word straddles a column separator (and makes its cell span) when it reaches this
+    /// many points past it on both sides. Default 1.0 pt.
+    pub straddle_tol: f64,
+
+    // ---- detection of unruled tables ------------------------------------------------
+    /// A vertical gap of more than this many em between consecutive text lines ends an
+    /// unruled table region. Default 2.5 em: blank lines between paragraphs are 1–2 em,
+    /// table rows with extra padding up to 2 em.
+    pub region_max_gap_em: f64,
+    /// Lines with a single text segment allowed in a row inside an unruled region
+    /// (section rows, wrapped cells). Default 2.
+    pub region_max_plain_run: usize,
+    /// An unruled region needs at least this many lines with text in two or more columns.
+    /// Default 2 (a 2x2 table is a table when its columns align).
+    pub region_min_rows: usize,
+    /// Prose guard: an unruled region whose segments hold more than this many words on
+    /// average is text in columns, not a table. Default 6.0: table cells hold 1–4 words on
+    /// average, prose lines 8–15.
+    pub region_max_words_per_segment: f64,
+}
+
+impl Default for TableSettings {
+    fn default() -> Self {
+        TableSettings {
+            joint_tol: 3.0,
+            edge_merge_tol: 2.0,
+            edge_cover_frac: 0.5,
+            lattice_min_slots: 2,
+            segment_gap_em: 0.8,
+            crossing_frac: 0.2,
+            min_column_support: 2,
+            min_column_gap: 1.0,
+            line_overlap: 0.5,
+            continuation_max_gap_em: 0.8,
+            straddle_tol: 1.0,
+            region_max_gap_em: 2.5,
+            region_max_plain_run: 2,
+            region_min_rows: 2,
+            region_max_words_per_segment: 6.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_are_rejected_and_missing_ones_default() {
+        let s: TableSettings = toml::from_str("joint_tol = 1.5").expect("parses");
+        assert_eq!(s.joint_tol, 1.5);
+        assert_eq!(s.segment_gap_em, TableSettings::default().segment_gap_em);
+        assert!(toml::from_str::<TableSettings>("no_such = 1").is_err());
+    }
+}

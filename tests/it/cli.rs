@@ -1,0 +1,64 @@
+//! `nenpo extract`: the JSON contract, CSV, and clear errors.
+
+use crate::common::{all_text, extract_json, nenpo, root};
+
+#[test]
+fn extract_json_has_the_contract_shape() {
+    let v = extract_json(&root().join("samples/seed_reform_h22.pdf"), &[]);
+    assert_eq!(v["pages"], 2);
+    let tables = v["tables"].as_array().expect("tables");
+    assert!(!tables.is_empty(), "no table found in the seed sample");
+    for t in tables {
+        for key in ["pages", "bbox", "columns", "header_rows", "rows"] {
+            assert!(t.get(key).is_some(), "table lacks {key}: {t}");
+        }
+        assert_eq!(t["bbox"].as_array().map(|b| b.len()), Some(4));
+        for r in t["rows"].as_array().expect("rows") {
+            assert!(r["cells"].is_array() && r["section"].is_array() && r["page"].is_u64(), "row shape: {r}");
+        }
+    }
+    let text = all_text(&v);
+    for needle in ["区長への権限の移譲", "具体的取組", "区政改革基本方針を策定"] {
+        assert!(text.contains(needle), "{needle} missing from the seed's tables");
+    }
+}
+
+#[test]
+fn extract_pages_selects_pages() {
+    let v = extract_json(&root().join("samples/seed_reform_h22.pdf"), &["--pages", "2"]);
+    for t in v["tables"].as_array().expect("tables") {
+        assert_eq!(t["pages"], serde_json::json!([2]));
+    }
+}
+
+#[test]
+fn extract_csv_writes_rows() {
+    let out = nenpo(&["extract", "samples/dev_0009.pdf", "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(csv.lines().count() > 10, "too few CSV lines:\n{csv}");
+}
+
+#[test]
+fn errors_are_clear_and_exit_2() {
+    let out = nenpo(&["extract", "no/such.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no/such.pdf"), "{err}");
+
+    let out = nenpo(&["extract", "samples/dev_0009.pdf", "--pages", "9"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("page 9") && err.contains("1 pages"), "{err}");
+
+    let out = nenpo(&["extract", "samples/dev_0009.pdf", "--area", "1,2,3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--area"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junk = dir.path().join("junk.pdf");
+    std::fs::write(&junk, b"this is not a pdf").expect("write");
+    let out = nenpo(&["extract", junk.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("junk.pdf"));
+}

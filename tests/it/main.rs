@@ -1,0 +1,7 @@
+//! nenpo's integration tests: one binary, a module per topic. Small fixtures live in
+//! `tests/fixtures/` and `samples/`; the shared corpus (`../shared/corpus`) is used when
+//! present.
+
+mod cli;
+mod common;
+mod run;
