@@ -6,9 +6,11 @@
 //! [`sink`], driven by [`pipeline`]; [`output`] renders `nenpo extract` results.
 
 pub mod geom;
+pub mod inspect;
 pub mod layout;
 pub mod logical;
 pub mod normalize;
+pub mod ocr;
 pub mod output;
 pub mod pipeline;
 pub mod sink;

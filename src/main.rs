@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use nenpo::geom::Rect;
 use nenpo::pipeline::config::Pipeline;
-use nenpo::pipeline::run::{run, RunOptions, RunReport};
+use nenpo::pipeline::run::{limit_memory, process_document, run, RunOptions, RunReport, Shard};
 use nenpo::pipeline::{extract, parse_pages, ExtractOptions, Settings};
 use nenpo::table::Mode;
 
@@ -28,8 +28,27 @@ struct Cli {
 enum Command {
     /// Print the tables of one PDF (JSON or CSV on stdout), tabula-style.
     Extract(ExtractArgs),
-    /// Run a pipeline over an archive into Parquet datasets.
+    /// Run a pipeline over an archive into Parquet datasets (incremental: unchanged
+    /// documents are skipped).
     Run(RunArgs),
+    /// Draw what nenpo saw on a page (PNG), or every page and table of a document (HTML).
+    Inspect(InspectArgs),
+    /// Internal: process one document for `nenpo run` (process isolation).
+    #[command(name = "__process-document", hide = true)]
+    ProcessDocument(ProcessDocumentArgs),
+}
+
+#[derive(clap::Args)]
+struct ProcessDocumentArgs {
+    #[arg(long)]
+    pipeline: PathBuf,
+    #[arg(long)]
+    output: PathBuf,
+    #[arg(long)]
+    key: String,
+    #[arg(long)]
+    memory_mb: u64,
+    file: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,6 +102,52 @@ struct RunArgs {
     /// Print the run report as JSON on stdout.
     #[arg(long)]
     json: bool,
+    /// Reprocess every document, changed or not.
+    #[arg(long)]
+    force: bool,
+    /// Process only shard i of N (0-based, e.g. `--shard 2/8`; documents split by a hash of
+    /// their path). Shards write disjoint files; finish with `--merge-only`.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<String>,
+    /// Join the shards' results into the documents table and state; process nothing.
+    #[arg(long, conflicts_with_all = ["shard", "force"])]
+    merge_only: bool,
+}
+
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// The PDF file.
+    file: PathBuf,
+    /// The page to draw (1-based).
+    #[arg(long, short, required_unless_present = "html")]
+    page: Option<usize>,
+    /// Where to write the page picture (default: FILE-pN.png in the current directory).
+    #[arg(long, short, conflicts_with = "html")]
+    out: Option<PathBuf>,
+    /// Write an HTML report of the document (every page, or `--pages`) instead.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// Pages of the HTML report, e.g. `1,3-4` (default: all).
+    #[arg(long, requires = "html")]
+    pages: Option<String>,
+    /// How to find tables: ruling lines (lattice), text alignment (stream), or per region (auto).
+    #[arg(long, short, value_enum, default_value = "auto")]
+    mode: CliMode,
+    /// Password of an encrypted PDF.
+    #[arg(long)]
+    password: Option<String>,
+    /// Resolution of the pictures in dots per inch (default 100 for --page, 72 in --html).
+    #[arg(long, conflicts_with = "scale")]
+    dpi: Option<f64>,
+    /// Resolution as pixels per point (1 = 72 dpi).
+    #[arg(long)]
+    scale: Option<f64>,
+    /// OCR words with a confidence (0-1) below this are marked low (default 0.6).
+    #[arg(long)]
+    low_confidence: Option<f32>,
+    /// Font file for text in non-embedded Japanese fonts (default: IPAex/IPA/Noto CJK from Debian).
+    #[arg(long)]
+    cjk_font: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -91,6 +156,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => cmd_extract(a),
         Command::Run(a) => cmd_run(a),
+        Command::Inspect(a) => cmd_inspect(a),
+        Command::ProcessDocument(a) => cmd_process_document(a),
     };
     match result {
         Ok(code) => code,
@@ -152,9 +219,67 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn cli_mode(m: CliMode) -> Mode {
+    match m {
+        CliMode::Auto => Mode::Auto,
+        CliMode::Lattice => Mode::Lattice,
+        CliMode::Stream => Mode::Stream,
+    }
+}
+
+fn cmd_inspect(a: InspectArgs) -> Result<ExitCode> {
+    use nenpo::inspect::{document_report, page_picture, InspectSettings};
+    let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let mut s = InspectSettings::default();
+    if let Some(dpi) = a.dpi.or(a.scale.map(|k| k * 72.0)) {
+        s.dpi = dpi;
+        s.html_dpi = dpi;
+    }
+    if let Some(c) = a.low_confidence {
+        s.low_confidence = c;
+    }
+    if let Some(f) = a.cjk_font {
+        s.cjk_fonts.insert(0, f);
+    }
+    let mut opts = ExtractOptions { mode: cli_mode(a.mode), password: a.password, ..Default::default() };
+    let what = a.file.display().to_string();
+    if let Some(path) = a.html {
+        opts.pages = a.pages.as_deref().map(parse_pages).transpose().map_err(anyhow::Error::msg).context("--pages")?;
+        let title = a.file.file_name().map_or(what.clone(), |n| n.to_string_lossy().into_owned());
+        let (html, summary) = document_report(&bytes, &title, &opts, &Settings::default(), &s).with_context(|| what.clone())?;
+        std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("{}: {} pages, {} tables, {} rows", path.display(), summary.pages, summary.tables, summary.rows);
+        for f in &summary.flags {
+            println!("flag: {f}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(page) = a.page else { bail!("give --page N (or --html FILE)") };
+    let pic = page_picture(&bytes, page, &opts, &Settings::default(), &s).with_context(|| what.clone())?;
+    let out = a.out.unwrap_or_else(|| {
+        let stem = a.file.file_stem().map_or("page".into(), |n| n.to_string_lossy().into_owned());
+        PathBuf::from(format!("{stem}-p{page}.png"))
+    });
+    std::fs::write(&out, &pic.png).with_context(|| format!("cannot write {}", out.display()))?;
+    let layers: Vec<&str> = pic.layers.iter().map(|l| l.label()).collect();
+    println!("{}: page {page}, {} x {} pixels; drawn: {}", out.display(), pic.width, pic.height, layers.join(", "));
+    for w in &pic.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::load(&a.pipeline)?;
-    let opts = RunOptions { input: a.input, output: a.output };
+    let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(anyhow::Error::msg)?;
+    let opts = RunOptions {
+        input: a.input,
+        output: a.output,
+        force: a.force,
+        shard,
+        merge_only: a.merge_only,
+        exe: std::env::current_exe().ok(),
+    };
     let bar = indicatif::ProgressBar::new(0);
     if let Ok(files) = pipeline.input_files() {
         bar.set_length(files.len() as u64);
@@ -178,9 +303,27 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+fn cmd_process_document(a: ProcessDocumentArgs) -> Result<ExitCode> {
+    if let Err(e) = limit_memory(a.memory_mb) {
+        tracing::warn!("{e}");
+    }
+    let pipeline = Pipeline::load(&a.pipeline)?;
+    let outcome = process_document(&pipeline, &a.output, &a.file, &a.key);
+    println!("{}", serde_json::to_string(&outcome)?);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_report(r: &RunReport) {
-    println!("pipeline {}: {} documents ({} ok, {} failed), {} pages, {} tables, {} rows in {:.1}s", r.pipeline, r.documents, r.ok, r.failed, r.pages, r.tables, r.rows, r.seconds);
-    println!("datasets written under {}", r.output_dir.display());
+    let shard = r.shard.as_deref().map(|s| format!(" (shard {s})")).unwrap_or_default();
+    println!(
+        "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} failed, {} removed",
+        r.pipeline, r.documents, r.new, r.changed, r.skipped, r.failed, r.removed
+    );
+    println!("dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s", r.pages, r.pages_ocr, r.tables, r.rows, r.seconds);
+    println!("datasets under {}", r.output_dir.display());
+    for w in &r.warnings {
+        println!("  warning: {w}");
+    }
     for f in &r.failures {
         println!("  failed: {}: {}", f.path, f.error);
     }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::logical::{LogicalTable, Row, Span};
+use crate::normalize::table_values;
 use crate::pipeline::run::{kind_name, mode_name};
 use crate::pipeline::{Extraction, PageSummary};
 
@@ -38,6 +39,8 @@ struct RowJson<'a> {
     kind: &'static str,
     bbox: [f64; 4],
     spanned_from_above: &'a [usize],
+    /// Typed numbers parallel to `cells` (integer yen, counts, float percent) or null.
+    values: Vec<Option<serde_json::Number>>,
 }
 
 fn round(v: f64) -> f64 {
@@ -52,13 +55,16 @@ fn table_json(t: &LogicalTable) -> TableJson<'_> {
         mode: mode_name(t.mode),
         columns: &t.columns,
         header_rows: &t.header_rows,
-        rows: t.rows.iter().map(row_json).collect(),
+        rows: {
+            let mut values = table_values(t).into_iter();
+            t.rows.iter().map(|r| row_json(r, values.next().unwrap_or_default())).collect()
+        },
         spans: &t.spans,
         caption: &t.caption,
     }
 }
 
-fn row_json(r: &Row) -> RowJson<'_> {
+fn row_json(r: &Row, values: Vec<Option<serde_json::Number>>) -> RowJson<'_> {
     let b = r.bbox;
     RowJson {
         cells: &r.cells,
@@ -68,6 +74,7 @@ fn row_json(r: &Row) -> RowJson<'_> {
         kind: kind_name(r.kind),
         bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
         spanned_from_above: &r.spanned_from_above,
+        values,
     }
 }
 

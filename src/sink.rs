@@ -28,14 +28,14 @@ pub struct TableRow {
 }
 
 /// One row of the documents table.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocumentRecord {
     pub document_id: String,
     pub path: String,
     pub size: u64,
     pub fiscal_year: Option<i32>,
     pub pages: u32,
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, or `removed` (gone from the archive, rows kept as the pipeline says).
     pub status: String,
     pub error: Option<String>,
     pub tables: u32,
@@ -71,16 +71,18 @@ fn str_list(name: &str, rows: impl Iterator<Item = Vec<String>>) -> Column {
     s.into()
 }
 
-/// Writes one document's rows of a dataset as one Parquet file; returns its path.
+/// Writes one document's rows of a dataset as one Parquet file named `<file_key>.parquet`
+/// in its year's partition; returns its path.
 pub fn write_table_rows(
     out: &Path,
     dataset: &str,
     fiscal_year: Option<i32>,
+    file_key: &str,
     document_id: &str,
     source_path: &str,
     rows: &[TableRow],
 ) -> Result<PathBuf, Error> {
-    let path = partition_dir(out, dataset, fiscal_year).join(format!("{document_id}.parquet"));
+    let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let n = rows.len();
     let col_f = |name: &str, i: usize| Column::new(name.into(), rows.iter().map(|r| r.bbox[i]).collect::<Vec<f64>>());
     let columns = vec![
@@ -171,7 +173,7 @@ mod tests {
     #[test]
     fn rows_round_trip_through_parquet() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = write_table_rows(dir.path(), "tables", Some(2010), "abc", "x.pdf", &[row(0), row(1)]).expect("write");
+        let p = write_table_rows(dir.path(), "tables", Some(2010), "abc", "doc", "x.pdf", &[row(0), row(1)]).expect("write");
         assert!(p.ends_with("tables/fiscal_year=2010/abc.parquet"));
         let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
         assert_eq!(df.height(), 2);
@@ -185,7 +187,7 @@ mod tests {
     #[test]
     fn empty_documents_write_and_unknown_year_partition() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = write_table_rows(dir.path(), "tables", None, "d", "x.pdf", &[]).expect("write");
+        let p = write_table_rows(dir.path(), "tables", None, "d", "doc", "x.pdf", &[]).expect("write");
         assert!(p.to_string_lossy().contains("fiscal_year=__HIVE_DEFAULT_PARTITION__"));
         let d = DocumentRecord { document_id: "d".into(), status: "failed".into(), error: Some("bad".into()), ..Default::default() };
         let p = write_documents(dir.path(), &[d]).expect("write");

@@ -52,6 +52,20 @@ pub fn numeric_columns(rows: &[WorkRow], s: &LogicalSettings) -> Vec<bool> {
 
 /// How many leading rows of a part are header rows.
 pub fn count_header_rows(rows: &[WorkRow], s: &LogicalSettings) -> usize {
+    let k = header_like_prefix(rows, s);
+    if k == 0 {
+        return 0;
+    }
+    header_evidence(rows, k, s)
+}
+
+/// Whether every row of a part could be a header (a grid holding only a header).
+pub fn all_header(rows: &[WorkRow], s: &LogicalSettings) -> bool {
+    !rows.is_empty() && header_like_prefix(rows, s) == rows.len()
+}
+
+/// Leading rows that look like header rows.
+fn header_like_prefix(rows: &[WorkRow], s: &LogicalSettings) -> usize {
     let mut k = 0;
     while k < rows.len() && k < s.max_header_rows {
         let r = &rows[k];
@@ -71,9 +85,11 @@ pub fn count_header_rows(rows: &[WorkRow], s: &LogicalSettings) -> usize {
         }
         k += 1;
     }
-    if k == 0 {
-        return 0;
-    }
+    k
+}
+
+/// `k` if the rows below the `k` header-like rows confirm them as header, else 0.
+fn header_evidence(rows: &[WorkRow], k: usize, s: &LogicalSettings) -> usize {
     let body = &rows[k..];
     if numeric_columns(body, s).iter().any(|&b| b) {
         return k;
@@ -90,13 +106,18 @@ pub fn count_header_rows(rows: &[WorkRow], s: &LogicalSettings) -> usize {
     }
 }
 
-/// The header as printed: each spanning header cell's text in every slot it covers;
-/// a text-aligned header without spans is completed the same way (a label over two
-/// sub-labels is repeated over both, a label with nothing under it is repeated down).
+/// The header as printed: each spanning header cell's text in every slot it covers.
+/// A text-aligned header (no spans known) is read by levels: a column with a label per
+/// level keeps them; a lone label in the bottom row (a sub-label) takes the upper levels
+/// of its neighbouring group; any other lone label spans every level. Lines of one
+/// wrapped label split over two rows are joined first.
 pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
     let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
+    let spanned = rows.iter().any(|r| r.slots.iter().any(|sl| sl.own && (sl.rowspan > 1 || sl.colspan > 1)));
     let mut m: Vec<Vec<String>> = rows.iter().map(|r| (0..n).map(|k| r.text(k).trim().to_string()).collect()).collect();
-    // Spans from the grid.
+    if !spanned {
+        return by_levels(join_wrapped(m), n);
+    }
     for (i, r) in rows.iter().enumerate() {
         for (k, sl) in r.slots.iter().enumerate() {
             if sl.own && (sl.rowspan > 1 || sl.colspan > 1) {
@@ -111,26 +132,8 @@ pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
             }
         }
     }
-    // No spans (text-aligned header): a group label over sub-labels, then labels down.
+    // Labels with nothing under them reach down.
     let h = m.len();
-    for i in 0..h.saturating_sub(1) {
-        for k in 0..n {
-            if !m[i][k].is_empty() || m[i + 1][k].is_empty() || rows[i].slots.get(k).is_some_and(|sl| !sl.own) {
-                continue;
-            }
-            let group = |j: usize| !m[i][j].is_empty() && !m[i + 1][j].is_empty();
-            let left = (0..k).rev().find(|&j| !m[i][j].is_empty());
-            let right = (k + 1..n).find(|&j| !m[i][j].is_empty());
-            let pick = match (left, right) {
-                (Some(l), _) if group(l) && (l + 1..k).all(|j| !m[i + 1][j].is_empty()) => Some(l),
-                (_, Some(r)) if group(r) && (k + 1..r).all(|j| !m[i + 1][j].is_empty()) => Some(r),
-                _ => None,
-            };
-            if let Some(j) = pick {
-                m[i][k] = m[i][j].clone();
-            }
-        }
-    }
     for i in 1..h {
         for k in 0..n {
             if m[i][k].is_empty() && !m[i - 1][k].is_empty() && (i + 1..h).all(|j| m[j][k].is_empty()) {
@@ -139,6 +142,87 @@ pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
         }
     }
     m
+}
+
+/// Joins a row into the one above when it only continues labels above (every text of
+/// it under a text, none under a gap): a label wrapped over two lines, not a sub-level.
+fn join_wrapped(mut m: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let mut i = 1;
+    while i < m.len() {
+        let (upper, lower) = (&m[i - 1], &m[i]);
+        let lower_ne: Vec<usize> = (0..lower.len()).filter(|&k| !lower[k].is_empty()).collect();
+        let upper_n = upper.iter().filter(|t| !t.is_empty()).count();
+        let continues = !lower_ne.is_empty() && lower_ne.iter().all(|&k| upper.get(k).is_some_and(|t| !t.is_empty())) && upper_n > lower_ne.len();
+        if continues {
+            let lower = m.remove(i);
+            for (k, t) in lower.into_iter().enumerate() {
+                if let Some(u) = m[i - 1].get_mut(k) {
+                    *u = super::text::join_across_break(u, &t);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    m
+}
+
+/// Header levels of a text-aligned header (see [`header_matrix`]).
+fn by_levels(m: Vec<Vec<String>>, n: usize) -> Vec<Vec<String>> {
+    let entries: Vec<Vec<(usize, String)>> =
+        (0..n).map(|k| m.iter().enumerate().filter_map(|(i, r)| r.get(k).filter(|t| !t.is_empty()).map(|t| (i, t.clone()))).collect()).collect();
+    let depth = entries.iter().map(|e| e.len()).max().unwrap_or(0);
+    if depth == 0 {
+        return Vec::new();
+    }
+    let bottom = entries.iter().filter(|e| e.len() == depth).filter_map(|e| e.last().map(|x| x.0)).max().unwrap_or(0);
+    let sub_only = |k: usize| entries.get(k).is_some_and(|e| !e.is_empty() && e.len() < depth && e.last().is_some_and(|x| x.0 == bottom));
+    let full = |k: usize| entries.get(k).is_some_and(|e| e.len() == depth);
+    let mut levels: Vec<Vec<String>> = Vec::with_capacity(n);
+    for (k, e) in entries.iter().enumerate() {
+        let own: Vec<String> = e.iter().map(|x| x.1.clone()).collect();
+        let col = if e.len() == depth {
+            own
+        } else if e.is_empty() {
+            vec![String::new(); depth]
+        } else if sub_only(k) && depth > 1 {
+            // The group above: the nearest full column across other sub-labels, left first.
+            let mut j = k;
+            while j > 0 && sub_only(j - 1) {
+                j -= 1;
+            }
+            let left = j.checked_sub(1).filter(|&j| full(j));
+            let mut r = k + 1;
+            while r < n && sub_only(r) {
+                r += 1;
+            }
+            let right = Some(r).filter(|&r| full(r));
+            match left.or(right).and_then(|g| entries.get(g)) {
+                Some(g) => {
+                    let mut col: Vec<String> = g.iter().take(depth - own.len()).map(|x| x.1.clone()).collect();
+                    col.extend(own);
+                    col
+                }
+                None => pad_down(own, depth),
+            }
+        } else {
+            pad_down(own, depth)
+        };
+        levels.push(col);
+    }
+    (0..depth).map(|i| levels.iter().map(|c| c.get(i).cloned().unwrap_or_default()).collect()).collect()
+}
+
+/// A column's labels stretched over `depth` levels: the first label repeated downwards
+/// until the remaining labels fit.
+fn pad_down(own: Vec<String>, depth: usize) -> Vec<String> {
+    let mut col = Vec::with_capacity(depth);
+    let first = own.first().cloned().unwrap_or_default();
+    while col.len() + own.len() < depth {
+        col.push(first.clone());
+    }
+    col.extend(own);
+    col
 }
 
 /// Flattened column names: header levels joined with `/`, consecutive duplicates collapsed.
@@ -173,6 +257,17 @@ pub fn repeats_header(rows: &[WorkRow], header: &[Vec<String>]) -> usize {
         return 1;
     }
     0
+}
+
+/// Whether two parts on consecutive pages start with the same label row: a header
+/// repeated on every page even when nothing else shows it is one.
+pub fn same_first_row(a: &[WorkRow], b: &[WorkRow], s: &LogicalSettings) -> bool {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) => {
+            header_like(x, s) && !single_spanning_text(x) && x.nonempty().len() >= 2 && header_text_set_rows(std::slice::from_ref(x)) == header_text_set_rows(std::slice::from_ref(y))
+        }
+        _ => false,
+    }
 }
 
 fn header_text_set(header: &[Vec<String>]) -> std::collections::BTreeSet<String> {
@@ -229,6 +324,39 @@ mod tests {
     }
 
     #[test]
+    fn text_aligned_header_with_labels_in_the_middle_row() {
+        // Labels centred vertically sit in the middle row; the group label above.
+        let r = rows(
+            &[&["", "予算額（千円）", "", "", ""], &["事業名", "", "", "増減（千円）", "増減率（%）"], &["", "前年度当初", "本年度", "", ""], &["庁舎", "5", "6", "1", "1.0"]],
+            &[],
+        );
+        let s = LogicalSettings::default();
+        assert_eq!(count_header_rows(&r, &s), 3);
+        let h = header_matrix(&r[..3]);
+        assert_eq!(h[0], vec!["事業名", "予算額（千円）", "予算額（千円）", "増減（千円）", "増減率（%）"]);
+        assert_eq!(h[1], vec!["事業名", "前年度当初", "本年度", "増減（千円）", "増減率（%）"]);
+        // The group label centred over three sub-labels, placed over the middle one.
+        let r = rows(&[&["区名", "", "人口", "", "世帯数"], &["", "男", "女", "総数", ""], &["北区", "1", "2", "3", "4"]], &[]);
+        let h = header_matrix(&r[..2]);
+        assert_eq!(flatten(&h, 5), vec!["区名", "人口/男", "人口/女", "人口/総数", "世帯数"]);
+    }
+
+    #[test]
+    fn wrapped_header_labels_are_joined() {
+        let r = rows(&[&["事業名", "平成27年度予算", "本年度予算額（千", "比較増減"], &["", "額（千円）", "円）", ""], &["庁舎", "5", "6", "1"]], &[]);
+        let h = header_matrix(&r[..2]);
+        assert_eq!(h, vec![vec!["事業名", "平成27年度予算額（千円）", "本年度予算額（千円）", "比較増減"]]);
+    }
+
+    #[test]
+    fn header_only_grid() {
+        let r = rows(&[&["区名", "人口", "", ""], &["", "男", "女", "総数"]], &[(0, 1, 1, 3)]);
+        assert!(all_header(&r, &LogicalSettings::default()));
+        let r = rows(&[&["区名", "人口"], &["北区", "1"]], &[]);
+        assert!(!all_header(&r, &LogicalSettings::default()));
+    }
+
+    #[test]
     fn section_row_after_header_is_not_header() {
         let r = rows(&[&["事業名", "前年度", "本年度"], &["（款）民生費", "", ""], &["事業", "1", "2"]], &[]);
         assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 1);
@@ -251,6 +379,16 @@ mod tests {
     fn numbers_first_means_no_header() {
         let r = rows(&[&["1", "2"], &["3", "4"]], &[]);
         assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 0);
+    }
+
+    #[test]
+    fn label_row_repeated_on_next_page() {
+        let s = LogicalSettings::default();
+        let a = rows(&[&["課題", "取組"], &["1 区", "①"]], &[]);
+        let b = rows(&[&["課 題", "取組"], &["", "②"]], &[]);
+        let c = rows(&[&["1 区", "②"], &["", "③"]], &[]);
+        assert!(same_first_row(&a, &b, &s));
+        assert!(!same_first_row(&a, &c, &s));
     }
 
     #[test]

@@ -105,8 +105,24 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
     for (pi, p) in pages.iter().enumerate() {
         let n = p.grids.len();
         for (gi, g) in p.grids.iter().enumerate() {
-            let index = parts.len();
-            parts.push(Part::new(g, index, pi, gi == 0, gi + 1 == n, p.layout.height, settings));
+            tracing::trace!(page = g.page, grid = gi, mode = ?g.mode, rows = ?g.text_matrix(), "logical: grid");
+            parts.extend(stitch::parts_of_grid(g, pi, gi == 0, gi + 1 == n, p.layout.height, settings));
+        }
+    }
+    // A label row repeated at the top of the next page is a header on both.
+    for i in 1..parts.len() {
+        let (a, b) = (&parts[i - 1], &parts[i]);
+        if a.header_n == 0 && b.header_n == 0 && b.grid.page == a.grid.page + 1 && header::same_first_row(&a.rows, &b.rows, settings) {
+            parts[i - 1].header_n = 1;
+            parts[i].header_n = 1;
+        }
+    }
+    // A grid holding only a header, right above a grid without one on the same page: the
+    // header of that grid (a shaded header found as a ruled grid, its body as text).
+    for i in 1..parts.len() {
+        let (a, b) = (&parts[i - 1], &parts[i]);
+        if a.page_index == b.page_index && a.header_n == 0 && b.header_n == 0 && header::all_header(&a.rows, settings) && stitch::directly_above(a, b, settings) {
+            parts[i - 1].header_n = parts[i - 1].rows.len();
         }
     }
     // Group parts into tables: (part indices, header rows repeated in each part).
@@ -136,7 +152,14 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             let others: Vec<Rect> = pages.get(first.page_index).map_or(Vec::new(), |p| {
                 p.grids.iter().filter(|g| !std::ptr::eq(*g, first.grid)).map(|g| g.bbox).collect()
             });
-            let caption = pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.grid.bbox, &others, settings));
+            let caption = if first.preamble.is_empty() {
+                pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
+            } else {
+                Some(first.preamble.join("\n"))
+            };
+            for m in members.iter().filter_map(|&m| parts.get(m)).filter(|p| !p.notes.is_empty()) {
+                tracing::debug!(page = m.grid.page, notes = ?m.notes, "logical: note rows under a table part dropped");
+            }
             let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
             build_table(&members, caption, settings)
         })
@@ -286,7 +309,7 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
     let mut pages: Vec<usize> = members.iter().map(|(p, _)| p.grid.page).collect();
     pages.sort_unstable();
     pages.dedup();
-    LogicalTable { pages, bbox: first.grid.bbox, mode: first.grid.mode, header_rows, columns, rows: out, spans, caption }
+    LogicalTable { pages, bbox: first.bbox, mode: first.grid.mode, header_rows, columns, rows: out, spans, caption }
 }
 
 #[cfg(test)]

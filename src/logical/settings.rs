@@ -41,6 +41,14 @@ pub struct LogicalSettings {
     /// the next line below is at most this many line heights. Default 1.5: a title and a
     /// unit note sit within a line of the table; body text is separated by more.
     pub caption_max_gap_lines: f64,
+    /// At most this many single-text rows at the top of a grid, above its header, are
+    /// taken as caption (title, unit note, a heading or paragraph the grid caught).
+    /// Default 3: title, unit note and one heading.
+    pub max_preamble_rows: usize,
+    /// A grid holding only a header joins the grid right below it on the same page when
+    /// the vertical gap is at most this many points. Default 12 (about one text line):
+    /// a shaded header is found as a ruled grid, its unruled body as a text grid.
+    pub header_grid_max_gap: f64,
     /// At most this many text lines above a table form its caption. Default 2 (title and
     /// unit note).
     pub caption_max_lines: usize,
@@ -59,6 +67,8 @@ impl Default for LogicalSettings {
             identifier_fill_fraction: 0.75,
             continuation_column_tolerance: 0.06,
             continuation_max_top: 0.3,
+            max_preamble_rows: 3,
+            header_grid_max_gap: 12.0,
             caption_max_gap_lines: 1.5,
             caption_max_lines: 2,
             total_sum_min_columns: 2,
@@ -77,7 +87,8 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [(&'static str, f64, f64, f64); 6] = [
+        let checks: [(&'static str, f64, f64, f64); 7] = [
+            ("header_grid_max_gap", self.header_grid_max_gap, 0.0, f64::MAX),
             ("numeric_column_fraction", self.numeric_column_fraction, 0.0, 1.0),
             ("identifier_fill_fraction", self.identifier_fill_fraction, 0.0, 1.0),
             ("continuation_column_tolerance", self.continuation_column_tolerance, 0.0, 1.0),

@@ -3,43 +3,124 @@
 //! by a page break (the first row of the next part has no identifier of its own: its
 //! texts continue the last row of the part before).
 
+use crate::geom::Rect;
 use crate::table::Grid;
 
-use super::header::{count_header_rows, repeats_header};
+use super::header::{count_header_rows, repeats_header, single_spanning_text};
 use super::part::{grid_rows, WorkRow};
 use super::settings::LogicalSettings;
-use super::text::{is_page_number, join_across_break, numbering, Numbering};
+use super::text::{is_caption_text, is_note_text, is_page_number, is_sentence, is_unit_note, join_across_break, numbering, Numbering};
 
-/// One grid on its way into a logical table.
+/// One grid (or a piece of one, when captions inside it separate tables) on its way
+/// into a logical table.
 #[derive(Clone, Debug)]
 pub struct Part<'a> {
     pub grid: &'a Grid,
     /// Index into the document's pages.
     pub page_index: usize,
-    /// Its place among the grids of its page.
+    /// Its place among the parts of its page.
     pub first_on_page: bool,
     pub last_on_page: bool,
     pub page_height: f64,
-    /// The grid's rows (blank rows removed).
+    /// The extent of its rows (preamble and notes included).
+    pub bbox: Rect,
+    /// Caption lines taken off its top (`表1 …`, `（単位：千円）`, a heading above the header).
+    pub preamble: Vec<String>,
+    /// Notes taken off its bottom (`（注）…`, body text caught by the grid).
+    pub notes: Vec<String>,
+    /// Its rows (blank rows, page numbers, preamble and notes removed).
     pub rows: Vec<WorkRow>,
     /// Leading rows this part's own header detection found.
     pub header_n: usize,
 }
 
-impl<'a> Part<'a> {
-    pub fn new(grid: &'a Grid, index: usize, page_index: usize, first_on_page: bool, last_on_page: bool, page_height: f64, s: &LogicalSettings) -> Part<'a> {
-        let mut rows = grid_rows(grid, index);
-        rows.retain(|r| !r.is_blank());
-        // Defensive: a page number or footer caught at the edge of a grid is not a row.
-        while rows.last().is_some_and(lone_page_number) {
-            rows.pop();
-        }
-        while rows.first().is_some_and(lone_page_number) {
-            rows.remove(0);
-        }
-        let header_n = count_header_rows(&rows, s);
-        Part { grid, page_index, first_on_page, last_on_page, page_height, rows, header_n }
+/// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
+/// with its preamble and notes taken off.
+pub fn parts_of_grid<'a>(grid: &'a Grid, page_index: usize, first_on_page: bool, last_on_page: bool, page_height: f64, s: &LogicalSettings) -> Vec<Part<'a>> {
+    let mut rows = grid_rows(grid, 0);
+    rows.retain(|r| !r.is_blank());
+    // Defensive: a page number or footer caught at the edge of a grid is not a row.
+    while rows.last().is_some_and(lone_page_number) {
+        rows.pop();
     }
+    while rows.first().is_some_and(lone_page_number) {
+        rows.remove(0);
+    }
+    let mut segments: Vec<Vec<WorkRow>> = vec![Vec::new()];
+    for r in rows {
+        let split = segments.last().is_some_and(|seg| seg.iter().any(|x| !caption_row(x))) && caption_row(&r);
+        if split {
+            segments.push(Vec::new());
+        }
+        if let Some(seg) = segments.last_mut() {
+            seg.push(r);
+        }
+    }
+    let n = segments.len();
+    segments
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut rows)| {
+            let bbox = rows.iter().map(|r| r.bbox).reduce(|a, b| a.union(&b)).unwrap_or(grid.bbox);
+            let (preamble, header_n) = take_preamble(&mut rows, s);
+            let notes = take_notes(&mut rows, s);
+            Part { grid, page_index, first_on_page: first_on_page && i == 0, last_on_page: last_on_page && i + 1 == n, page_height, bbox, preamble, notes, rows, header_n }
+        })
+        .collect()
+}
+
+/// Whether every text of a row is a caption (`表1 …`, `第2表 …`) or unit note, and one
+/// of them a caption.
+fn caption_row(r: &WorkRow) -> bool {
+    let ne = r.nonempty();
+    !ne.is_empty() && ne.iter().all(|&k| is_caption_text(r.text(k)) || is_unit_note(r.text(k))) && ne.iter().any(|&k| is_caption_text(r.text(k)))
+}
+
+/// Removes the rows above the header that are not part of the table (a caption, a unit
+/// note, a heading or a paragraph the grid caught) and returns them with the number of
+/// header rows found below them.
+fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, usize) {
+    let mut p = 0;
+    let mut strong = true;
+    while p < rows.len() && p < s.max_preamble_rows {
+        let r = &rows[p];
+        let ne = r.nonempty();
+        let caption_like = !ne.is_empty() && ne.iter().all(|&k| is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s));
+        if !(caption_like || single_spanning_text(r)) {
+            break;
+        }
+        strong &= caption_like;
+        p += 1;
+    }
+    if p == 0 {
+        return (Vec::new(), count_header_rows(rows, s));
+    }
+    let k = count_header_rows(&rows[p..], s);
+    if k == 0 && !strong {
+        return (Vec::new(), count_header_rows(rows, s));
+    }
+    let pre: Vec<String> = rows.drain(..p).map(|r| r.nonempty().iter().map(|&k| r.text(k).trim().to_string()).collect::<Vec<_>>().join(" ")).collect();
+    (pre, k)
+}
+
+/// Removes note rows at the bottom (`（注）…`, `※…`, `資料：…`, body sentences).
+fn take_notes(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec<String> {
+    let mut notes = Vec::new();
+    while let Some(r) = rows.last() {
+        let ne = r.nonempty();
+        let note = ne.len() == 1 && ne.first().is_some_and(|&k| {
+            let t = r.text(k);
+            (k == 0 || single_spanning_text(r)) && (is_note_text(t) || is_sentence(t, s))
+        });
+        if !note {
+            break;
+        }
+        if let Some(r) = rows.pop() {
+            notes.push(r.text(0).trim().to_string());
+        }
+    }
+    notes.reverse();
+    notes
 }
 
 fn lone_page_number(r: &WorkRow) -> bool {
@@ -61,7 +142,12 @@ fn column_distance(a: &Grid, b: &Grid) -> Option<f64> {
 /// Whether `next` continues the table whose last part is `prev` and whose header is
 /// `header`; returns how many leading rows of `next` repeat the header.
 pub fn continues(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
-    if next.grid.page != prev.grid.page + 1 || !prev.last_on_page || !next.first_on_page {
+    // A header drawn as a grid of its own, its body as another grid right below it.
+    if next.page_index == prev.page_index {
+        let header_only = !prev.rows.is_empty() && prev.rows.len() == prev.header_n;
+        return (header_only && next.header_n == 0 && directly_above(prev, next, s)).then_some(0);
+    }
+    if next.grid.page != prev.grid.page + 1 || !prev.last_on_page || !next.first_on_page || !next.preamble.is_empty() {
         return None;
     }
     let d = column_distance(prev.grid, next.grid)?;
@@ -73,11 +159,28 @@ pub fn continues(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String>], s: &L
         return Some(repeated);
     }
     if next.header_n > 0 {
-        // A header of its own that is not ours: a new table.
-        return None;
+        // A header of its own: ours when its texts are a good part of ours (a repeat the
+        // grid caught only partly), else a new table.
+        return partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header).then_some(next.header_n);
     }
-    let top_ok = next.page_height <= 0.0 || next.grid.bbox.top <= s.continuation_max_top * next.page_height;
+    let top_ok = next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;
     top_ok.then_some(0)
+}
+
+/// Whether part `b` lies right below part `a` on the same page, as wide and with as many
+/// columns (a header grid over its body grid).
+pub fn directly_above(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
+    let below = b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
+    let overlap = a.bbox.overlap_x(&b.bbox) >= 0.8 * a.bbox.width().min(b.bbox.width());
+    a.page_index == b.page_index && below && overlap && a.grid.n_cols() == b.grid.n_cols() && b.preamble.is_empty()
+}
+
+/// Whether the texts of `rows` are all texts of `header`, and at least half of them.
+fn partial_repeat(rows: &[WorkRow], header: &[Vec<String>]) -> bool {
+    use super::text::squash;
+    let h: std::collections::BTreeSet<String> = header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect();
+    let r: std::collections::BTreeSet<String> = rows.iter().flat_map(|r| r.slots.iter().map(|s| squash(&s.text))).filter(|t| !t.is_empty()).collect();
+    !r.is_empty() && r.is_subset(&h) && 2 * r.len() >= h.len()
 }
 
 /// Whether `r`, the first row of a part, continues `last`, the last row before the page
@@ -119,8 +222,8 @@ mod tests {
     use super::super::part::testutil::{grid, grid_at};
     use super::*;
 
-    fn part<'a>(g: &'a Grid, i: usize, s: &LogicalSettings) -> Part<'a> {
-        Part::new(g, i, g.page - 1, true, true, 800.0, s)
+    fn part<'a>(g: &'a Grid, _i: usize, s: &LogicalSettings) -> Part<'a> {
+        parts_of_grid(g, g.page - 1, true, true, 800.0, s).remove(0)
     }
 
     #[test]

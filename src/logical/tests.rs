@@ -75,7 +75,7 @@ fn reform_report_over_two_pages() {
 #[test]
 fn spanning_cell_continued_on_next_page_is_filled_down() {
     let (l1, l2) = (page(1), page(2));
-    let g1 = grid(1, &[&HDR, &["1 外郭団体", "①統廃合", "成果の文。", "・実施"]], &[]);
+    let g1 = grid(1, &[&HDR, &["1 外郭団体", "①統廃合", "成果の文。", "・出資法人の経営評価を実施\n・外郭団体の統廃合を実施"]], &[]);
     // The 課題 cell continues empty at the top of page 2; a new item starts there.
     let g2 = grid(2, &[&["", "②関与の見直し", "別の成果", "・評価"], &["2 公共施設", "①施設", "x", "y"]], &[]);
     let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];

@@ -155,6 +155,35 @@ pub fn numbering(s: &str) -> Numbering {
     Numbering::Plain
 }
 
+/// A table caption: `表1 …`, `第2表 …`, `図表3 …`.
+pub fn is_caption_text(s: &str) -> bool {
+    static RE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^(図表\s*[0-9]|表\s*[0-9]|第\s*[0-9]+\s*表)").expect("valid regex"));
+    let t: String = s.trim().nfkc().collect();
+    RE.is_match(&t)
+}
+
+/// A unit note: `（単位：千円）`, `単位：人`.
+pub fn is_unit_note(s: &str) -> bool {
+    let t = squash(s);
+    t.starts_with("(単位") || t.starts_with("単位:") || t.starts_with("[単位")
+}
+
+/// A note under a table: `（注）…`, `注1 …`, `※…`, `資料：…`, `出典：…`.
+pub fn is_note_text(s: &str) -> bool {
+    let t = squash(s);
+    let t = t.trim_start_matches('(');
+    if t.starts_with('※') || t.starts_with("資料:") || t.starts_with("出典:") || t.starts_with("出所:") {
+        return true;
+    }
+    t.strip_prefix('注').is_some_and(|r| r.chars().next().is_some_and(|c| matches!(c, ')' | ':' | '.') || c.is_ascii_digit()))
+}
+
+/// Running prose: a sentence (ends a clause with `。`) longer than a header label.
+pub fn is_sentence(s: &str, settings: &super::settings::LogicalSettings) -> bool {
+    s.contains('。') && char_len(s) > settings.header_max_chars
+}
+
 /// Whether a lone cell text is a page number or page footer (`－1－`, `- 2 -`, `3 / 7`,
 /// `4`, `P.5`): never a table row.
 pub fn is_page_number(s: &str) -> bool {
@@ -227,6 +256,25 @@ mod tests {
         }
         for s in ["北区", "1,234", "12345", "合計", ""] {
             assert!(!is_page_number(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn captions_units_notes() {
+        for t in ["表1　区別人口", "表２ 年齢", "第1表 区別", "第２表", "図表3 推移"] {
+            assert!(is_caption_text(t), "{t}");
+        }
+        for t in ["表示", "第一", "表彰事業", "北区"] {
+            assert!(!is_caption_text(t), "{t}");
+        }
+        assert!(is_unit_note("（単位：千円）"));
+        assert!(is_unit_note("単位：人"));
+        assert!(!is_unit_note("単価"));
+        for t in ["（注）外国人を含む。", "注1 推計", "※ 速報値", "資料：住民基本台帳"] {
+            assert!(is_note_text(t), "{t}");
+        }
+        for t in ["注射事業", "北区", "資料館運営"] {
+            assert!(!is_note_text(t), "{t}");
         }
     }
 

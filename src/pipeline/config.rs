@@ -22,7 +22,50 @@ pub struct PipelineConfig {
     #[serde(default)]
     pub extract: ExtractConfig,
     #[serde(default)]
+    pub run: RunConfig,
+    #[serde(default)]
     pub settings: Settings,
+}
+
+/// How a run treats documents: isolation, limits, removed files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// Documents processed at once; 0 = one per core.
+    pub workers: usize,
+    /// `process`: each document in a child process of its own, so a crash, a runaway page
+    /// or an out-of-memory document costs only that document (default); `thread`: in the
+    /// run's own process (faster start, but only panics are contained).
+    pub isolation: Isolation,
+    /// A document taking longer than this many seconds is stopped and recorded as failed
+    /// (process isolation only). Default 600.
+    pub document_seconds: u64,
+    /// Memory (data segment) a document's process may use, in MiB (process isolation
+    /// only). Default 4096: the 612-page Fuji budget book needs well under 300.
+    pub document_memory_mb: u64,
+    /// What happens to the rows of a document that left the archive: `delete` them
+    /// (default) or `mark` the document `removed` in the documents table and keep them.
+    pub on_removed: OnRemoved,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig { workers: 0, isolation: Isolation::Process, document_seconds: 600, document_memory_mb: 4096, on_removed: OnRemoved::Delete }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Isolation {
+    Process,
+    Thread,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnRemoved {
+    Delete,
+    Mark,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,6 +165,16 @@ impl Pipeline {
         Ok(Pipeline { path: path.into(), config, base })
     }
 
+    /// A hash of everything in the definition that changes what a document's rows are
+    /// (settings, extraction mode, fiscal-year sources, dataset name): a change reprocesses.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let c = &self.config;
+        let key = serde_json::json!([c.settings, c.extract, c.fiscal_year, c.output.dataset]);
+        let digest = Sha256::digest(key.to_string().as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The output directory, resolved.
     pub fn output_dir(&self) -> PathBuf {
         clean(&self.base.join(&self.config.output.dir))
@@ -181,6 +234,15 @@ dir = "../out"
         assert_eq!(p.config.fiscal_year.from, vec![YearSource::Title, YearSource::FileName]);
         assert_eq!(p.output_dir(), Path::new("out"));
         assert_eq!(clean(Path::new("../a/./b/../c")), Path::new("../a/c"));
+    }
+
+    #[test]
+    fn content_hash_follows_settings_not_names() {
+        let a = Pipeline::parse(Path::new("a.toml"), GOOD).expect("valid");
+        let b = Pipeline::parse(Path::new("b.toml"), &format!("name = \"other\"\n{GOOD}")).expect("valid");
+        assert_eq!(a.content_hash(), b.content_hash());
+        let c = Pipeline::parse(Path::new("c.toml"), &format!("{GOOD}\n[extract]\nmode = \"stream\"\n")).expect("valid");
+        assert_ne!(a.content_hash(), c.content_hash());
     }
 
     #[test]

@@ -3,12 +3,13 @@
 
 pub mod config;
 pub mod run;
+pub mod state;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::geom::Rect;
-use crate::layout::{page_layout, LayoutSettings, PageLayout, TextSource};
+use crate::layout::{LayoutSettings, PageLayout, TextSource};
 use crate::logical::{assemble, LogicalSettings, LogicalTable, PageGrids};
 use crate::normalize::era;
 use crate::table::{extract_grids, Mode, PageRequest, TableSettings};
@@ -20,6 +21,7 @@ pub struct Settings {
     pub layout: LayoutSettings,
     pub table: TableSettings,
     pub logical: LogicalSettings,
+    pub ocr: crate::ocr::OcrSettings,
 }
 
 /// What to extract from one document.
@@ -42,6 +44,10 @@ pub enum Error {
     NoSuchPage { page: usize, pages: usize },
     #[error("io error on {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("the document has no pages")]
+    NoPages,
+    #[error("none of the {pages} pages could be read; page 1: {first}")]
+    NoPageReadable { pages: usize, first: String },
     #[error("internal error (a bug in nenpo) while reading {what}: {message}")]
     Panic { what: String, message: String },
 }
@@ -59,6 +65,8 @@ pub struct PageSummary {
     pub undecoded_glyphs: usize,
     pub grids: usize,
     pub warnings: Vec<String>,
+    /// The page could not be read at all (its warning says why).
+    pub unread: bool,
 }
 
 /// The tables of one document.
@@ -78,6 +86,9 @@ pub struct Extraction {
 pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Result<Extraction, Error> {
     let doc = nenpo_pdf::Document::load(bytes, opts.password.as_deref())?;
     let page_count = doc.page_count();
+    if page_count == 0 {
+        return Err(Error::NoPages);
+    }
     let numbers: Vec<usize> = match &opts.pages {
         Some(p) => {
             if let Some(&bad) = p.iter().find(|&&n| n == 0 || n > page_count) {
@@ -90,8 +101,12 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Resu
     let req = PageRequest { mode: opts.mode, area: opts.area, columns: opts.columns.clone() };
     let pages: Vec<(PageLayout, PageSummary, Vec<crate::table::Grid>)> = numbers
         .par_iter()
-        .map(|&n| read_page(&doc, n, &req, settings))
+        .map(|&n| read_page(bytes, &doc, n, &req, settings))
         .collect();
+    if pages.iter().all(|(_, s, _)| s.unread) {
+        let first = pages.first().and_then(|(_, s, _)| s.warnings.first().cloned()).unwrap_or_default();
+        return Err(Error::NoPageReadable { pages: pages.len(), first });
+    }
     let mut title_fiscal_year = doc.info_title().as_deref().and_then(era::fiscal_year_in_text);
     if title_fiscal_year.is_none() {
         title_fiscal_year = pages.first().and_then(|(l, _, g)| era::fiscal_year_in_text(&title_text(l, g, 5)));
@@ -104,6 +119,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Resu
 }
 
 fn read_page(
+    bytes: &[u8],
     doc: &nenpo_pdf::Document,
     n: usize,
     req: &PageRequest,
@@ -119,15 +135,19 @@ fn read_page(
         undecoded_glyphs: 0,
         grids: 0,
         warnings: Vec::new(),
+        unread: false,
     };
     let content = match doc.page(n) {
         Ok(c) => c,
         Err(e) => {
             summary.warnings.push(format!("page {n} not read: {e}"));
+            summary.unread = true;
             return (PageLayout { number: n, ..Default::default() }, summary, Vec::new());
         }
     };
-    let layout = page_layout(&content, &settings.layout);
+    // Classifies the page's text layer; OCRs the page image when it needs it.
+    let (layout, ocr_warnings) = crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr);
+    summary.warnings.extend(ocr_warnings);
     let grids = guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
         summary.warnings.push(format!("page {n}: table detection failed (a bug in nenpo): {message}"));
         Vec::new()

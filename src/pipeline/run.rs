@@ -1,18 +1,62 @@
-//! `nenpo run`: a pipeline over an archive. Documents in parallel (rayon), each one's rows
-//! written as soon as it is read, one bad document an error row, never the end of the batch.
+//! `nenpo run`: a pipeline over an archive, incremental, atomic and fault-isolated.
+//!
+//! * Incremental: a document whose size and modification time (or, when those differ, its
+//!   content hash) and whose pipeline and nenpo version are unchanged is skipped.
+//! * Atomic: each Parquet file is written under a temporary name, synced and renamed; a
+//!   document's files are named after its path, so reprocessing replaces them in one
+//!   rename. The state and the documents table are written last. A run killed at any
+//!   moment leaves files that are whole; the next run removes what no state names
+//!   (temporary files, files of documents it never recorded) and redoes the rest.
+//! * Isolated: each document runs in a child process (`nenpo __process-document`) with a
+//!   time and memory limit, or in-process under `catch_unwind`; a failure is a row.
+//! * Sharded: `--shard i/N` takes the documents whose path hash falls in shard `i`, keeps
+//!   a state of its own, and writes disjoint files; `--merge-only` then joins the shards'
+//!   states into the documents table.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::config::{ConfigError, Pipeline, YearSource};
+use super::config::{ConfigError, Isolation, OnRemoved, Pipeline, YearSource};
+use super::state::{meta_dir, write_file_atomically, DocState, Lock, State};
 use super::{extract, guarded, ExtractOptions, Extraction};
 use crate::logical::RowKind;
 use crate::normalize::era;
 use crate::sink::{self, DocumentRecord, TableRow};
+
+/// One shard of `n`: `index` in `0..n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `i/N` (0-based `i`).
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard takes i/N, got {s:?}"))?;
+        let index: u32 = i.trim().parse().map_err(|_| format!("--shard: {i:?} is not a number"))?;
+        let count: u32 = n.trim().parse().map_err(|_| format!("--shard: {n:?} is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("--shard {s}: need 0 <= i < N"));
+        }
+        Ok(Shard { index, count })
+    }
+    fn suffix(&self) -> String {
+        format!(".shard-{}-of-{}", self.index, self.count)
+    }
+    fn contains(&self, key: &str) -> bool {
+        let h = Sha256::digest(key.as_bytes());
+        let v = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+        v % self.count as u64 == self.index as u64
+    }
+}
 
 /// Overrides given on the command line.
 #[derive(Clone, Debug, Default)]
@@ -21,6 +65,13 @@ pub struct RunOptions {
     pub input: Option<PathBuf>,
     /// Write here instead of the pipeline's output directory.
     pub output: Option<PathBuf>,
+    /// Reprocess every document.
+    pub force: bool,
+    pub shard: Option<Shard>,
+    /// Only join the shards' states into the documents table.
+    pub merge_only: bool,
+    /// The nenpo executable for process isolation (`None`: run documents in-process).
+    pub exe: Option<PathBuf>,
 }
 
 /// A run that could not be carried out at all (single documents never cause this).
@@ -30,23 +81,36 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error("input directory {path} cannot be read: {source}")]
     Input { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Locked(String),
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Sink(#[from] sink::Error),
 }
 
 /// What a run did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct RunReport {
     pub pipeline: String,
     pub output_dir: PathBuf,
+    pub shard: Option<String>,
+    /// Documents in the archive (or this shard).
     pub documents: usize,
-    pub ok: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub skipped: usize,
     pub failed: usize,
+    pub removed: usize,
+    /// Documents processed in this run that succeeded.
+    pub ok: usize,
     pub tables: u64,
     pub rows: u64,
     pub pages: u64,
+    pub pages_ocr: u64,
     pub seconds: f64,
     pub failures: Vec<Failure>,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -55,47 +119,312 @@ pub struct Failure {
     pub error: String,
 }
 
+/// What processing one document produced.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DocOutcome {
+    pub record: DocumentRecord,
+    /// Files written, relative to the output directory.
+    pub files: Vec<String>,
+    pub pages_ocr: u64,
+}
+
 /// The content hash naming a document: the first 16 hex digits of its SHA-256.
 pub fn document_id(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs a pipeline. `on_document` is called once per finished document (progress display).
+/// The stable name of a document's files: a hash of its path as listed.
+pub fn file_key(key: &str) -> String {
+    document_id(key.as_bytes())
+}
+
+fn state_path(out: &Path, shard: Option<Shard>) -> PathBuf {
+    meta_dir(out).join(format!("state{}.json", shard.map(|s| s.suffix()).unwrap_or_default()))
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128)
+}
+
+enum Todo {
+    New,
+    Changed,
+}
+
+/// Runs a pipeline. `on_document` is called once per processed document (progress).
 pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecord) + Sync)) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let out = opts.output.clone().unwrap_or_else(|| p.output_dir());
-    let files = match &opts.input {
-        Some(dir) => pdfs_under(dir)?,
-        None => p.input_files()?,
-    };
-    tracing::info!(documents = files.len(), output = %out.display(), "run starts");
-    let records: Vec<DocumentRecord> = files
-        .par_iter()
-        .map(|f| {
-            let r = process_document(p, &out, f);
-            on_document(&r);
-            r
+    let lock_name = format!("lock{}", opts.shard.map(|s| s.suffix()).unwrap_or_default());
+    let _lock = Lock::acquire(&meta_dir(&out).join(lock_name)).map_err(RunError::Locked)?;
+    let files = list_inputs(p, opts)?;
+    let mut report = RunReport { pipeline: p.config.name.clone(), output_dir: out.clone(), shard: opts.shard.map(|s| format!("{}/{}", s.index, s.count)), ..Default::default() };
+    if opts.merge_only {
+        merge(p, &out, &files, &mut report)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| opts.shard.is_none_or(|s| s.contains(&f.display().to_string()))).collect();
+    report.documents = files.len();
+    let spath = state_path(&out, opts.shard);
+    let (mut state, warning) = State::load(&spath);
+    report.warnings.extend(warning);
+    let pipeline_hash = p.content_hash();
+    let version = env!("CARGO_PKG_VERSION");
+
+    // What needs doing: stat first, hash only when size or time differ.
+    let mut todo: Vec<(PathBuf, String, Todo)> = Vec::new();
+    let mut dirty = false;
+    for f in &files {
+        let key = f.display().to_string();
+        let prev = state.documents.get_mut(&key);
+        let meta = std::fs::metadata(f).ok();
+        let (size, mtime) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
+        match prev {
+            Some(prev) if !opts.force && prev.pipeline_hash == pipeline_hash && prev.nenpo_version == version && prev.record.status == "ok" => {
+                if prev.size == size && prev.mtime_ns == mtime {
+                    report.skipped += 1;
+                } else if std::fs::read(f).is_ok_and(|b| document_id(&b) == prev.record.document_id) {
+                    // Touched, not changed: remember the new time, keep the rows.
+                    prev.size = size;
+                    prev.mtime_ns = mtime;
+                    dirty = true;
+                    report.skipped += 1;
+                } else {
+                    todo.push((f.clone(), key, Todo::Changed));
+                }
+            }
+            Some(_) => todo.push((f.clone(), key, Todo::Changed)),
+            None => todo.push((f.clone(), key, Todo::New)),
+        }
+    }
+    // Documents gone from the archive (of this shard).
+    let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let gone: Vec<String> = state.documents.keys().filter(|k| !listed.contains(*k)).cloned().collect();
+    for k in gone {
+        report.removed += 1;
+        dirty = true;
+        match p.config.run.on_removed {
+            OnRemoved::Delete => {
+                if let Some(old) = state.documents.remove(&k) {
+                    remove_files(&out, &old.files);
+                }
+            }
+            OnRemoved::Mark => {
+                if let Some(d) = state.documents.get_mut(&k) {
+                    d.record.status = "removed".into();
+                }
+            }
+        }
+    }
+    tracing::info!(documents = files.len(), to_process = todo.len(), skipped = report.skipped, output = %out.display(), "run starts");
+    if !todo.is_empty() || dirty {
+        remove_temporary_files(&out);
+    }
+
+    let workers = match p.config.run.workers {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .max(1);
+    let state_m = Mutex::new((state, Instant::now()));
+    let report_m = Mutex::new(report);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers.min(todo.len().max(1))).build();
+    let process_all = || {
+        todo.par_iter().for_each(|(path, key, kind)| {
+            let child_threads = (workers / todo.len().clamp(1, workers)).max(1);
+            let outcome = match (&opts.exe, p.config.run.isolation) {
+                (Some(exe), Isolation::Process) => process_in_child(exe, p, &out, path, key, child_threads),
+                _ => process_document(p, &out, path, key),
+            };
+            on_document(&outcome.record);
+            let meta = std::fs::metadata(path).ok();
+            let mut r = report_m.lock().unwrap_or_else(|e| e.into_inner());
+            match kind {
+                Todo::New => r.new += 1,
+                Todo::Changed => r.changed += 1,
+            }
+            if outcome.record.status == "ok" {
+                r.ok += 1;
+                r.pages_ocr += outcome.pages_ocr;
+            } else {
+                r.failed += 1;
+                r.failures.push(Failure { path: outcome.record.path.clone(), error: outcome.record.error.clone().unwrap_or_default() });
+            }
+            drop(r);
+            let mut guard = state_m.lock().unwrap_or_else(|e| e.into_inner());
+            let (st, last_save) = &mut *guard;
+            let old = st.documents.remove(key);
+            if let Some(old) = &old {
+                let stale: Vec<String> = old.files.iter().filter(|f| !outcome.files.contains(f)).cloned().collect();
+                remove_files(&out, &stale);
+            }
+            st.documents.insert(
+                key.clone(),
+                DocState {
+                    size: meta.as_ref().map_or(0, |m| m.len()),
+                    mtime_ns: meta.as_ref().map_or(0, mtime_ns),
+                    pipeline_hash: pipeline_hash.clone(),
+                    nenpo_version: version.to_string(),
+                    files: outcome.files,
+                    record: outcome.record,
+                },
+            );
+            // Save now and then, so a killed run keeps most of its work.
+            if last_save.elapsed() > Duration::from_secs(2) {
+                if let Err(e) = st.save(&spath) {
+                    tracing::warn!("cannot save state {}: {e}", spath.display());
+                }
+                *last_save = Instant::now();
+            }
         })
+    };
+    match pool {
+        Ok(pool) => pool.install(process_all),
+        Err(_) => process_all(),
+    }
+    let (state, _) = state_m.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut report = report_m.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !todo.is_empty() || dirty {
+        state.save(&spath).map_err(|source| RunError::Write { path: spath.clone(), source })?;
+        if opts.shard.is_none() {
+            remove_orphans(p, &out, &state);
+            write_documents(&out, &state)?;
+        }
+    }
+    totals(&state, &mut report);
+    report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    report.seconds = started.elapsed().as_secs_f64();
+    if !todo.is_empty() || dirty {
+        let name = format!("last_run{}.json", opts.shard.map(|s| s.suffix()).unwrap_or_default());
+        let path = meta_dir(&out).join(name);
+        let text = serde_json::to_vec_pretty(&report).unwrap_or_default();
+        write_file_atomically(&path, &text).map_err(|source| RunError::Write { path, source })?;
+    }
+    Ok(report)
+}
+
+/// Tables, rows and pages over every document the state holds.
+fn totals(state: &State, r: &mut RunReport) {
+    let ok = state.documents.values().filter(|d| d.record.status == "ok");
+    for d in ok {
+        r.tables += d.record.tables as u64;
+        r.rows += d.record.rows as u64;
+        r.pages += d.record.pages as u64;
+    }
+}
+
+fn list_inputs(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError> {
+    match &opts.input {
+        Some(dir) => pdfs_under(dir),
+        None => Ok(p.input_files()?),
+    }
+}
+
+/// Joins the shards' states (and any earlier full state) into one state and documents
+/// table; documents no longer in the archive are dropped with their files.
+fn merge(p: &Pipeline, out: &Path, files: &[PathBuf], report: &mut RunReport) -> Result<(), RunError> {
+    let main_path = state_path(out, None);
+    let (mut state, warning) = State::load(&main_path);
+    report.warnings.extend(warning);
+    let mut shard_files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(meta_dir(out)) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("state.shard-") && name.ends_with(".json") {
+                shard_files.push(e.path());
+            }
+        }
+    }
+    shard_files.sort();
+    for f in &shard_files {
+        let (s, warning) = State::load(f);
+        report.warnings.extend(warning);
+        state.documents.extend(s.documents);
+    }
+    let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let gone: Vec<String> = state.documents.keys().filter(|k| !listed.contains(*k)).cloned().collect();
+    for k in gone {
+        report.removed += 1;
+        if p.config.run.on_removed == OnRemoved::Delete {
+            if let Some(old) = state.documents.remove(&k) {
+                remove_files(out, &old.files);
+            }
+        } else if let Some(d) = state.documents.get_mut(&k) {
+            d.record.status = "removed".into();
+        }
+    }
+    state.save(&main_path).map_err(|source| RunError::Write { path: main_path.clone(), source })?;
+    for f in &shard_files {
+        let _ = std::fs::remove_file(f);
+    }
+    remove_temporary_files(out);
+    remove_orphans(p, out, &state);
+    write_documents(out, &state)?;
+    report.documents = state.documents.len();
+    report.failed = state.documents.values().filter(|d| d.record.status == "failed").count();
+    report.failures = state
+        .documents
+        .values()
+        .filter(|d| d.record.status == "failed")
+        .map(|d| Failure { path: d.record.path.clone(), error: d.record.error.clone().unwrap_or_default() })
         .collect();
-    sink::write_documents(&out, &records)?;
-    let failures: Vec<Failure> = records
-        .iter()
-        .filter(|r| r.status != "ok")
-        .map(|r| Failure { path: r.path.clone(), error: r.error.clone().unwrap_or_default() })
+    totals(&state, report);
+    Ok(())
+}
+
+fn write_documents(out: &Path, state: &State) -> Result<(), RunError> {
+    let records: Vec<DocumentRecord> = state.documents.values().map(|d| d.record.clone()).collect();
+    sink::write_documents(out, &records)?;
+    Ok(())
+}
+
+fn remove_files(out: &Path, files: &[String]) {
+    for f in files {
+        if let Err(e) = std::fs::remove_file(out.join(f)) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!("cannot remove {f}: {e}");
+            }
+        }
+    }
+}
+
+/// Every file under `dir`, relative to `out`.
+fn walk(out: &Path, dir: &Path, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            walk(out, &path, found);
+        } else if let Ok(rel) = path.strip_prefix(out) {
+            found.push(rel.to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Temporary files a killed run left behind (`.<name>.<pid>.tmp`).
+fn remove_temporary_files(out: &Path) {
+    let mut found = Vec::new();
+    walk(out, out, &mut found);
+    let tmp: Vec<String> = found
+        .into_iter()
+        .filter(|f| Path::new(f).file_name().is_some_and(|n| n.to_string_lossy().starts_with('.') && n.to_string_lossy().ends_with(".tmp")))
         .collect();
-    Ok(RunReport {
-        pipeline: p.config.name.clone(),
-        output_dir: out,
-        documents: records.len(),
-        ok: records.len() - failures.len(),
-        failed: failures.len(),
-        tables: records.iter().map(|r| r.tables as u64).sum(),
-        rows: records.iter().map(|r| r.rows as u64).sum(),
-        pages: records.iter().map(|r| r.pages as u64).sum(),
-        seconds: started.elapsed().as_secs_f64(),
-        failures,
-    })
+    remove_files(out, &tmp);
+}
+
+/// Parquet files in the pipeline's datasets that no document of the state names: rows of
+/// a document a killed run wrote but never recorded.
+fn remove_orphans(p: &Pipeline, out: &Path, state: &State) {
+    let named: BTreeSet<&String> = state.documents.values().flat_map(|d| d.files.iter()).collect();
+    let mut found = Vec::new();
+    walk(out, &out.join(&p.config.output.dataset), &mut found);
+    let orphans: Vec<String> = found.into_iter().filter(|f| f.ends_with(".parquet") && !named.contains(f)).collect();
+    if !orphans.is_empty() {
+        tracing::info!(count = orphans.len(), "removing files no document names (left by an interrupted run)");
+    }
+    remove_files(out, &orphans);
 }
 
 /// Every `*.pdf` below `dir`, sorted.
@@ -117,7 +446,120 @@ fn pdfs_under(dir: &Path) -> Result<Vec<PathBuf>, RunError> {
     Ok(out)
 }
 
-fn process_document(p: &Pipeline, out: &Path, path: &Path) -> DocumentRecord {
+/// Processes one document in a child process with the pipeline's time and memory limits.
+fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str, threads: usize) -> DocOutcome {
+    let started = Instant::now();
+    let limits = &p.config.run;
+    let failed = |error: String| DocOutcome {
+        record: DocumentRecord {
+            path: path.display().to_string(),
+            status: "failed".into(),
+            error: Some(error),
+            seconds: started.elapsed().as_secs_f64(),
+            nenpo_version: env!("CARGO_PKG_VERSION").into(),
+            document_id: std::fs::read(path).map(|b| document_id(&b)).unwrap_or_default(),
+            size: std::fs::metadata(path).map_or(0, |m| m.len()),
+            ..Default::default()
+        },
+        files: Vec::new(),
+        pages_ocr: 0,
+    };
+    let child = Command::new(exe)
+        .arg("__process-document")
+        .arg("--pipeline")
+        .arg(&p.path)
+        .arg("--output")
+        .arg(out)
+        .arg("--key")
+        .arg(key)
+        .arg("--memory-mb")
+        .arg(limits.document_memory_mb.to_string())
+        .arg(path)
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return failed(format!("cannot start a worker process {}: {e}", exe.display())),
+    };
+    // Read the pipes on threads so a chatty child never blocks on a full pipe.
+    let stdout = child.stdout.take().map(|mut s| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut s, &mut v);
+            v
+        })
+    });
+    let stderr = child.stderr.take().map(|mut s| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut s, &mut v);
+            v
+        })
+    });
+    let deadline = started + Duration::from_secs(limits.document_seconds);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Ok(s),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!("stopped after {} s (run.document_seconds)", limits.document_seconds));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => break Err(format!("lost the worker process: {e}")),
+        }
+    };
+    let stdout = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
+    let stderr = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => {
+            remove_document_files(p, out, key);
+            return failed(e);
+        }
+    };
+    match serde_json::from_slice::<DocOutcome>(&stdout) {
+        Ok(o) if status.success() => o,
+        _ => {
+            remove_document_files(p, out, key);
+            let tail: String = String::from_utf8_lossy(&stderr).lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" | ");
+            let how = match status.code() {
+                Some(c) => format!("the worker exited with status {c}"),
+                None => {
+                    use std::os::unix::process::ExitStatusExt;
+                    match status.signal() {
+                        Some(9) => format!("the worker was killed (signal 9; out of memory? run.document_memory_mb = {})", limits.document_memory_mb),
+                        Some(s) => format!("the worker died of signal {s}"),
+                        None => "the worker ended abnormally".to_string(),
+                    }
+                }
+            };
+            let mem_hint = if tail.contains("memory allocation") { format!(" (over run.document_memory_mb = {})", limits.document_memory_mb) } else { String::new() };
+            failed(format!("{how}{mem_hint}: {tail}"))
+        }
+    }
+}
+
+/// Removes any file of a document (by its file key) from the pipeline's dataset.
+fn remove_document_files(p: &Pipeline, out: &Path, key: &str) {
+    let name = format!("{}.parquet", file_key(key));
+    let mut found = Vec::new();
+    walk(out, &out.join(&p.config.output.dataset), &mut found);
+    let mine: Vec<String> = found.into_iter().filter(|f| f.ends_with(&name)).collect();
+    remove_files(out, &mine);
+}
+
+/// Sets this process's memory limit (the worker calls it first).
+pub fn limit_memory(mb: u64) -> Result<(), String> {
+    let bytes = mb.saturating_mul(1024 * 1024);
+    rlimit::setrlimit(rlimit::Resource::DATA, bytes, bytes).map_err(|e| format!("cannot set the memory limit: {e}"))
+}
+
+/// Processes one document: extract, write its rows, describe it.
+pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> DocOutcome {
     let started = Instant::now();
     let mut rec = DocumentRecord {
         path: path.display().to_string(),
@@ -125,11 +567,15 @@ fn process_document(p: &Pipeline, out: &Path, path: &Path) -> DocumentRecord {
         nenpo_version: env!("CARGO_PKG_VERSION").into(),
         ..Default::default()
     };
+    let outcome = |mut rec: DocumentRecord, files: Vec<String>, pages_ocr: u64| {
+        rec.seconds = started.elapsed().as_secs_f64();
+        DocOutcome { record: rec, files, pages_ocr }
+    };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
             rec.error = Some(format!("cannot read file: {e}"));
-            return rec;
+            return outcome(rec, Vec::new(), 0);
         }
     };
     rec.size = bytes.len() as u64;
@@ -139,32 +585,33 @@ fn process_document(p: &Pipeline, out: &Path, path: &Path) -> DocumentRecord {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
             rec.error = Some(e.to_string());
-            rec.seconds = started.elapsed().as_secs_f64();
-            return rec;
+            return outcome(rec, Vec::new(), 0);
         }
         Err(panic) => {
             rec.error = Some(format!("internal error (a bug in nenpo): {panic}"));
-            rec.seconds = started.elapsed().as_secs_f64();
-            return rec;
+            return outcome(rec, Vec::new(), 0);
         }
     };
+    drop(bytes);
+    let pages_ocr = extraction.pages.iter().filter(|s| s.text_source == crate::layout::TextSource::Ocr).count() as u64;
     rec.pages = extraction.page_count as u32;
     rec.fiscal_year = fiscal_year(p, path, &extraction);
     let rows = table_rows(&extraction);
     rec.tables = extraction.tables.len() as u32;
     rec.rows = rows.len() as u32;
-    let written = if rows.is_empty() {
-        Ok(PathBuf::new())
-    } else {
-        sink::write_table_rows(out, &p.config.output.dataset, rec.fiscal_year, &rec.document_id, &rec.path, &rows)
-    };
-    match written {
-        Ok(_) => rec.status = "ok".into(),
-        Err(e) => rec.error = Some(e.to_string()),
+    let mut files = Vec::new();
+    if !rows.is_empty() {
+        match sink::write_table_rows(out, &p.config.output.dataset, rec.fiscal_year, &file_key(key), &rec.document_id, &rec.path, &rows) {
+            Ok(f) => files.push(f.strip_prefix(out).unwrap_or(&f).to_string_lossy().into_owned()),
+            Err(e) => {
+                rec.error = Some(e.to_string());
+                return outcome(rec, files, pages_ocr);
+            }
+        }
     }
-    rec.seconds = started.elapsed().as_secs_f64();
-    tracing::debug!(path = %rec.path, tables = rec.tables, rows = rec.rows, seconds = rec.seconds, "document done");
-    rec
+    rec.status = "ok".into();
+    tracing::debug!(path = %rec.path, tables = rec.tables, rows = rec.rows, "document done");
+    outcome(rec, files, pages_ocr)
 }
 
 fn fiscal_year(p: &Pipeline, path: &Path, x: &Extraction) -> Option<i32> {
@@ -221,5 +668,22 @@ mod tests {
         assert_eq!(document_id(b""), "e3b0c44298fc1c14");
         assert_ne!(document_id(b"a"), document_id(b"b"));
         assert_eq!(document_id(b"a").len(), 16);
+    }
+
+    #[test]
+    fn shards_split_deterministically_and_completely() {
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+        assert!(Shard::parse("4/4").is_err());
+        assert!(Shard::parse("x").is_err());
+        assert!(Shard::parse("0/0").is_err());
+        let shards: Vec<Shard> = (0..4).map(|i| Shard { index: i, count: 4 }).collect();
+        let mut sizes = [0usize; 4];
+        for n in 0..400 {
+            let key = format!("archive/doc{n}.pdf");
+            let owners: Vec<usize> = (0..4).filter(|&i| shards[i].contains(&key)).collect();
+            assert_eq!(owners.len(), 1, "{key} in exactly one shard");
+            sizes[owners[0]] += 1;
+        }
+        assert!(sizes.iter().all(|&s| s > 60), "{sizes:?}");
     }
 }

@@ -49,52 +49,96 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
         while b.last().is_some_and(|&i| !tabular[i]) {
             b.pop();
         }
-        if b.iter().filter(|&&i| tabular[i]).count() < s.region_min_rows.max(1) {
-            continue;
-        }
-        let block: Vec<Line<'_>> = b.iter().filter_map(|&i| lines.get(i).cloned()).collect();
-        let seps = separators(&block, s);
-        if seps.is_empty() {
-            continue;
-        }
-        let split_rows = block
-            .iter()
-            .filter(|l| {
-                seps.iter().any(|&x| {
-                    l.words.iter().any(|w| w.bbox.x1 <= x) && l.words.iter().any(|w| w.bbox.x0 >= x)
-                })
-            })
-            .count();
-        if split_rows < s.region_min_rows {
-            continue;
-        }
-        if reads_like_prose(&block, &seps, s) {
-            continue;
-        }
-        // A wrapped last cell: plain lines just below that fit inside one column.
-        let mut last = *b.last().unwrap_or(&0);
-        while let (Some(next), Some(prev)) = (lines.get(last + 1), lines.get(last)) {
-            let close = next.bbox.top - prev.bbox.bottom
-                <= s.continuation_max_gap_em * next.size.max(prev.size);
-            let inside = seps.iter().all(|&x| next.bbox.x1 <= x || next.bbox.x0 >= x);
-            let within = next.bbox.x0 >= block_x0(&block) - 1.0;
-            if close && inside && within && segs.get(last + 1).is_some_and(|g| g.len() == 1) {
-                b.push(last + 1);
-                last += 1;
-            } else {
-                break;
+        let mut parts = Vec::new();
+        refine(&b, &lines, s, 0, &mut parts);
+        for (mut b, seps) in parts {
+            // A wrapped last cell: plain lines just below that fit inside one column.
+            let block: Vec<Line<'_>> = b.iter().filter_map(|&i| lines.get(i).cloned()).collect();
+            let mut last = *b.last().unwrap_or(&0);
+            while let (Some(next), Some(prev)) = (lines.get(last + 1), lines.get(last)) {
+                let close = next.bbox.top - prev.bbox.bottom <= s.continuation_max_gap_em * next.size.max(prev.size);
+                let inside = seps.iter().all(|&x| next.bbox.x1 <= x || next.bbox.x0 >= x);
+                let within = next.bbox.x0 >= block_x0(&block) - 1.0;
+                if close && inside && within && segs.get(last + 1).is_some_and(|g| g.len() == 1) {
+                    b.push(last + 1);
+                    last += 1;
+                } else {
+                    break;
+                }
             }
-        }
-        let rect = b
-            .iter()
-            .filter_map(|&i| lines.get(i))
-            .map(|l| l.bbox)
-            .reduce(|a, r| a.union(&r));
-        if let Some(r) = rect {
-            out.push(r);
+            let rect = b.iter().filter_map(|&i| lines.get(i)).map(|l| l.bbox).reduce(|a, r| a.union(&r));
+            if let Some(r) = rect {
+                out.push(r);
+            }
         }
     }
     out
+}
+
+/// Number of columns (between `seps`) a line has words in.
+fn n_columns(l: &Line<'_>, seps: &[f64]) -> usize {
+    let mut cols: Vec<usize> = l.words.iter().map(|w| seps.iter().take_while(|&&x| w.bbox.cx() >= x).count()).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols.len()
+}
+
+/// A caption, note or prose line inside a run: one of its segments starts at the table's
+/// left edge and runs across a column gap, and is long (30% of the run's width) or
+/// crosses two gaps.
+fn is_breaker(l: &Line<'_>, seps: &[f64], left: f64, width: f64, s: &TableSettings) -> bool {
+    segments(l, s).iter().any(|g| {
+        let crossed = seps.iter().filter(|&&x| g.x0 < x - s.straddle_tol && g.x1 > x + s.straddle_tol).count();
+        crossed > 0 && g.x0 <= left + 2.0 * l.size && (crossed >= 2 || g.x1 - g.x0 >= 0.3 * width)
+    })
+}
+
+/// Validates a run of lines as a table: trims leading and trailing lines with text in a
+/// single column, splits at breaker lines, and checks the column evidence. Accepted runs
+/// (line indices and their separators) go to `out`.
+fn refine(idx: &[usize], lines: &[Line<'_>], s: &TableSettings, depth: usize, out: &mut Vec<(Vec<usize>, Vec<f64>)>) {
+    let mut idx: Vec<usize> = idx.to_vec();
+    for _ in 0..4 {
+        let block: Vec<Line<'_>> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
+        let seps = separators(&block, s);
+        if seps.is_empty() {
+            return;
+        }
+        let multi: Vec<bool> = block.iter().map(|l| n_columns(l, &seps) >= 2).collect();
+        let left = block.iter().zip(&multi).filter(|(_, &m)| m).map(|(l, _)| l.bbox.x0).fold(f64::INFINITY, f64::min);
+        let right = block.iter().map(|l| l.bbox.x1).fold(f64::NEG_INFINITY, f64::max);
+        let breakers: Vec<bool> = block.iter().map(|l| is_breaker(l, &seps, left, right - left, s)).collect();
+        if depth < 4 && breakers.iter().any(|&b| b) {
+            let mut part = Vec::new();
+            for (k, &i) in idx.iter().enumerate() {
+                if breakers[k] {
+                    if !part.is_empty() {
+                        refine(&part, lines, s, depth + 1, out);
+                    }
+                    part.clear();
+                } else {
+                    part.push(i);
+                }
+            }
+            if !part.is_empty() {
+                refine(&part, lines, s, depth + 1, out);
+            }
+            return;
+        }
+        let first = multi.iter().position(|&m| m);
+        let last = multi.iter().rposition(|&m| m);
+        let (Some(a), Some(b)) = (first, last) else { return };
+        if a > 0 || b + 1 < idx.len() {
+            idx = idx[a..=b].to_vec();
+            continue;
+        }
+        let n_multi = multi.iter().filter(|&&m| m).count();
+        if n_multi < s.region_min_rows.max(1) || reads_like_prose(&block, &seps, s) {
+            return;
+        }
+        out.push((idx, seps));
+        return;
+    }
 }
 
 fn block_x0(block: &[Line<'_>]) -> f64 {
@@ -172,6 +216,26 @@ mod tests {
         let mut words = table_at(0.0, 3);
         words.extend(table_at(200.0, 3));
         assert_eq!(regions(&words).len(), 2);
+    }
+
+    #[test]
+    fn caption_between_tables_splits_them() {
+        let mut words = table_at(0.0, 3);
+        words.push(crate::table::testutil::word("表2 年齢別人口の状況", 0.0, 37.0, 140.0, 47.0));
+        words.extend(table_at(50.0, 3));
+        let r = regions(&words);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r[1].top, 50.0);
+    }
+
+    #[test]
+    fn heading_with_a_number_gap_is_trimmed() {
+        // "2   事業別" has two segments but both in the first column.
+        let mut words = vec![w("2", 0.0, 0.0), w("事業別", 15.0, 0.0)];
+        words.extend(table_at(12.0, 3));
+        let r = regions(&words);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].top, 12.0);
     }
 
     #[test]

@@ -16,8 +16,8 @@
 use crate::geom::Rect;
 use crate::layout::{Orientation, PageLayout, Ruling, Word};
 
-use super::grid::{build_grid, split_word_at};
-use super::lattice::{ruled_regions, structure as lattice_structure};
+use super::grid::{build_grid, split_filled_spans, split_word_at};
+use super::lattice::{ruled_regions, structure as lattice_structure, with_text_hints};
 use super::settings::TableSettings;
 use super::stream::{column_edges, lines_of, rows, separators, structure as stream_structure};
 use super::{detect, Grid, Mode, PageRequest};
@@ -147,23 +147,19 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     let mut taken: Vec<Rect> = Vec::new();
     if req.mode != Mode::Stream && explicit.is_none() {
         for region in ruled_regions(&rulings, s) {
-            let Some(st) = lattice_structure(&region, s) else {
-                continue;
-            };
-            let big_enough = st.row_edges.len() > s.lattice_min_slots
-                && st.col_edges.len() > s.lattice_min_slots;
+            let Some(mut st) = lattice_structure(&region, s) else { continue };
+            let area = region.bbox.expand(1.0);
+            let inside: Vec<&Word> = words.iter().filter(|w| area.contains_point(w.bbox.cx(), w.bbox.cy())).collect();
+            if let Some(hinted) = with_text_hints(&region, &st, &inside, s) {
+                if let Some(st2) = lattice_structure(&hinted, s) {
+                    st = st2;
+                }
+            }
+            split_filled_spans(&mut st, &inside, s);
+            let big_enough = st.row_edges.len() > s.lattice_min_slots && st.col_edges.len() > s.lattice_min_slots;
             if req.mode == Mode::Auto && !big_enough {
                 continue;
             }
-            let inside: Vec<&Word> = words
-                .iter()
-                .filter(|w| {
-                    region
-                        .bbox
-                        .expand(1.0)
-                        .contains_point(w.bbox.cx(), w.bbox.cy())
-                })
-                .collect();
             let Some(g) = build_grid(page, Mode::Lattice, &st, &inside, true, s, Vec::new()) else {
                 continue;
             };

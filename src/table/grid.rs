@@ -29,6 +29,7 @@ pub(crate) struct Structure {
 
 impl Structure {
     /// A structure without spanning cells.
+    #[cfg(test)]
     pub fn plain(row_edges: Vec<f64>, col_edges: Vec<f64>) -> Structure {
         let (nr, nc) = (
             row_edges.len().saturating_sub(1),
@@ -52,7 +53,7 @@ impl Structure {
         }
     }
 
-    fn span_rect(&self, s: &Span) -> Option<Rect> {
+    pub(crate) fn span_rect(&self, s: &Span) -> Option<Rect> {
         Some(Rect::new(
             *self.col_edges.get(s.col)?,
             *self.row_edges.get(s.row)?,
@@ -112,6 +113,38 @@ pub(crate) fn split_word_at(w: &Word, cuts: &[f64]) -> Vec<Word> {
         })
         .filter(|w| !w.text.trim().is_empty())
         .collect()
+}
+
+/// A cell spanning columns whose words sit in two or more of those columns, none
+/// straddling a column edge, is not one cell (a ruled header over an unruled body): it is
+/// split into one cell per column.
+pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableSettings) {
+    let mut out = Vec::with_capacity(st.spans.len());
+    for sp in &st.spans {
+        if sp.colspan < 2 {
+            out.push(*sp);
+            continue;
+        }
+        let Some(rect) = st.span_rect(sp) else {
+            out.push(*sp);
+            continue;
+        };
+        let inner: Vec<f64> = st.col_edges.get(sp.col + 1..sp.col + sp.colspan).map(|e| e.to_vec()).unwrap_or_default();
+        let mine: Vec<&&Word> = words.iter().filter(|w| rect.contains_point(w.bbox.cx(), w.bbox.cy())).collect();
+        let straddles = mine.iter().any(|w| inner.iter().any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol));
+        let mut cols: Vec<usize> = mine.iter().map(|w| inner.iter().take_while(|&&x| w.bbox.cx() >= x).count()).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        if straddles || cols.len() < 2 {
+            out.push(*sp);
+            continue;
+        }
+        for c in sp.col..sp.col + sp.colspan {
+            out.push(Span { row: sp.row, col: c, rowspan: sp.rowspan, colspan: 1 });
+        }
+    }
+    out.sort_by_key(|sp| (sp.row, sp.col));
+    st.spans = out;
 }
 
 /// Fills a structure with the words whose centre lies in it and builds the grid.
@@ -366,6 +399,18 @@ mod tests {
         assert_eq!(g.n_rows(), 2);
         assert_eq!(g.cells[0].rowspan, 1);
         assert_eq!(g.text_matrix(), vec![vec!["区分", "x"], vec!["y", "z"]]);
+    }
+
+    #[test]
+    fn spans_holding_several_columns_of_words_are_split() {
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0], vec![0.0, 50.0, 100.0]);
+        st.spans = vec![Span { row: 0, col: 0, rowspan: 1, colspan: 2 }, Span { row: 1, col: 0, rowspan: 1, colspan: 2 }];
+        // Row 0: one centred header (kept spanning); row 1: a word in each column (split).
+        let words = [w("人口", 40.0, 5.0), w("a", 5.0, 25.0), w("b", 55.0, 25.0)];
+        let refs: Vec<&Word> = words.iter().collect();
+        split_filled_spans(&mut st, &refs, &TableSettings::default());
+        assert_eq!(st.spans.len(), 3);
+        assert_eq!(st.spans[0].colspan, 2);
     }
 
     #[test]

@@ -8,10 +8,11 @@
 //! missing (covers less than `edge_cover_frac` of their common side).
 
 use crate::geom::{cluster_1d, mean_at, Rect};
-use crate::layout::Ruling;
+use crate::layout::{Ruling, Word};
 
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
+use super::stream::{lines_of, rows, separators};
 
 /// A connected group of rulings.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,6 +230,70 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
     })
 }
 
+/// Whether a word reads as a number (digits with separators, signs, `%`, `▲`/`△`).
+fn numeric(text: &str) -> bool {
+    let mut digits = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            digits += 1;
+        } else if !",.%-+()▲△－，．％$€£*".contains(c) {
+            return false;
+        }
+    }
+    digits > 0
+}
+
+/// Completes an incompletely ruled region with text evidence (Camelot's hybrid idea):
+/// a column gap of the text inside that has words between it and every ruled column edge
+/// becomes a virtual vertical ruling, and a ruled band holding several rows (a line that
+/// starts a new row by `stream::rows` and puts a number in a column where the line
+/// before has one too; numbers do not wrap) gets virtual horizontal rulings between them.
+pub(crate) fn with_text_hints(region: &RuledRegion, st: &Structure, words: &[&Word], s: &TableSettings) -> Option<RuledRegion> {
+    let lines = lines_of(words, s);
+    if lines.len() < 2 {
+        return None;
+    }
+    let (x0, x1) = (*st.col_edges.first()?, *st.col_edges.last()?);
+    let (y0, y1) = (*st.row_edges.first()?, *st.row_edges.last()?);
+    let mut extra = Vec::new();
+    let mut col_edges = st.col_edges.clone();
+    for sep in separators(&lines, s) {
+        let separated = st.col_edges.iter().all(|&x| {
+            let (a, b) = (x.min(sep), x.max(sep));
+            words.iter().any(|w| w.bbox.x0 >= a && w.bbox.x1 <= b)
+        });
+        if separated && sep > x0 && sep < x1 {
+            extra.push(Ruling::vertical(sep, y0, y1));
+            col_edges.push(sep);
+        }
+    }
+    col_edges.sort_by(f64::total_cmp);
+    let col_of = |w: &Word| super::grid::interval(&col_edges, w.bbox.cx());
+    for band in st.row_edges.windows(2) {
+        let idx: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].bbox.cy() > band[0] && lines[i].bbox.cy() < band[1]).collect();
+        if idx.len() < 2 {
+            continue;
+        }
+        let band_lines: Vec<_> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
+        let groups = rows(&band_lines, &col_edges, &[], s);
+        for pair in groups.windows(2) {
+            let (Some(&a), Some(&b)) = (pair[0].last(), pair[1].first()) else { continue };
+            let (Some(prev), Some(next)) = (band_lines.get(a), band_lines.get(b)) else { continue };
+            let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> { l.words.iter().filter(|w| numeric(&w.text)).map(|w| col_of(w)).collect() };
+            let (pn, nn) = (num_cols(prev), num_cols(next));
+            if nn.iter().any(|c| pn.contains(c)) {
+                extra.push(Ruling::horizontal((prev.bbox.bottom + next.bbox.top) / 2.0, x0, x1));
+            }
+        }
+    }
+    if extra.is_empty() {
+        return None;
+    }
+    let mut rulings = region.rulings.clone();
+    rulings.extend(extra);
+    Some(RuledRegion { bbox: region.bbox, rulings })
+}
+
 /// Adds `lo` / `hi` as outer edges when they lie beyond the current ones by more than `tol`.
 fn extend_edges(e: &mut Vec<f64>, lo: f64, hi: f64, tol: f64) {
     if lo.is_finite() && e.first().is_none_or(|&f| lo < f - tol) {
@@ -317,6 +382,33 @@ mod tests {
         let st = structure(&regions[0], &TableSettings::default()).expect("structure");
         assert_eq!(st.col_edges, vec![0.0, 50.0, 100.0, 150.0]);
         assert_eq!(st.row_edges, vec![0.0, 20.0, 40.0]);
+    }
+
+    #[test]
+    fn text_completes_a_sparsely_ruled_table() {
+        use super::super::testutil::w;
+        // Frame with one inner vertical after the label column and one rule under the
+        // header; the body band holds two rows of three numbers each.
+        let r = vec![hline(0.0, 0.0, 200.0), hline(15.0, 0.0, 200.0), hline(45.0, 0.0, 200.0), vline(0.0, 0.0, 45.0), vline(60.0, 0.0, 45.0), vline(200.0, 0.0, 45.0)];
+        let words = [
+            w("Freq.", 70.0, 2.0),
+            w("Pct", 130.0, 2.0),
+            w("kept", 5.0, 18.0),
+            w("344", 70.0, 18.0),
+            w("75.2", 130.0, 18.0),
+            w("sold", 5.0, 30.0),
+            w("53", 70.0, 30.0),
+            w("11.6", 130.0, 30.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let s = TableSettings::default();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        let better = with_text_hints(region, &st, &refs, &s).expect("hints");
+        let st2 = structure(&better, &s).expect("structure");
+        assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
+        assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
+        assert!(numeric("▲1,234") && numeric("17.4%") && !numeric("Freq."));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `tests/fixtures/` and `samples/`; the shared corpus (`../shared/corpus`) is used when
 //! present.
 
+mod batch;
 mod cli;
 mod common;
 mod run;

@@ -1,0 +1,527 @@
+//! Table kinds of a pipeline: what a kind of table looks like (header patterns that must
+//! be present) and its canonical columns (a name, a type, the header variants that map to
+//! it). The pure part: the types a pipeline file's `[[kinds]]` parse into, recognizing a
+//! table's kind and mapping its columns, and reading a table's cells as canonical values.
+//!
+//! Header variants are literals or regexes. A literal (`前年度予算額`) matches a header
+//! equal to it after NFKC and whitespace removal, with or without a trailing unit in
+//! brackets (`前年度予算額（千円）`), or the last part of a two-level header
+//! (`予算額（千円）/前年度` matches `前年度`). A regex is written between slashes
+//! (`/^(5年間|.*年度)の取組成果$|^取組状況$/`) and is searched in the normalized header.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::era;
+use super::number::{unit_in_text, NumberKind, Unit, Value};
+use super::text::nfkc;
+use super::values::{typed_table, ColumnType, ValueSettings};
+use crate::logical::{LogicalTable, RowKind};
+
+/// A canonical column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    Text,
+    /// Integer yen.
+    Amount,
+    Integer,
+    Percent,
+    /// A date (`平成18年4月1日`), as `YYYY-MM-DD` / `YYYY-MM`.
+    Date,
+    /// A fiscal year (`平成18年度` → 2006).
+    FiscalYear,
+}
+
+/// A canonical column of a kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindColumn {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ColumnKind,
+    /// Header variants: literals, or regexes between slashes.
+    pub headers: Vec<String>,
+    /// For `amount`: the unit when the table names none (`千円`). Default `円`.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// How a kind is recognized.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRules {
+    /// Header patterns (literal or `/regex/`) each of which some column header must match.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// A pattern the caption must match, if given.
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// At least this many canonical columns must map to table columns. Default 1.
+    #[serde(default = "default_min_columns")]
+    pub min_columns: usize,
+}
+
+fn default_min_columns() -> usize {
+    1
+}
+
+/// A table kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    pub name: String,
+    /// The dataset its rows go to.
+    pub dataset: String,
+    #[serde(rename = "match")]
+    pub rules: MatchRules,
+    pub columns: Vec<KindColumn>,
+}
+
+/// A kind definition that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KindError {
+    #[error("kind {kind:?}: {field}: invalid pattern {pattern:?}: {message}")]
+    Pattern { kind: String, field: String, pattern: String, message: String },
+    #[error("kind {kind:?}: column {column:?}: unknown unit {unit:?} (use 円, 千円, 万円, 百万円, 億円 or 兆円)")]
+    Unit { kind: String, column: String, unit: String },
+    #[error("kind {kind:?}: {message}")]
+    Invalid { kind: String, message: String },
+}
+
+/// The `kinds` of a pipeline or config file (other keys ignored).
+#[derive(Debug, Deserialize)]
+struct KindsOnly {
+    #[serde(default)]
+    kinds: Vec<Kind>,
+}
+
+/// Reads the `[[kinds]]` of a TOML text and validates them. toml's message names the key
+/// and the line.
+pub fn kinds_from_toml(text: &str) -> Result<Vec<Kind>, String> {
+    let k: KindsOnly = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+    for kind in &k.kinds {
+        kind.validate().map_err(|e| e.to_string())?;
+    }
+    Ok(k.kinds)
+}
+
+/// A header pattern: a literal or a regex.
+enum Pattern {
+    Literal(String),
+    Regex(Regex),
+}
+
+fn squeeze(s: &str) -> String {
+    nfkc(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `前年度予算額(千円)` → `前年度予算額`: a trailing bracketed unit or note removed.
+fn strip_trailing_unit(s: &str) -> &str {
+    if let Some(open) = s.rfind('(') {
+        if s.ends_with(')') && open > 0 {
+            return &s[..open];
+        }
+    }
+    s
+}
+
+impl Pattern {
+    fn new(p: &str) -> Result<Pattern, String> {
+        match p.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
+            Some(re) if p.len() >= 2 => Regex::new(&nfkc(re)).map(Pattern::Regex).map_err(|e| e.to_string()),
+            _ => Ok(Pattern::Literal(squeeze(p))),
+        }
+    }
+
+    /// Whether a (flattened) header matches.
+    fn matches(&self, header: &str) -> bool {
+        let h = squeeze(header);
+        match self {
+            Pattern::Regex(re) => re.is_match(&h),
+            Pattern::Literal(l) => {
+                let last = h.rsplit('/').next().unwrap_or(&h);
+                [h.as_str(), last].iter().any(|x| *x == l || strip_trailing_unit(x) == l)
+            }
+        }
+    }
+}
+
+fn compile(kind: &str, field: &str, p: &str) -> Result<Pattern, KindError> {
+    Pattern::new(p).map_err(|message| KindError::Pattern { kind: kind.into(), field: field.into(), pattern: p.into(), message })
+}
+
+impl Kind {
+    /// Checks every pattern compiles, names are unique and units are known.
+    pub fn validate(&self) -> Result<(), KindError> {
+        let invalid = |message: String| KindError::Invalid { kind: self.name.clone(), message };
+        if self.name.trim().is_empty() {
+            return Err(invalid("name is empty".into()));
+        }
+        if self.dataset.trim().is_empty() {
+            return Err(invalid("dataset is empty".into()));
+        }
+        if self.columns.is_empty() {
+            return Err(invalid("no columns".into()));
+        }
+        for p in &self.rules.headers {
+            compile(&self.name, "match.headers", p)?;
+        }
+        if let Some(c) = &self.rules.caption {
+            compile(&self.name, "match.caption", c)?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.columns {
+            if !seen.insert(c.name.as_str()) {
+                return Err(invalid(format!("column {:?} defined twice", c.name)));
+            }
+            if c.headers.is_empty() {
+                return Err(invalid(format!("column {:?}: no headers", c.name)));
+            }
+            for h in &c.headers {
+                compile(&self.name, &format!("columns.{}.headers", c.name), h)?;
+            }
+            if let Some(u) = &c.unit {
+                if !matches!(unit_in_text(u), Some(Unit::Yen(_))) {
+                    return Err(KindError::Unit { kind: self.name.clone(), column: c.name.clone(), unit: u.clone() });
+                }
+            }
+        }
+        if self.rules.min_columns > self.columns.len() {
+            return Err(invalid(format!("match.min_columns {} exceeds the {} columns", self.rules.min_columns, self.columns.len())));
+        }
+        Ok(())
+    }
+
+    /// The yen multiplier for amount column `i` when the table names no unit.
+    fn default_multiplier(&self, i: usize) -> i64 {
+        match self.columns.get(i).and_then(|c| c.unit.as_deref()).and_then(unit_in_text) {
+            Some(Unit::Yen(m)) => m,
+            _ => 1,
+        }
+    }
+}
+
+/// Table column names to match against: the flattened names, or the last header row when
+/// a table has no flattened names.
+fn headers_of(t: &LogicalTable) -> Vec<String> {
+    let n = t.columns.len().max(t.header_rows.iter().map(Vec::len).max().unwrap_or(0));
+    (0..n)
+        .map(|c| {
+            let name = t.columns.get(c).cloned().unwrap_or_default();
+            if name.trim().is_empty() {
+                t.header_rows.iter().rev().find_map(|r| r.get(c).filter(|h| !h.trim().is_empty()).cloned()).unwrap_or_default()
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
+/// The table column of each canonical column of `kind` (canonical order), each table
+/// column used at most once, first match wins.
+pub fn map_columns(table: &LogicalTable, kind: &Kind) -> Vec<Option<usize>> {
+    let headers = headers_of(table);
+    let mut used = vec![false; headers.len()];
+    kind.columns
+        .iter()
+        .map(|col| {
+            let pats: Vec<Pattern> = col.headers.iter().filter_map(|h| Pattern::new(h).ok()).collect();
+            let hit = (0..headers.len()).find(|&i| !used[i] && pats.iter().any(|p| p.matches(&headers[i])));
+            if let Some(i) = hit {
+                used[i] = true;
+            }
+            hit
+        })
+        .collect()
+}
+
+/// Whether a table is of `kind`: every match header present, the caption pattern (if
+/// any) found, and enough canonical columns mapped. Returns the number mapped.
+fn kind_score(table: &LogicalTable, kind: &Kind) -> Option<usize> {
+    let headers = headers_of(table);
+    for p in &kind.rules.headers {
+        let pat = Pattern::new(p).ok()?;
+        if !headers.iter().any(|h| pat.matches(h)) {
+            return None;
+        }
+    }
+    if let Some(c) = &kind.rules.caption {
+        let pat = Pattern::new(c).ok()?;
+        let cap = table.caption.as_deref().unwrap_or("");
+        let hit = match &pat {
+            Pattern::Regex(re) => re.is_match(&squeeze(cap)),
+            Pattern::Literal(l) => squeeze(cap).contains(l.as_str()),
+        };
+        if !hit {
+            return None;
+        }
+    }
+    let mapped = map_columns(table, kind).iter().filter(|m| m.is_some()).count();
+    (mapped >= kind.rules.min_columns.max(1)).then_some(mapped)
+}
+
+/// The kind a table is: of those whose rules hold, the one mapping most columns (the
+/// first on a tie).
+pub fn match_kind<'k>(table: &LogicalTable, kinds: &'k [Kind]) -> Option<&'k Kind> {
+    let mut best: Option<(&Kind, usize)> = None;
+    for k in kinds {
+        if let Some(s) = kind_score(table, k) {
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((k, s));
+            }
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// A canonical cell: raw text, typed value, unit of the value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CanonicalCell {
+    pub raw: String,
+    /// A number, or a date string for `date` columns.
+    pub value: Option<serde_json::Value>,
+    /// `円`, `%`, or empty.
+    pub unit: &'static str,
+}
+
+/// A body row read through a kind: one cell per canonical column (missing columns empty).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CanonicalRow {
+    /// Index into the table's rows.
+    pub row: usize,
+    pub cells: Vec<CanonicalCell>,
+}
+
+fn num(v: Value) -> Option<serde_json::Value> {
+    v.to_json().map(serde_json::Value::Number)
+}
+
+/// The table's body rows (section rows left out) as canonical cells of `kind`. Amount
+/// columns take the table's unit, else the kind's default `unit`; `context` is the era of
+/// the report for bare dates (`18年4月`).
+pub fn canonical_rows(table: &LogicalTable, kind: &Kind, settings: &ValueSettings, context: Option<&era::Era>) -> Vec<CanonicalRow> {
+    let map = map_columns(table, kind);
+    let typed = typed_table(table, settings);
+    let mut out = Vec::new();
+    for (ri, row) in table.rows.iter().enumerate() {
+        if row.kind == RowKind::Section {
+            continue;
+        }
+        let cells = kind
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(ci, col)| {
+                let Some(tc) = map.get(ci).copied().flatten() else {
+                    return CanonicalCell { raw: String::new(), value: None, unit: "" };
+                };
+                let raw = row.cells.get(tc).cloned().unwrap_or_default();
+                let found = typed.values.get(ri).and_then(|r| r.get(tc)).copied().flatten();
+                let ty = typed.columns.get(tc).copied().unwrap_or(ColumnType::Text);
+                let (value, unit) = match col.kind {
+                    ColumnKind::Text => (None, ""),
+                    ColumnKind::Amount => match ty {
+                        ColumnType::Number(NumberKind::Amount { .. }) => (found.and_then(num), "円"),
+                        // The table named no unit: the kind's default.
+                        _ => {
+                            let m = kind.default_multiplier(ci);
+                            let v = super::number::cell_value(&raw, NumberKind::Amount { multiplier: m }).ok().flatten();
+                            (v.and_then(num), "円")
+                        }
+                    },
+                    ColumnKind::Percent => {
+                        let v = super::number::cell_value(&raw, NumberKind::Percent).ok().flatten();
+                        (v.and_then(num), "%")
+                    }
+                    ColumnKind::Integer => {
+                        let v = super::number::cell_value(&raw, NumberKind::Count).ok().flatten();
+                        (v.and_then(num), "")
+                    }
+                    ColumnKind::FiscalYear => (era::parse_fiscal_year(&raw, context).map(|y| serde_json::Value::from(y)), ""),
+                    ColumnKind::Date => {
+                        let d = era::parse_date(&raw, context);
+                        let s = d.map(|d| match (d.month, d.day) {
+                            (Some(m), Some(day)) => format!("{:04}-{:02}-{:02}", d.year, m, day),
+                            (Some(m), None) => format!("{:04}-{:02}", d.year, m),
+                            _ => format!("{:04}", d.year),
+                        });
+                        (s.map(serde_json::Value::String), "")
+                    }
+                };
+                CanonicalCell { raw, value, unit }
+            })
+            .collect();
+        out.push(CanonicalRow { row: ri, cells });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::values::tests::table;
+
+    const BUDGET: &str = r#"
+[[kinds]]
+name = "budget_items"
+dataset = "budget"
+match = { headers = ["/予算額/", "/増減/"] }
+
+[[kinds.columns]]
+name = "item"
+type = "text"
+headers = ["事業名", "科目"]
+
+[[kinds.columns]]
+name = "previous"
+type = "amount"
+unit = "千円"
+headers = ["前年度予算額", "前年度当初予算額", "前年度", "前年度当初", "/^(平成|令和)\\d+年度予算額/"]
+
+[[kinds.columns]]
+name = "current"
+type = "amount"
+unit = "千円"
+headers = ["本年度予算額", "本年度当初予算額", "本年度", "本年度当初", "/^(平成|令和)\\d+年度予算額/"]
+
+[[kinds.columns]]
+name = "rate"
+type = "percent"
+headers = ["/増減率/"]
+"#;
+
+    #[test]
+    fn literals_and_regexes() {
+        let p = |s: &str| Pattern::new(s).unwrap_or(Pattern::Literal(String::new()));
+        assert!(p("前年度予算額").matches("前年度予算額（千円）"));
+        assert!(p("前年度予算額").matches("前年度 予算額"));
+        assert!(p("前年度").matches("予算額（千円）/前年度"));
+        assert!(!p("前年度").matches("前年度予算額"));
+        assert!(p("課題").matches("課 題"));
+        assert!(p("/^(5年間|.*年度)の取組成果$|^取組(状況|成果)$/").matches("平成19年度の取組成果"));
+        assert!(p("/^(5年間|.*年度)の取組成果$|^取組(状況|成果)$/").matches("5年間の取組成果"));
+        assert!(p("/^(5年間|.*年度)の取組成果$|^取組(状況|成果)$/").matches("取組状況"));
+        assert!(!p("/^(5年間|.*年度)の取組成果$|^取組(状況|成果)$/").matches("主な実績"));
+        assert!(p("/増減率/").matches("増減率（％）"));
+        assert!(Pattern::new("/(/").is_err());
+    }
+
+    #[test]
+    fn parse_validate_match_map() {
+        let kinds = kinds_from_toml(BUDGET).unwrap_or_default();
+        assert_eq!(kinds.len(), 1);
+        let t = table(
+            &["事業名", "前年度予算額", "本年度予算額", "比較増減", "増減率（%）"],
+            &[],
+            None,
+            &[(&["a", "1,000", "1,200", "200", "20.0"], RowKind::Data), (&["総計", "1,000", "1,200", "200", "20.0"], RowKind::Total)],
+        );
+        let k = match_kind(&t, &kinds);
+        assert_eq!(k.map(|k| k.name.as_str()), Some("budget_items"));
+        assert_eq!(map_columns(&t, &kinds[0]), vec![Some(0), Some(1), Some(2), Some(4)]);
+        // No unit anywhere: the kind's default 千円.
+        let rows = canonical_rows(&t, &kinds[0], &ValueSettings::default(), None);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells[1].value, Some(serde_json::json!(1_000_000)));
+        assert_eq!(rows[0].cells[3].value, Some(serde_json::json!(20.0)));
+        assert_eq!(rows[0].cells[0].raw, "a");
+        // Years in headers: 平成23年度予算額 is the previous year, the first match wins.
+        let t2 = table(&["事業名", "平成23年度予算額（千円）", "本年度予算額（千円）", "増減", "増減率"], &[], None, &[(&["a", "1", "2", "1", "100.0"], RowKind::Data)]);
+        assert_eq!(map_columns(&t2, &kinds[0]), vec![Some(0), Some(1), Some(2), Some(4)]);
+        // A statistics table is not a budget table.
+        let t3 = table(&["区名", "人口/男", "人口/女"], &[], None, &[(&["北区", "1", "2"], RowKind::Data)]);
+        assert!(match_kind(&t3, &kinds).is_none());
+    }
+
+    #[test]
+    fn bad_kinds_are_clear_errors() {
+        let bad_re = BUDGET.replace("/増減率/", "/増減率(/");
+        let e = kinds_from_toml(&bad_re).err().unwrap_or_default();
+        assert!(e.contains("budget_items") && e.contains("columns.rate.headers"), "{e}");
+        let bad_unit = BUDGET.replacen("unit = \"千円\"", "unit = \"ドル\"", 1);
+        let e = kinds_from_toml(&bad_unit).err().unwrap_or_default();
+        assert!(e.contains("unknown unit"), "{e}");
+        let unknown_key = BUDGET.replace("dataset = \"budget\"", "dataset = \"budget\"\ncolour = 1");
+        let e = kinds_from_toml(&unknown_key).err().unwrap_or_default();
+        assert!(e.contains("colour") && e.contains("line"), "{e}");
+        let bad_type = BUDGET.replace("type = \"percent\"", "type = \"ratio\"");
+        assert!(kinds_from_toml(&bad_type).is_err());
+    }
+
+    #[test]
+    fn dates_and_fiscal_years() {
+        let text = r#"
+[[kinds]]
+name = "events"
+dataset = "events"
+match = { headers = ["年月"] }
+columns = [
+  { name = "when", type = "date", headers = ["年月"] },
+  { name = "year", type = "fiscal_year", headers = ["年度"] },
+  { name = "count", type = "integer", headers = ["件数"] },
+]
+"#;
+        let kinds = kinds_from_toml(text).unwrap_or_default();
+        let t = table(&["年月", "年度", "件数"], &[], None, &[(&["18年4月", "平成18年度", "1,234件"], RowKind::Data)]);
+        let rows = canonical_rows(&t, &kinds[0], &ValueSettings::default(), era::era_named("平成"));
+        let v: Vec<Option<serde_json::Value>> = rows[0].cells.iter().map(|c| c.value.clone()).collect();
+        assert_eq!(v, vec![Some(serde_json::json!("2006-04")), Some(serde_json::json!(2006)), Some(serde_json::json!(1234))]);
+    }
+
+    /// Every shipped pipeline's kinds parse and validate.
+    #[test]
+    fn shipped_pipeline_kinds_parse() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let mut n = 0;
+        for name in ["reform.toml", "budget.toml", "ward_stats.toml", "fuji_budget.toml"] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            let kinds = kinds_from_toml(&text);
+            assert!(kinds.as_ref().is_ok_and(|k| !k.is_empty()), "{name}: {kinds:?}");
+            n += 1;
+        }
+        assert_eq!(n, 4);
+    }
+
+    /// Every table of the dev corpus truth (when present) is recognized as its family's
+    /// kind, with every canonical column mapped.
+    #[test]
+    fn dev_truth_tables_match_their_kinds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dev = root.join("../shared/corpus/dev");
+        let Ok(dir) = std::fs::read_dir(&dev) else {
+            eprintln!("note: {} absent, skipped", dev.display());
+            return;
+        };
+        let mut kinds = Vec::new();
+        for name in ["reform.toml", "budget.toml", "ward_stats.toml"] {
+            kinds.extend(kinds_from_toml(&std::fs::read_to_string(root.join("pipelines").join(name)).unwrap_or_default()).unwrap_or_default());
+        }
+        let mut checked = 0;
+        for e in dir.flatten() {
+            let path = e.path();
+            if !path.to_string_lossy().ends_with(".truth.json") {
+                continue;
+            }
+            let Ok(doc) = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&path).unwrap_or_default()) else { continue };
+            let family = doc["family"].as_str().unwrap_or("");
+            for t in doc["tables"].as_array().into_iter().flatten() {
+                let cols: Vec<&str> = t["columns"].as_array().into_iter().flatten().filter_map(|c| c.as_str()).collect();
+                let lt = table(&cols, &[], None, &[]);
+                let k = match_kind(&lt, &kinds);
+                let want = match family {
+                    "A" => "reform_measures",
+                    "B" => "budget_items",
+                    _ if cols.iter().any(|c| c.contains("14歳")) => "ward_age_groups",
+                    _ => "ward_population",
+                };
+                assert_eq!(k.map(|k| k.name.as_str()), Some(want), "{}: {cols:?}", path.display());
+                let mapped = k.map(|k| map_columns(&lt, k)).unwrap_or_default();
+                let n = mapped.iter().filter(|m| m.is_some()).count();
+                assert_eq!(n, cols.len().min(mapped.len()), "{}: {cols:?} → {mapped:?}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
+    }
+}

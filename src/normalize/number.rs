@@ -1,0 +1,698 @@
+//! Numbers as Japanese administrative tables write them, read exactly: `1,234`, `▲1,234`,
+//! `△0.4`, `42 億 7,700 万円`, `三千万円`, `12.5%`, `3割5分`, `38事業`; dashes (`－`, `―`,
+//! `-`, `—`) alone are null; units from a header (`（千円）`, `前年度予算額（千円）`) or a
+//! table note (`（単位：千円）`).
+//!
+//! Money never goes through floats: numbers are exact decimals (`Decimal`, an `i128`
+//! mantissa and a power-of-ten scale) until they become integer yen.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::text::nfkc;
+
+/// An exact decimal: `mantissa / 10^scale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    pub mantissa: i128,
+    pub scale: u32,
+}
+
+/// Scales beyond this many decimal places are not numbers a table prints.
+const MAX_SCALE: u32 = 12;
+
+impl Decimal {
+    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+
+    pub fn int(n: i128) -> Decimal {
+        Decimal { mantissa: n, scale: 0 }
+    }
+
+    fn rescale(self, scale: u32) -> Option<Decimal> {
+        if scale < self.scale {
+            return None;
+        }
+        let f = 10i128.checked_pow(scale - self.scale)?;
+        Some(Decimal { mantissa: self.mantissa.checked_mul(f)?, scale })
+    }
+
+    pub fn checked_add(self, o: Decimal) -> Option<Decimal> {
+        let s = self.scale.max(o.scale);
+        let (a, b) = (self.rescale(s)?, o.rescale(s)?);
+        Some(Decimal { mantissa: a.mantissa.checked_add(b.mantissa)?, scale: s })
+    }
+
+    /// Times an integer (a unit multiplier).
+    pub fn checked_mul_int(self, k: i128) -> Option<Decimal> {
+        Some(Decimal { mantissa: self.mantissa.checked_mul(k)?, scale: self.scale }.reduce())
+    }
+
+    pub fn neg(self) -> Decimal {
+        Decimal { mantissa: -self.mantissa, scale: self.scale }
+    }
+
+    /// Trailing zero decimals dropped: `1.50` → `1.5`, `2.0` → `2`.
+    pub fn reduce(mut self) -> Decimal {
+        while self.scale > 0 && self.mantissa % 10 == 0 {
+            self.mantissa /= 10;
+            self.scale -= 1;
+        }
+        self
+    }
+
+    /// The integer value, if the decimal is one.
+    pub fn to_integer(self) -> Option<i128> {
+        let d = self.reduce();
+        (d.scale == 0).then_some(d.mantissa)
+    }
+
+    pub fn to_f64(self) -> f64 {
+        // Through the decimal text, so 18.4 reads as the nearest f64 to 18.4.
+        let d = self.reduce();
+        if d.scale == 0 {
+            return d.mantissa as f64;
+        }
+        let neg = d.mantissa < 0;
+        let digits = d.mantissa.unsigned_abs().to_string();
+        let s = d.scale as usize;
+        let padded = if digits.len() <= s { format!("{}{}", "0".repeat(s + 1 - digits.len()), digits) } else { digits };
+        let (i, f) = padded.split_at(padded.len() - s);
+        let v: f64 = format!("{i}.{f}").parse().unwrap_or(f64::NAN);
+        if neg {
+            -v
+        } else {
+            v
+        }
+    }
+}
+
+/// A unit of a column or a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Yen times a multiplier: `円` 1, `千円` 1,000, `百万円` 1,000,000.
+    Yen(i64),
+    /// Percent (`%`, `％`).
+    Percent,
+    /// A count of something (`人`, `世帯`, `件`).
+    Count,
+}
+
+/// The multiplier of a yen unit prefix: `千` → 1,000, `百万` → 1,000,000.
+pub fn yen_multiplier(prefix: &str) -> Option<i64> {
+    Some(match prefix {
+        "" => 1,
+        "十" => 10,
+        "百" => 100,
+        "千" => 1_000,
+        "万" => 10_000,
+        "十万" => 100_000,
+        "百万" => 1_000_000,
+        "千万" => 10_000_000,
+        "億" => 100_000_000,
+        "十億" => 1_000_000_000,
+        "百億" => 10_000_000_000,
+        "千億" => 100_000_000_000,
+        "兆" => 1_000_000_000_000,
+        _ => return None,
+    })
+}
+
+/// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`.
+pub const COUNTERS: &[&str] = &[
+    "人", "名", "世帯", "戸", "件", "事業", "会議", "団体", "施設", "箇所", "か所", "ヶ所", "カ所", "所", "校", "園", "台", "回", "日", "時間", "歳", "棟", "床", "本", "枚", "冊", "頭", "隻", "店", "社", "区", "市", "町", "村", "人分", "人日", "倍",
+];
+
+fn unit_patterns() -> &'static [Regex; 4] {
+    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
+    RE.get_or_init(|| {
+        [
+            // （単位：千円）, 単位:百万円, 単位 円
+            Regex::new(r"単位[:：]?((?:十|百|千)?(?:万|億|兆)?|十|百|千)円").expect("valid regex"),
+            // （千円）, 予算額（千円）, [百万円]
+            Regex::new(r"[(\[]((?:十|百|千)?(?:万|億|兆)?|十|百|千)円[)\]]").expect("valid regex"),
+            // 単位：人・世帯, （人）, （世帯）, (件)
+            Regex::new(r"単位[:：]?(?:人|世帯|件|戸|名|か所|箇所|団体|施設|校|回)|[(\[](?:人|世帯|件|戸|名|か所|箇所|団体|施設|校|回)[)\]]").expect("valid regex"),
+            // （%）, 単位：%, 増減率(%)
+            Regex::new(r"[(\[]%[)\]]|単位[:：]?%").expect("valid regex"),
+        ]
+    })
+}
+
+/// The unit a header, a unit row or a table note names: `（千円）`, `前年度予算額（千円）`,
+/// `（単位：千円）`, `千円` alone, `（人）`, `（単位：人・世帯）`, `増減率（%）`.
+pub fn unit_in_text(text: &str) -> Option<Unit> {
+    let t: String = nfkc(text).chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return None;
+    }
+    let [note, paren, count, percent] = unit_patterns();
+    let mut found: Vec<(usize, Unit)> = Vec::new();
+    for re in [note, paren] {
+        if let Some(c) = re.captures(&t) {
+            if let (Some(m), Some(k)) = (c.get(0), yen_multiplier(c.get(1).map_or("", |g| g.as_str()))) {
+                found.push((m.start(), Unit::Yen(k)));
+            }
+        }
+    }
+    if let Some(m) = count.find(&t) {
+        found.push((m.start(), Unit::Count));
+    }
+    if let Some(m) = percent.find(&t) {
+        found.push((m.start(), Unit::Percent));
+    }
+    if let Some(u) = found.into_iter().min_by_key(|(i, _)| *i).map(|(_, u)| u) {
+        return Some(u);
+    }
+    // A unit row: `千円`, `円`, `%`, `人` alone.
+    if t == "%" {
+        return Some(Unit::Percent);
+    }
+    if let Some(prefix) = t.strip_suffix('円') {
+        return yen_multiplier(prefix).map(Unit::Yen);
+    }
+    if ["人", "世帯", "件"].contains(&t.as_str()) {
+        return Some(Unit::Count);
+    }
+    None
+}
+
+/// A unit written in the cell itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellUnit {
+    /// Yen times the multiplier: `円` after the numeral is `Yen(1)`, the number already in
+    /// yen (`42億7,700万円`, `5千円`); a unit before the number (`千円 15,840,700`, a unit
+    /// row run into the first body row) is `Yen(1000)`.
+    Yen(i64),
+    /// `%`, or `割`/`分`/`厘`.
+    Percent,
+    /// A counter word (`人`, `事業`).
+    Counter(String),
+}
+
+/// What a cell holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    /// A dash alone: printed "no value" (`－`, `―`, `-`, `—`).
+    Null,
+    /// A word a numeric column uses instead of a number (`皆増`, `皆減`, `…`, `x`).
+    NoNumber,
+    Number { value: Decimal, unit: Option<CellUnit> },
+    /// Text that is not a number.
+    Text,
+}
+
+/// Dash characters that, alone, mean no value.
+const DASHES: &[char] = &['-', '－', '―', '—', '–', '‐', '−', '─', 'ー', '‒', '﹣'];
+
+/// Words meaning "no number here" in a numeric column.
+pub const NO_NUMBER_WORDS: &[&str] = &["皆増", "皆減", "皆無", "新規", "廃止", "…", "...", "・・・", "‥", "x", "X", "×", "*", "＊", "秘匿", "不詳", "nc", "NC", "n.a.", "N/A", "※"];
+
+/// Signs that make a number negative.
+const MINUS: &[char] = &['▲', '△', '▼', '-', '－', '−', '‐', '–', '—', '―'];
+
+fn kanji_digit(c: char) -> Option<i128> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壱' => 1,
+        '二' | '弐' => 2,
+        '三' | '参' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn small_unit(c: char) -> Option<i128> {
+    match c {
+        '十' | '拾' => Some(10),
+        '百' => Some(100),
+        '千' | '阡' => Some(1000),
+        _ => None,
+    }
+}
+
+fn large_unit(c: char) -> Option<(i128, u8)> {
+    match c {
+        '万' | '萬' => Some((10_000, 1)),
+        '億' => Some((100_000_000, 2)),
+        '兆' => Some((1_000_000_000_000, 3)),
+        _ => None,
+    }
+}
+
+/// Reads a numeral at the start of `s` (whitespace already removed): Arabic digits with
+/// commas and a decimal point, kanji digits (positional `二〇二〇` or with `十百千`), and
+/// `万`/`億`/`兆` groups in falling order (`42億7,700万`, `三千万`, `1.5億`). Returns the
+/// value and the number of bytes read; `None` if no numeral starts there or it is
+/// malformed (`1,23`, `万億`).
+pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut total = Decimal::ZERO;
+    let mut group = Decimal::ZERO; // below 万
+    let mut pending: Option<Decimal> = None; // the digits just read
+    let mut last_large: u8 = u8::MAX;
+    let mut any = false;
+    let mut i = 0;
+    let mut end = 0;
+    while i < chars.len() {
+        let (_, c) = chars[i];
+        if c.is_ascii_digit() {
+            if pending.is_some() {
+                return None;
+            }
+            // An Arabic run: digits, grouping commas, one decimal point.
+            let mut j = i;
+            let mut int_digits = String::new();
+            let mut frac = String::new();
+            let mut seen_point = false;
+            let mut group_len = 0usize;
+            let mut saw_comma = false;
+            while j < chars.len() {
+                let (_, d) = chars[j];
+                if d.is_ascii_digit() {
+                    if seen_point {
+                        frac.push(d);
+                    } else {
+                        int_digits.push(d);
+                        group_len += 1;
+                    }
+                } else if d == ',' && !seen_point && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit()) {
+                    if saw_comma && group_len != 3 {
+                        return None;
+                    }
+                    if !saw_comma && group_len > 3 {
+                        return None;
+                    }
+                    saw_comma = true;
+                    group_len = 0;
+                } else if d == '.' && !seen_point && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit()) {
+                    seen_point = true;
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            if saw_comma && group_len != 3 {
+                return None;
+            }
+            let scale = u32::try_from(frac.len()).ok().filter(|&s| s <= MAX_SCALE)?;
+            let mantissa: i128 = format!("{int_digits}{frac}").parse().ok()?;
+            pending = Some(Decimal { mantissa, scale });
+            any = true;
+            end = chars.get(j).map_or(s.len(), |(p, _)| *p);
+            i = j;
+            continue;
+        }
+        if let Some(d) = kanji_digit(c) {
+            // Positional kanji digits: 二〇二〇.
+            let p = pending.unwrap_or(Decimal::ZERO);
+            pending = Some(Decimal { mantissa: p.mantissa.checked_mul(10)?.checked_add(d)?, scale: p.scale });
+            any = true;
+            i += 1;
+            end = chars.get(i).map_or(s.len(), |(p, _)| *p);
+            continue;
+        }
+        if let Some(k) = small_unit(c) {
+            let n = pending.take().unwrap_or(Decimal::int(1));
+            group = group.checked_add(n.checked_mul_int(k)?)?;
+            any = true;
+            i += 1;
+            end = chars.get(i).map_or(s.len(), |(p, _)| *p);
+            continue;
+        }
+        if let Some((k, rank)) = large_unit(c) {
+            // `万` with nothing before it, or 万 before 億: not a numeral.
+            if !any || rank >= last_large {
+                return None;
+            }
+            let n = pending.take().unwrap_or(Decimal::ZERO);
+            total = total.checked_add(group.checked_add(n)?.checked_mul_int(k)?)?;
+            group = Decimal::ZERO;
+            last_large = rank;
+            i += 1;
+            end = chars.get(i).map_or(s.len(), |(p, _)| *p);
+            continue;
+        }
+        break;
+    }
+    // A numeral has a digit: `千` or `百万` alone is a unit.
+    if !any || !s[..end].chars().any(|c| c.is_ascii_digit() || kanji_digit(c).is_some()) {
+        return None;
+    }
+    let v = total.checked_add(group)?.checked_add(pending.unwrap_or(Decimal::ZERO))?;
+    Some((v.reduce(), end))
+}
+
+fn wari_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:([0-9]+|[〇一二三四五六七八九十]+)割)?(?:([0-9]|[〇一二三四五六七八九])分)?(?:([0-9]|[〇一二三四五六七八九])厘)?$").expect("valid regex")
+    })
+}
+
+fn small_kanji_or_digits(s: &str) -> Option<i128> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    parse_numeral(s).and_then(|(d, n)| if n == s.len() { d.to_integer() } else { None })
+}
+
+/// `3割` → 30, `3割5分` → 35, `2分5厘` → 2.5 (percent).
+fn parse_wari(t: &str) -> Option<Decimal> {
+    if !t.contains(['割', '分', '厘']) {
+        return None;
+    }
+    let c = wari_pattern().captures(t)?;
+    let part = |i: usize| -> Option<i128> { c.get(i).map_or(Some(0), |m| small_kanji_or_digits(m.as_str())) };
+    let (w, b, r) = (part(1)?, part(2)?, part(3)?);
+    Some(Decimal { mantissa: w * 100 + b * 10 + r, scale: 1 }.reduce())
+}
+
+/// Reads one cell.
+pub fn parse_cell(cell: &str) -> Cell {
+    let t: String = nfkc(cell).chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return Cell::Empty;
+    }
+    if t.chars().count() <= 3 && t.chars().all(|c| DASHES.contains(&c)) {
+        return Cell::Null;
+    }
+    if NO_NUMBER_WORDS.contains(&t.as_str()) {
+        return Cell::NoNumber;
+    }
+    let mut rest = t.as_str();
+    // A unit before the number: `千円15,840,700`.
+    let mut lead: Option<i64> = None;
+    if let Some(k) = rest.find('円') {
+        let after = &rest[k + '円'.len_utf8()..];
+        if let Some(m) = yen_multiplier(&rest[..k]) {
+            if after.starts_with(|c: char| c.is_ascii_digit() || MINUS.contains(&c)) {
+                lead = Some(m);
+                rest = after;
+            }
+        }
+    }
+    let mut negative = false;
+    if let Some(c) = rest.chars().next() {
+        if MINUS.contains(&c) {
+            negative = true;
+            rest = &rest[c.len_utf8()..];
+        } else if c == '+' {
+            rest = &rest[1..];
+        }
+    }
+    // (1,234) in accounts is negative.
+    if !negative {
+        if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            if inner.starts_with(|c: char| c.is_ascii_digit()) && inner.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+                negative = true;
+                rest = inner;
+            }
+        }
+    }
+    let sign = |d: Decimal| if negative { d.neg() } else { d };
+    if let Some(d) = parse_wari(rest) {
+        return Cell::Number { value: sign(d), unit: Some(CellUnit::Percent) };
+    }
+    let Some((value, used)) = parse_numeral(rest) else { return Cell::Text };
+    let tail = &rest[used..];
+    let unit = match tail {
+        "" if lead.is_some() => lead.map(CellUnit::Yen),
+        _ if lead.is_some() => return Cell::Text,
+        "" => None,
+        "%" => Some(CellUnit::Percent),
+        "円" => Some(CellUnit::Yen(1)),
+        _ if COUNTERS.contains(&tail) => Some(CellUnit::Counter(tail.to_string())),
+        _ => return Cell::Text,
+    };
+    // `三` alone is more likely a word than a number; a kanji numeral counts with a unit.
+    let arabic = rest[..used].chars().any(|c| c.is_ascii_digit());
+    if !arabic && unit.is_none() {
+        return Cell::Text;
+    }
+    Cell::Number { value: sign(value), unit }
+}
+
+/// A typed value: integer yen or count, or a float (percent, ratio).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+}
+
+impl Value {
+    pub fn to_json(self) -> Option<serde_json::Number> {
+        match self {
+            Value::Int(n) => Some(serde_json::Number::from(n)),
+            Value::Float(f) => serde_json::Number::from_f64(f),
+        }
+    }
+
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Int(n) => n as f64,
+            Value::Float(f) => f,
+        }
+    }
+}
+
+/// Why a cell of a numeric column has no value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unparsed {
+    /// Text that is not a number.
+    NotANumber,
+    /// A number the column's unit cannot take (`5%` in a yen column, `0.5` yen).
+    WrongUnit,
+    /// Beyond i64 yen.
+    Overflow,
+}
+
+/// How a numeric column's cells become values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// Integer yen: a bare number times the multiplier; a number written with `円` as is.
+    Amount { multiplier: i64 },
+    /// A float percent.
+    Percent,
+    /// An integer count, or a float when the cell has decimals (`1.84` persons per household).
+    Count,
+}
+
+/// A cell's value in a column of the given kind: `Ok(None)` for empty cells, dashes and
+/// no-number words; `Err` for what cannot be read.
+pub fn cell_value(cell: &str, kind: NumberKind) -> Result<Option<Value>, Unparsed> {
+    match parse_cell(cell) {
+        Cell::Empty | Cell::Null | Cell::NoNumber => Ok(None),
+        Cell::Text => Err(Unparsed::NotANumber),
+        Cell::Number { value, unit } => typed(value, unit.as_ref(), kind).map(Some),
+    }
+}
+
+fn typed(value: Decimal, unit: Option<&CellUnit>, kind: NumberKind) -> Result<Value, Unparsed> {
+    let int = |d: Decimal| -> Result<Value, Unparsed> {
+        let n = d.to_integer().ok_or(Unparsed::WrongUnit)?;
+        i64::try_from(n).map(Value::Int).map_err(|_| Unparsed::Overflow)
+    };
+    match (kind, unit) {
+        (NumberKind::Amount { multiplier }, None) => int(value.checked_mul_int(i128::from(multiplier)).ok_or(Unparsed::Overflow)?),
+        (NumberKind::Amount { .. }, Some(CellUnit::Yen(m))) => int(value.checked_mul_int(i128::from(*m)).ok_or(Unparsed::Overflow)?),
+        (NumberKind::Amount { .. }, Some(_)) => Err(Unparsed::WrongUnit),
+        (NumberKind::Percent, None | Some(CellUnit::Percent)) => Ok(Value::Float(value.to_f64())),
+        (NumberKind::Percent, Some(_)) => Err(Unparsed::WrongUnit),
+        (NumberKind::Count, None | Some(CellUnit::Counter(_))) => {
+            if value.to_integer().is_some() {
+                int(value)
+            } else {
+                Ok(Value::Float(value.to_f64()))
+            }
+        }
+        (NumberKind::Count, Some(CellUnit::Percent)) => Ok(Value::Float(value.to_f64())),
+        (NumberKind::Count, Some(CellUnit::Yen(m))) => int(value.checked_mul_int(i128::from(*m)).ok_or(Unparsed::Overflow)?),
+    }
+}
+
+/// An amount in integer yen from a cell and the unit its column or table gives
+/// (`("1,234", 千円)` → 1,234,000; `("42 億 7,700 万円", _)` → 4,277,000,000).
+pub fn amount_yen(cell: &str, multiplier: i64) -> Option<i64> {
+    match cell_value(cell, NumberKind::Amount { multiplier }) {
+        Ok(Some(Value::Int(n))) => Some(n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(m: i128, s: u32) -> Decimal {
+        Decimal { mantissa: m, scale: s }
+    }
+
+    #[test]
+    fn numerals() {
+        let cases: Vec<(&str, Option<(Decimal, usize)>)> = vec![
+            ("1234", Some((dec(1234, 0), 4))),
+            ("1,234", Some((dec(1234, 0), 5))),
+            ("1,234,567", Some((dec(1234567, 0), 9))),
+            ("18.4", Some((dec(184, 1), 4))),
+            ("2.00", Some((dec(2, 0), 4))),
+            ("0.0", Some((dec(0, 0), 3))),
+            ("42億7,700万", Some((dec(4_277_000_000, 0), "42億7,700万".len()))),
+            ("562億949万円", Some((dec(56_209_490_000, 0), "562億949万".len()))),
+            ("三千万", Some((dec(30_000_000, 0), "三千万".len()))),
+            ("二億五千万", Some((dec(250_000_000, 0), "二億五千万".len()))),
+            ("千二百三十四", Some((dec(1234, 0), "千二百三十四".len()))),
+            ("二〇二〇", Some((dec(2020, 0), "二〇二〇".len()))),
+            ("1.5億", Some((dec(150_000_000, 0), "1.5億".len()))),
+            ("5千", Some((dec(5000, 0), "5千".len()))),
+            ("1兆2億", Some((dec(1_000_200_000_000, 0), "1兆2億".len()))),
+            ("12人", Some((dec(12, 0), 2))),
+            ("1,23", None),
+            ("1234,567", None),
+            ("12,3456", None),
+            ("万", None),
+            ("3万2億", None),
+            ("abc", None),
+            ("千", None),
+            ("百万円", None),
+            ("", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_numeral(s), want, "numeral {s:?}");
+        }
+    }
+
+    #[test]
+    fn cells() {
+        let num = |m, s, unit: Option<CellUnit>| Cell::Number { value: dec(m, s), unit };
+        let cases: Vec<(&str, Cell)> = vec![
+            ("", Cell::Empty),
+            ("  ", Cell::Empty),
+            ("－", Cell::Null),
+            ("―", Cell::Null),
+            ("-", Cell::Null),
+            ("—", Cell::Null),
+            ("ー", Cell::Null),
+            ("皆増", Cell::NoNumber),
+            ("皆減", Cell::NoNumber),
+            ("…", Cell::NoNumber),
+            ("1,169,752", num(1169752, 0, None)),
+            ("１，２３４", num(1234, 0, None)),
+            ("▲2,595,365", num(-2595365, 0, None)),
+            ("△40,605", num(-40605, 0, None)),
+            ("△ 0.4", num(-4, 1, None)),
+            ("-12", num(-12, 0, None)),
+            ("−3.5", num(-35, 1, None)),
+            ("+7", num(7, 0, None)),
+            ("(1,200)", num(-1200, 0, None)),
+            ("0", num(0, 0, None)),
+            ("18.4", num(184, 1, None)),
+            ("12.5%", num(125, 1, Some(CellUnit::Percent))),
+            ("12.5％", num(125, 1, Some(CellUnit::Percent))),
+            ("3割", num(30, 0, Some(CellUnit::Percent))),
+            ("3割5分", num(35, 0, Some(CellUnit::Percent))),
+            ("三割", num(30, 0, Some(CellUnit::Percent))),
+            ("2分5厘", num(25, 1, Some(CellUnit::Percent))),
+            ("42 億 7,700 万円", num(4_277_000_000, 0, Some(CellUnit::Yen(1)))),
+            ("三千万円", num(30_000_000, 0, Some(CellUnit::Yen(1)))),
+            ("1,234千円", num(1_234_000, 0, Some(CellUnit::Yen(1)))),
+            ("千円 15,840,700", num(15_840_700, 0, Some(CellUnit::Yen(1000)))),
+            ("千円 △64,700", num(-64_700, 0, Some(CellUnit::Yen(1000)))),
+            ("千円現年課税分 15,717,000", Cell::Text),
+            ("38事業", num(38, 0, Some(CellUnit::Counter("事業".into())))),
+            ("300人", num(300, 0, Some(CellUnit::Counter("人".into())))),
+            ("三", Cell::Text),
+            ("千円", Cell::Text),
+            ("北区", Cell::Text),
+            ("約300人", Cell::Text),
+            ("1,23", Cell::Text),
+            ("12.5kg", Cell::Text),
+            ("事業仕分けを実施した", Cell::Text),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_cell(s), want, "cell {s:?}");
+        }
+    }
+
+    #[test]
+    fn units() {
+        let cases: Vec<(&str, Option<Unit>)> = vec![
+            ("前年度予算額（千円）", Some(Unit::Yen(1000))),
+            ("（千円）", Some(Unit::Yen(1000))),
+            ("予算額(百万円)", Some(Unit::Yen(1_000_000))),
+            ("（単位：千円）", Some(Unit::Yen(1000))),
+            ("単位:円", Some(Unit::Yen(1))),
+            ("（単位 億円）", Some(Unit::Yen(100_000_000))),
+            ("千円", Some(Unit::Yen(1000))),
+            ("円", Some(Unit::Yen(1))),
+            ("兆円", Some(Unit::Yen(1_000_000_000_000))),
+            ("増減率（%）", Some(Unit::Percent)),
+            ("増減率（％）", Some(Unit::Percent)),
+            ("％", Some(Unit::Percent)),
+            ("世帯数（世帯）", Some(Unit::Count)),
+            ("人口（人）/男", Some(Unit::Count)),
+            ("（単位：人・世帯）", Some(Unit::Count)),
+            ("表1 区別人口及び世帯数（平成23年10月1日現在）\n（単位：人・世帯）", Some(Unit::Count)),
+            ("市民局平成26年度予算の概要\n（単位：千円）", Some(Unit::Yen(1000))),
+            ("予算額", None),
+            ("増減率", None),
+            ("円）", None),
+            ("", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(unit_in_text(s), want, "unit {s:?}");
+        }
+    }
+
+    #[test]
+    fn values_by_column_kind() {
+        let k1000 = NumberKind::Amount { multiplier: 1000 };
+        let cases: Vec<(&str, NumberKind, Result<Option<Value>, Unparsed>)> = vec![
+            ("1,169,752", k1000, Ok(Some(Value::Int(1_169_752_000)))),
+            ("△1,234", k1000, Ok(Some(Value::Int(-1_234_000)))),
+            ("▲583", NumberKind::Amount { multiplier: 1_000_000 }, Ok(Some(Value::Int(-583_000_000)))),
+            ("1.5", k1000, Ok(Some(Value::Int(1500)))),
+            ("0.5", NumberKind::Amount { multiplier: 1 }, Err(Unparsed::WrongUnit)),
+            ("42 億 7,700 万円", k1000, Ok(Some(Value::Int(4_277_000_000)))),
+            ("三千万円", NumberKind::Amount { multiplier: 1 }, Ok(Some(Value::Int(30_000_000)))),
+            ("千円 15,840,700", NumberKind::Amount { multiplier: 1 }, Ok(Some(Value::Int(15_840_700_000)))),
+            ("－", k1000, Ok(None)),
+            ("", k1000, Ok(None)),
+            ("皆増", NumberKind::Percent, Ok(None)),
+            ("5%", k1000, Err(Unparsed::WrongUnit)),
+            ("abc", k1000, Err(Unparsed::NotANumber)),
+            ("99,999,999,999,999,999", k1000, Err(Unparsed::Overflow)),
+            ("18.4", NumberKind::Percent, Ok(Some(Value::Float(18.4)))),
+            ("▲9.4", NumberKind::Percent, Ok(Some(Value::Float(-9.4)))),
+            ("0.0", NumberKind::Percent, Ok(Some(Value::Float(0.0)))),
+            ("3割5分", NumberKind::Percent, Ok(Some(Value::Float(35.0)))),
+            ("12.5%", NumberKind::Percent, Ok(Some(Value::Float(12.5)))),
+            ("1,293,001", NumberKind::Count, Ok(Some(Value::Int(1_293_001)))),
+            ("1.84", NumberKind::Count, Ok(Some(Value::Float(1.84)))),
+            ("2.00", NumberKind::Count, Ok(Some(Value::Int(2)))),
+            ("23件", NumberKind::Count, Ok(Some(Value::Int(23)))),
+        ];
+        for (s, k, want) in cases {
+            assert_eq!(cell_value(s, k), want, "cell {s:?} as {k:?}");
+        }
+        assert_eq!(amount_yen("1,234", 1000), Some(1_234_000));
+        assert_eq!(amount_yen("x", 1000), None);
+    }
+
+    #[test]
+    fn decimals_to_f64_are_the_nearest() {
+        assert_eq!(dec(184, 1).to_f64(), 18.4);
+        assert_eq!(dec(-4, 1).to_f64(), -0.4);
+        assert_eq!(dec(5, 3).to_f64(), 0.005);
+        assert_eq!(dec(12, 0).to_f64(), 12.0);
+    }
+}

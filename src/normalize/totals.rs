@@ -1,0 +1,236 @@
+//! Totals reconciliation: the data rows of a group summed, per numeric column, against
+//! the group's 小計 row, and all data rows against the 合計 row. A mismatch usually means a
+//! wrong column split or a misread number, so it is flagged on the table and in the run
+//! report.
+//!
+//! Groups: a subtotal closes the data rows since the previous subtotal or section heading;
+//! a total closes every data row since the previous total (or, printed first as in ward
+//! statistics, the data rows after it). Percent and ratio columns do not add up and are
+//! left out.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::number::{NumberKind, Value};
+use super::values::{typed_table, ColumnType, ValueSettings};
+use crate::logical::{LogicalTable, RowKind};
+
+/// Rounding slack of totals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TotalsSettings {
+    /// Allowed difference per summed row, in units of the column's printed unit, for
+    /// amounts printed in 千円 or larger (each printed number may be rounded by half a
+    /// unit). Default 0.5. Counts and yen amounts must match exactly.
+    pub slack_per_row: f64,
+}
+
+impl Default for TotalsSettings {
+    fn default() -> Self {
+        TotalsSettings { slack_per_row: 0.5 }
+    }
+}
+
+/// A total that does not match its rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// Index of the table in its document (set by [`check_tables`]; 0 from [`check`]).
+    pub table: usize,
+    /// Index of the total row in the table's rows.
+    pub row: usize,
+    pub column: usize,
+    /// The total row's first cell (`小計`, `合計`).
+    pub label: String,
+    pub column_name: String,
+    /// The sum of the group's data rows.
+    pub expected: i64,
+    /// What the total row says.
+    pub found: i64,
+    /// How many data rows were summed.
+    pub rows_summed: usize,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "table {} row {} ({}) column {} ({}): {} rows sum to {}, the total says {} (off by {})",
+            self.table,
+            self.row,
+            self.label,
+            self.column,
+            self.column_name,
+            self.rows_summed,
+            self.expected,
+            self.found,
+            self.found.saturating_sub(self.expected)
+        )
+    }
+}
+
+/// The columns whose values add up, with their rounding slack per row in yen or units.
+fn additive_columns(columns: &[ColumnType], s: &TotalsSettings) -> Vec<(usize, f64)> {
+    columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            ColumnType::Number(NumberKind::Amount { multiplier }) => Some((i, if *multiplier >= 1000 { s.slack_per_row * *multiplier as f64 } else { 0.0 })),
+            ColumnType::Number(NumberKind::Count) => Some((i, 0.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mismatched totals of one table, its values typed with `values`.
+pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) -> Vec<Mismatch> {
+    let typed = typed_table(t, values);
+    let cols = additive_columns(&typed.columns, s);
+    if cols.is_empty() {
+        return Vec::new();
+    }
+    let int_at = |r: usize, c: usize| -> Option<i64> {
+        match typed.values.get(r).and_then(|row| row.get(c)).copied().flatten() {
+            Some(Value::Int(n)) => Some(n),
+            _ => None,
+        }
+    };
+    let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
+    let mut out = Vec::new();
+    let mut group: Vec<usize> = Vec::new();
+    let mut all: Vec<usize> = Vec::new();
+    for (i, k) in kinds.iter().enumerate() {
+        match k {
+            RowKind::Data => {
+                group.push(i);
+                all.push(i);
+            }
+            RowKind::Section => group.clear(),
+            RowKind::Subtotal | RowKind::Total => {
+                let rows: Vec<usize> = if *k == RowKind::Subtotal {
+                    group.clone()
+                } else if all.is_empty() {
+                    // A total printed first: the data rows up to the next total.
+                    kinds.iter().enumerate().skip(i + 1).take_while(|(_, k)| **k != RowKind::Total).filter(|(_, k)| **k == RowKind::Data).map(|(j, _)| j).collect()
+                } else {
+                    all.clone()
+                };
+                if !rows.is_empty() {
+                    for &(c, slack) in &cols {
+                        let Some(found) = int_at(i, c) else { continue };
+                        let expected: i64 = rows.iter().filter_map(|&r| int_at(r, c)).fold(0i64, |a, b| a.saturating_add(b));
+                        let allowed = slack * rows.len() as f64;
+                        if (found.saturating_sub(expected)).unsigned_abs() as f64 > allowed {
+                            out.push(Mismatch {
+                                table: 0,
+                                row: i,
+                                column: c,
+                                label: t.rows[i].cells.iter().find(|x| !x.trim().is_empty()).cloned().unwrap_or_default(),
+                                column_name: t.columns.get(c).cloned().unwrap_or_default(),
+                                expected,
+                                found,
+                                rows_summed: rows.len(),
+                            });
+                        }
+                    }
+                }
+                group.clear();
+                if *k == RowKind::Total {
+                    all.clear();
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The mismatched totals of one table, default settings.
+pub fn check(t: &LogicalTable) -> Vec<Mismatch> {
+    check_with(t, &ValueSettings::default(), &TotalsSettings::default())
+}
+
+/// The mismatched totals of a document's tables, each tagged with its table index.
+pub fn check_tables(tables: &[LogicalTable]) -> Vec<Mismatch> {
+    tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| check(t).into_iter().map(move |m| Mismatch { table: ti, ..m }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::values::tests::table;
+    use RowKind::{Data, Section, Subtotal, Total};
+
+    #[test]
+    fn reconciled_groups_pass() {
+        let t = table(
+            &["事業名", "前年度（千円）", "本年度（千円）", "増減率（%）"],
+            &[],
+            None,
+            &[
+                (&["（款）総務費", "", "", ""], Section),
+                (&["a", "100", "110", "10.0"], Data),
+                (&["b", "200", "－", "皆減"], Data),
+                (&["総務費計", "300", "110", "▲63.3"], Subtotal),
+                (&["（款）民生費", "", "", ""], Section),
+                (&["c", "▲50", "60", "－"], Data),
+                (&["民生費計", "▲50", "60", "－"], Subtotal),
+                (&["合計", "250", "170", "▲32.0"], Total),
+            ],
+        );
+        assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn mismatches_are_reported() {
+        let t = table(
+            &["事業名", "前年度（千円）", "本年度（千円）"],
+            &[],
+            None,
+            &[(&["a", "100", "110"], Data), (&["b", "200", "220"], Data), (&["小計", "300", "332"], Subtotal), (&["c", "5", "5"], Data), (&["合計", "305", "999"], Total)],
+        );
+        let m = check(&t);
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].row, m[0].column, m[0].expected, m[0].found, m[0].rows_summed), (2, 2, 330_000, 332_000, 2));
+        assert_eq!((m[1].row, m[1].column, m[1].expected, m[1].found, m[1].rows_summed), (4, 2, 335_000, 999_000, 3));
+        assert!(m[0].to_string().contains("小計") && m[0].to_string().contains("330000"), "{}", m[0]);
+    }
+
+    #[test]
+    fn total_printed_first_and_ratio_columns() {
+        // Ward statistics: 合計 first, 1世帯当たり人員 is not additive.
+        let t = table(
+            &["区名", "人口/男", "世帯数（世帯）", "1世帯当たり人員"],
+            &[],
+            None,
+            &[(&["合計", "30", "12", "1.84"], Total), (&["北区", "10", "5", "1.55"], Data), (&["南区", "20", "7", "1.98"], Data)],
+        );
+        assert_eq!(check(&t), vec![]);
+        let t = table(&["区名", "人口/男"], &[], None, &[(&["合計", "31"], Total), (&["北区", "10"], Data), (&["南区", "20"], Data)]);
+        assert_eq!(check(&t).len(), 1);
+    }
+
+    #[test]
+    fn rounding_slack_for_large_units() {
+        // 百万円: three rounded rows may be off by a unit against their rounded total.
+        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["b", "1"], Data), (&["c", "1"], Data), (&["計", "4"], Total)]);
+        assert_eq!(check(&t), vec![]);
+        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["b", "1"], Data), (&["c", "1"], Data), (&["計", "5"], Total)]);
+        assert_eq!(check(&t).len(), 1);
+        let s = TotalsSettings { slack_per_row: 0.0 };
+        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["計", "2"], Total)]);
+        assert_eq!(check_with(&t, &ValueSettings::default(), &s).len(), 1);
+    }
+
+    #[test]
+    fn tables_are_tagged() {
+        let ok = table(&["a", "b（円）"], &[], None, &[(&["x", "1"], Data), (&["計", "1"], Total)]);
+        let bad = table(&["a", "b（円）"], &[], None, &[(&["x", "1"], Data), (&["計", "2"], Total)]);
+        let m = check_tables(&[ok, bad]);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].table, 1);
+    }
+}

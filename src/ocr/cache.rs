@@ -1,0 +1,115 @@
+//! The OCR cache: one JSON file per page result, named by the SHA-256 of what decides the
+//! result (the page image's bytes and placement, the OCR settings and Tesseract's
+//! version), written to a temporary name and renamed, so concurrent runs never read a
+//! half-written file. A file that cannot be read is treated as absent.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::image::PageSource;
+use super::{OcrPage, OcrSettings};
+
+/// Bumped when the cached format or the preparation of images changes.
+const FORMAT: &str = "nenpo-ocr-cache-1";
+
+/// The cache directory: `cache_dir`, else `$XDG_CACHE_HOME/nenpo/ocr`, else
+/// `$HOME/.cache/nenpo/ocr`.
+pub fn dir(s: &OcrSettings) -> Option<PathBuf> {
+    if let Some(d) = &s.cache_dir {
+        return Some(d.clone());
+    }
+    let nonempty = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    nonempty("XDG_CACHE_HOME")
+        .or_else(|| nonempty("HOME").map(|h| h.join(".cache")))
+        .map(|d| d.join("nenpo").join("ocr"))
+}
+
+/// The key of one page's OCR (hex SHA-256).
+pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(FORMAT.as_bytes());
+    h.update(engine.as_bytes());
+    // The settings that change the result (not where the cache lives).
+    let mut relevant = s.clone();
+    relevant.cache = true;
+    relevant.cache_dir = None;
+    h.update(serde_json::to_vec(&relevant).unwrap_or_default());
+    match source {
+        PageSource::Embedded { stream, bbox, .. } => {
+            h.update(b"embedded");
+            h.update(stream.filter.as_bytes());
+            for v in [stream.width, stream.height, stream.bits_per_component, stream.components] {
+                h.update(v.to_le_bytes());
+            }
+            for v in [bbox.x0, bbox.top, bbox.x1, bbox.bottom] {
+                h.update(v.to_le_bytes());
+            }
+            h.update(&stream.data);
+        }
+        PageSource::Render { pdf, page, .. } => {
+            h.update(b"render");
+            h.update((*page as u64).to_le_bytes());
+            h.update(pdf);
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn path(s: &OcrSettings, key: &str) -> Option<PathBuf> {
+    dir(s).map(|d| d.join(&key[..2.min(key.len())]).join(format!("{key}.json")))
+}
+
+/// A cached result, if there is a readable one.
+pub fn load(s: &OcrSettings, key: &str) -> Option<OcrPage> {
+    let bytes = std::fs::read(path(s, key)?).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Stores a result atomically (temporary file in the same directory, then rename).
+pub fn store(s: &OcrSettings, key: &str, page: &OcrPage) -> std::io::Result<()> {
+    let Some(p) = path(s, key) else {
+        return Ok(());
+    };
+    let parent = p.parent().map(PathBuf::from).unwrap_or_default();
+    std::fs::create_dir_all(&parent)?;
+    let tmp = parent.join(format!(".{key}.{}.{:?}.tmp", std::process::id(), std::thread::current().id()));
+    let data = serde_json::to_vec(page).map_err(std::io::Error::other)?;
+    std::fs::write(&tmp, data)?;
+    std::fs::rename(&tmp, &p).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::OcrGlyph;
+
+    #[test]
+    fn stores_and_hits() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let s = OcrSettings { cache_dir: Some(tmp.path().to_path_buf()), ..Default::default() };
+        let pdf = b"%PDF-1.4 fake";
+        let src = PageSource::Render { pdf, page: 2, why: "test" };
+        let k = key(&src, &s, "tesseract 5.3.0");
+        assert!(load(&s, &k).is_none());
+        let page = OcrPage {
+            image: "rendered".into(),
+            skew_deg: 0.25,
+            glyphs: vec![OcrGlyph { text: "▲1".into(), bbox: [1.0, 2.0, 3.0, 4.0], size: 9.5, confidence: 0.8 }],
+            segments: vec![[0.0, 10.0, 100.0, 10.0, 0.7]],
+            engine: "tesseract 5.3.0".into(),
+        };
+        store(&s, &k, &page).expect("stored");
+        assert_eq!(load(&s, &k), Some(page));
+        // Another page, another engine or other settings: another key.
+        assert_ne!(k, key(&PageSource::Render { pdf, page: 3, why: "test" }, &s, "tesseract 5.3.0"));
+        assert_ne!(k, key(&src, &s, "tesseract 5.4.0"));
+        let s2 = OcrSettings { psm: 4, ..s.clone() };
+        assert_ne!(k, key(&src, &s2, "tesseract 5.3.0"));
+        // Where the cache lives is not part of the key.
+        let s3 = OcrSettings { cache_dir: None, ..s.clone() };
+        assert_eq!(k, key(&src, &s3, "tesseract 5.3.0"));
+    }
+}

@@ -1,0 +1,173 @@
+//! Page classification: does a page's text layer deserve trust, is it a scanner's hidden
+//! OCR layer, or does the page need OCR? A pure function of the page content.
+
+use nenpo_pdf::PageContent;
+
+use super::OcrSettings;
+
+/// What to do with a page's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageClass {
+    /// A trustworthy text layer: used as is, never OCR'd.
+    Digital,
+    /// Every glyph invisible (render mode 3) over a page-covering image: a scanner's OCR
+    /// layer, used as is.
+    HiddenOcrLayer,
+    /// No usable text: OCR the page. `image` is the index in `PageContent::images` of the
+    /// one image covering the page, if there is exactly one (else the page is rendered).
+    NeedsOcr { image: Option<usize> },
+    /// No text and no image: nothing to read.
+    Empty,
+}
+
+impl PageClass {
+    /// Why a page needs OCR, in words (for warnings).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            PageClass::NeedsOcr { image: Some(_) } => "an image covers the page and there is no text layer",
+            PageClass::NeedsOcr { image: None } => "the text layer cannot be decoded",
+            PageClass::Digital => "text layer",
+            PageClass::HiddenOcrLayer => "hidden ocr layer",
+            PageClass::Empty => "empty page",
+        }
+    }
+}
+
+/// Classifies a page:
+/// * visible decoded glyphs ≥ `min_text_glyphs` and not dominated by undecodable ones
+///   (`undecoded_share_max`) → [`PageClass::Digital`];
+/// * glyphs present, all invisible, over a page-covering image → [`PageClass::HiddenOcrLayer`];
+/// * otherwise, a page-covering image (`image_cover_min`) or an undecodable text layer →
+///   [`PageClass::NeedsOcr`];
+/// * a few visible glyphs and no image → [`PageClass::Digital`]; nothing at all →
+///   [`PageClass::Empty`].
+pub fn classify(content: &PageContent, s: &OcrSettings) -> PageClass {
+    let page_area = (content.width * content.height).max(1e-9);
+    let covering: Vec<usize> = content
+        .images
+        .iter()
+        .enumerate()
+        .filter(|(_, im)| {
+            let b = &im.bbox;
+            let w = (b.x1.min(content.width) - b.x0.max(0.0)).max(0.0);
+            let h = (b.bottom.min(content.height) - b.top.max(0.0)).max(0.0);
+            w * h / page_area >= s.image_cover_min
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let has_cover = !covering.is_empty();
+    // The one image to OCR: a single covering image; several (strips, overlays) are rendered.
+    let image = match covering.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let visible = content.glyphs.iter().filter(|g| !g.invisible && !g.text.trim().is_empty()).count();
+    let invisible = content.glyphs.iter().filter(|g| g.invisible).count();
+    let painted = visible + content.undecoded_glyphs;
+    let undecoded_dominates =
+        painted > 0 && content.undecoded_glyphs as f64 >= s.undecoded_share_max * painted as f64;
+
+    if visible >= s.min_text_glyphs && !undecoded_dominates {
+        return PageClass::Digital;
+    }
+    if invisible > 0 && visible == 0 && has_cover && !undecoded_dominates {
+        return PageClass::HiddenOcrLayer;
+    }
+    if undecoded_dominates && content.undecoded_glyphs >= s.min_text_glyphs {
+        return PageClass::NeedsOcr { image: if has_cover { image } else { None } };
+    }
+    if has_cover {
+        return PageClass::NeedsOcr { image };
+    }
+    if visible > 0 || invisible > 0 {
+        return PageClass::Digital;
+    }
+    if content.undecoded_glyphs > 0 {
+        return PageClass::NeedsOcr { image: None };
+    }
+    PageClass::Empty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nenpo_pdf::{Direction, Glyph, ImagePlacement, Rect};
+
+    fn glyph(invisible: bool) -> Glyph {
+        Glyph {
+            text: "字".into(),
+            bbox: Rect::new(10.0, 10.0, 20.0, 20.0),
+            size: 10.0,
+            font: 0,
+            direction: Direction::LeftToRight,
+            invisible,
+        }
+    }
+
+    fn page(glyphs: Vec<Glyph>, image: Option<Rect>, undecoded: usize) -> PageContent {
+        PageContent {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            glyphs,
+            undecoded_glyphs: undecoded,
+            images: image
+                .into_iter()
+                .map(|bbox| ImagePlacement { bbox, width: 1653, height: 2339, filter: "DCTDecode".into(), object: Some((7, 0)) })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn full() -> Option<Rect> {
+        Some(Rect::new(0.0, 0.0, 595.0, 842.0))
+    }
+
+    #[test]
+    fn real_text_is_never_ocrd() {
+        let s = OcrSettings::default();
+        assert_eq!(classify(&page(vec![glyph(false); 200], None, 0), &s), PageClass::Digital);
+        // Even over a full-page image (a digital page with a background picture).
+        assert_eq!(classify(&page(vec![glyph(false); 200], full(), 3), &s), PageClass::Digital);
+        // A short digital page without images.
+        assert_eq!(classify(&page(vec![glyph(false); 5], None, 0), &s), PageClass::Digital);
+    }
+
+    #[test]
+    fn invisible_text_over_image_is_a_hidden_layer() {
+        let s = OcrSettings::default();
+        assert_eq!(classify(&page(vec![glyph(true); 300], full(), 0), &s), PageClass::HiddenOcrLayer);
+    }
+
+    #[test]
+    fn image_only_needs_ocr_of_that_image() {
+        let s = OcrSettings::default();
+        assert_eq!(classify(&page(vec![], full(), 0), &s), PageClass::NeedsOcr { image: Some(0) });
+        // A stamp of a few real characters over a scan.
+        assert_eq!(classify(&page(vec![glyph(false); 4], full(), 0), &s), PageClass::NeedsOcr { image: Some(0) });
+        // A small image (a logo) does not make a page a scan.
+        let small = Some(Rect::new(10.0, 10.0, 100.0, 60.0));
+        assert_eq!(classify(&page(vec![], small, 0), &s), PageClass::Empty);
+    }
+
+    #[test]
+    fn undecodable_text_is_ocrd_by_rendering() {
+        let s = OcrSettings::default();
+        assert_eq!(classify(&page(vec![glyph(false); 10], None, 400), &s), PageClass::NeedsOcr { image: None });
+        assert_eq!(classify(&page(vec![], full(), 400), &s), PageClass::NeedsOcr { image: Some(0) });
+    }
+
+    #[test]
+    fn two_covering_images_are_rendered() {
+        let s = OcrSettings::default();
+        let mut p = page(vec![], full(), 0);
+        let again = p.images[0].clone();
+        p.images.push(again);
+        assert_eq!(classify(&p, &s), PageClass::NeedsOcr { image: None });
+    }
+
+    #[test]
+    fn nothing_is_empty() {
+        assert_eq!(classify(&page(vec![], None, 0), &OcrSettings::default()), PageClass::Empty);
+    }
+}

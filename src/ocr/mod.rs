@@ -1,0 +1,343 @@
+//! Stage `ocr`: scanned pages into the same word model the digital path gives.
+//!
+//! Per page: [`classify`] decides whether the text layer is trustworthy (never OCR'd), a
+//! scanner's hidden OCR layer (used as is), or missing (OCR). A page that needs OCR gets
+//! its image ([`image`]: the embedded scan decoded in Rust, or the page rendered by
+//! poppler's `pdftoppm`), deskewed and resampled to `target_dpi` in one pass; ruling lines
+//! are found in the pixels ([`rulings`]) and erased before Tesseract reads the page
+//! ([`tesseract`], the CLI with `tsv` output and one thread); the word boxes become
+//! [`GlyphIn`]s in page points ([`words`]). Results are cached on disk ([`cache`]) by
+//! image hash, settings and Tesseract version.
+//!
+//! Together with `crates/pdf`, this is the only module that converts coordinates (pixels
+//! of the page image → points with a top-left origin in the page as displayed) and the
+//! only one that runs Tesseract. Nothing downstream knows whether a word was OCR'd,
+//! except through [`TextSource`] and the word's `confidence`.
+
+pub mod cache;
+pub mod classify;
+pub mod image;
+pub mod rulings;
+pub mod tesseract;
+pub mod words;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::geom::Rect;
+use crate::layout::{rulings_from_segments, words_and_lines, GlyphIn, LayoutSettings, PageLayout, RawSegment, TextSource};
+use nenpo_pdf::{Document, PageContent};
+
+pub use classify::{classify, PageClass};
+
+/// Thresholds and choices of the OCR stage. Every field has one default, given here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrSettings {
+    /// OCR pages that need it. When false such pages get no words (`text_source: none`)
+    /// and a warning. Default true.
+    pub enabled: bool,
+    /// A page with at least this many decoded, visible glyphs has a real text layer and is
+    /// never OCR'd. Default 20: a scan carrying a page number or a stamp in real text has
+    /// fewer; the sparsest digital page of the corpus (a title over a chart) has more.
+    pub min_text_glyphs: usize,
+    /// An image covers the page when its box covers at least this fraction of the page
+    /// area. Default 0.5 (the corpus scans cover 1.0; scans with cropped margins 0.8–0.95).
+    pub image_cover_min: f64,
+    /// A text layer whose undecodable glyphs (`PageContent::undecoded_glyphs`) are at least
+    /// this fraction of all painted glyphs is not trusted: the page is OCR'd (rendered when
+    /// it is not one image). Default 0.5.
+    pub undecoded_share_max: f64,
+    /// The page image is resampled to this resolution (dots per inch) before OCR, and a
+    /// page that has to be rendered is rendered at it. Default 300: on the 200 dpi corpus
+    /// scans Tesseract reads more characters right at 300 than at the native 200 (see
+    /// README, OCR). 0 keeps the embedded image's own resolution.
+    pub target_dpi: f64,
+    /// Skew is searched within ±this many degrees. Default 2.0 (corpus scans: ±0.7°).
+    pub max_skew_deg: f64,
+    /// Step of the fine skew search in degrees. Default 0.02 (at 300 dpi a 0.02° error
+    /// moves the end of a 2000 px line by 0.7 px).
+    pub skew_step_deg: f64,
+    /// An estimated skew smaller than this (degrees) is not corrected. Default 0.03.
+    pub min_skew_deg: f64,
+    /// Gray level (0–255) at or below which a pixel is ink, for skew and ruling
+    /// detection. `None` (default): Otsu's threshold of the page, clamped to 64–200.
+    pub ink_threshold: Option<u8>,
+    /// A dark run at least this long (points) is a ruling line. Default 24 pt: longer than
+    /// any stroke of 10–18 pt text (a kanji stroke, `一`, `ー`, a dash), shorter than the
+    /// narrowest ruled cell of the corpus.
+    pub ruling_min_length_pt: f64,
+    /// Gaps in a ruling up to this long (points) are bridged (scan noise, JPEG blocks).
+    /// Default 1.0.
+    pub ruling_max_gap_pt: f64,
+    /// A run counts as a ruling only when at least this fraction of its pixels are ink
+    /// (a scan line through a row of text has many short gaps). Default 0.9.
+    pub ruling_min_fill: f64,
+    /// Rulings thicker than this (points) are filled areas: they are passed to the layout
+    /// stage as filled rectangles (which keeps their edges). Default 3.0.
+    pub ruling_max_thickness_pt: f64,
+    /// Paint detected rulings white before OCR (Tesseract reads lines as `|`, `-`, `_` and
+    /// loses the text lines touching them). Default true.
+    pub erase_rulings: bool,
+    /// Words made only of these characters are dropped when they lie on a detected ruling
+    /// (within `artefact_tolerance_pt`); at a word's end next to a vertical ruling they are
+    /// stripped. Default `|-_—―‐[]!Il`.
+    pub artefact_chars: String,
+    /// How close (points) an artefact must be to a ruling. Default 3.0.
+    pub artefact_tolerance_pt: f64,
+    /// Tesseract languages. Default `jpn+eng`.
+    pub language: String,
+    /// Tesseract page segmentation mode. Default 6 (one uniform block of text): on the
+    /// corpus fonts it read about 95% of characters right, best of 3, 4, 6, 11.
+    pub psm: u8,
+    /// The Tesseract program. Default `tesseract` (Debian `tesseract-ocr`).
+    pub tesseract: String,
+    /// The renderer for pages that are not one embedded JPEG/Flate image (CCITT, JBIG2,
+    /// several images, rotated placements, undecodable fonts). Default `pdftoppm` (Debian
+    /// `poppler-utils`).
+    pub renderer: String,
+    /// OCR words with a confidence (0–1) below this are dropped. Default 0.0 (keep all:
+    /// the table stages see `confidence` on every word).
+    pub min_word_confidence: f32,
+    /// Single CJK characters are given a box at least this many em wide, centred on the
+    /// ink (a CJK glyph's advance is one em; ink boxes are narrower, and `一` is much
+    /// flatter), so the layout stage joins characters of one word as for a text layer.
+    /// Default 0.95.
+    pub cjk_cell_em: f64,
+    /// Read a leading `A` of a numeric token (`A2,515`) as `▲`: Tesseract's commonest
+    /// misreading on Japanese budget tables; a number never starts with `A`. A leading `4`
+    /// is ambiguous and left alone. Default true.
+    pub fix_triangle: bool,
+    /// Keep OCR results on disk so a rerun never OCRs the same page twice. Default true.
+    pub cache: bool,
+    /// Cache directory. Default `$XDG_CACHE_HOME/nenpo/ocr`, else `~/.cache/nenpo/ocr`.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for OcrSettings {
+    fn default() -> Self {
+        OcrSettings {
+            enabled: true,
+            min_text_glyphs: 20,
+            image_cover_min: 0.5,
+            undecoded_share_max: 0.5,
+            target_dpi: 300.0,
+            max_skew_deg: 2.0,
+            skew_step_deg: 0.02,
+            min_skew_deg: 0.03,
+            ink_threshold: None,
+            ruling_min_length_pt: 24.0,
+            ruling_max_gap_pt: 1.0,
+            ruling_min_fill: 0.9,
+            ruling_max_thickness_pt: 3.0,
+            erase_rulings: true,
+            artefact_chars: "|-_—―‐[]!Il".to_string(),
+            artefact_tolerance_pt: 3.0,
+            language: "jpn+eng".to_string(),
+            psm: 6,
+            tesseract: "tesseract".to_string(),
+            renderer: "pdftoppm".to_string(),
+            min_word_confidence: 0.0,
+            cjk_cell_em: 0.95,
+            fix_triangle: true,
+            cache: true,
+            cache_dir: None,
+        }
+    }
+}
+
+/// Why a page could not be OCR'd. The page is then kept without words and the message
+/// becomes its warning; the rest of the document (and the run) goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("tesseract not found (`{program}`): install it with `apt-get install tesseract-ocr tesseract-ocr-jpn`")]
+    TesseractMissing { program: String },
+    #[error("tesseract has no data for language `{language}`: install it with `apt-get install tesseract-ocr-jpn` (tesseract said: {stderr})")]
+    LanguageMissing { language: String, stderr: String },
+    #[error("tesseract failed ({status}): {stderr}")]
+    Tesseract { status: String, stderr: String },
+    #[error("unreadable tesseract tsv at line {line}: {message}")]
+    Tsv { line: usize, message: String },
+    #[error("page renderer not found (`{program}`): install it with `apt-get install poppler-utils`")]
+    RendererMissing { program: String },
+    #[error("rendering page {page} with {program} failed: {message}")]
+    Render { page: usize, program: String, message: String },
+    #[error("image {what} could not be decoded: {message}")]
+    Image { what: String, message: String },
+    #[error("io error on {what}: {source}")]
+    Io { what: String, source: std::io::Error },
+}
+
+/// What OCR gives for one page, in page points: the input of the layout stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OcrPage {
+    /// How the page image was obtained (`embedded DCTDecode 1653x2339`, `rendered 300 dpi`).
+    pub image: String,
+    /// Skew found and corrected, degrees (positive: text lines descend to the right).
+    pub skew_deg: f64,
+    pub glyphs: Vec<OcrGlyph>,
+    /// Ruling lines found in the image: (x0, y0, x1, y1, thickness), points.
+    pub segments: Vec<[f64; 5]>,
+    /// Tesseract's own version line, as used for the cache key.
+    pub engine: String,
+}
+
+/// One OCR word (or one CJK character) in page points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OcrGlyph {
+    pub text: String,
+    /// `[x0, top, x1, bottom]`.
+    pub bbox: [f64; 4],
+    /// Estimated em size in points.
+    pub size: f64,
+    pub confidence: f32,
+}
+
+impl OcrPage {
+    /// The glyphs as the layout stage takes them.
+    pub fn glyphs_in(&self) -> Vec<GlyphIn> {
+        self.glyphs
+            .iter()
+            .map(|g| GlyphIn {
+                text: g.text.clone(),
+                bbox: Rect::new(g.bbox[0], g.bbox[1], g.bbox[2], g.bbox[3]),
+                size: g.size,
+                bold: false,
+                vertical: false,
+                confidence: g.confidence,
+            })
+            .collect()
+    }
+
+    /// The rulings as path pieces for the layout stage: thin ones as lines, thick ones as
+    /// filled rectangles.
+    pub fn raw_segments(&self, s: &OcrSettings) -> Vec<RawSegment> {
+        self.segments
+            .iter()
+            .map(|&[x0, y0, x1, y1, t]| {
+                if t > s.ruling_max_thickness_pt {
+                    let half = t / 2.0;
+                    if (y1 - y0).abs() < (x1 - x0).abs() {
+                        RawSegment::Fill(Rect::new(x0, y0 - half, x1, y1 + half))
+                    } else {
+                        RawSegment::Fill(Rect::new(x0 - half, y0, x1 + half, y1))
+                    }
+                } else {
+                    RawSegment::Line { x0, y0, x1, y1 }
+                }
+            })
+            .collect()
+    }
+}
+
+/// The word model of one page, OCR'd when the page needs it: the pipeline's entry point.
+/// `pdf` is the document's bytes (for rendering pages that are not one image). Returns
+/// the layout (with its [`TextSource`]) and warnings for the page summary.
+pub fn page_layout(
+    pdf: &[u8],
+    doc: &Document,
+    content: &PageContent,
+    layout_settings: &LayoutSettings,
+    s: &OcrSettings,
+) -> (PageLayout, Vec<String>) {
+    let class = classify(content, s);
+    let n = content.number;
+    let mut warnings = Vec::new();
+    let from_content = |source: TextSource| {
+        let mut l = crate::layout::page_layout(content, layout_settings);
+        l.text_source = source;
+        l
+    };
+    match class {
+        PageClass::Digital => (from_content(TextSource::Digital), warnings),
+        PageClass::HiddenOcrLayer => (from_content(TextSource::HiddenOcrLayer), warnings),
+        PageClass::Empty => (from_content(TextSource::None), warnings),
+        PageClass::NeedsOcr { .. } if !s.enabled => {
+            warnings.push(format!("page {n}: needs ocr ({}) but ocr is disabled", class.reason()));
+            (from_content(TextSource::None), warnings)
+        }
+        PageClass::NeedsOcr { image } => match ocr_page(pdf, doc, content, image, s) {
+            Ok(page) => {
+                let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
+                let mut segments = page.raw_segments(s);
+                segments.extend(content_segments(content));
+                let rulings = rulings_from_segments(&segments, layout_settings);
+                let layout = PageLayout {
+                    number: n,
+                    width: content.width,
+                    height: content.height,
+                    words,
+                    lines,
+                    rulings,
+                    text_source: TextSource::Ocr,
+                };
+                (layout, warnings)
+            }
+            Err(e) => {
+                warnings.push(format!("page {n}: ocr failed: {e}"));
+                (from_content(TextSource::None), warnings)
+            }
+        },
+    }
+}
+
+/// The vector path pieces of a page (as the layout stage reads them).
+fn content_segments(content: &PageContent) -> Vec<RawSegment> {
+    let mut out: Vec<RawSegment> = content
+        .lines
+        .iter()
+        .map(|l| RawSegment::Line { x0: l.a.x, y0: l.a.y, x1: l.b.x, y1: l.b.y })
+        .collect();
+    out.extend(content.fills.iter().filter(|f| !f.white).map(|f| RawSegment::Fill(f.rect)));
+    out
+}
+
+/// OCRs one page (from the cache when it was OCR'd before with the same image, settings
+/// and Tesseract). `image` is the index of the page-covering image, if one.
+pub fn ocr_page(
+    pdf: &[u8],
+    doc: &Document,
+    content: &PageContent,
+    image: Option<usize>,
+    s: &OcrSettings,
+) -> Result<OcrPage, Error> {
+    let engine = tesseract::version(&s.tesseract)?;
+    let source = image::page_source(pdf, doc, content, image, s)?;
+    let key = cache::key(&source, s, &engine);
+    if s.cache {
+        if let Some(hit) = cache::load(s, &key) {
+            return Ok(hit);
+        }
+    }
+    let t0 = std::time::Instant::now();
+    let page = image::prepare(&source, content, s)?;
+    let t1 = std::time::Instant::now();
+    let tsv = tesseract::run(&page.pgm(), s)?;
+    let t2 = std::time::Instant::now();
+    let tess_words = tesseract::parse_tsv(&tsv)?;
+    let segments_px = &page.rulings;
+    let glyphs = words::to_glyphs(&tess_words, &page.map, segments_px, s);
+    let result = OcrPage {
+        image: source.describe(),
+        skew_deg: page.skew_deg,
+        glyphs,
+        segments: segments_px.iter().map(|r| page.map.segment_to_points(r)).collect(),
+        engine,
+    };
+    tracing::debug!(
+        page = content.number,
+        image = %result.image,
+        skew = result.skew_deg,
+        rulings = result.segments.len(),
+        words = result.glyphs.len(),
+        prepare_ms = (t1 - t0).as_millis() as u64,
+        tesseract_ms = (t2 - t1).as_millis() as u64,
+        "ocr page"
+    );
+    if s.cache {
+        // A cache that cannot be written only costs time on the next run.
+        let _ = cache::store(s, &key, &result);
+    }
+    Ok(result)
+}
