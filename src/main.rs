@@ -112,6 +112,10 @@ struct RunArgs {
     /// Join the shards' results into the documents table and state; process nothing.
     #[arg(long, conflicts_with_all = ["shard", "force"])]
     merge_only: bool,
+    /// Write an HTML report for each document that failed in this run, and an index page
+    /// of the run, into DIR.
+    #[arg(long, value_name = "DIR")]
+    report_html: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -288,19 +292,51 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, eta {eta}) {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let seen = std::sync::Mutex::new(Vec::new());
+    // On a terminal a progress bar; elsewhere (logs, CI, Kubernetes) one plain line per document.
+    let terminal = std::io::stderr().is_terminal();
     let report = run(&pipeline, &opts, &|rec| {
         bar.inc(1);
-        if rec.status != "ok" {
-            bar.println(format!("failed: {}: {}", rec.path, rec.error.as_deref().unwrap_or("")));
+        let line = match rec.status.as_str() {
+            "ok" => format!("ok: {} ({} pages, {} tables, {} rows, {:.2} s)", rec.path, rec.pages, rec.tables, rec.rows, rec.seconds),
+            _ => format!("failed: {}: {}", rec.path, rec.error.as_deref().unwrap_or("")),
+        };
+        if !terminal {
+            eprintln!("[{}/{}] {line}", bar.position(), bar.length().unwrap_or(0));
+        } else if rec.status != "ok" {
+            bar.println(line);
         }
+        seen.lock().unwrap_or_else(|e| e.into_inner()).push(rec.clone());
     })?;
     bar.finish_and_clear();
+    if let Some(dir) = &a.report_html {
+        let records = seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        write_html_reports(dir, &pipeline, &records)?;
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
     }
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// One HTML page per document that failed in this run (where its pages can still be
+/// drawn) and an index page of the run.
+fn write_html_reports(dir: &std::path::Path, pipeline: &Pipeline, records: &[nenpo::sink::DocumentRecord]) -> Result<()> {
+    use nenpo::inspect::{document_report_name, write_document_report, write_run_index, InspectSettings};
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for rec in records.iter().filter(|r| r.status != "ok") {
+        let Ok(bytes) = std::fs::read(&rec.path) else { continue };
+        let path = dir.join(document_report_name(&rec.document_id));
+        let settings = &pipeline.config.settings;
+        if let Err(e) = write_document_report(&path, &bytes, &rec.path, &ExtractOptions::default(), settings, &InspectSettings::default()) {
+            tracing::info!("no page report for {}: {e:#}", rec.path);
+        }
+    }
+    write_run_index(dir, records).with_context(|| format!("cannot write the run index in {}", dir.display()))?;
+    println!("HTML report: {}", dir.join("index.html").display());
+    Ok(())
 }
 
 fn cmd_process_document(a: ProcessDocumentArgs) -> Result<ExitCode> {

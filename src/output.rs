@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::logical::{LogicalTable, Row, Span};
-use crate::normalize::table_values;
+use crate::normalize::values::document_values;
 use crate::pipeline::run::{kind_name, mode_name};
 use crate::pipeline::{Extraction, PageSummary};
 
@@ -47,7 +47,7 @@ fn round(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn table_json(t: &LogicalTable) -> TableJson<'_> {
+fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) -> TableJson<'_> {
     let b = t.bbox;
     TableJson {
         pages: &t.pages,
@@ -56,8 +56,11 @@ fn table_json(t: &LogicalTable) -> TableJson<'_> {
         columns: &t.columns,
         header_rows: &t.header_rows,
         rows: {
-            let mut values = table_values(t).into_iter();
-            t.rows.iter().map(|r| row_json(r, values.next().unwrap_or_default())).collect()
+            let mut values = values.into_iter();
+            t.rows
+                .iter()
+                .map(|r| row_json(r, values.next().unwrap_or_default()))
+                .collect()
         },
         spans: &t.spans,
         caption: &t.caption,
@@ -83,7 +86,13 @@ pub fn to_json(file: &str, x: &Extraction) -> serde_json::Value {
     let doc = DocJson {
         file,
         pages: x.page_count,
-        tables: x.tables.iter().map(table_json).collect(),
+        tables: {
+            let mut values = document_values(&x.tables).into_iter();
+            x.tables
+                .iter()
+                .map(|t| table_json(t, values.next().unwrap_or_default()))
+                .collect()
+        },
         fiscal_year: x.title_fiscal_year,
         page_info: &x.pages,
     };

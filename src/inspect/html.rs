@@ -76,7 +76,10 @@ pub fn escape(s: &str) -> String {
 
 /// `bytes` as a `data:` URI.
 pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
-    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+    format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }
 
 fn style_sheet() -> String {
@@ -96,7 +99,12 @@ fn style_sheet() -> String {
          .status-failed{color:#a40000;font-weight:bold}.num{text-align:right}\n",
     );
     for l in [Layer::HeaderRow, Layer::SectionRow] {
-        let _ = writeln!(css, "tr.{} > *{{background:{}}}", l.css_class(), l.style().css());
+        let _ = writeln!(
+            css,
+            "tr.{} > *{{background:{}}}",
+            l.css_class(),
+            l.style().css()
+        );
     }
     css
 }
@@ -128,7 +136,12 @@ pub fn document_html(d: &DocumentView<'_>) -> String {
 }
 
 fn page_html(h: &mut String, p: &PageSection, d: &DocumentView<'_>) {
-    let _ = writeln!(h, "<h2 id=\"page-{n}\">Page {n} <span class=\"muted\">({})</span></h2>", text_source_name(p.text_source), n = p.number);
+    let _ = writeln!(
+        h,
+        "<h2 id=\"page-{n}\">Page {n} <span class=\"muted\">({})</span></h2>",
+        text_source_name(p.text_source),
+        n = p.number
+    );
     for w in &p.warnings {
         let _ = writeln!(h, "<p class=\"warn\">{}</p>", escape(w));
     }
@@ -137,8 +150,16 @@ fn page_html(h: &mut String, p: &PageSection, d: &DocumentView<'_>) {
         for l in &p.layers {
             let st = l.style();
             let [r, g, b] = st.colour;
-            let bg = if st.fill > 0.0 { st.css() } else { "transparent".into() };
-            let _ = write!(h, "<span><i style=\"background:{bg};border-color:rgb({r},{g},{b})\"></i>{}</span>", escape(l.label()));
+            let bg = if st.fill > 0.0 {
+                st.css()
+            } else {
+                "transparent".into()
+            };
+            let _ = write!(
+                h,
+                "<span><i style=\"background:{bg};border-color:rgb({r},{g},{b})\"></i>{}</span>",
+                escape(l.label())
+            );
         }
         h.push_str("</p>\n");
     }
@@ -183,14 +204,22 @@ fn text_source_name(s: TextSource) -> &'static str {
 }
 
 /// The flags line of a table on `page`.
-pub fn flag_texts(t: &LogicalTable, page: usize, f: &TableFlags, low_confidence: f32) -> Vec<String> {
+pub fn flag_texts(
+    t: &LogicalTable,
+    page: usize,
+    f: &TableFlags,
+    low_confidence: f32,
+) -> Vec<String> {
     let mut out = vec![format!("{:?}", t.mode).to_lowercase()];
     let pos = t.pages.iter().position(|&q| q == page);
     match (t.pages.first(), t.pages.last()) {
         (Some(a), Some(b)) if a != b => out.push(format!("pages {a}–{b}")),
         _ => {}
     }
-    if let Some(prev) = pos.and_then(|i| i.checked_sub(1)).and_then(|i| t.pages.get(i)) {
+    if let Some(prev) = pos
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| t.pages.get(i))
+    {
         out.push(format!("continued from page {prev}"));
     }
     if let Some(next) = pos.and_then(|i| t.pages.get(i + 1)) {
@@ -206,10 +235,23 @@ pub fn flag_texts(t: &LogicalTable, page: usize, f: &TableFlags, low_confidence:
     out
 }
 
-fn table_html(h: &mut String, index: usize, t: &LogicalTable, page: usize, f: &TableFlags, low_confidence: f32) {
+fn table_html(
+    h: &mut String,
+    index: usize,
+    t: &LogicalTable,
+    page: usize,
+    f: &TableFlags,
+    low_confidence: f32,
+) {
     let _ = write!(h, "<div class=\"flags\"><b>Table {index}</b> ");
     for fl in flag_texts(t, page, f, low_confidence) {
-        let warn = if fl.starts_with("OCR") && f.ocr.is_some_and(|o| o.low > 0) || f.totals.contains(&fl) { " warn" } else { "" };
+        let warn = if fl.starts_with("OCR") && f.ocr.is_some_and(|o| o.low > 0)
+            || f.totals.contains(&fl)
+        {
+            " warn"
+        } else {
+            ""
+        };
         let _ = write!(h, "<span class=\"flag{warn}\">{}</span>", escape(&fl));
     }
     h.push_str("</div>\n");
@@ -232,7 +274,9 @@ fn table_html(h: &mut String, index: usize, t: &LogicalTable, page: usize, f: &T
         h.push_str("</thead>\n");
     }
     h.push_str("<tbody>\n");
-    let rows: Vec<usize> = (0..t.rows.len()).filter(|&i| t.rows.get(i).is_some_and(|r| r.page == page)).collect();
+    let rows: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| t.rows.get(i).is_some_and(|r| r.page == page))
+        .collect();
     let spans = body_spans(t, &rows);
     for &i in &rows {
         let Some(r) = t.rows.get(i) else { continue };
@@ -282,10 +326,18 @@ enum Slot {
 
 /// The table's spans restricted to the rows shown (`shown`: row indices, ascending and
 /// consecutive per page). A span starting above the shown rows starts again at the first.
-fn body_spans(t: &LogicalTable, shown: &[usize]) -> std::collections::HashMap<(usize, usize), Slot> {
+fn body_spans(
+    t: &LogicalTable,
+    shown: &[usize],
+) -> std::collections::HashMap<(usize, usize), Slot> {
     let mut out = std::collections::HashMap::new();
-    let (Some(&a), Some(&b)) = (shown.first(), shown.last()) else { return out };
-    let n_cols = t.columns.len().max(t.rows.first().map_or(0, |r| r.cells.len()));
+    let (Some(&a), Some(&b)) = (shown.first(), shown.last()) else {
+        return out;
+    };
+    let n_cols = t
+        .columns
+        .len()
+        .max(t.rows.first().map_or(0, |r| r.cells.len()));
     for s in &t.spans {
         let start = s.row.max(a);
         let end = (s.row + s.rowspan).min(b + 1);
@@ -309,7 +361,12 @@ fn body_spans(t: &LogicalTable, shown: &[usize]) -> std::collections::HashMap<(u
 /// merges into a rowspan.
 pub fn header_spans(rows: &[Vec<String>]) -> Vec<(usize, usize, usize, usize)> {
     let n_cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let text = |r: usize, c: usize| rows.get(r).and_then(|row| row.get(c)).map(|s| s.trim()).unwrap_or("");
+    let text = |r: usize, c: usize| {
+        rows.get(r)
+            .and_then(|row| row.get(c))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    };
     let mut covered = vec![vec![false; n_cols]; rows.len()];
     let mut out = Vec::new();
     for r in 0..rows.len() {
@@ -325,13 +382,17 @@ pub fn header_spans(rows: &[Vec<String>]) -> Vec<(usize, usize, usize, usize)> {
                 cs += 1;
             }
             let mut rs = 1;
-            while !t.is_empty() && r + rs < rows.len() && (c..c + cs).all(|k| text(r + rs, k) == t && !covered[r + rs][k]) {
+            while !t.is_empty()
+                && r + rs < rows.len()
+                && (c..c + cs).all(|k| text(r + rs, k) == t && !covered[r + rs][k])
+            {
                 rs += 1;
             }
-            for rr in r..r + rs {
-                for cc in c..c + cs {
-                    covered[rr][cc] = true;
-                }
+            for row in covered.iter_mut().skip(r).take(rs) {
+                row.iter_mut()
+                    .skip(c)
+                    .take(cs)
+                    .for_each(|slot| *slot = true);
             }
             out.push((r, c, rs, cs));
             c += cs;
@@ -345,7 +406,9 @@ pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> S
     let mut h = String::new();
     let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>nenpo run</title><style>{}</style></head><body>\n", style_sheet());
     let failed = records.iter().filter(|r| r.status != "ok").count();
-    let (tables, rows): (u64, u64) = records.iter().fold((0, 0), |(t, r), d| (t + d.tables as u64, r + d.rows as u64));
+    let (tables, rows): (u64, u64) = records
+        .iter()
+        .fold((0, 0), |(t, r), d| (t + d.tables as u64, r + d.rows as u64));
     let seconds: f64 = records.iter().map(|r| r.seconds).sum();
     let _ = writeln!(
         h,
@@ -360,7 +423,9 @@ pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> S
     h.push_str("<table><thead><tr><th>document</th><th>status</th><th>fiscal year</th><th>pages</th><th>tables</th><th>rows</th><th>seconds</th><th>error</th><th>report</th></tr></thead><tbody>\n");
     for (i, r) in records.iter().enumerate() {
         let link = links.get(i).cloned().flatten();
-        let report = link.map(|l| format!("<a href=\"{}\">report</a>", escape(&l))).unwrap_or_default();
+        let report = link
+            .map(|l| format!("<a href=\"{}\">report</a>", escape(&l)))
+            .unwrap_or_default();
         let _ = writeln!(
             h,
             "<tr><td title=\"{id}\">{path}</td><td class=\"status-{st}\">{st}</td><td class=\"num\">{fy}</td><td class=\"num\">{pg}</td><td class=\"num\">{tb}</td><td class=\"num\">{rw}</td><td class=\"num\">{s:.2}</td><td class=\"warn\">{err}</td><td>{report}</td></tr>",
@@ -391,7 +456,15 @@ mod tests {
     }
 
     fn row(page: usize, kind: RowKind, cells: &[&str]) -> Row {
-        Row { cells: s(cells), section: Vec::new(), kind, page, pages: vec![page], bbox: Rect::new(0.0, 0.0, 1.0, 1.0), spanned_from_above: Vec::new() }
+        Row {
+            cells: s(cells),
+            section: Vec::new(),
+            kind,
+            page,
+            pages: vec![page],
+            bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
+            spanned_from_above: Vec::new(),
+        }
     }
 
     fn table() -> LogicalTable {
@@ -408,7 +481,20 @@ mod tests {
                 row(2, RowKind::Data, &["A<&>", "5", "6"]),
                 row(2, RowKind::Total, &["計", "9", "12"]),
             ],
-            spans: vec![Span { row: 0, col: 0, rowspan: 1, colspan: 3 }, Span { row: 1, col: 0, rowspan: 3, colspan: 1 }],
+            spans: vec![
+                Span {
+                    row: 0,
+                    col: 0,
+                    rowspan: 1,
+                    colspan: 3,
+                },
+                Span {
+                    row: 1,
+                    col: 0,
+                    rowspan: 3,
+                    colspan: 1,
+                },
+            ],
             caption: Some("（単位：人）".into()),
         }
     }
@@ -416,8 +502,15 @@ mod tests {
     #[test]
     fn header_cells_merge_into_spans() {
         let t = table();
-        assert_eq!(header_spans(&t.header_rows), vec![(0, 0, 2, 1), (0, 1, 1, 2), (1, 1, 1, 1), (1, 2, 1, 1)]);
-        assert_eq!(header_spans(&[s(&["", ""])]), vec![(0, 0, 1, 1), (0, 1, 1, 1)], "empty cells never merge");
+        assert_eq!(
+            header_spans(&t.header_rows),
+            vec![(0, 0, 2, 1), (0, 1, 1, 2), (1, 1, 1, 1), (1, 2, 1, 1)]
+        );
+        assert_eq!(
+            header_spans(&[s(&["", ""])]),
+            vec![(0, 0, 1, 1), (0, 1, 1, 1)],
+            "empty cells never merge"
+        );
     }
 
     #[test]
@@ -429,19 +522,55 @@ mod tests {
         assert_eq!(p1.get(&(1, 0)), Some(&Slot::Start(2, 1)));
         assert_eq!(p1.get(&(2, 0)), Some(&Slot::Covered));
         let p2 = body_spans(&t, &[3, 4]);
-        assert_eq!(p2.get(&(3, 0)), None, "a span cut to one slot is a plain cell");
+        assert_eq!(
+            p2.get(&(3, 0)),
+            None,
+            "a span cut to one slot is a plain cell"
+        );
     }
 
     #[test]
     fn document_report_has_pictures_and_tables() {
         let t = [table()];
         let pages = [
-            PageSection { number: 1, picture: Ok((vec![1, 2, 3], 10, 20)), width_pt: 7.2, text_source: TextSource::Digital, warnings: vec!["a <warning>".into()], layers: vec![Layer::Cell] },
-            PageSection { number: 2, picture: Err("renderer failed".into()), width_pt: 7.2, text_source: TextSource::Ocr, warnings: Vec::new(), layers: Vec::new() },
+            PageSection {
+                number: 1,
+                picture: Ok((vec![1, 2, 3], 10, 20)),
+                width_pt: 7.2,
+                text_source: TextSource::Digital,
+                warnings: vec!["a <warning>".into()],
+                layers: vec![Layer::Cell],
+            },
+            PageSection {
+                number: 2,
+                picture: Err("renderer failed".into()),
+                width_pt: 7.2,
+                text_source: TextSource::Ocr,
+                warnings: Vec::new(),
+                layers: Vec::new(),
+            },
         ];
-        let flags = [TableFlags { ocr: Some(OcrConfidence { mean: 0.8, min: 0.2, low: 3, words: 40 }), totals: Vec::new() }];
-        let html = document_html(&DocumentView { title: "seed.pdf", page_count: 2, pages: &pages, tables: &t, flags: &flags, low_confidence: 0.6 });
-        assert!(html.contains("src=\"data:image/png;base64,AQID\""), "the picture is embedded");
+        let flags = [TableFlags {
+            ocr: Some(OcrConfidence {
+                mean: 0.8,
+                min: 0.2,
+                low: 3,
+                words: 40,
+            }),
+            totals: vec!["totals do not add up: row 5 (計)".into()],
+        }];
+        let html = document_html(&DocumentView {
+            title: "seed.pdf",
+            page_count: 2,
+            pages: &pages,
+            tables: &t,
+            flags: &flags,
+            low_confidence: 0.6,
+        });
+        assert!(
+            html.contains("src=\"data:image/png;base64,AQID\""),
+            "the picture is embedded"
+        );
         assert!(html.contains("<th rowspan=\"2\">区分</th><th colspan=\"2\">人口</th>"));
         assert!(html.contains("<tr class=\"section\"><td colspan=\"3\">I 北部</td></tr>"));
         assert!(html.contains("<td rowspan=\"2\">A&lt;&amp;&gt;</td>"));
@@ -449,15 +578,39 @@ mod tests {
         assert!(html.contains("<tr class=\"total\">"));
         assert!(html.contains("a &lt;warning&gt;") && html.contains("no picture: renderer failed"));
         assert!(html.contains("3 of 40 words below 0.6"));
-        assert_eq!(html.matches("<table").count(), 2, "the table on each of its pages");
-        assert_eq!(html.matches("<thead>").count(), 1, "the header once, where the table starts");
+        assert!(html.contains("<span class=\"flag warn\">totals do not add up: row 5 (計)</span>"));
+        assert_eq!(
+            html.matches("<table").count(),
+            2,
+            "the table on each of its pages"
+        );
+        assert_eq!(
+            html.matches("<thead>").count(),
+            1,
+            "the header once, where the table starts"
+        );
     }
 
     #[test]
     fn run_index_lists_documents() {
         let recs = [
-            DocumentRecord { document_id: "abc".into(), path: "a/b.pdf".into(), status: "ok".into(), tables: 2, rows: 10, seconds: 0.5, pages: 3, ..Default::default() },
-            DocumentRecord { document_id: "def".into(), path: "c.pdf".into(), status: "failed".into(), error: Some("pdf: bad xref".into()), ..Default::default() },
+            DocumentRecord {
+                document_id: "abc".into(),
+                path: "a/b.pdf".into(),
+                status: "ok".into(),
+                tables: 2,
+                rows: 10,
+                seconds: 0.5,
+                pages: 3,
+                ..Default::default()
+            },
+            DocumentRecord {
+                document_id: "def".into(),
+                path: "c.pdf".into(),
+                status: "failed".into(),
+                error: Some("pdf: bad xref".into()),
+                ..Default::default()
+            },
         ];
         let html = run_index_html(&recs, &[None, Some("def.html".into())]);
         assert!(html.contains("2 documents (1 ok, 1 failed), 2 tables, 10 rows"));

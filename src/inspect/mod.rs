@@ -83,9 +83,18 @@ pub enum Error {
     #[error("page {page} requested but the document has {pages} pages")]
     NoSuchPage { page: usize, pages: usize },
     #[error("cannot render{}: {message}", page.map(|p| format!(" page {p}")).unwrap_or_default())]
-    Render { page: Option<usize>, message: String },
+    Render {
+        page: Option<usize>,
+        message: String,
+    },
     #[error("page {page} at {dpi} dpi would be {width} x {height} pixels, over the limit of {max} pixels")]
-    TooLarge { page: usize, dpi: f64, width: u32, height: u32, max: u64 },
+    TooLarge {
+        page: usize,
+        dpi: f64,
+        width: u32,
+        height: u32,
+        max: u64,
+    },
     #[error("bad setting: {0}")]
     Setting(String),
     #[error("cannot encode the picture of page {page} as PNG: {message}")]
@@ -101,11 +110,16 @@ impl InspectSettings {
     pub fn validate(&self) -> Result<(), Error> {
         for (name, v) in [("dpi", self.dpi), ("html_dpi", self.html_dpi)] {
             if !(v.is_finite() && (1.0..=2400.0).contains(&v)) {
-                return Err(Error::Setting(format!("{name} must be between 1 and 2400, not {v}")));
+                return Err(Error::Setting(format!(
+                    "{name} must be between 1 and 2400, not {v}"
+                )));
             }
         }
         if !(0.0..=1.0).contains(&self.low_confidence) {
-            return Err(Error::Setting(format!("low_confidence must be between 0 and 1, not {}", self.low_confidence)));
+            return Err(Error::Setting(format!(
+                "low_confidence must be between 0 and 1, not {}",
+                self.low_confidence
+            )));
         }
         Ok(())
     }
@@ -126,43 +140,99 @@ pub struct PagePicture {
 
 /// Page `page` (1-based) of a PDF with what the stages found on it, as a PNG at
 /// `inspect.dpi`. The page is read alone, as `nenpo extract --pages N` reads it.
-pub fn page_picture(bytes: &[u8], page: usize, opts: &ExtractOptions, settings: &Settings, inspect: &InspectSettings) -> Result<PagePicture, Error> {
+pub fn page_picture(
+    bytes: &[u8],
+    page: usize,
+    opts: &ExtractOptions,
+    settings: &Settings,
+    inspect: &InspectSettings,
+) -> Result<PagePicture, Error> {
     inspect.validate()?;
-    let opts = ExtractOptions { pages: Some(vec![page]), ..opts.clone() };
+    let opts = ExtractOptions {
+        pages: Some(vec![page]),
+        ..opts.clone()
+    };
     let doc = read::read(bytes, &opts, settings)?;
     let renderer = render::Renderer::open(bytes, opts.password.as_deref(), inspect)?;
-    let p = doc.pages.first().ok_or(Error::NoSuchPage { page, pages: doc.page_count })?;
+    let p = doc.pages.first().ok_or(Error::NoSuchPage {
+        page,
+        pages: doc.page_count,
+    })?;
     draw(&renderer, p, &doc.tables, inspect.dpi, inspect)
 }
 
 /// Renders one read page and draws its marks and legend.
-fn draw(renderer: &render::Renderer, p: &ReadPage, tables: &[LogicalTable], dpi: f64, s: &InspectSettings) -> Result<PagePicture, Error> {
+fn draw(
+    renderer: &render::Renderer,
+    p: &ReadPage,
+    tables: &[LogicalTable],
+    dpi: f64,
+    s: &InspectSettings,
+) -> Result<PagePicture, Error> {
     let scale = Scale::from_dpi(dpi);
     let (w, h) = scale.size(p.layout.width, p.layout.height);
     if w as u64 * h as u64 > s.max_pixels {
-        return Err(Error::TooLarge { page: p.number, dpi, width: w, height: h, max: s.max_pixels });
+        return Err(Error::TooLarge {
+            page: p.number,
+            dpi,
+            width: w,
+            height: h,
+            max: s.max_pixels,
+        });
     }
     if w == 0 || h == 0 {
-        return Err(Error::Render { page: Some(p.number), message: "the page has no size (it could not be read)".into() });
+        return Err(Error::Render {
+            page: Some(p.number),
+            message: "the page has no size (it could not be read)".into(),
+        });
     }
     let mut canvas = renderer.page(p.number, scale, w, h)?;
-    let view = overlay::PageView { layout: &p.layout, grids: &p.grids, tables };
+    let view = overlay::PageView {
+        layout: &p.layout,
+        grids: &p.grids,
+        tables,
+    };
     let thickness = scale.0.round().max(1.0) as u32;
     let marks = overlay::marks(&view, scale, 2 * thickness as i64, s.low_confidence);
     canvas.paint_marks(&marks, thickness);
     let layers = overlay::layers_present(&marks);
     if !layers.is_empty() {
         let legend = render::legend(&layers, 11.0 * (dpi / 100.0).max(1.0))?;
-        let obstacles: Vec<overlay::PxRect> =
-            marks.iter().filter(|m| matches!(m.layer, Layer::TableRegion | Layer::Word | Layer::OcrWord | Layer::LowConfidenceWord)).map(|m| m.rect).collect();
+        let obstacles: Vec<overlay::PxRect> = marks
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.layer,
+                    Layer::TableRegion | Layer::Word | Layer::OcrWord | Layer::LowConfidenceWord
+                )
+            })
+            .map(|m| m.rect)
+            .collect();
         let margin = (4.0 * scale.0).round() as i64;
-        let (x, y) = overlay::legend_position(w as i64, h as i64, legend.width as i64, legend.height as i64, margin, &obstacles);
+        let (x, y) = overlay::legend_position(
+            w as i64,
+            h as i64,
+            legend.width as i64,
+            legend.height as i64,
+            margin,
+            &obstacles,
+        );
         canvas.paste(&legend, x, y, 0.92);
     }
-    let png = canvas.to_png().map_err(|e| Error::Png { page: p.number, message: e.to_string() })?;
+    let png = canvas.to_png().map_err(|e| Error::Png {
+        page: p.number,
+        message: e.to_string(),
+    })?;
     let mut warnings = p.warnings.clone();
     warnings.extend(renderer.warnings());
-    Ok(PagePicture { page: p.number, png, width: w, height: h, layers, warnings })
+    Ok(PagePicture {
+        page: p.number,
+        png,
+        width: w,
+        height: h,
+        layers,
+        warnings,
+    })
 }
 
 /// What a document report holds.
@@ -177,7 +247,13 @@ pub struct ReportSummary {
 }
 
 /// The HTML report of a document (pages `opts.pages`, all when `None`) and its summary.
-pub fn document_report(bytes: &[u8], title: &str, opts: &ExtractOptions, settings: &Settings, inspect: &InspectSettings) -> Result<(String, ReportSummary), Error> {
+pub fn document_report(
+    bytes: &[u8],
+    title: &str,
+    opts: &ExtractOptions,
+    settings: &Settings,
+    inspect: &InspectSettings,
+) -> Result<(String, ReportSummary), Error> {
     inspect.validate()?;
     let doc = read::read(bytes, opts, settings)?;
     let renderer = render::Renderer::open(bytes, opts.password.as_deref(), inspect);
@@ -186,40 +262,98 @@ pub fn document_report(bytes: &[u8], title: &str, opts: &ExtractOptions, setting
     for p in &doc.pages {
         let picture = match &renderer {
             Ok(r) => draw(r, p, &doc.tables, inspect.html_dpi, inspect),
-            Err(e) => Err(Error::Render { page: Some(p.number), message: e.to_string() }),
+            Err(e) => Err(Error::Render {
+                page: Some(p.number),
+                message: e.to_string(),
+            }),
         };
         let (picture, layers, mut warnings) = match picture {
-            Ok(pic) => (Ok((pic.png, pic.width, pic.height)), pic.layers, pic.warnings),
+            Ok(pic) => (
+                Ok((pic.png, pic.width, pic.height)),
+                pic.layers,
+                pic.warnings,
+            ),
             Err(e) => {
                 flags.push(format!("page {}: {e}", p.number));
                 (Err(e.to_string()), Vec::new(), p.warnings.clone())
             }
         };
         warnings.dedup();
-        sections.push(html::PageSection { number: p.number, picture, width_pt: p.layout.width, text_source: p.layout.text_source, warnings, layers });
+        sections.push(html::PageSection {
+            number: p.number,
+            picture,
+            width_pt: p.layout.width,
+            text_source: p.layout.text_source,
+            warnings,
+            layers,
+        });
     }
-    let table_flags: Vec<TableFlags> = doc.tables.iter().map(|t| TableFlags { ocr: ocr_confidence(t, &doc.pages, inspect.low_confidence), totals: totals_flags(t) }).collect();
+    let table_flags: Vec<TableFlags> = doc
+        .tables
+        .iter()
+        .map(|t| TableFlags {
+            ocr: ocr_confidence(t, &doc.pages, inspect.low_confidence),
+            totals: totals_flags(t),
+        })
+        .collect();
     for (i, (t, f)) in doc.tables.iter().zip(&table_flags).enumerate() {
         if let Some(o) = f.ocr.filter(|o| o.low > 0) {
-            flags.push(format!("table {} (page {}): {} OCR words below confidence {}", i + 1, t.pages.first().copied().unwrap_or(0), o.low, inspect.low_confidence));
+            flags.push(format!(
+                "table {} (page {}): {} OCR words below confidence {}",
+                i + 1,
+                t.pages.first().copied().unwrap_or(0),
+                o.low,
+                inspect.low_confidence
+            ));
         }
         flags.extend(f.totals.iter().map(|m| format!("table {}: {m}", i + 1)));
     }
-    let view = html::DocumentView { title, page_count: doc.page_count, pages: &sections, tables: &doc.tables, flags: &table_flags, low_confidence: inspect.low_confidence };
-    let summary = ReportSummary { pages: doc.pages.len(), tables: doc.tables.len(), rows: doc.tables.iter().map(|t| t.rows.len()).sum(), flags };
+    let view = html::DocumentView {
+        title,
+        page_count: doc.page_count,
+        pages: &sections,
+        tables: &doc.tables,
+        flags: &table_flags,
+        low_confidence: inspect.low_confidence,
+    };
+    let summary = ReportSummary {
+        pages: doc.pages.len(),
+        tables: doc.tables.len(),
+        rows: doc.tables.iter().map(|t| t.rows.len()).sum(),
+        flags,
+    };
     Ok((html::document_html(&view), summary))
 }
 
 /// Writes the HTML report of a document to `path` (see [`document_report`]).
-pub fn write_document_report(path: &Path, pdf_bytes: &[u8], title: &str, opts: &ExtractOptions, settings: &Settings, inspect: &InspectSettings) -> Result<ReportSummary, Error> {
+pub fn write_document_report(
+    path: &Path,
+    pdf_bytes: &[u8],
+    title: &str,
+    opts: &ExtractOptions,
+    settings: &Settings,
+    inspect: &InspectSettings,
+) -> Result<ReportSummary, Error> {
     let (html, summary) = document_report(pdf_bytes, title, opts, settings, inspect)?;
-    std::fs::write(path, html).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    std::fs::write(path, html).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(summary)
 }
 
 /// The file name of a document's report inside a run's report directory.
 pub fn document_report_name(document_id: &str) -> String {
-    let safe: String = document_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String = document_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{safe}.html")
 }
 
@@ -234,7 +368,10 @@ pub fn write_run_index(dir: &Path, records: &[DocumentRecord]) -> io::Result<()>
             dir.join(&name).is_file().then_some(name)
         })
         .collect();
-    std::fs::write(dir.join("index.html"), html::run_index_html(records, &links))
+    std::fs::write(
+        dir.join("index.html"),
+        html::run_index_html(records, &links),
+    )
 }
 
 /// Confidence of the OCR words inside a table's rows, over all its pages; `None` when
@@ -242,11 +379,33 @@ pub fn write_run_index(dir: &Path, records: &[DocumentRecord]) -> io::Result<()>
 pub fn ocr_confidence(t: &LogicalTable, pages: &[ReadPage], low: f32) -> Option<OcrConfidence> {
     let mut confs: Vec<f32> = Vec::new();
     for p in pages.iter().filter(|p| t.pages.contains(&p.number)) {
-        if !matches!(p.layout.text_source, TextSource::Ocr | TextSource::HiddenOcrLayer) {
+        if !matches!(
+            p.layout.text_source,
+            TextSource::Ocr | TextSource::HiddenOcrLayer
+        ) {
             continue;
         }
-        let boxes: Vec<crate::geom::Rect> = p.grids.iter().filter(|g| t.rows.iter().any(|r| r.page == p.number && g.bbox.contains_point(r.bbox.cx(), r.bbox.cy()))).map(|g| g.bbox).collect();
-        confs.extend(p.layout.words.iter().filter(|w| boxes.iter().any(|b| b.contains_point(w.bbox.cx(), w.bbox.cy()))).map(|w| w.confidence));
+        let boxes: Vec<crate::geom::Rect> = p
+            .grids
+            .iter()
+            .filter(|g| {
+                t.rows
+                    .iter()
+                    .any(|r| r.page == p.number && g.bbox.contains_point(r.bbox.cx(), r.bbox.cy()))
+            })
+            .map(|g| g.bbox)
+            .collect();
+        confs.extend(
+            p.layout
+                .words
+                .iter()
+                .filter(|w| {
+                    boxes
+                        .iter()
+                        .any(|b| b.contains_point(w.bbox.cx(), w.bbox.cy()))
+                })
+                .map(|w| w.confidence),
+        );
     }
     if confs.is_empty() {
         return None;
@@ -260,13 +419,22 @@ pub fn ocr_confidence(t: &LogicalTable, pages: &[ReadPage], low: f32) -> Option<
     })
 }
 
-/// Totals of a table that do not reconcile, one message each.
-///
-/// HOOK for `normalize::totals` (being written in `src/normalize/totals.rs`): until it
-/// lands this returns nothing and reports say nothing about totals. Wire it here, e.g.
-/// `normalize::totals::check(t).into_iter().map(|m| m.to_string()).collect()`.
-pub fn totals_flags(_t: &LogicalTable) -> Vec<String> {
-    Vec::new()
+/// Totals of a table that do not reconcile (`normalize::totals`), one message each.
+pub fn totals_flags(t: &LogicalTable) -> Vec<String> {
+    crate::normalize::totals::check(t)
+        .iter()
+        .map(|m| {
+            format!(
+                "totals do not add up: row {} ({}), column {}: {} rows sum to {}, the total says {}",
+                m.row + 1,
+                m.label,
+                if m.column_name.is_empty() { (m.column + 1).to_string() } else { m.column_name.clone() },
+                m.rows_summed,
+                m.expected,
+                m.found
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -276,8 +444,18 @@ mod tests {
     #[test]
     fn settings_are_checked() {
         assert!(InspectSettings::default().validate().is_ok());
-        assert!(InspectSettings { dpi: 0.0, ..Default::default() }.validate().is_err());
-        assert!(InspectSettings { low_confidence: 60.0, ..Default::default() }.validate().is_err());
+        assert!(InspectSettings {
+            dpi: 0.0,
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(InspectSettings {
+            low_confidence: 60.0,
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]

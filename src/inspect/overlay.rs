@@ -29,7 +29,12 @@ impl Scale {
     pub fn rect(&self, r: &Rect) -> PxRect {
         let e = |v: f64| (v * self.0).round() as i64;
         let (x0, y0) = (e(r.x0), e(r.top));
-        PxRect { x0, y0, x1: e(r.x1).max(x0 + 1), y1: e(r.bottom).max(y0 + 1) }
+        PxRect {
+            x0,
+            y0,
+            x1: e(r.x1).max(x0 + 1),
+            y1: e(r.bottom).max(y0 + 1),
+        }
     }
 }
 
@@ -50,6 +55,16 @@ impl PxRect {
     pub fn height(&self) -> i64 {
         self.y1 - self.y0
     }
+    /// Shrunk by `d` pixels on every side (grown when negative), never below one pixel.
+    pub fn inset(&self, d: i64) -> PxRect {
+        let (x0, y0) = (self.x0 + d, self.y0 + d);
+        PxRect {
+            x0,
+            y0,
+            x1: (self.x1 - d).max(x0 + 1),
+            y1: (self.y1 - d).max(y0 + 1),
+        }
+    }
     /// Area shared with `o`, in pixels.
     pub fn overlap(&self, o: &PxRect) -> i64 {
         let w = self.x1.min(o.x1) - self.x0.max(o.x0);
@@ -66,12 +81,12 @@ impl PxRect {
 /// the order of the legend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Layer {
+    /// A grid cell spanning more than one row or column.
+    SpanningCell,
     /// Header rows of a logical table (also repeated headers on later pages).
     HeaderRow,
     /// Section heading rows (`II 区政改革`).
     SectionRow,
-    /// A grid cell spanning more than one row or column.
-    SpanningCell,
     /// A grid cell (outline).
     Cell,
     /// A table region: the box of a grid.
@@ -88,9 +103,9 @@ pub enum Layer {
 
 impl Layer {
     pub const ALL: [Layer; 9] = [
+        Layer::SpanningCell,
         Layer::HeaderRow,
         Layer::SectionRow,
-        Layer::SpanningCell,
         Layer::Cell,
         Layer::TableRegion,
         Layer::Ruling,
@@ -102,17 +117,24 @@ impl Layer {
     /// Colours from the Okabe–Ito palette (distinguishable with colour-blindness), plus
     /// magenta for rulings, which lie on printed black lines.
     pub fn style(self) -> Style {
-        let s = |colour: [u8; 3], fill: f32, stroke: u32| Style { colour, fill, stroke };
+        let s = |colour: [u8; 3], fill: f32, stroke: u32, inset: i64| Style {
+            colour,
+            fill,
+            stroke,
+            inset,
+        };
         match self {
-            Layer::HeaderRow => s([86, 180, 233], 0.35, 0),
-            Layer::SectionRow => s([170, 110, 210], 0.35, 0),
-            Layer::SpanningCell => s([240, 228, 66], 0.45, 0),
-            Layer::Cell => s([0, 158, 115], 0.0, 1),
-            Layer::TableRegion => s([230, 159, 0], 0.0, 3),
-            Layer::Ruling => s([255, 0, 255], 1.0, 0),
-            Layer::Word => s([0, 114, 178], 0.0, 1),
-            Layer::OcrWord => s([140, 86, 75], 0.0, 1),
-            Layer::LowConfidenceWord => s([213, 0, 0], 0.30, 2),
+            Layer::SpanningCell => s([240, 228, 66], 0.45, 0, 0),
+            Layer::HeaderRow => s([86, 180, 233], 0.40, 0, 0),
+            Layer::SectionRow => s([170, 110, 210], 0.40, 0, 0),
+            // Just inside the cell's box, so ruling lines on its edges leave it visible.
+            Layer::Cell => s([0, 158, 115], 0.0, 1, 2),
+            // Just outside the region, around the table's outer rulings.
+            Layer::TableRegion => s([230, 159, 0], 0.0, 3, -4),
+            Layer::Ruling => s([255, 0, 255], 1.0, 0, 0),
+            Layer::Word => s([0, 114, 178], 0.0, 1, 0),
+            Layer::OcrWord => s([140, 86, 75], 0.0, 1, 0),
+            Layer::LowConfidenceWord => s([213, 0, 0], 0.30, 2, 0),
         }
     }
 
@@ -148,19 +170,26 @@ impl Layer {
 }
 
 /// How a layer is painted: a fill of `colour` at opacity `fill` (0 = none), then an
-/// outline `stroke` pixels wide inside the rectangle (0 = none).
+/// outline `stroke` pixels wide inside the rectangle (0 = none), the rectangle first shrunk
+/// by `inset` pixels on every side (grown when negative). Stroke and inset scale with the
+/// picture's line thickness.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Style {
     pub colour: [u8; 3],
     pub fill: f32,
     pub stroke: u32,
+    pub inset: i64,
 }
 
 impl Style {
     /// CSS colour at the fill opacity (outlined layers at 0.35, for table backgrounds).
     pub fn css(&self) -> String {
         let [r, g, b] = self.colour;
-        let a = if self.fill > 0.0 && self.fill < 1.0 { self.fill } else { 0.35 };
+        let a = if self.fill > 0.0 && self.fill < 1.0 {
+            self.fill
+        } else {
+            0.35
+        };
         format!("rgba({r},{g},{b},{a})")
     }
 }
@@ -193,16 +222,28 @@ pub fn marks(view: &PageView<'_>, scale: Scale, ruling_px: i64, low_confidence: 
     let mut out = Vec::new();
     let mut push = |layer: Layer, rect: PxRect| out.push(Mark { layer, rect });
     let boxes = row_boxes(view.layout.number, view.grids, view.tables);
+    // A spanning cell inside a header or section row shows that row's tint only.
+    let in_row = |r: &Rect| {
+        boxes
+            .header
+            .iter()
+            .chain(&boxes.section)
+            .any(|b| b.contains_point(r.cx(), r.cy()))
+    };
+    for g in view.grids {
+        for c in g
+            .cells
+            .iter()
+            .filter(|c| (c.rowspan > 1 || c.colspan > 1) && !in_row(&c.bbox))
+        {
+            push(Layer::SpanningCell, scale.rect(&c.bbox));
+        }
+    }
     for r in &boxes.header {
         push(Layer::HeaderRow, scale.rect(r));
     }
     for r in &boxes.section {
         push(Layer::SectionRow, scale.rect(r));
-    }
-    for g in view.grids {
-        for c in g.cells.iter().filter(|c| c.rowspan > 1 || c.colspan > 1) {
-            push(Layer::SpanningCell, scale.rect(&c.bbox));
-        }
     }
     for g in view.grids {
         for c in &g.cells {
@@ -215,14 +256,30 @@ pub fn marks(view: &PageView<'_>, scale: Scale, ruling_px: i64, low_confidence: 
     let t = ruling_px.max(1);
     for r in &view.layout.rulings {
         let pos = (r.pos * scale.0).round() as i64 - t / 2;
-        let (a, b) = ((r.start * scale.0).round() as i64, (r.end * scale.0).round() as i64);
+        let (a, b) = (
+            (r.start * scale.0).round() as i64,
+            (r.end * scale.0).round() as i64,
+        );
         let rect = match r.orientation {
-            Orientation::Horizontal => PxRect { x0: a, y0: pos, x1: b.max(a + 1), y1: pos + t },
-            Orientation::Vertical => PxRect { x0: pos, y0: a, x1: pos + t, y1: b.max(a + 1) },
+            Orientation::Horizontal => PxRect {
+                x0: a,
+                y0: pos,
+                x1: b.max(a + 1),
+                y1: pos + t,
+            },
+            Orientation::Vertical => PxRect {
+                x0: pos,
+                y0: a,
+                x1: pos + t,
+                y1: b.max(a + 1),
+            },
         };
         push(Layer::Ruling, rect);
     }
-    let ocr = matches!(view.layout.text_source, TextSource::Ocr | TextSource::HiddenOcrLayer);
+    let ocr = matches!(
+        view.layout.text_source,
+        TextSource::Ocr | TextSource::HiddenOcrLayer
+    );
     for w in &view.layout.words {
         let layer = match (ocr, w.confidence < low_confidence) {
             (false, _) => Layer::Word,
@@ -237,7 +294,10 @@ pub fn marks(view: &PageView<'_>, scale: Scale, ruling_px: i64, low_confidence: 
 
 /// The layers a page's legend lists: those of its marks, in legend order.
 pub fn layers_present(marks: &[Mark]) -> Vec<Layer> {
-    Layer::ALL.into_iter().filter(|l| marks.iter().any(|m| m.layer == *l)).collect()
+    Layer::ALL
+        .into_iter()
+        .filter(|l| marks.iter().any(|m| m.layer == *l))
+        .collect()
 }
 
 /// Header and section row boxes of one page, in points.
@@ -258,7 +318,12 @@ pub struct RowBoxes {
 pub fn row_boxes(page: usize, grids: &[Grid], tables: &[LogicalTable]) -> RowBoxes {
     let mut out = RowBoxes::default();
     for t in tables.iter().filter(|t| t.pages.contains(&page)) {
-        out.section.extend(t.rows.iter().filter(|r| r.page == page && r.kind == RowKind::Section).map(|r| r.bbox));
+        out.section.extend(
+            t.rows
+                .iter()
+                .filter(|r| r.page == page && r.kind == RowKind::Section)
+                .map(|r| r.bbox),
+        );
         let starts_here = t.pages.first() == Some(&page);
         if starts_here {
             let n = t.header_rows.len();
@@ -270,15 +335,32 @@ pub fn row_boxes(page: usize, grids: &[Grid], tables: &[LogicalTable]) -> RowBox
         if t.header_rows.is_empty() {
             continue;
         }
-        let body: Vec<&Rect> = t.rows.iter().filter(|r| r.page == page).map(|r| &r.bbox).collect();
-        let Some(g) = grids.iter().find(|g| body.iter().any(|b| g.bbox.contains_point(b.cx(), b.cy()))) else {
+        let body: Vec<&Rect> = t
+            .rows
+            .iter()
+            .filter(|r| r.page == page)
+            .map(|r| &r.bbox)
+            .collect();
+        let Some(g) = grids
+            .iter()
+            .find(|g| body.iter().any(|b| g.bbox.contains_point(b.cx(), b.cy())))
+        else {
             continue;
         };
-        let first_top = body.iter().filter(|b| g.bbox.contains_point(b.cx(), b.cy())).map(|b| b.top).fold(f64::INFINITY, f64::min);
+        let first_top = body
+            .iter()
+            .filter(|b| g.bbox.contains_point(b.cx(), b.cy()))
+            .map(|b| b.top)
+            .fold(f64::INFINITY, f64::min);
         let mut above: Vec<usize> = (0..g.n_rows())
-            .filter(|&row| grid_rows_box(g, row..row + 1).is_some_and(|b| b.bottom <= first_top + 1.0))
+            .filter(|&row| {
+                grid_rows_box(g, row..row + 1).is_some_and(|b| b.bottom <= first_top + 1.0)
+            })
             .collect();
-        let cut_continues = t.rows.iter().any(|r| r.page < page && r.pages.contains(&page));
+        let cut_continues = t
+            .rows
+            .iter()
+            .any(|r| r.page < page && r.pages.contains(&page));
         if cut_continues {
             above.pop();
         }
@@ -291,23 +373,47 @@ pub fn row_boxes(page: usize, grids: &[Grid], tables: &[LogicalTable]) -> RowBox
 
 /// The union of the boxes of the cells starting in grid rows `rows`, if any.
 fn grid_rows_box(g: &Grid, rows: std::ops::Range<usize>) -> Option<Rect> {
-    g.cells.iter().filter(|c| rows.contains(&c.row)).map(|c| c.bbox).reduce(|a, b| a.union(&b))
+    g.cells
+        .iter()
+        .filter(|c| rows.contains(&c.row))
+        .map(|c| c.bbox)
+        .reduce(|a, b| a.union(&b))
 }
 
 fn same_rect(a: &Rect, b: &Rect) -> bool {
-    (a.x0 - b.x0).abs() < 0.5 && (a.top - b.top).abs() < 0.5 && (a.x1 - b.x1).abs() < 0.5 && (a.bottom - b.bottom).abs() < 0.5
+    (a.x0 - b.x0).abs() < 0.5
+        && (a.top - b.top).abs() < 0.5
+        && (a.x1 - b.x1).abs() < 0.5
+        && (a.bottom - b.bottom).abs() < 0.5
 }
 
 /// Where a `w` × `h` legend goes on a `page_w` × `page_h` picture: the corner (inset by
 /// `margin`) covering the least of `obstacles`; ties go to bottom right, top right,
 /// bottom left, top left, in that order.
-pub fn legend_position(page_w: i64, page_h: i64, w: i64, h: i64, margin: i64, obstacles: &[PxRect]) -> (i64, i64) {
+pub fn legend_position(
+    page_w: i64,
+    page_h: i64,
+    w: i64,
+    h: i64,
+    margin: i64,
+    obstacles: &[PxRect],
+) -> (i64, i64) {
     let (right, bottom) = ((page_w - w - margin).max(0), (page_h - h - margin).max(0));
     let left_top = margin.min(right);
     let top = margin.min(bottom);
-    let corners = [(right, bottom), (right, top), (left_top, bottom), (left_top, top)];
+    let corners = [
+        (right, bottom),
+        (right, top),
+        (left_top, bottom),
+        (left_top, top),
+    ];
     let cost = |&(x, y): &(i64, i64)| {
-        let r = PxRect { x0: x, y0: y, x1: x + w, y1: y + h };
+        let r = PxRect {
+            x0: x,
+            y0: y,
+            x1: x + w,
+            y1: y + h,
+        };
         obstacles.iter().map(|o| r.overlap(o)).sum::<i64>()
     };
     let mut best = corners[0];
@@ -330,18 +436,37 @@ mod tests {
     use crate::table::{Cell, Mode};
 
     fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, bbox: Rect) -> Cell {
-        Cell { row, col, rowspan, colspan, bbox, text: String::new(), bold: false, size: 0.0 }
+        Cell {
+            row,
+            col,
+            rowspan,
+            colspan,
+            bbox,
+            text: String::new(),
+            bold: false,
+            size: 0.0,
+        }
     }
 
     fn word(bbox: Rect, confidence: f32) -> Word {
-        Word { text: "x".into(), bbox, size: 10.0, bold: false, vertical: false, line: 0, confidence, chars: Vec::new() }
+        Word {
+            text: "x".into(),
+            bbox,
+            size: 10.0,
+            bold: false,
+            vertical: false,
+            line: 0,
+            confidence,
+            chars: Vec::new(),
+        }
     }
 
     /// A 3×3 grid on x 100, 200, 300, 400 and y 50, 70, 90, 110 whose top-left cell spans
     /// two columns and whose middle-left cell spans two rows.
     fn grid() -> Grid {
         let (xs, ys) = ([100.0, 200.0, 300.0, 400.0], [50.0, 70.0, 90.0, 110.0]);
-        let r = |c0: usize, r0: usize, c1: usize, r1: usize| Rect::new(xs[c0], ys[r0], xs[c1], ys[r1]);
+        let r =
+            |c0: usize, r0: usize, c1: usize, r1: usize| Rect::new(xs[c0], ys[r0], xs[c1], ys[r1]);
         Grid {
             page: 1,
             bbox: r(0, 0, 3, 3),
@@ -362,7 +487,15 @@ mod tests {
     }
 
     fn row(page: usize, kind: RowKind, bbox: Rect) -> Row {
-        Row { cells: Vec::new(), section: Vec::new(), kind, page, pages: vec![page], bbox, spanned_from_above: Vec::new() }
+        Row {
+            cells: Vec::new(),
+            section: Vec::new(),
+            kind,
+            page,
+            pages: vec![page],
+            bbox,
+            spanned_from_above: Vec::new(),
+        }
     }
 
     fn table(pages: Vec<usize>, bbox: Rect, header_n: usize, rows: Vec<Row>) -> LogicalTable {
@@ -378,12 +511,29 @@ mod tests {
         }
     }
 
-    fn layout(number: usize, source: TextSource, words: Vec<Word>, rulings: Vec<Ruling>) -> PageLayout {
-        PageLayout { number, width: 500.0, height: 200.0, words, lines: Vec::new(), rulings, text_source: source }
+    fn layout(
+        number: usize,
+        source: TextSource,
+        words: Vec<Word>,
+        rulings: Vec<Ruling>,
+    ) -> PageLayout {
+        PageLayout {
+            number,
+            width: 500.0,
+            height: 200.0,
+            words,
+            lines: Vec::new(),
+            rulings,
+            text_source: source,
+        }
     }
 
     fn of(marks: &[Mark], layer: Layer) -> Vec<PxRect> {
-        marks.iter().filter(|m| m.layer == layer).map(|m| m.rect).collect()
+        marks
+            .iter()
+            .filter(|m| m.layer == layer)
+            .map(|m| m.rect)
+            .collect()
     }
 
     fn px(x0: i64, y0: i64, x1: i64, y1: i64) -> PxRect {
@@ -395,9 +545,15 @@ mod tests {
         let s = Scale::from_dpi(144.0);
         assert_eq!(s.0, 2.0);
         assert_eq!(s.size(595.28, 841.89), (1190, 1683));
-        assert_eq!(s.rect(&Rect::new(10.0, 20.0, 30.0, 40.0)), px(20, 40, 60, 80));
+        assert_eq!(
+            s.rect(&Rect::new(10.0, 20.0, 30.0, 40.0)),
+            px(20, 40, 60, 80)
+        );
         // Rounded edges, never empty.
-        assert_eq!(Scale(1.0).rect(&Rect::new(10.4, 20.6, 10.45, 20.6)), px(10, 21, 11, 22));
+        assert_eq!(
+            Scale(1.0).rect(&Rect::new(10.4, 20.6, 10.45, 20.6)),
+            px(10, 21, 11, 22)
+        );
     }
 
     #[test]
@@ -405,12 +561,28 @@ mod tests {
         let g = grid();
         let l = layout(1, TextSource::Digital, Vec::new(), Vec::new());
         let grids = [g];
-        let m = marks(&PageView { layout: &l, grids: &grids, tables: &[] }, Scale(2.0), 2, 0.6);
+        let m = marks(
+            &PageView {
+                layout: &l,
+                grids: &grids,
+                tables: &[],
+            },
+            Scale(2.0),
+            2,
+            0.6,
+        );
         let cells = of(&m, Layer::Cell);
         assert_eq!(cells.len(), 7, "a spanning cell is outlined once");
-        assert_eq!(cells[0], px(200, 100, 600, 140), "colspan 2: two columns wide");
+        assert_eq!(
+            cells[0],
+            px(200, 100, 600, 140),
+            "colspan 2: two columns wide"
+        );
         assert_eq!(cells[2], px(200, 140, 400, 220), "rowspan 2: two rows high");
-        assert_eq!(of(&m, Layer::SpanningCell), vec![px(200, 100, 600, 140), px(200, 140, 400, 220)]);
+        assert_eq!(
+            of(&m, Layer::SpanningCell),
+            vec![px(200, 100, 600, 140), px(200, 140, 400, 220)]
+        );
         assert_eq!(of(&m, Layer::TableRegion), vec![px(200, 100, 800, 220)]);
         // Painting order: fills under outlines under the region.
         let order: Vec<Layer> = m.iter().map(|m| m.layer).collect();
@@ -421,31 +593,91 @@ mod tests {
 
     #[test]
     fn rulings_are_bars_centred_on_the_line() {
-        let l = layout(1, TextSource::Digital, Vec::new(), vec![Ruling::horizontal(50.0, 100.0, 400.0), Ruling::vertical(200.0, 50.0, 110.0)]);
-        let m = marks(&PageView { layout: &l, grids: &[], tables: &[] }, Scale(2.0), 3, 0.6);
-        assert_eq!(of(&m, Layer::Ruling), vec![px(200, 99, 800, 102), px(399, 100, 402, 220)]);
+        let l = layout(
+            1,
+            TextSource::Digital,
+            Vec::new(),
+            vec![
+                Ruling::horizontal(50.0, 100.0, 400.0),
+                Ruling::vertical(200.0, 50.0, 110.0),
+            ],
+        );
+        let m = marks(
+            &PageView {
+                layout: &l,
+                grids: &[],
+                tables: &[],
+            },
+            Scale(2.0),
+            3,
+            0.6,
+        );
+        assert_eq!(
+            of(&m, Layer::Ruling),
+            vec![px(200, 99, 800, 102), px(399, 100, 402, 220)]
+        );
     }
 
     #[test]
     fn ocr_words_below_the_threshold_are_marked() {
-        let ws = vec![word(Rect::new(0.0, 0.0, 10.0, 10.0), 0.95), word(Rect::new(20.0, 0.0, 30.0, 10.0), 0.3)];
+        let ws = vec![
+            word(Rect::new(0.0, 0.0, 10.0, 10.0), 0.95),
+            word(Rect::new(20.0, 0.0, 30.0, 10.0), 0.3),
+        ];
         let digital = layout(1, TextSource::Digital, ws.clone(), Vec::new());
-        let m = marks(&PageView { layout: &digital, grids: &[], tables: &[] }, Scale(1.0), 1, 0.6);
-        assert_eq!(of(&m, Layer::Word).len(), 2, "a digital layer has no confidence to judge");
+        let m = marks(
+            &PageView {
+                layout: &digital,
+                grids: &[],
+                tables: &[],
+            },
+            Scale(1.0),
+            1,
+            0.6,
+        );
+        assert_eq!(
+            of(&m, Layer::Word).len(),
+            2,
+            "a digital layer has no confidence to judge"
+        );
         let ocr = layout(1, TextSource::Ocr, ws, Vec::new());
-        let m = marks(&PageView { layout: &ocr, grids: &[], tables: &[] }, Scale(1.0), 1, 0.6);
+        let m = marks(
+            &PageView {
+                layout: &ocr,
+                grids: &[],
+                tables: &[],
+            },
+            Scale(1.0),
+            1,
+            0.6,
+        );
         assert_eq!(of(&m, Layer::OcrWord), vec![px(0, 0, 10, 10)]);
         assert_eq!(of(&m, Layer::LowConfidenceWord), vec![px(20, 0, 30, 10)]);
-        assert_eq!(layers_present(&m), vec![Layer::OcrWord, Layer::LowConfidenceWord]);
+        assert_eq!(
+            layers_present(&m),
+            vec![Layer::OcrWord, Layer::LowConfidenceWord]
+        );
     }
 
     #[test]
     fn header_and_section_rows_of_the_first_page() {
         let g = grid();
         let section = Rect::new(100.0, 70.0, 400.0, 90.0);
-        let t = table(vec![1], g.bbox, 1, vec![row(1, RowKind::Section, section), row(1, RowKind::Data, Rect::new(100.0, 90.0, 400.0, 110.0))]);
+        let t = table(
+            vec![1],
+            g.bbox,
+            1,
+            vec![
+                row(1, RowKind::Section, section),
+                row(1, RowKind::Data, Rect::new(100.0, 90.0, 400.0, 110.0)),
+            ],
+        );
         let b = row_boxes(1, &[g], &[t]);
-        assert_eq!(b.header, vec![Rect::new(100.0, 50.0, 400.0, 70.0)], "the first grid row");
+        assert_eq!(
+            b.header,
+            vec![Rect::new(100.0, 50.0, 400.0, 70.0)],
+            "the first grid row"
+        );
         assert_eq!(b.section, vec![section]);
         assert_eq!(row_boxes(2, &[grid()], &[]), RowBoxes::default());
     }
@@ -454,13 +686,26 @@ mod tests {
     fn repeated_header_on_a_later_page() {
         let mut g2 = grid();
         g2.page = 2;
-        let first = table(vec![1, 2], Rect::new(0.0, 0.0, 1.0, 1.0), 1, vec![row(2, RowKind::Data, Rect::new(100.0, 70.0, 400.0, 90.0))]);
+        let first = table(
+            vec![1, 2],
+            Rect::new(0.0, 0.0, 1.0, 1.0),
+            1,
+            vec![row(2, RowKind::Data, Rect::new(100.0, 70.0, 400.0, 90.0))],
+        );
         let b = row_boxes(2, std::slice::from_ref(&g2), &[first]);
         assert_eq!(b.header, vec![Rect::new(100.0, 50.0, 400.0, 70.0)]);
         // The same, but a row cut by the page break continues in grid row 0: no header.
         let mut cut = row(1, RowKind::Data, Rect::new(0.0, 0.0, 1.0, 1.0));
         cut.pages = vec![1, 2];
-        let t = table(vec![1, 2], Rect::new(0.0, 0.0, 1.0, 1.0), 1, vec![cut, row(2, RowKind::Data, Rect::new(100.0, 70.0, 400.0, 90.0))]);
+        let t = table(
+            vec![1, 2],
+            Rect::new(0.0, 0.0, 1.0, 1.0),
+            1,
+            vec![
+                cut,
+                row(2, RowKind::Data, Rect::new(100.0, 70.0, 400.0, 90.0)),
+            ],
+        );
         assert_eq!(row_boxes(2, &[g2], &[t]).header, Vec::<Rect>::new());
     }
 

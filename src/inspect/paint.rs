@@ -58,7 +58,9 @@ impl Canvas {
 
     /// Blends `colour` at opacity `alpha` (0–1) over the pixels of `r`.
     pub fn fill(&mut self, r: &PxRect, colour: [u8; 3], alpha: f32) {
-        let Some((x0, y0, x1, y1)) = self.clip(r) else { return };
+        let Some((x0, y0, x1, y1)) = self.clip(r) else {
+            return;
+        };
         let a = alpha.clamp(0.0, 1.0);
         let w = self.width as usize;
         for y in y0..y1 {
@@ -74,14 +76,51 @@ impl Canvas {
     pub fn stroke(&mut self, r: &PxRect, colour: [u8; 3], t: u32) {
         let t = (t as i64).min(r.width()).min(r.height()).max(1);
         let PxRect { x0, y0, x1, y1 } = *r;
-        self.fill(&PxRect { x0, y0, x1, y1: y0 + t }, colour, 1.0);
-        self.fill(&PxRect { x0, y0: y1 - t, x1, y1 }, colour, 1.0);
-        self.fill(&PxRect { x0, y0: y0 + t, x1: x0 + t, y1: y1 - t }, colour, 1.0);
-        self.fill(&PxRect { x0: x1 - t, y0: y0 + t, x1, y1: y1 - t }, colour, 1.0);
+        self.fill(
+            &PxRect {
+                x0,
+                y0,
+                x1,
+                y1: y0 + t,
+            },
+            colour,
+            1.0,
+        );
+        self.fill(
+            &PxRect {
+                x0,
+                y0: y1 - t,
+                x1,
+                y1,
+            },
+            colour,
+            1.0,
+        );
+        self.fill(
+            &PxRect {
+                x0,
+                y0: y0 + t,
+                x1: x0 + t,
+                y1: y1 - t,
+            },
+            colour,
+            1.0,
+        );
+        self.fill(
+            &PxRect {
+                x0: x1 - t,
+                y0: y0 + t,
+                x1,
+                y1: y1 - t,
+            },
+            colour,
+            1.0,
+        );
     }
 
     /// Paints a rectangle in a layer's style: its fill, then its outline.
     pub fn paint(&mut self, r: &PxRect, style: &Style, thickness: u32) {
+        let r = &r.inset(style.inset * thickness.max(1) as i64);
         if style.fill > 0.0 {
             self.fill(r, style.colour, style.fill);
         }
@@ -99,8 +138,15 @@ impl Canvas {
 
     /// Pastes `other` with its top-left corner at (`x`, `y`), at opacity `alpha`.
     pub fn paste(&mut self, other: &Canvas, x: i64, y: i64, alpha: f32) {
-        let target = PxRect { x0: x, y0: y, x1: x + other.width as i64, y1: y + other.height as i64 };
-        let Some((x0, y0, x1, y1)) = self.clip(&target) else { return };
+        let target = PxRect {
+            x0: x,
+            y0: y,
+            x1: x + other.width as i64,
+            y1: y + other.height as i64,
+        };
+        let Some((x0, y0, x1, y1)) = self.clip(&target) else {
+            return;
+        };
         let a = alpha.clamp(0.0, 1.0);
         let w = self.width as usize;
         for ty in y0..y1 {
@@ -160,7 +206,10 @@ mod tests {
     fn outlines_are_drawn_inside_the_rectangle() {
         let mut c = Canvas::new(6, 6, WHITE);
         c.stroke(&r(1, 1, 5, 5), RED, 1);
-        let drawn: Vec<(u32, u32)> = (0..6).flat_map(|y| (0..6).map(move |x| (x, y))).filter(|&(x, y)| c.pixel(x, y) == Some(RED)).collect();
+        let drawn: Vec<(u32, u32)> = (0..6)
+            .flat_map(|y| (0..6).map(move |x| (x, y)))
+            .filter(|&(x, y)| c.pixel(x, y) == Some(RED))
+            .collect();
         assert_eq!(drawn.len(), 12, "the 4x4 square's border: {drawn:?}");
         assert!(drawn.contains(&(1, 1)) && drawn.contains(&(4, 4)) && !drawn.contains(&(5, 5)));
         assert_eq!(c.pixel(2, 2), Some(WHITE));
@@ -168,12 +217,35 @@ mod tests {
 
     #[test]
     fn marks_use_their_layer_style() {
-        let mut c = Canvas::new(10, 10, WHITE);
-        let m = [Mark { layer: Layer::TableRegion, rect: r(0, 0, 10, 10) }];
+        let m = [
+            Mark {
+                layer: Layer::TableRegion,
+                rect: r(6, 6, 14, 14),
+            },
+            Mark {
+                layer: Layer::Cell,
+                rect: r(20, 20, 30, 30),
+            },
+        ];
+        let mut c = Canvas::new(40, 40, WHITE);
         c.paint_marks(&m, 1);
         let orange = Layer::TableRegion.style().colour;
-        assert_eq!(c.pixel(2, 2), Some(orange), "3-pixel border");
-        assert_eq!(c.pixel(3, 3), Some(WHITE));
+        assert_eq!(
+            c.pixel(2, 2),
+            Some(orange),
+            "a 3-pixel border 4 pixels outside the region"
+        );
+        assert_eq!(c.pixel(4, 4), Some(orange));
+        assert_eq!(c.pixel(5, 5), Some(WHITE));
+        let green = Layer::Cell.style().colour;
+        assert_eq!(
+            c.pixel(20, 20),
+            Some(WHITE),
+            "a cell's outline sits 2 pixels inside its box"
+        );
+        assert_eq!(c.pixel(22, 22), Some(green));
+        assert_eq!(c.pixel(27, 27), Some(green));
+        assert_eq!(c.pixel(28, 28), Some(WHITE));
     }
 
     #[test]

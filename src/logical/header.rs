@@ -10,10 +10,11 @@ use super::text::{char_len, is_numeric, squash};
 /// Whether a row could be a header row: some text, every text short and not a number.
 fn header_like(row: &WorkRow, s: &LogicalSettings) -> bool {
     let ne = row.nonempty();
-    !ne.is_empty() && ne.iter().all(|&k| {
-        let t = row.text(k);
-        !is_numeric(t) && char_len(t) <= s.header_max_chars
-    })
+    !ne.is_empty()
+        && ne.iter().all(|&k| {
+            let t = row.text(k);
+            !is_numeric(t) && char_len(t) <= s.header_max_chars
+        })
 }
 
 /// Whether a row has text in its first column only, or one cell spanning the whole row:
@@ -77,8 +78,15 @@ fn header_like_prefix(rows: &[WorkRow], s: &LogicalSettings) -> usize {
         // is body (text tables).
         if k > 0 {
             let prev = &rows[k - 1];
-            let grouped = prev.slots.iter().any(|sl| sl.colspan > 1 || sl.rowspan > 1) || prev.slots.iter().any(|sl| sl.text.trim().is_empty());
-            let under_group = r.slots.iter().enumerate().any(|(c, sl)| !sl.text.trim().is_empty() && prev.slots.get(c).is_some_and(|p| !p.own || p.text.trim().is_empty() || p.colspan > 1));
+            let grouped = prev.slots.iter().any(|sl| sl.colspan > 1 || sl.rowspan > 1)
+                || prev.slots.iter().any(|sl| sl.text.trim().is_empty());
+            let under_group = r.slots.iter().enumerate().any(|(c, sl)| {
+                !sl.text.trim().is_empty()
+                    && prev
+                        .slots
+                        .get(c)
+                        .is_some_and(|p| !p.own || p.text.trim().is_empty() || p.colspan > 1)
+            });
             if !(grouped && under_group) {
                 break;
             }
@@ -97,8 +105,16 @@ fn header_evidence(rows: &[WorkRow], k: usize, s: &LogicalSettings) -> usize {
     // A text table: the first row is a header when it is a complete row of labels (or
     // bold) and the body below is not made of the same kind of short labels.
     let first = &rows[0];
-    let complete = first.slots.iter().filter(|sl| sl.own || sl.colspan > 1).all(|sl| !sl.text.trim().is_empty());
-    let body_longer = body.iter().take(5).any(|r| r.nonempty().iter().any(|&c| char_len(r.text(c)) > s.header_max_chars || r.text(c).contains('\n')));
+    let complete = first
+        .slots
+        .iter()
+        .filter(|sl| sl.own || sl.colspan > 1)
+        .all(|sl| !sl.text.trim().is_empty());
+    let body_longer = body.iter().take(5).any(|r| {
+        r.nonempty()
+            .iter()
+            .any(|&c| char_len(r.text(c)) > s.header_max_chars || r.text(c).contains('\n'))
+    });
     if (complete || first.bold) && (body_longer || first.bold || body.is_empty()) {
         k
     } else {
@@ -106,17 +122,41 @@ fn header_evidence(rows: &[WorkRow], k: usize, s: &LogicalSettings) -> usize {
     }
 }
 
-/// The header as printed: each spanning header cell's text in every slot it covers.
-/// A text-aligned header (no spans known) is read by levels: a column with a label per
-/// level keeps them; a lone label in the bottom row (a sub-label) takes the upper levels
-/// of its neighbouring group; any other lone label spans every level. Lines of one
-/// wrapped label split over two rows are joined first.
+/// What the layout tells about a header beyond its texts: where the columns are, which
+/// body columns hold numbers, and the horizontal centre of the label at (row, column).
+pub struct HeaderGeometry<'a> {
+    pub col_edges: &'a [f64],
+    pub numeric: Vec<bool>,
+    pub label_center: &'a dyn Fn(usize, usize) -> Option<f64>,
+    /// Mean column width tolerated between a group label's centre and the centre of the
+    /// columns it is taken to span ([`LogicalSettings::group_label_center_tolerance`]).
+    pub tolerance: f64,
+}
+
+/// The header as printed (see [`header_matrix_with`]), from texts and spans alone.
 pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
+    header_matrix_with(rows, None)
+}
+
+/// The header as printed: each spanning header cell's text in every slot it covers;
+/// gaps left by a text-aligned header are read by levels: a column with a label per level
+/// keeps them; lone labels in the bottom row (sub-labels) take the upper levels of the
+/// group label they sit under (the run of columns of the same kind that the label is
+/// centred over); any other lone label spans every level. Lines of one wrapped label
+/// split over two rows are joined first.
+pub fn header_matrix_with(rows: &[WorkRow], geo: Option<&HeaderGeometry<'_>>) -> Vec<Vec<String>> {
     let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
-    let spanned = rows.iter().any(|r| r.slots.iter().any(|sl| sl.own && (sl.rowspan > 1 || sl.colspan > 1)));
-    let mut m: Vec<Vec<String>> = rows.iter().map(|r| (0..n).map(|k| r.text(k).trim().to_string()).collect()).collect();
+    let spanned = rows.iter().any(|r| {
+        r.slots
+            .iter()
+            .any(|sl| sl.own && (sl.rowspan > 1 || sl.colspan > 1))
+    });
+    let mut m: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| (0..n).map(|k| r.text(k).trim().to_string()).collect())
+        .collect();
     if !spanned {
-        return by_levels(join_wrapped(m), n);
+        return by_levels(join_wrapped(m), n, geo);
     }
     for (i, r) in rows.iter().enumerate() {
         for (k, sl) in r.slots.iter().enumerate() {
@@ -132,16 +172,7 @@ pub fn header_matrix(rows: &[WorkRow]) -> Vec<Vec<String>> {
             }
         }
     }
-    // Labels with nothing under them reach down.
-    let h = m.len();
-    for i in 1..h {
-        for k in 0..n {
-            if m[i][k].is_empty() && !m[i - 1][k].is_empty() && (i + 1..h).all(|j| m[j][k].is_empty()) {
-                m[i][k] = m[i - 1][k].clone();
-            }
-        }
-    }
-    m
+    by_levels(m, n, geo)
 }
 
 /// Joins a row into the one above when it only continues labels above (every text of
@@ -152,7 +183,11 @@ fn join_wrapped(mut m: Vec<Vec<String>>) -> Vec<Vec<String>> {
         let (upper, lower) = (&m[i - 1], &m[i]);
         let lower_ne: Vec<usize> = (0..lower.len()).filter(|&k| !lower[k].is_empty()).collect();
         let upper_n = upper.iter().filter(|t| !t.is_empty()).count();
-        let continues = !lower_ne.is_empty() && lower_ne.iter().all(|&k| upper.get(k).is_some_and(|t| !t.is_empty())) && upper_n > lower_ne.len();
+        let continues = !lower_ne.is_empty()
+            && lower_ne
+                .iter()
+                .all(|&k| upper.get(k).is_some_and(|t| !t.is_empty()))
+            && upper_n > lower_ne.len();
         if continues {
             let lower = m.remove(i);
             for (k, t) in lower.into_iter().enumerate() {
@@ -167,17 +202,80 @@ fn join_wrapped(mut m: Vec<Vec<String>>) -> Vec<Vec<String>> {
     m
 }
 
-/// Header levels of a text-aligned header (see [`header_matrix`]).
-fn by_levels(m: Vec<Vec<String>>, n: usize) -> Vec<Vec<String>> {
-    let entries: Vec<Vec<(usize, String)>> =
-        (0..n).map(|k| m.iter().enumerate().filter_map(|(i, r)| r.get(k).filter(|t| !t.is_empty()).map(|t| (i, t.clone()))).collect()).collect();
+/// Header levels of a header whose gaps are not explained by spans (see
+/// [`header_matrix_with`]).
+fn by_levels(m: Vec<Vec<String>>, n: usize, geo: Option<&HeaderGeometry<'_>>) -> Vec<Vec<String>> {
+    let entries: Vec<Vec<(usize, String)>> = (0..n)
+        .map(|k| {
+            m.iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.get(k).filter(|t| !t.is_empty()).map(|t| (i, t.clone())))
+                .collect()
+        })
+        .collect();
     let depth = entries.iter().map(|e| e.len()).max().unwrap_or(0);
     if depth == 0 {
         return Vec::new();
     }
-    let bottom = entries.iter().filter(|e| e.len() == depth).filter_map(|e| e.last().map(|x| x.0)).max().unwrap_or(0);
-    let sub_only = |k: usize| entries.get(k).is_some_and(|e| !e.is_empty() && e.len() < depth && e.last().is_some_and(|x| x.0 == bottom));
+    let bottom = entries
+        .iter()
+        .filter(|e| e.len() == depth)
+        .filter_map(|e| e.last().map(|x| x.0))
+        .max()
+        .unwrap_or(0);
+    let sub_only = |k: usize| {
+        entries.get(k).is_some_and(|e| {
+            !e.is_empty() && e.len() < depth && e.last().is_some_and(|x| x.0 == bottom)
+        })
+    };
     let full = |k: usize| entries.get(k).is_some_and(|e| e.len() == depth);
+    let same_kind = |a: usize, b: usize| geo.is_none_or(|g| g.numeric.get(a) == g.numeric.get(b));
+    // Sub-label columns each group label spans.
+    let mut group_of: Vec<Option<usize>> = vec![None; n];
+    if depth > 1 {
+        // A group: a run of full columns with the same upper labels (one label spanning
+        // them), widened over the sub-label columns of its kind it is centred over.
+        let upper = |k: usize| {
+            entries.get(k).map(|e| {
+                e.iter()
+                    .take(depth - 1)
+                    .map(|x| x.1.clone())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let mut g = 0;
+        while g < n {
+            if !full(g) {
+                g += 1;
+                continue;
+            }
+            let mut g_end = g;
+            while g_end + 1 < n && full(g_end + 1) && upper(g_end + 1) == upper(g) {
+                g_end += 1;
+            }
+            let mut lo = g;
+            while lo > 0 && sub_only(lo - 1) && group_of[lo - 1].is_none() && same_kind(lo - 1, g) {
+                lo -= 1;
+            }
+            let mut hi = g_end;
+            while hi + 1 < n && sub_only(hi + 1) && same_kind(hi + 1, g) {
+                hi += 1;
+            }
+            let (l, r) = match (geo, entries[g].first()) {
+                (Some(geo), Some(&(row, _))) => match (geo.label_center)(row, g) {
+                    Some(c) => centred_range(geo, lo, (g, g_end), hi, c),
+                    None => (lo, hi),
+                },
+                _ => (lo, hi),
+            };
+            for slot in group_of.iter_mut().take(r + 1).skip(l) {
+                if slot.is_none() {
+                    *slot = Some(g);
+                }
+            }
+            g = g_end + 1;
+        }
+    }
     let mut levels: Vec<Vec<String>> = Vec::with_capacity(n);
     for (k, e) in entries.iter().enumerate() {
         let own: Vec<String> = e.iter().map(|x| x.1.clone()).collect();
@@ -185,32 +283,66 @@ fn by_levels(m: Vec<Vec<String>>, n: usize) -> Vec<Vec<String>> {
             own
         } else if e.is_empty() {
             vec![String::new(); depth]
-        } else if sub_only(k) && depth > 1 {
-            // The group above: the nearest full column across other sub-labels, left first.
-            let mut j = k;
-            while j > 0 && sub_only(j - 1) {
-                j -= 1;
-            }
-            let left = j.checked_sub(1).filter(|&j| full(j));
-            let mut r = k + 1;
-            while r < n && sub_only(r) {
-                r += 1;
-            }
-            let right = Some(r).filter(|&r| full(r));
-            match left.or(right).and_then(|g| entries.get(g)) {
-                Some(g) => {
-                    let mut col: Vec<String> = g.iter().take(depth - own.len()).map(|x| x.1.clone()).collect();
-                    col.extend(own);
-                    col
-                }
-                None => pad_down(own, depth),
-            }
+        } else if let Some(g) = group_of[k]
+            .filter(|_| sub_only(k))
+            .and_then(|g| entries.get(g))
+        {
+            let mut col: Vec<String> = g
+                .iter()
+                .take(depth - own.len())
+                .map(|x| x.1.clone())
+                .collect();
+            col.extend(own);
+            col
         } else {
             pad_down(own, depth)
         };
         levels.push(col);
     }
-    (0..depth).map(|i| levels.iter().map(|c| c.get(i).cloned().unwrap_or_default()).collect()).collect()
+    (0..depth)
+        .map(|i| {
+            levels
+                .iter()
+                .map(|c| c.get(i).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// The run of columns `l..=r` (within `lo..=hi`, containing the label's own columns
+/// `g.0..=g.1`) whose middle is closest to the label centre `c`; the widest of equally
+/// close runs; only the label's own columns when none is within the tolerance.
+fn centred_range(
+    geo: &HeaderGeometry<'_>,
+    lo: usize,
+    g: (usize, usize),
+    hi: usize,
+    c: f64,
+) -> (usize, usize) {
+    let (g0, g1) = g;
+    let edge = |i: usize| geo.col_edges.get(i).copied();
+    let mut best: Option<(f64, usize, usize, usize)> = None;
+    for l in lo..=g0 {
+        for r in g1..=hi {
+            let (Some(x0), Some(x1)) = (edge(l), edge(r + 1)) else {
+                continue;
+            };
+            let width = (x1 - x0) / (r - l + 1) as f64;
+            let dev = ((x0 + x1) / 2.0 - c).abs() / width.max(1e-6);
+            if dev > geo.tolerance {
+                continue;
+            }
+            let span = r - l;
+            let better = match best {
+                None => true,
+                Some((d, s, _, _)) => dev < d - 0.05 || ((dev - d).abs() <= 0.05 && span > s),
+            };
+            if better {
+                best = Some((dev, span, l, r));
+            }
+        }
+    }
+    best.map_or((g0, g1), |(_, _, l, r)| (l, r))
 }
 
 /// A column's labels stretched over `depth` levels: the first label repeated downwards
@@ -264,18 +396,30 @@ pub fn repeats_header(rows: &[WorkRow], header: &[Vec<String>]) -> usize {
 pub fn same_first_row(a: &[WorkRow], b: &[WorkRow], s: &LogicalSettings) -> bool {
     match (a.first(), b.first()) {
         (Some(x), Some(y)) => {
-            header_like(x, s) && !single_spanning_text(x) && x.nonempty().len() >= 2 && header_text_set_rows(std::slice::from_ref(x)) == header_text_set_rows(std::slice::from_ref(y))
+            header_like(x, s)
+                && !single_spanning_text(x)
+                && x.nonempty().len() >= 2
+                && header_text_set_rows(std::slice::from_ref(x))
+                    == header_text_set_rows(std::slice::from_ref(y))
         }
         _ => false,
     }
 }
 
 fn header_text_set(header: &[Vec<String>]) -> std::collections::BTreeSet<String> {
-    header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect()
+    header
+        .iter()
+        .flatten()
+        .map(|t| squash(t))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn header_text_set_rows(rows: &[WorkRow]) -> std::collections::BTreeSet<String> {
-    rows.iter().flat_map(|r| r.slots.iter().map(|s| squash(&s.text))).filter(|t| !t.is_empty()).collect()
+    rows.iter()
+        .flat_map(|r| r.slots.iter().map(|s| squash(&s.text)))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -290,7 +434,14 @@ mod tests {
 
     #[test]
     fn one_header_row_over_numbers() {
-        let r = rows(&[&["科目", "前年度", "本年度"], &["市債", "8,779", "9,737"], &["繰入金", "13", "12"]], &[]);
+        let r = rows(
+            &[
+                &["科目", "前年度", "本年度"],
+                &["市債", "8,779", "9,737"],
+                &["繰入金", "13", "12"],
+            ],
+            &[],
+        );
         let s = LogicalSettings::default();
         assert_eq!(count_header_rows(&r, &s), 1);
     }
@@ -298,7 +449,11 @@ mod tests {
     #[test]
     fn two_level_header_with_spans_is_repeated_and_flattened() {
         let r = rows(
-            &[&["区 名", "人口", "", "", "世帯数"], &["", "男", "女", "総数", ""], &["北区", "61,374", "65,265", "126,639", "81,723"]],
+            &[
+                &["区 名", "人口", "", "", "世帯数"],
+                &["", "男", "女", "総数", ""],
+                &["北区", "61,374", "65,265", "126,639", "81,723"],
+            ],
             &[(0, 0, 2, 1), (0, 1, 1, 3), (0, 4, 2, 1)],
         );
         let s = LogicalSettings::default();
@@ -306,51 +461,201 @@ mod tests {
         let h = header_matrix(&r[..2]);
         assert_eq!(h[0], vec!["区 名", "人口", "人口", "人口", "世帯数"]);
         assert_eq!(h[1], vec!["区 名", "男", "女", "総数", "世帯数"]);
-        assert_eq!(flatten(&h, 5), vec!["区 名", "人口/男", "人口/女", "人口/総数", "世帯数"]);
+        assert_eq!(
+            flatten(&h, 5),
+            vec!["区 名", "人口/男", "人口/女", "人口/総数", "世帯数"]
+        );
     }
 
     #[test]
     fn two_level_header_without_spans_is_completed() {
-        let r = rows(&[&["事業名", "予算額（千円）", "", "増減"], &["", "前年度", "本年度", ""], &["庁舎", "5,372", "6,195", "823"]], &[]);
+        let r = rows(
+            &[
+                &["事業名", "予算額（千円）", "", "増減"],
+                &["", "前年度", "本年度", ""],
+                &["庁舎", "5,372", "6,195", "823"],
+            ],
+            &[],
+        );
         let s = LogicalSettings::default();
         assert_eq!(count_header_rows(&r, &s), 2);
         let h = header_matrix(&r[..2]);
-        assert_eq!(h[0], vec!["事業名", "予算額（千円）", "予算額（千円）", "増減"]);
+        assert_eq!(
+            h[0],
+            vec!["事業名", "予算額（千円）", "予算額（千円）", "増減"]
+        );
         assert_eq!(h[1], vec!["事業名", "前年度", "本年度", "増減"]);
         // The group label may sit over its second column.
-        let r = rows(&[&["事業名", "", "予算額", "増減"], &["", "前年度", "本年度", ""], &["庁舎", "5", "6", "1"]], &[]);
+        let r = rows(
+            &[
+                &["事業名", "", "予算額", "増減"],
+                &["", "前年度", "本年度", ""],
+                &["庁舎", "5", "6", "1"],
+            ],
+            &[],
+        );
         let h = header_matrix(&r[..2]);
-        assert_eq!(flatten(&h, 4), vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]);
+        assert_eq!(
+            flatten(&h, 4),
+            vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]
+        );
     }
 
     #[test]
     fn text_aligned_header_with_labels_in_the_middle_row() {
         // Labels centred vertically sit in the middle row; the group label above.
         let r = rows(
-            &[&["", "予算額（千円）", "", "", ""], &["事業名", "", "", "増減（千円）", "増減率（%）"], &["", "前年度当初", "本年度", "", ""], &["庁舎", "5", "6", "1", "1.0"]],
+            &[
+                &["", "予算額（千円）", "", "", ""],
+                &["事業名", "", "", "増減（千円）", "増減率（%）"],
+                &["", "前年度当初", "本年度", "", ""],
+                &["庁舎", "5", "6", "1", "1.0"],
+            ],
             &[],
         );
         let s = LogicalSettings::default();
         assert_eq!(count_header_rows(&r, &s), 3);
         let h = header_matrix(&r[..3]);
-        assert_eq!(h[0], vec!["事業名", "予算額（千円）", "予算額（千円）", "増減（千円）", "増減率（%）"]);
-        assert_eq!(h[1], vec!["事業名", "前年度当初", "本年度", "増減（千円）", "増減率（%）"]);
+        assert_eq!(
+            h[0],
+            vec![
+                "事業名",
+                "予算額（千円）",
+                "予算額（千円）",
+                "増減（千円）",
+                "増減率（%）"
+            ]
+        );
+        assert_eq!(
+            h[1],
+            vec![
+                "事業名",
+                "前年度当初",
+                "本年度",
+                "増減（千円）",
+                "増減率（%）"
+            ]
+        );
         // The group label centred over three sub-labels, placed over the middle one.
-        let r = rows(&[&["区名", "", "人口", "", "世帯数"], &["", "男", "女", "総数", ""], &["北区", "1", "2", "3", "4"]], &[]);
+        let r = rows(
+            &[
+                &["区名", "", "人口", "", "世帯数"],
+                &["", "男", "女", "総数", ""],
+                &["北区", "1", "2", "3", "4"],
+            ],
+            &[],
+        );
         let h = header_matrix(&r[..2]);
-        assert_eq!(flatten(&h, 5), vec!["区名", "人口/男", "人口/女", "人口/総数", "世帯数"]);
+        assert_eq!(
+            flatten(&h, 5),
+            vec!["区名", "人口/男", "人口/女", "人口/総数", "世帯数"]
+        );
+    }
+
+    #[test]
+    fn group_label_spans_the_columns_it_is_centred_over() {
+        // 人口 centred over 男/女/総数 (cols 1-3); 行政区 and 世帯数 sit in the bottom row.
+        let r = rows(
+            &[
+                &["", "", "人口", "", ""],
+                &["行政区", "男", "女", "総数", "世帯数"],
+                &["北区", "1", "2", "3", "4"],
+            ],
+            &[],
+        );
+        let edges = [50.0, 150.0, 250.0, 350.0, 450.0, 550.0];
+        let center = |_: usize, _: usize| Some(300.0);
+        let geo = HeaderGeometry {
+            col_edges: &edges,
+            numeric: vec![false, true, true, true, true],
+            label_center: &center,
+            tolerance: 0.35,
+        };
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(
+            flatten(&h, 5),
+            vec!["行政区", "人口/男", "人口/女", "人口/総数", "世帯数"]
+        );
+        // A label centred on a column boundary spans the four columns around it.
+        let r = rows(
+            &[
+                &["区名", "", "年齢別", "", "", "率"],
+                &["", "0～14歳", "15～64歳", "65歳以上", "計", ""],
+                &["北区", "1", "2", "3", "6", "1.0"],
+            ],
+            &[],
+        );
+        let edges = [0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0];
+        let center = |_: usize, _: usize| Some(300.0);
+        let geo = HeaderGeometry {
+            col_edges: &edges,
+            numeric: vec![false, true, true, true, true, true],
+            label_center: &center,
+            tolerance: 0.35,
+        };
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(
+            flatten(&h, 6),
+            vec![
+                "区名",
+                "年齢別/0～14歳",
+                "年齢別/15～64歳",
+                "年齢別/65歳以上",
+                "年齢別/計",
+                "率"
+            ]
+        );
+        // The same label found as a cell spanning its two middle columns.
+        let r = rows(
+            &[
+                &["区名", "", "年齢別", "", "", "率"],
+                &["", "0～14歳", "15～64歳", "65歳以上", "計", ""],
+                &["北区", "1", "2", "3", "6", "1.0"],
+            ],
+            &[(0, 2, 1, 2)],
+        );
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(
+            flatten(&h, 6),
+            vec![
+                "区名",
+                "年齢別/0～14歳",
+                "年齢別/15～64歳",
+                "年齢別/65歳以上",
+                "年齢別/計",
+                "率"
+            ]
+        );
     }
 
     #[test]
     fn wrapped_header_labels_are_joined() {
-        let r = rows(&[&["事業名", "平成27年度予算", "本年度予算額（千", "比較増減"], &["", "額（千円）", "円）", ""], &["庁舎", "5", "6", "1"]], &[]);
+        let r = rows(
+            &[
+                &["事業名", "平成27年度予算", "本年度予算額（千", "比較増減"],
+                &["", "額（千円）", "円）", ""],
+                &["庁舎", "5", "6", "1"],
+            ],
+            &[],
+        );
         let h = header_matrix(&r[..2]);
-        assert_eq!(h, vec![vec!["事業名", "平成27年度予算額（千円）", "本年度予算額（千円）", "比較増減"]]);
+        assert_eq!(
+            h,
+            vec![vec![
+                "事業名",
+                "平成27年度予算額（千円）",
+                "本年度予算額（千円）",
+                "比較増減"
+            ]]
+        );
     }
 
     #[test]
     fn header_only_grid() {
-        let r = rows(&[&["区名", "人口", "", ""], &["", "男", "女", "総数"]], &[(0, 1, 1, 3)]);
+        let r = rows(
+            &[&["区名", "人口", "", ""], &["", "男", "女", "総数"]],
+            &[(0, 1, 1, 3)],
+        );
         assert!(all_header(&r, &LogicalSettings::default()));
         let r = rows(&[&["区名", "人口"], &["北区", "1"]], &[]);
         assert!(!all_header(&r, &LogicalSettings::default()));
@@ -358,14 +663,27 @@ mod tests {
 
     #[test]
     fn section_row_after_header_is_not_header() {
-        let r = rows(&[&["事業名", "前年度", "本年度"], &["（款）民生費", "", ""], &["事業", "1", "2"]], &[]);
+        let r = rows(
+            &[
+                &["事業名", "前年度", "本年度"],
+                &["（款）民生費", "", ""],
+                &["事業", "1", "2"],
+            ],
+            &[],
+        );
         assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 1);
     }
 
     #[test]
     fn text_table_header_needs_label_row_over_long_text() {
         let long = "予算規則の一部を改正し、財政局へ直接予算要求を可能にするとともに、区の特性に応じた組織体制に整備することで、地域の実情に応じた事業を実施することができた。";
-        let r = rows(&[&["課題", "具体的取組", "主な実績"], &["1 区", "①移譲", long]], &[]);
+        let r = rows(
+            &[
+                &["課題", "具体的取組", "主な実績"],
+                &["1 区", "①移譲", long],
+            ],
+            &[],
+        );
         assert_eq!(count_header_rows(&r, &LogicalSettings::default()), 1);
         // Short labels all the way down and no style: no header evidence.
         let r = rows(&[&["a", "b"], &["c", "d"]], &[]);

@@ -18,7 +18,9 @@ pub enum Label {
 /// Words ending in 計 that name things rather than sums (会計 = account, 統計 = statistics,
 /// 設計 = design, 集計 = tabulation, 推計 = estimate, 家計/生計 = household budget/living,
 /// 時計 = clock, 主計 = accounting office).
-const NOT_SUMS: [&str; 9] = ["会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計"];
+const NOT_SUMS: [&str; 9] = [
+    "会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計",
+];
 
 /// The kind a row label announces, if any.
 pub fn label_kind(label: &str) -> Option<Label> {
@@ -61,7 +63,9 @@ pub fn sum_total(rows: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
     for &i in &candidates {
         let (mut agree, mut disagree) = (0usize, 0usize);
         for k in 0..n {
-            let Some(v) = value(&rows[i], k) else { continue };
+            let Some(v) = value(&rows[i], k) else {
+                continue;
+            };
             let mut sum = 0.0;
             let mut all = true;
             for (j, r) in rows.iter().enumerate() {
@@ -119,17 +123,33 @@ mod tests {
     }
 
     fn m(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect()
+        rows.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]
     fn unlabeled_total_by_sum() {
         let s = LogicalSettings::default();
-        let rows = m(&[&["北区", "10", "1,000", "1.5"], &["西区", "20", "2,000", "2.0"], &["港区", "5", "－", "1.1"], &["大阪市", "35", "3,000", "1.6"]]);
+        let rows = m(&[
+            &["北区", "10", "1,000", "1.5"],
+            &["西区", "20", "2,000", "2.0"],
+            &["港区", "5", "－", "1.1"],
+            &["大阪市", "35", "3,000", "1.6"],
+        ]);
         assert_eq!(sum_total(&rows, &s), Some(3));
-        let first = m(&[&["全市", "35", "3,000"], &["北区", "10", "1,000"], &["西区", "20", "2,000"], &["港区", "5", "0"]]);
+        let first = m(&[
+            &["全市", "35", "3,000"],
+            &["北区", "10", "1,000"],
+            &["西区", "20", "2,000"],
+            &["港区", "5", "0"],
+        ]);
         assert_eq!(sum_total(&first, &s), Some(0));
-        let none = m(&[&["北区", "10", "1,000"], &["西区", "20", "2,000"], &["港区", "31", "3,000"]]);
+        let none = m(&[
+            &["北区", "10", "1,000"],
+            &["西区", "20", "2,000"],
+            &["港区", "31", "3,000"],
+        ]);
         assert_eq!(sum_total(&none, &s), None);
     }
 }

@@ -106,22 +106,37 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
         let n = p.grids.len();
         for (gi, g) in p.grids.iter().enumerate() {
             tracing::trace!(page = g.page, grid = gi, mode = ?g.mode, rows = ?g.text_matrix(), "logical: grid");
-            parts.extend(stitch::parts_of_grid(g, pi, gi == 0, gi + 1 == n, p.layout.height, settings));
+            parts.extend(stitch::parts_of_grid(
+                g,
+                pi,
+                gi == 0,
+                gi + 1 == n,
+                p.layout.height,
+                settings,
+            ));
         }
     }
     // A label row repeated at the top of the next page is a header on both.
     for i in 1..parts.len() {
         let (a, b) = (&parts[i - 1], &parts[i]);
-        if a.header_n == 0 && b.header_n == 0 && b.grid.page == a.grid.page + 1 && header::same_first_row(&a.rows, &b.rows, settings) {
-            parts[i - 1].header_n = 1;
-            parts[i].header_n = 1;
+        if (a.header_n == 0 || b.header_n == 0)
+            && b.grid.page == a.grid.page + 1
+            && header::same_first_row(&a.rows, &b.rows, settings)
+        {
+            parts[i - 1].header_n = parts[i - 1].header_n.max(1);
+            parts[i].header_n = parts[i].header_n.max(1);
         }
     }
     // A grid holding only a header, right above a grid without one on the same page: the
     // header of that grid (a shaded header found as a ruled grid, its body as text).
     for i in 1..parts.len() {
         let (a, b) = (&parts[i - 1], &parts[i]);
-        if a.page_index == b.page_index && a.header_n == 0 && b.header_n == 0 && header::all_header(&a.rows, settings) && stitch::directly_above(a, b, settings) {
+        if a.page_index == b.page_index
+            && a.header_n == 0
+            && b.header_n == 0
+            && header::all_header(&a.rows, settings)
+            && stitch::directly_above(a, b, settings)
+        {
             parts[i - 1].header_n = parts[i - 1].rows.len();
         }
     }
@@ -130,7 +145,9 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
     let mut header: Vec<Vec<String>> = Vec::new();
     for i in 0..parts.len() {
         let cont = match groups.last() {
-            Some((members, _)) => members.last().and_then(|&j| stitch::continues(&parts[j], &parts[i], &header, settings)),
+            Some((members, _)) => members
+                .last()
+                .and_then(|&j| stitch::continues(&parts[j], &parts[i], &header, settings)),
             None => None,
         };
         match (cont, groups.last_mut()) {
@@ -161,7 +178,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
                 tracing::debug!(page = m.grid.page, notes = ?m.notes, "logical: note rows under a table part dropped");
             }
             let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
-            build_table(&members, caption, settings)
+            build_table(&members, pages.get(first.page_index).map(|p| p.layout), caption, settings)
         })
         .collect()
 }
@@ -169,11 +186,20 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
 /// The identifier column: the first column without row-spanning cells whose own text
 /// fills enough data rows (rows at page boundaries, which may be cut, left out). Columns
 /// left of it are grouping columns.
-fn identifier_column(parts: &[Vec<WorkRow>], section: &dyn Fn(&WorkRow) -> bool, n_cols: usize, s: &LogicalSettings) -> usize {
+fn identifier_column(
+    parts: &[Vec<WorkRow>],
+    section: &dyn Fn(&WorkRow) -> bool,
+    n_cols: usize,
+    s: &LogicalSettings,
+) -> usize {
     let mut sample: Vec<&WorkRow> = Vec::new();
     for rows in parts {
         let body: Vec<&WorkRow> = rows.iter().filter(|r| !section(r)).collect();
-        let inner = if body.len() > 2 { &body[1..body.len() - 1] } else { &body[..] };
+        let inner = if body.len() > 2 {
+            &body[1..body.len() - 1]
+        } else {
+            &body[..]
+        };
         sample.extend(inner.iter().copied());
     }
     if sample.is_empty() {
@@ -184,7 +210,9 @@ fn identifier_column(parts: &[Vec<WorkRow>], section: &dyn Fn(&WorkRow) -> bool,
     }
     let all: Vec<&WorkRow> = parts.iter().flatten().collect();
     for c in 0..n_cols {
-        let spans_rows = all.iter().any(|r| r.slots.get(c).is_some_and(|sl| sl.own && sl.rowspan > 1));
+        let spans_rows = all
+            .iter()
+            .any(|r| r.slots.get(c).is_some_and(|sl| sl.own && sl.rowspan > 1));
         let filled = sample.iter().filter(|r| r.own_text(c)).count();
         if !spans_rows && filled as f64 >= s.identifier_fill_fraction * sample.len() as f64 {
             return c;
@@ -193,14 +221,167 @@ fn identifier_column(parts: &[Vec<WorkRow>], section: &dyn Fn(&WorkRow) -> bool,
     0
 }
 
+/// A header line the grid left out: the text line right above the table's top whose
+/// words all sit over columns (not the first) left empty in the top header row, such as a
+/// group label `予算額（千円）` over two columns. Returns it as a header row, with the
+/// centre of its words per column and its text.
+fn header_line_above(
+    layout: &PageLayout,
+    part: &Part<'_>,
+    head: &[WorkRow],
+    s: &LogicalSettings,
+) -> Option<(WorkRow, Vec<Option<f64>>, String)> {
+    let top = part.bbox.top;
+    let edges = &part.grid.col_edges;
+    let n = part.grid.n_cols();
+    let line = layout
+        .lines
+        .iter()
+        .filter(|l| {
+            l.bbox.bottom <= top + 1.0
+                && top - l.bbox.bottom <= s.header_line_max_gap_lines * l.bbox.height().max(1.0)
+        })
+        .filter(|l| l.bbox.x0 >= part.bbox.x0 - 1.0 && l.bbox.x1 <= part.bbox.x1 + 1.0)
+        .max_by(|a, b| a.bbox.bottom.total_cmp(&b.bbox.bottom))?;
+    let words: Vec<&crate::layout::Word> = line
+        .words
+        .iter()
+        .filter_map(|&i| layout.words.get(i))
+        .filter(|w| !w.vertical)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let first_row = head.first()?;
+    let mut texts = vec![String::new(); n];
+    let mut spans: Vec<Option<(f64, f64)>> = vec![None; n];
+    for w in &words {
+        let c = edges
+            .iter()
+            .skip(1)
+            .take_while(|&&x| w.bbox.cx() >= x)
+            .count();
+        if c == 0
+            || c >= n
+            || !first_row.text(c).trim().is_empty()
+            || !first_row.slots.get(c).is_some_and(|sl| sl.own)
+        {
+            return None;
+        }
+        let t = &mut texts[c];
+        *t = if t.is_empty() {
+            w.text.clone()
+        } else {
+            text::join_across_break(t, &w.text)
+        };
+        spans[c] = Some(spans[c].map_or((w.bbox.x0, w.bbox.x1), |(a, b)| {
+            (a.min(w.bbox.x0), b.max(w.bbox.x1))
+        }));
+    }
+    let slots = texts
+        .iter()
+        .map(|t| part::Slot {
+            text: t.clone(),
+            cell: usize::MAX,
+            own: true,
+            rowspan: 1,
+            colspan: 1,
+            filled: false,
+        })
+        .collect();
+    let row = WorkRow {
+        slots,
+        bold: false,
+        page: part.grid.page,
+        pages: vec![part.grid.page],
+        bbox: Rect::new(part.bbox.x0, line.bbox.top, part.bbox.x1, top),
+        part: 0,
+    };
+    let centers = spans
+        .iter()
+        .map(|sp| sp.map(|(a, b)| (a + b) / 2.0))
+        .collect();
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    tracing::debug!(line = %text, "logical: header line above the grid taken into the header");
+    Some((row, centers, text))
+}
+
 /// One logical table from its parts (each with the number of leading header rows to drop).
-fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &LogicalSettings) -> LogicalTable {
+fn build_table(
+    members: &[(&Part<'_>, usize)],
+    layout: Option<&PageLayout>,
+    caption: Option<String>,
+    s: &LogicalSettings,
+) -> LogicalTable {
     let Some((first, header_n)) = members.first().copied() else {
-        return LogicalTable { pages: Vec::new(), bbox: Rect::new(0.0, 0.0, 0.0, 0.0), mode: Mode::Auto, header_rows: Vec::new(), columns: Vec::new(), rows: Vec::new(), spans: Vec::new(), caption };
+        return LogicalTable {
+            pages: Vec::new(),
+            bbox: Rect::new(0.0, 0.0, 0.0, 0.0),
+            mode: Mode::Auto,
+            header_rows: Vec::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            spans: Vec::new(),
+            caption,
+        };
     };
     let n_cols = first.grid.n_cols();
-    let header_rows = header::header_matrix(first.rows.get(..header_n).unwrap_or(&[]));
-    let columns = if header_rows.is_empty() { vec![String::new(); n_cols] } else { header::flatten(&header_rows, n_cols) };
+    let mut head: Vec<WorkRow> = first.rows.get(..header_n).unwrap_or(&[]).to_vec();
+    // Label centres per header slot, from the words inside each header cell.
+    let word_center = |words: &[&crate::layout::Word]| -> Option<f64> {
+        let x0 = words.iter().map(|w| w.bbox.x0).reduce(f64::min)?;
+        let x1 = words.iter().map(|w| w.bbox.x1).reduce(f64::max)?;
+        Some((x0 + x1) / 2.0)
+    };
+    let mut centers: Vec<Vec<Option<f64>>> = head
+        .iter()
+        .map(|r| {
+            (0..n_cols)
+                .map(|c| {
+                    let cell = first.grid.cells.get(r.slots.get(c)?.cell)?;
+                    let words: Vec<&crate::layout::Word> = layout?
+                        .words
+                        .iter()
+                        .filter(|w| {
+                            !w.vertical && cell.bbox.contains_point(w.bbox.cx(), w.bbox.cy())
+                        })
+                        .collect();
+                    word_center(&words)
+                })
+                .collect()
+        })
+        .collect();
+    let mut caption = caption;
+    if let (Some(layout), false) = (layout, head.is_empty()) {
+        if let Some((row, line_centers, text)) = header_line_above(layout, first, &head, s) {
+            head.insert(0, row);
+            centers.insert(0, line_centers);
+            if caption.as_deref().is_some_and(|c| c.ends_with(&text)) {
+                caption = caption
+                    .and_then(|c| c.strip_suffix(&text).map(|x| x.trim_end().to_string()))
+                    .filter(|c| !c.is_empty());
+            }
+        }
+    }
+    let label_center =
+        |row: usize, col: usize| -> Option<f64> { centers.get(row)?.get(col).copied().flatten() };
+    let geo = header::HeaderGeometry {
+        col_edges: &first.grid.col_edges,
+        numeric: header::numeric_columns(first.rows.get(header_n..).unwrap_or(&[]), s),
+        label_center: &label_center,
+        tolerance: s.group_label_center_tolerance,
+    };
+    tracing::trace!(col_edges = ?first.grid.col_edges, centers = ?centers, "logical: header geometry");
+    let header_rows = header::header_matrix_with(&head, Some(&geo));
+    let columns = if header_rows.is_empty() {
+        vec![String::new(); n_cols]
+    } else {
+        header::flatten(&header_rows, n_cols)
+    };
 
     // Body rows of every part, row-spanning cells filled down within the part.
     let bodies: Vec<Vec<WorkRow>> = members
@@ -220,7 +401,9 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
         let mut it = body.into_iter();
         if pi > 0 {
             if let Some(r) = it.next() {
-                let joinable = rows.last().is_some_and(|l| !is_section(l) && !is_section(&r) && stitch::is_cut_continuation(l, &r, id_col));
+                let joinable = rows.last().is_some_and(|l| {
+                    !is_section(l) && !is_section(&r) && stitch::is_cut_continuation(l, &r, id_col)
+                });
                 match rows.last_mut() {
                     Some(last) if joinable => stitch::join_rows(last, &r),
                     _ => rows.push(r),
@@ -230,7 +413,7 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
         rows.extend(it);
     }
 
-    let section_flags: Vec<bool> = rows.iter().map(|r| is_section(r)).collect();
+    let section_flags: Vec<bool> = rows.iter().map(is_section).collect();
     // Grouping columns are filled down within their section (across page breaks too).
     for c in 0..id_col {
         let mut last: Option<String> = None;
@@ -239,7 +422,9 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
                 last = None;
                 continue;
             }
-            let Some(slot) = r.slots.get_mut(c) else { continue };
+            let Some(slot) = r.slots.get_mut(c) else {
+                continue;
+            };
             if slot.text.trim().is_empty() {
                 if let Some(t) = &last {
                     slot.text = t.clone();
@@ -253,7 +438,10 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
 
     // Kinds: labels first, then unlabeled totals by arithmetic.
     let label_of = |r: &WorkRow| -> Option<kind::Label> {
-        let k = r.nonempty().into_iter().find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))?;
+        let k = r
+            .nonempty()
+            .into_iter()
+            .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))?;
         if k > id_col {
             return None;
         }
@@ -302,14 +490,29 @@ fn build_table(members: &[(&Part<'_>, usize)], caption: Option<String>, s: &Logi
             page: r.page,
             pages: r.pages.clone(),
             bbox: r.bbox,
-            spanned_from_above: r.slots.iter().enumerate().filter(|(_, sl)| sl.filled).map(|(k, _)| k).collect(),
+            spanned_from_above: r
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, sl)| sl.filled)
+                .map(|(k, _)| k)
+                .collect(),
         });
     }
     let spans = span::spans(&rows, &section_flags, n_cols);
     let mut pages: Vec<usize> = members.iter().map(|(p, _)| p.grid.page).collect();
     pages.sort_unstable();
     pages.dedup();
-    LogicalTable { pages, bbox: first.bbox, mode: first.grid.mode, header_rows, columns, rows: out, spans, caption }
+    LogicalTable {
+        pages,
+        bbox: first.bbox,
+        mode: first.grid.mode,
+        header_rows,
+        columns,
+        rows: out,
+        spans,
+        caption,
+    }
 }
 
 #[cfg(test)]

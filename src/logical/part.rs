@@ -44,11 +44,18 @@ impl WorkRow {
     }
     /// Whether the slot at `col` has its own (not filled-down) non-empty text.
     pub fn own_text(&self, col: usize) -> bool {
-        self.slots.get(col).is_some_and(|s| s.own && !s.text.trim().is_empty())
+        self.slots
+            .get(col)
+            .is_some_and(|s| s.own && !s.text.trim().is_empty())
     }
     /// Indices of the slots with non-empty text.
     pub fn nonempty(&self) -> Vec<usize> {
-        self.slots.iter().enumerate().filter(|(_, s)| !s.text.trim().is_empty()).map(|(i, _)| i).collect()
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.text.trim().is_empty())
+            .map(|(i, _)| i)
+            .collect()
     }
     pub fn is_blank(&self) -> bool {
         self.slots.iter().all(|s| s.text.trim().is_empty())
@@ -58,7 +65,14 @@ impl WorkRow {
 /// The rows of a grid, top to bottom, every slot filled in.
 pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
     let (nr, nc) = (g.n_rows(), g.n_cols());
-    let empty = Slot { text: String::new(), cell: usize::MAX, own: false, rowspan: 1, colspan: 1, filled: false };
+    let empty = Slot {
+        text: String::new(),
+        cell: usize::MAX,
+        own: false,
+        rowspan: 1,
+        colspan: 1,
+        filled: false,
+    };
     let mut rows: Vec<Vec<Slot>> = vec![vec![empty; nc]; nr];
     let mut bold_votes = vec![(0usize, 0usize); nr];
     for (ci, c) in g.cells.iter().enumerate() {
@@ -67,7 +81,14 @@ pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
             for k in c.col..(c.col + cs).min(nc) {
                 if let Some(slot) = rows.get_mut(r).and_then(|row| row.get_mut(k)) {
                     let own = r == c.row && k == c.col;
-                    *slot = Slot { text: if own { c.text.clone() } else { String::new() }, cell: ci, own, rowspan: rs, colspan: cs, filled: false };
+                    *slot = Slot {
+                        text: if own { c.text.clone() } else { String::new() },
+                        cell: ci,
+                        own,
+                        rowspan: rs,
+                        colspan: cs,
+                        filled: false,
+                    };
                 }
             }
         }
@@ -86,7 +107,14 @@ pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
             let top = g.row_edges.get(i).copied().unwrap_or(g.bbox.top);
             let bottom = g.row_edges.get(i + 1).copied().unwrap_or(g.bbox.bottom);
             let (b, n) = bold_votes.get(i).copied().unwrap_or((0, 0));
-            WorkRow { slots, bold: n > 0 && 2 * b > n, page: g.page, pages: vec![g.page], bbox: Rect::new(g.bbox.x0, top, g.bbox.x1, bottom), part }
+            WorkRow {
+                slots,
+                bold: n > 0 && 2 * b > n,
+                page: g.page,
+                pages: vec![g.page],
+                bbox: Rect::new(g.bbox.x0, top, g.bbox.x1, bottom),
+                part,
+            }
         })
         .collect()
 }
@@ -96,7 +124,9 @@ pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
 pub fn fill_rowspans(rows: &mut [WorkRow], fill: impl Fn(usize) -> bool) {
     for i in 1..rows.len() {
         let (above, below) = rows.split_at_mut(i);
-        let (Some(prev), Some(cur)) = (above.last(), below.first_mut()) else { continue };
+        let (Some(prev), Some(cur)) = (above.last(), below.first_mut()) else {
+            continue;
+        };
         for (k, slot) in cur.slots.iter_mut().enumerate() {
             if slot.own || slot.cell == usize::MAX || !fill(k) {
                 continue;
@@ -124,7 +154,12 @@ pub mod testutil {
 
     /// A grid on `page` at `top` with unit cells from a matrix; `spans` lists
     /// (row, col, rowspan, colspan) cells whose covered slots must be `""` in `m`.
-    pub fn grid_at(page: usize, top: f64, m: &[&[&str]], spans: &[(usize, usize, usize, usize)]) -> Grid {
+    pub fn grid_at(
+        page: usize,
+        top: f64,
+        m: &[&[&str]],
+        spans: &[(usize, usize, usize, usize)],
+    ) -> Grid {
         let nr = m.len();
         let nc = m.iter().map(|r| r.len()).max().unwrap_or(0);
         let row_edges: Vec<f64> = (0..=nr).map(|i| top + 20.0 * i as f64).collect();
@@ -136,19 +171,44 @@ pub mod testutil {
                 if covered[r][k] {
                     continue;
                 }
-                let (rs, cs) = spans.iter().find(|s| s.0 == r && s.1 == k).map_or((1, 1), |s| (s.2, s.3));
+                let (rs, cs) = spans
+                    .iter()
+                    .find(|s| s.0 == r && s.1 == k)
+                    .map_or((1, 1), |s| (s.2, s.3));
                 for rr in r..(r + rs).min(nr) {
                     for kk in k..(k + cs).min(nc) {
                         covered[rr][kk] = true;
                     }
                 }
                 let text = m[r].get(k).copied().unwrap_or("").to_string();
-                let bbox = Rect::new(col_edges[k], row_edges[r], col_edges[(k + cs).min(nc)], row_edges[(r + rs).min(nr)]);
-                cells.push(Cell { row: r, col: k, rowspan: rs, colspan: cs, bbox, size: if text.is_empty() { 0.0 } else { 9.0 }, text, bold: false });
+                let bbox = Rect::new(
+                    col_edges[k],
+                    row_edges[r],
+                    col_edges[(k + cs).min(nc)],
+                    row_edges[(r + rs).min(nr)],
+                );
+                cells.push(Cell {
+                    row: r,
+                    col: k,
+                    rowspan: rs,
+                    colspan: cs,
+                    bbox,
+                    size: if text.is_empty() { 0.0 } else { 9.0 },
+                    text,
+                    bold: false,
+                });
             }
         }
         let bbox = Rect::new(col_edges[0], row_edges[0], col_edges[nc], row_edges[nr]);
-        Grid { page, bbox, mode: Mode::Lattice, row_edges, col_edges, cells, diagnostics: Vec::new() }
+        Grid {
+            page,
+            bbox,
+            mode: Mode::Lattice,
+            row_edges,
+            col_edges,
+            cells,
+            diagnostics: Vec::new(),
+        }
     }
 
     pub fn grid(page: usize, m: &[&[&str]], spans: &[(usize, usize, usize, usize)]) -> Grid {
@@ -163,7 +223,11 @@ mod tests {
 
     #[test]
     fn rows_know_their_cells_and_fill_down() {
-        let g = grid(1, &[&["課題", "取組"], &["1 区", "①"], &["", "②"]], &[(1, 0, 2, 1)]);
+        let g = grid(
+            1,
+            &[&["課題", "取組"], &["1 区", "①"], &["", "②"]],
+            &[(1, 0, 2, 1)],
+        );
         let mut rows = grid_rows(&g, 0);
         assert_eq!(rows.len(), 3);
         assert!(rows[1].slots[0].own && !rows[2].slots[0].own);
@@ -176,7 +240,11 @@ mod tests {
 
     #[test]
     fn colspan_text_stays_in_first_column() {
-        let g = grid(1, &[&["II 区政改革", "", ""], &["a", "b", "c"]], &[(0, 0, 1, 3)]);
+        let g = grid(
+            1,
+            &[&["II 区政改革", "", ""], &["a", "b", "c"]],
+            &[(0, 0, 1, 3)],
+        );
         let mut rows = grid_rows(&g, 0);
         fill_rowspans(&mut rows, |_| true);
         assert_eq!(rows[0].texts(), vec!["II 区政改革", "", ""]);

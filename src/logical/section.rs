@@ -16,7 +16,10 @@ pub fn is_section_row(row: &WorkRow) -> bool {
         return false;
     }
     let t = row.text(0);
-    !is_numeric(t) && !is_page_number(t) && label_kind(t).is_none() && !row.slots.first().is_some_and(|s| s.filled)
+    !is_numeric(t)
+        && !is_page_number(t)
+        && label_kind(t).is_none()
+        && !row.slots.first().is_some_and(|s| s.filled)
 }
 
 /// The open section headings while reading a table top to bottom.
@@ -57,7 +60,14 @@ mod tests {
     fn section_rows() {
         let g = grid(
             1,
-            &[&["II 区政改革", "", ""], &["（款）民生費", "", ""], &["北区", "1", "2"], &["小計", "", ""], &["", "", "text"], &["3", "", ""]],
+            &[
+                &["II 区政改革", "", ""],
+                &["（款）民生費", "", ""],
+                &["北区", "1", "2"],
+                &["小計", "", ""],
+                &["", "", "text"],
+                &["3", "", ""],
+            ],
             &[(0, 0, 1, 3)],
         );
         let rows = grid_rows(&g, 0);

@@ -49,6 +49,15 @@ pub struct LogicalSettings {
     /// the vertical gap is at most this many points. Default 12 (about one text line):
     /// a shaded header is found as a ruled grid, its unruled body as a text grid.
     pub header_grid_max_gap: f64,
+    /// A group label of a text-aligned header spans the run of sub-label columns whose
+    /// middle is within this many mean column widths of the label's centre. Default 0.35:
+    /// labels are centred over their group; the next wider run is off by half a column.
+    pub group_label_center_tolerance: f64,
+    /// A text line at most this many of its heights above a table's top, with its words
+    /// over empty slots of the top header row, is a header line the grid left out
+    /// (`予算額（千円）` over its two sub-columns). Default 0.6: header lines are stacked
+    /// without a gap; a caption or unit note keeps at least half a line away.
+    pub header_line_max_gap_lines: f64,
     /// At most this many text lines above a table form its caption. Default 2 (title and
     /// unit note).
     pub caption_max_lines: usize,
@@ -69,6 +78,8 @@ impl Default for LogicalSettings {
             continuation_max_top: 0.3,
             max_preamble_rows: 3,
             header_grid_max_gap: 12.0,
+            group_label_center_tolerance: 0.35,
+            header_line_max_gap_lines: 0.6,
             caption_max_gap_lines: 1.5,
             caption_max_lines: 2,
             total_sum_min_columns: 2,
@@ -81,24 +92,76 @@ impl Default for LogicalSettings {
 #[non_exhaustive]
 pub enum SettingsError {
     #[error("logical.{name} must be within {min}..={max}, got {value}")]
-    OutOfRange { name: &'static str, value: f64, min: f64, max: f64 },
+    OutOfRange {
+        name: &'static str,
+        value: f64,
+        min: f64,
+        max: f64,
+    },
 }
 
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [(&'static str, f64, f64, f64); 7] = [
-            ("header_grid_max_gap", self.header_grid_max_gap, 0.0, f64::MAX),
-            ("numeric_column_fraction", self.numeric_column_fraction, 0.0, 1.0),
-            ("identifier_fill_fraction", self.identifier_fill_fraction, 0.0, 1.0),
-            ("continuation_column_tolerance", self.continuation_column_tolerance, 0.0, 1.0),
+        let checks: [(&'static str, f64, f64, f64); 9] = [
+            (
+                "header_line_max_gap_lines",
+                self.header_line_max_gap_lines,
+                0.0,
+                f64::MAX,
+            ),
+            (
+                "group_label_center_tolerance",
+                self.group_label_center_tolerance,
+                0.0,
+                f64::MAX,
+            ),
+            (
+                "header_grid_max_gap",
+                self.header_grid_max_gap,
+                0.0,
+                f64::MAX,
+            ),
+            (
+                "numeric_column_fraction",
+                self.numeric_column_fraction,
+                0.0,
+                1.0,
+            ),
+            (
+                "identifier_fill_fraction",
+                self.identifier_fill_fraction,
+                0.0,
+                1.0,
+            ),
+            (
+                "continuation_column_tolerance",
+                self.continuation_column_tolerance,
+                0.0,
+                1.0,
+            ),
             ("continuation_max_top", self.continuation_max_top, 0.0, 1.0),
-            ("caption_max_gap_lines", self.caption_max_gap_lines, 0.0, f64::MAX),
-            ("total_sum_min_columns", self.total_sum_min_columns as f64, 1.0, f64::MAX),
+            (
+                "caption_max_gap_lines",
+                self.caption_max_gap_lines,
+                0.0,
+                f64::MAX,
+            ),
+            (
+                "total_sum_min_columns",
+                self.total_sum_min_columns as f64,
+                1.0,
+                f64::MAX,
+            ),
         ];
         for (name, value, min, max) in checks {
             if !(value >= min && value <= max) {
-                return Err(SettingsError::OutOfRange { name, value, min, max });
+                return Err(SettingsError::OutOfRange {
+                    name,
+                    value,
+                    min,
+                    max,
+                });
             }
         }
         Ok(())
@@ -112,9 +175,21 @@ mod tests {
     #[test]
     fn defaults_validate_and_bad_values_fail() {
         assert!(LogicalSettings::default().validate().is_ok());
-        let s = LogicalSettings { numeric_column_fraction: 1.5, ..Default::default() };
-        assert!(matches!(s.validate(), Err(SettingsError::OutOfRange { name: "numeric_column_fraction", .. })));
-        let s = LogicalSettings { total_sum_min_columns: 0, ..Default::default() };
+        let s = LogicalSettings {
+            numeric_column_fraction: 1.5,
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.validate(),
+            Err(SettingsError::OutOfRange {
+                name: "numeric_column_fraction",
+                ..
+            })
+        ));
+        let s = LogicalSettings {
+            total_sum_min_columns: 0,
+            ..Default::default()
+        };
         assert!(s.validate().is_err());
     }
 

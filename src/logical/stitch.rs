@@ -9,7 +9,10 @@ use crate::table::Grid;
 use super::header::{count_header_rows, repeats_header, single_spanning_text};
 use super::part::{grid_rows, WorkRow};
 use super::settings::LogicalSettings;
-use super::text::{is_caption_text, is_note_text, is_page_number, is_sentence, is_unit_note, join_across_break, numbering, Numbering};
+use super::text::{
+    is_caption_text, is_note_text, is_page_number, is_sentence, is_unit_note, join_across_break,
+    numbering, Numbering,
+};
 
 /// One grid (or a piece of one, when captions inside it separate tables) on its way
 /// into a logical table.
@@ -36,7 +39,14 @@ pub struct Part<'a> {
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
 /// with its preamble and notes taken off.
-pub fn parts_of_grid<'a>(grid: &'a Grid, page_index: usize, first_on_page: bool, last_on_page: bool, page_height: f64, s: &LogicalSettings) -> Vec<Part<'a>> {
+pub fn parts_of_grid<'a>(
+    grid: &'a Grid,
+    page_index: usize,
+    first_on_page: bool,
+    last_on_page: bool,
+    page_height: f64,
+    s: &LogicalSettings,
+) -> Vec<Part<'a>> {
     let mut rows = grid_rows(grid, 0);
     rows.retain(|r| !r.is_blank());
     // Defensive: a page number or footer caught at the edge of a grid is not a row.
@@ -48,7 +58,10 @@ pub fn parts_of_grid<'a>(grid: &'a Grid, page_index: usize, first_on_page: bool,
     }
     let mut segments: Vec<Vec<WorkRow>> = vec![Vec::new()];
     for r in rows {
-        let split = segments.last().is_some_and(|seg| seg.iter().any(|x| !caption_row(x))) && caption_row(&r);
+        let split = segments
+            .last()
+            .is_some_and(|seg| seg.iter().any(|x| !caption_row(x)))
+            && caption_row(&r);
         if split {
             segments.push(Vec::new());
         }
@@ -61,10 +74,25 @@ pub fn parts_of_grid<'a>(grid: &'a Grid, page_index: usize, first_on_page: bool,
         .into_iter()
         .enumerate()
         .map(|(i, mut rows)| {
-            let bbox = rows.iter().map(|r| r.bbox).reduce(|a, b| a.union(&b)).unwrap_or(grid.bbox);
+            let bbox = rows
+                .iter()
+                .map(|r| r.bbox)
+                .reduce(|a, b| a.union(&b))
+                .unwrap_or(grid.bbox);
             let (preamble, header_n) = take_preamble(&mut rows, s);
             let notes = take_notes(&mut rows, s);
-            Part { grid, page_index, first_on_page: first_on_page && i == 0, last_on_page: last_on_page && i + 1 == n, page_height, bbox, preamble, notes, rows, header_n }
+            Part {
+                grid,
+                page_index,
+                first_on_page: first_on_page && i == 0,
+                last_on_page: last_on_page && i + 1 == n,
+                page_height,
+                bbox,
+                preamble,
+                notes,
+                rows,
+                header_n,
+            }
         })
         .collect()
 }
@@ -73,7 +101,11 @@ pub fn parts_of_grid<'a>(grid: &'a Grid, page_index: usize, first_on_page: bool,
 /// of them a caption.
 fn caption_row(r: &WorkRow) -> bool {
     let ne = r.nonempty();
-    !ne.is_empty() && ne.iter().all(|&k| is_caption_text(r.text(k)) || is_unit_note(r.text(k))) && ne.iter().any(|&k| is_caption_text(r.text(k)))
+    !ne.is_empty()
+        && ne
+            .iter()
+            .all(|&k| is_caption_text(r.text(k)) || is_unit_note(r.text(k)))
+        && ne.iter().any(|&k| is_caption_text(r.text(k)))
 }
 
 /// Removes the rows above the header that are not part of the table (a caption, a unit
@@ -85,7 +117,10 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     while p < rows.len() && p < s.max_preamble_rows {
         let r = &rows[p];
         let ne = r.nonempty();
-        let caption_like = !ne.is_empty() && ne.iter().all(|&k| is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s));
+        let caption_like = !ne.is_empty()
+            && ne.iter().all(|&k| {
+                is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s)
+            });
         if !(caption_like || single_spanning_text(r)) {
             break;
         }
@@ -99,7 +134,16 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     if k == 0 && !strong {
         return (Vec::new(), count_header_rows(rows, s));
     }
-    let pre: Vec<String> = rows.drain(..p).map(|r| r.nonempty().iter().map(|&k| r.text(k).trim().to_string()).collect::<Vec<_>>().join(" ")).collect();
+    let pre: Vec<String> = rows
+        .drain(..p)
+        .map(|r| {
+            r.nonempty()
+                .iter()
+                .map(|&k| r.text(k).trim().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     (pre, k)
 }
 
@@ -108,10 +152,11 @@ fn take_notes(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec<String> {
     let mut notes = Vec::new();
     while let Some(r) = rows.last() {
         let ne = r.nonempty();
-        let note = ne.len() == 1 && ne.first().is_some_and(|&k| {
-            let t = r.text(k);
-            (k == 0 || single_spanning_text(r)) && (is_note_text(t) || is_sentence(t, s))
-        });
+        let note = ne.len() == 1
+            && ne.first().is_some_and(|&k| {
+                let t = r.text(k);
+                (k == 0 || single_spanning_text(r)) && (is_note_text(t) || is_sentence(t, s))
+            });
         if !note {
             break;
         }
@@ -131,23 +176,39 @@ fn lone_page_number(r: &WorkRow) -> bool {
 /// Mean distance of the column boundaries of two grids as a fraction of the wider one,
 /// `None` when the column counts differ.
 fn column_distance(a: &Grid, b: &Grid) -> Option<f64> {
-    if a.n_cols() != b.n_cols() || a.col_edges.len() != b.col_edges.len() || a.col_edges.is_empty() {
+    if a.n_cols() != b.n_cols() || a.col_edges.len() != b.col_edges.len() || a.col_edges.is_empty()
+    {
         return None;
     }
     let w = a.bbox.width().max(b.bbox.width()).max(1.0);
-    let d: f64 = a.col_edges.iter().zip(&b.col_edges).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.col_edges.len() as f64;
+    let d: f64 = a
+        .col_edges
+        .iter()
+        .zip(&b.col_edges)
+        .map(|(x, y)| (x - y).abs())
+        .sum::<f64>()
+        / a.col_edges.len() as f64;
     Some(d / w)
 }
 
 /// Whether `next` continues the table whose last part is `prev` and whose header is
 /// `header`; returns how many leading rows of `next` repeat the header.
-pub fn continues(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
+pub fn continues(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    s: &LogicalSettings,
+) -> Option<usize> {
     // A header drawn as a grid of its own, its body as another grid right below it.
     if next.page_index == prev.page_index {
         let header_only = !prev.rows.is_empty() && prev.rows.len() == prev.header_n;
         return (header_only && next.header_n == 0 && directly_above(prev, next, s)).then_some(0);
     }
-    if next.grid.page != prev.grid.page + 1 || !prev.last_on_page || !next.first_on_page || !next.preamble.is_empty() {
+    if next.grid.page != prev.grid.page + 1
+        || !prev.last_on_page
+        || !next.first_on_page
+        || !next.preamble.is_empty()
+    {
         return None;
     }
     let d = column_distance(prev.grid, next.grid)?;
@@ -161,25 +222,41 @@ pub fn continues(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String>], s: &L
     if next.header_n > 0 {
         // A header of its own: ours when its texts are a good part of ours (a repeat the
         // grid caught only partly), else a new table.
-        return partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header).then_some(next.header_n);
+        return partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header)
+            .then_some(next.header_n);
     }
-    let top_ok = next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;
+    let top_ok =
+        next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;
     top_ok.then_some(0)
 }
 
 /// Whether part `b` lies right below part `a` on the same page, as wide and with as many
 /// columns (a header grid over its body grid).
 pub fn directly_above(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
-    let below = b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
+    let below =
+        b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
     let overlap = a.bbox.overlap_x(&b.bbox) >= 0.8 * a.bbox.width().min(b.bbox.width());
-    a.page_index == b.page_index && below && overlap && a.grid.n_cols() == b.grid.n_cols() && b.preamble.is_empty()
+    a.page_index == b.page_index
+        && below
+        && overlap
+        && a.grid.n_cols() == b.grid.n_cols()
+        && b.preamble.is_empty()
 }
 
 /// Whether the texts of `rows` are all texts of `header`, and at least half of them.
 fn partial_repeat(rows: &[WorkRow], header: &[Vec<String>]) -> bool {
     use super::text::squash;
-    let h: std::collections::BTreeSet<String> = header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect();
-    let r: std::collections::BTreeSet<String> = rows.iter().flat_map(|r| r.slots.iter().map(|s| squash(&s.text))).filter(|t| !t.is_empty()).collect();
+    let h: std::collections::BTreeSet<String> = header
+        .iter()
+        .flatten()
+        .map(|t| squash(t))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let r: std::collections::BTreeSet<String> = rows
+        .iter()
+        .flat_map(|r| r.slots.iter().map(|s| squash(&s.text)))
+        .filter(|t| !t.is_empty())
+        .collect();
     !r.is_empty() && r.is_subset(&h) && 2 * r.len() >= h.len()
 }
 
@@ -197,7 +274,10 @@ pub fn is_cut_continuation(last: &WorkRow, r: &WorkRow, id_col: usize) -> bool {
         return true;
     }
     let (a, b) = (last.text(id_col), r.text(id_col));
-    !a.trim().is_empty() && numbering(a) != Numbering::Plain && numbering(b) == Numbering::Plain && !super::text::starts_paragraph(b)
+    !a.trim().is_empty()
+        && numbering(a) != Numbering::Plain
+        && numbering(b) == Numbering::Plain
+        && !super::text::starts_paragraph(b)
 }
 
 /// Appends the continuation row `r` to `last`: every column's text joined across the
@@ -234,7 +314,13 @@ mod tests {
         let g3 = grid(2, &[&["繰越金", "2"], &["合計", "3"]], &[]);
         let g4 = grid(2, &[&["区名", "人口"], &["北区", "2"]], &[]);
         let g5 = grid_at(2, 500.0, &[&["繰越金", "2"], &["合計", "3"]], &[]);
-        let (p1, p2, p3, p4, p5) = (part(&g1, 0, &s), part(&g2, 1, &s), part(&g3, 1, &s), part(&g4, 1, &s), part(&g5, 1, &s));
+        let (p1, p2, p3, p4, p5) = (
+            part(&g1, 0, &s),
+            part(&g2, 1, &s),
+            part(&g3, 1, &s),
+            part(&g4, 1, &s),
+            part(&g5, 1, &s),
+        );
         let h = vec![vec!["科目".to_string(), "金額".to_string()]];
         assert_eq!(continues(&p1, &p2, &h, &s), Some(1));
         assert_eq!(continues(&p1, &p3, &h, &s), Some(0));
@@ -257,15 +343,39 @@ mod tests {
 
     #[test]
     fn cut_rows_are_recognised_and_joined() {
-        let g1 = grid(1, &[&["1 区", "②政策形成", "区で実施している業務について現状分析を", "図ることが"]], &[]);
-        let g2 = grid(2, &[&["", "", "し、区として取り組む\n(3) 効率性", "できた。"], &["", "②次の取組", "x", "y"]], &[]);
+        let g1 = grid(
+            1,
+            &[&[
+                "1 区",
+                "②政策形成",
+                "区で実施している業務について現状分析を",
+                "図ることが",
+            ]],
+            &[],
+        );
+        let g2 = grid(
+            2,
+            &[
+                &["", "", "し、区として取り組む\n(3) 効率性", "できた。"],
+                &["", "②次の取組", "x", "y"],
+            ],
+            &[],
+        );
         let a = grid_rows(&g1, 0);
         let b = grid_rows(&g2, 1);
         assert!(is_cut_continuation(&a[0], &b[0], 1));
         assert!(!is_cut_continuation(&a[0], &b[1], 1));
         let mut last = a[0].clone();
         join_rows(&mut last, &b[0]);
-        assert_eq!(last.texts(), vec!["1 区", "②政策形成", "区で実施している業務について現状分析をし、区として取り組む\n(3) 効率性", "図ることができた。"]);
+        assert_eq!(
+            last.texts(),
+            vec![
+                "1 区",
+                "②政策形成",
+                "区で実施している業務について現状分析をし、区として取り組む\n(3) 効率性",
+                "図ることができた。"
+            ]
+        );
         assert_eq!(last.pages, vec![1, 2]);
         // A cut identifier: plain text under a numbered item.
         let g3 = grid(2, &[&["", "機能の拡大", "続き"]], &[]);

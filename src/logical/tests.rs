@@ -7,7 +7,12 @@ use super::part::testutil::{grid, grid_at};
 use super::*;
 
 fn page(n: usize) -> PageLayout {
-    PageLayout { number: n, width: 842.0, height: 595.0, ..Default::default() }
+    PageLayout {
+        number: n,
+        width: 842.0,
+        height: 595.0,
+        ..Default::default()
+    }
 }
 
 fn cells(t: &LogicalTable) -> Vec<Vec<String>> {
@@ -25,8 +30,18 @@ fn reform_report_over_two_pages() {
             &HDR,
             &["", "", "とすることを目標に", ""],
             &["II 区政改革", "", "", ""],
-            &["1 区の自律経営", "①区長への権限", "予算規則の一部を改正し", "・区長の公募"],
-            &["", "②政策形成", "区として取り組むべき検討課題を立案し、意見の活", "・出前講座を全区にて実施（20年度"],
+            &[
+                "1 区の自律経営",
+                "①区長への権限",
+                "予算規則の一部を改正し",
+                "・区長の公募",
+            ],
+            &[
+                "",
+                "②政策形成",
+                "区として取り組むべき検討課題を立案し、意見の活",
+                "・出前講座を全区にて実施（20年度",
+            ],
         ],
         &[(2, 0, 1, 4), (3, 0, 2, 1)],
     );
@@ -35,17 +50,34 @@ fn reform_report_over_two_pages() {
         &[
             &["課題", "具体的取組", "取組成果", "主な実績"],
             &["", "", "用、区のホームページ。\n(3) 効率性", "～）"],
-            &["2 地域に応じた業務", "① 新たな業務単位", "サービス窓口", "・市税事務所"],
+            &[
+                "2 地域に応じた業務",
+                "① 新たな業務単位",
+                "サービス窓口",
+                "・市税事務所",
+            ],
             &["", "② 地域活動", "未来わがまち", "・各区"],
         ],
         &[(2, 0, 2, 1)],
     );
-    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let pages = [
+        PageGrids {
+            layout: &l1,
+            grids: vec![g1],
+        },
+        PageGrids {
+            layout: &l2,
+            grids: vec![g2],
+        },
+    ];
     let t = assemble(&pages, &LogicalSettings::default());
     assert_eq!(t.len(), 1, "one table over two pages");
     let t = &t[0];
     assert_eq!(t.pages, vec![1, 2]);
-    assert_eq!(t.header_rows, vec![HDR.iter().map(|s| s.to_string()).collect::<Vec<_>>()]);
+    assert_eq!(
+        t.header_rows,
+        vec![HDR.iter().map(|s| s.to_string()).collect::<Vec<_>>()]
+    );
     assert_eq!(t.columns, HDR.to_vec());
     let c = cells(t);
     assert_eq!(c.len(), 6);
@@ -55,7 +87,15 @@ fn reform_report_over_two_pages() {
     assert_eq!(t.rows[1].cells[0], "II 区政改革");
     assert_eq!(t.rows[2].section, vec!["II 区政改革", "1 区の自律経営"]);
     // The ② row joined across the break, its 課題 filled down.
-    assert_eq!(c[3], vec!["1 区の自律経営", "②政策形成", "区として取り組むべき検討課題を立案し、意見の活用、区のホームページ。\n(3) 効率性", "・出前講座を全区にて実施（20年度～）"]);
+    assert_eq!(
+        c[3],
+        vec![
+            "1 区の自律経営",
+            "②政策形成",
+            "区として取り組むべき検討課題を立案し、意見の活用、区のホームページ。\n(3) 効率性",
+            "・出前講座を全区にて実施（20年度～）"
+        ]
+    );
     assert_eq!(t.rows[3].pages, vec![1, 2]);
     assert_eq!(t.rows[3].spanned_from_above, vec![0]);
     assert_eq!(t.rows[4].section, vec!["II 区政改革", "2 地域に応じた業務"]);
@@ -65,9 +105,24 @@ fn reform_report_over_two_pages() {
     assert_eq!(
         t.spans,
         vec![
-            Span { row: 1, col: 0, rowspan: 1, colspan: 4 },
-            Span { row: 2, col: 0, rowspan: 2, colspan: 1 },
-            Span { row: 4, col: 0, rowspan: 2, colspan: 1 },
+            Span {
+                row: 1,
+                col: 0,
+                rowspan: 1,
+                colspan: 4
+            },
+            Span {
+                row: 2,
+                col: 0,
+                rowspan: 2,
+                colspan: 1
+            },
+            Span {
+                row: 4,
+                col: 0,
+                rowspan: 2,
+                colspan: 1
+            },
         ]
     );
 }
@@ -75,17 +130,61 @@ fn reform_report_over_two_pages() {
 #[test]
 fn spanning_cell_continued_on_next_page_is_filled_down() {
     let (l1, l2) = (page(1), page(2));
-    let g1 = grid(1, &[&HDR, &["1 外郭団体", "①統廃合", "成果の文。", "・出資法人の経営評価を実施\n・外郭団体の統廃合を実施"]], &[]);
+    let g1 = grid(
+        1,
+        &[
+            &HDR,
+            &[
+                "1 外郭団体",
+                "①統廃合",
+                "成果の文。",
+                "・出資法人の経営評価を実施\n・外郭団体の統廃合を実施",
+            ],
+        ],
+        &[],
+    );
     // The 課題 cell continues empty at the top of page 2; a new item starts there.
-    let g2 = grid(2, &[&["", "②関与の見直し", "別の成果", "・評価"], &["2 公共施設", "①施設", "x", "y"]], &[]);
-    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let g2 = grid(
+        2,
+        &[
+            &["", "②関与の見直し", "別の成果", "・評価"],
+            &[
+                "2 公共施設",
+                "①施設",
+                "施設の利用状況を公表",
+                "・学校施設の開放",
+            ],
+        ],
+        &[],
+    );
+    let pages = [
+        PageGrids {
+            layout: &l1,
+            grids: vec![g1],
+        },
+        PageGrids {
+            layout: &l2,
+            grids: vec![g2],
+        },
+    ];
     let t = assemble(&pages, &LogicalSettings::default());
     assert_eq!(t.len(), 1);
     let t = &t[0];
-    assert_eq!(cells(t)[1], vec!["1 外郭団体", "②関与の見直し", "別の成果", "・評価"]);
+    assert_eq!(
+        cells(t)[1],
+        vec!["1 外郭団体", "②関与の見直し", "別の成果", "・評価"]
+    );
     assert_eq!(t.rows[1].spanned_from_above, vec![0]);
     assert_eq!(t.rows[1].pages, vec![2]);
-    assert_eq!(t.spans, vec![Span { row: 0, col: 0, rowspan: 2, colspan: 1 }]);
+    assert_eq!(
+        t.spans,
+        vec![Span {
+            row: 0,
+            col: 0,
+            rowspan: 2,
+            colspan: 1
+        }]
+    );
 }
 
 #[test]
@@ -105,17 +204,39 @@ fn budget_table_sections_subtotals_total() {
         ],
         &[],
     );
-    let pages = [PageGrids { layout: &l1, grids: vec![g] }];
+    let pages = [PageGrids {
+        layout: &l1,
+        grids: vec![g],
+    }];
     let t = assemble(&pages, &LogicalSettings::default());
     let t = &t[0];
     let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
     use RowKind::*;
-    assert_eq!(kinds, vec![Section, Data, Subtotal, Section, Data, Subtotal, Total]);
+    assert_eq!(
+        kinds,
+        vec![Section, Data, Subtotal, Section, Data, Subtotal, Total]
+    );
     assert_eq!(t.rows[1].section, vec!["1　民生費"]);
     assert_eq!(t.rows[2].section, vec!["1　民生費"]);
     assert_eq!(t.rows[4].section, vec!["2　労働費"]);
     assert_eq!(t.rows[6].section, Vec::<String>::new());
-    assert_eq!(t.spans, vec![Span { row: 0, col: 0, rowspan: 1, colspan: 3 }, Span { row: 3, col: 0, rowspan: 1, colspan: 3 }]);
+    assert_eq!(
+        t.spans,
+        vec![
+            Span {
+                row: 0,
+                col: 0,
+                rowspan: 1,
+                colspan: 3
+            },
+            Span {
+                row: 3,
+                col: 0,
+                rowspan: 1,
+                colspan: 3
+            }
+        ]
+    );
 }
 
 #[test]
@@ -133,9 +254,18 @@ fn ward_table_two_level_header_and_unlabeled_total() {
         ],
         &[(0, 0, 2, 1), (0, 1, 1, 2), (0, 3, 2, 1)],
     );
-    let pages = [PageGrids { layout: &l1, grids: vec![g] }];
+    let pages = [PageGrids {
+        layout: &l1,
+        grids: vec![g],
+    }];
     let t = &assemble(&pages, &LogicalSettings::default())[0];
-    assert_eq!(t.header_rows, vec![vec!["区名", "人口", "人口", "世帯数"], vec!["区名", "男", "女", "世帯数"]]);
+    assert_eq!(
+        t.header_rows,
+        vec![
+            vec!["区名", "人口", "人口", "世帯数"],
+            vec!["区名", "男", "女", "世帯数"]
+        ]
+    );
     assert_eq!(t.columns, vec!["区名", "人口/男", "人口/女", "世帯数"]);
     assert_eq!(t.rows.len(), 4);
     assert_eq!(t.rows[3].kind, RowKind::Total);
@@ -148,7 +278,16 @@ fn different_headers_make_separate_tables() {
     let g1 = grid(1, &[&["区名", "人口"], &["北区", "1"], &["西区", "2"]], &[]);
     let g2 = grid(2, &[&["区名", "世帯"], &["北区", "1"], &["西区", "2"]], &[]);
     let g3 = grid_at(2, 300.0, &[&["区名", "世帯"], &["北区", "1"]], &[]);
-    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2, g3] }];
+    let pages = [
+        PageGrids {
+            layout: &l1,
+            grids: vec![g1],
+        },
+        PageGrids {
+            layout: &l2,
+            grids: vec![g2, g3],
+        },
+    ];
     let t = assemble(&pages, &LogicalSettings::default());
     assert_eq!(t.len(), 3);
     assert_eq!(t[1].columns, vec!["区名", "世帯"]);
@@ -157,9 +296,22 @@ fn different_headers_make_separate_tables() {
 #[test]
 fn continuation_without_header_drops_nothing_and_keeps_rows() {
     let (l1, l2) = (page(1), page(2));
-    let g1 = grid(1, &[&["科目", "金額"], &["市債", "1"], &["繰入金", "2"]], &[]);
+    let g1 = grid(
+        1,
+        &[&["科目", "金額"], &["市債", "1"], &["繰入金", "2"]],
+        &[],
+    );
     let g2 = grid(2, &[&["繰越金", "3"], &["合計", "6"]], &[]);
-    let pages = [PageGrids { layout: &l1, grids: vec![g1] }, PageGrids { layout: &l2, grids: vec![g2] }];
+    let pages = [
+        PageGrids {
+            layout: &l1,
+            grids: vec![g1],
+        },
+        PageGrids {
+            layout: &l2,
+            grids: vec![g2],
+        },
+    ];
     let t = assemble(&pages, &LogicalSettings::default());
     assert_eq!(t.len(), 1);
     assert_eq!(t[0].rows.len(), 4);
@@ -171,7 +323,13 @@ fn continuation_without_header_drops_nothing_and_keeps_rows() {
 fn headerless_table_has_empty_header() {
     let l1 = page(1);
     let g = grid(1, &[&["1", "2"], &["3", "4"]], &[]);
-    let t = &assemble(&[PageGrids { layout: &l1, grids: vec![g] }], &LogicalSettings::default())[0];
+    let t = &assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    )[0];
     assert!(t.header_rows.is_empty());
     assert_eq!(t.columns, vec!["", ""]);
     assert_eq!(t.rows.len(), 2);
@@ -182,7 +340,129 @@ fn empty_input() {
     assert!(assemble(&[], &LogicalSettings::default()).is_empty());
     let l1 = page(1);
     let g = grid(1, &[], &[]);
-    let t = assemble(&[PageGrids { layout: &l1, grids: vec![g] }], &LogicalSettings::default());
+    let t = assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    );
     assert_eq!(t.len(), 1);
     assert!(t[0].rows.is_empty());
+}
+
+#[test]
+fn captions_and_notes_inside_a_grid_split_tables() {
+    let l1 = page(1);
+    let g = grid(
+        1,
+        &[
+            &["表1 区別人口", "", "（単位：人）"],
+            &["区名", "男", "女"],
+            &["北区", "1", "2"],
+            &["西区", "3", "4"],
+            &["（注）外国人を含む。", "", ""],
+            &["表2 年齢別人口", "", ""],
+            &["区名", "0～14歳", "計"],
+            &["北区", "5", "6"],
+        ],
+        &[],
+    );
+    let t = assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    );
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0].caption.as_deref(), Some("表1 区別人口 （単位：人）"));
+    assert_eq!(t[0].columns, vec!["区名", "男", "女"]);
+    assert_eq!(
+        cells(&t[0]),
+        vec![vec!["北区", "1", "2"], vec!["西区", "3", "4"]],
+        "the note is not a row"
+    );
+    assert_eq!(t[1].caption.as_deref(), Some("表2 年齢別人口"));
+    assert_eq!(t[1].columns, vec!["区名", "0～14歳", "計"]);
+    assert_eq!(t[1].rows.len(), 1);
+}
+
+#[test]
+fn header_grid_over_body_grid_is_one_table() {
+    let l1 = page(1);
+    let head = grid_at(
+        1,
+        60.0,
+        &[&["区名", "人口", "", ""], &["", "男", "女", "総数"]],
+        &[(0, 0, 2, 1), (0, 1, 1, 3)],
+    );
+    let body = grid_at(
+        1,
+        102.0,
+        &[&["北区", "1", "2", "3"], &["西区", "4", "5", "9"]],
+        &[],
+    );
+    let t = assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![head, body],
+        }],
+        &LogicalSettings::default(),
+    );
+    assert_eq!(t.len(), 1);
+    assert_eq!(
+        t[0].columns,
+        vec!["区名", "人口/男", "人口/女", "人口/総数"]
+    );
+    assert_eq!(t[0].rows.len(), 2);
+}
+
+#[test]
+fn header_line_left_out_of_the_grid_is_taken_back() {
+    use crate::layout::{TextLine, Word};
+    // `予算額` printed right above the grid, centred over columns 1 and 2.
+    let w = Word {
+        text: "予算額".into(),
+        bbox: Rect::new(220.0, 49.0, 280.0, 59.0),
+        size: 10.0,
+        bold: false,
+        vertical: false,
+        line: 0,
+        confidence: 1.0,
+        chars: Vec::new(),
+    };
+    let l1 = PageLayout {
+        number: 1,
+        width: 842.0,
+        height: 595.0,
+        words: vec![w],
+        lines: vec![TextLine {
+            bbox: Rect::new(220.0, 49.0, 280.0, 59.0),
+            words: vec![0],
+        }],
+        ..Default::default()
+    };
+    let g = grid(
+        1,
+        &[
+            &["事業名", "", "", "増減"],
+            &["", "前年度", "本年度", ""],
+            &["庁舎", "5", "6", "1"],
+        ],
+        &[],
+    );
+    let t = &assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    )[0];
+    assert_eq!(
+        t.columns,
+        vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]
+    );
+    assert_eq!(t.header_rows.len(), 2);
+    assert_eq!(t.caption, None, "the header line is not a caption");
 }

@@ -21,7 +21,10 @@ pub fn is_numeric(s: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    if matches!(t.as_str(), "-" | "−" | "―" | "‐" | "ー" | "…" | "*" | "x" | "X") {
+    if matches!(
+        t.as_str(),
+        "-" | "−" | "―" | "‐" | "ー" | "…" | "*" | "x" | "X"
+    ) {
         return true;
     }
     parse_number(&t).is_some()
@@ -31,7 +34,9 @@ pub fn is_numeric(s: &str) -> bool {
 pub fn parse_number(s: &str) -> Option<f64> {
     let t = squash(s);
     let (neg, rest) = match t.chars().next() {
-        Some('▲' | '△' | '-' | '−') => (true, &t[t.chars().next().map_or(0, char::len_utf8)..]),
+        Some('▲' | '△' | '-' | '−') => {
+            (true, &t[t.chars().next().map_or(0, char::len_utf8)..])
+        }
         Some('+') => (false, &t[1..]),
         _ => (false, t.as_str()),
     };
@@ -39,7 +44,11 @@ pub fn parse_number(s: &str) -> Option<f64> {
     if rest.is_empty() || !rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
-    if !rest.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') || rest.matches('.').count() > 1 {
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || rest.matches('.').count() > 1
+    {
         return None;
     }
     let v: f64 = rest.replace(',', "").parse().ok()?;
@@ -56,7 +65,23 @@ pub fn starts_paragraph(s: &str) -> bool {
     let t = s.trim_start();
     let mut it = t.chars();
     let Some(c) = it.next() else { return false };
-    if matches!(c, '・' | '●' | '○' | '◆' | '◇' | '■' | '□' | '※' | '【' | '〔' | '＜' | '<' | '-' | '－' | '✓') {
+    if matches!(
+        c,
+        '・' | '●'
+            | '○'
+            | '◆'
+            | '◇'
+            | '■'
+            | '□'
+            | '※'
+            | '【'
+            | '〔'
+            | '＜'
+            | '<'
+            | '-'
+            | '－'
+            | '✓'
+    ) {
         return true;
     }
     if ('\u{2460}'..='\u{2473}').contains(&c) || ('\u{2474}'..='\u{2487}').contains(&c) {
@@ -64,7 +89,14 @@ pub fn starts_paragraph(s: &str) -> bool {
     }
     if c == '(' || c == '（' {
         let inner: String = it.take_while(|&d| d != ')' && d != '）').collect();
-        return !inner.is_empty() && inner.chars().count() <= 3 && inner.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d) || is_kana_letter(d) || d.is_ascii_alphabetic());
+        return !inner.is_empty()
+            && inner.chars().count() <= 3
+            && inner.chars().all(|d| {
+                d.is_ascii_digit()
+                    || ('０'..='９').contains(&d)
+                    || is_kana_letter(d)
+                    || d.is_ascii_alphabetic()
+            });
     }
     false
 }
@@ -121,7 +153,9 @@ pub enum Numbering {
 pub fn numbering(s: &str) -> Numbering {
     let t = s.trim();
     let mut it = t.chars();
-    let Some(c) = it.next() else { return Numbering::Plain };
+    let Some(c) = it.next() else {
+        return Numbering::Plain;
+    };
     if ('\u{2160}'..='\u{217F}').contains(&c) {
         return Numbering::Roman;
     }
@@ -132,20 +166,40 @@ pub fn numbering(s: &str) -> Numbering {
         return Numbering::Bracket;
     }
     if c == '(' || c == '（' {
-        let inner: String = t.chars().skip(1).take_while(|&d| d != ')' && d != '）').collect();
-        if !inner.is_empty() && inner.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d)) {
+        let inner: String = t
+            .chars()
+            .skip(1)
+            .take_while(|&d| d != ')' && d != '）')
+            .collect();
+        if !inner.is_empty()
+            && inner
+                .chars()
+                .all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d))
+        {
             return Numbering::ParenArabic;
         }
         return Numbering::ParenWord;
     }
     // A leading token followed by a separator (space, ideographic space, `.`, `．`, `、`).
-    let token: String = t.chars().take_while(|&d| !d.is_whitespace() && !matches!(d, '.' | '．' | '、' | '　')).collect();
-    let rest_starts_sep = t[token.len()..].chars().next().is_some_and(|d| d.is_whitespace() || matches!(d, '.' | '．' | '、' | '　'));
+    let token: String = t
+        .chars()
+        .take_while(|&d| !d.is_whitespace() && !matches!(d, '.' | '．' | '、' | '　'))
+        .collect();
+    let rest_starts_sep = t[token.len()..]
+        .chars()
+        .next()
+        .is_some_and(|d| d.is_whitespace() || matches!(d, '.' | '．' | '、' | '　'));
     if !token.is_empty() && rest_starts_sep {
-        if token.chars().all(|d| matches!(d, 'I' | 'V' | 'X' | 'Ｉ' | 'Ｖ' | 'Ｘ')) {
+        if token
+            .chars()
+            .all(|d| matches!(d, 'I' | 'V' | 'X' | 'Ｉ' | 'Ｖ' | 'Ｘ'))
+        {
             return Numbering::Roman;
         }
-        if token.chars().all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d)) {
+        if token
+            .chars()
+            .all(|d| d.is_ascii_digit() || ('０'..='９').contains(&d))
+        {
             return Numbering::Arabic;
         }
         if token.chars().count() == 1 && token.chars().all(is_kana_letter) {
@@ -157,8 +211,9 @@ pub fn numbering(s: &str) -> Numbering {
 
 /// A table caption: `表1 …`, `第2表 …`, `図表3 …`.
 pub fn is_caption_text(s: &str) -> bool {
-    static RE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"^(図表\s*[0-9]|表\s*[0-9]|第\s*[0-9]+\s*表)").expect("valid regex"));
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(図表\s*[0-9]|表\s*[0-9]|第\s*[0-9]+\s*表)").expect("valid regex")
+    });
     let t: String = s.trim().nfkc().collect();
     RE.is_match(&t)
 }
@@ -173,10 +228,18 @@ pub fn is_unit_note(s: &str) -> bool {
 pub fn is_note_text(s: &str) -> bool {
     let t = squash(s);
     let t = t.trim_start_matches('(');
-    if t.starts_with('※') || t.starts_with("資料:") || t.starts_with("出典:") || t.starts_with("出所:") {
+    if t.starts_with('※')
+        || t.starts_with("資料:")
+        || t.starts_with("出典:")
+        || t.starts_with("出所:")
+    {
         return true;
     }
-    t.strip_prefix('注').is_some_and(|r| r.chars().next().is_some_and(|c| matches!(c, ')' | ':' | '.') || c.is_ascii_digit()))
+    t.strip_prefix('注').is_some_and(|r| {
+        r.chars()
+            .next()
+            .is_some_and(|c| matches!(c, ')' | ':' | '.') || c.is_ascii_digit())
+    })
 }
 
 /// Running prose: a sentence (ends a clause with `。`) longer than a header label.
@@ -191,8 +254,14 @@ pub fn is_page_number(s: &str) -> bool {
     if t.is_empty() || t.chars().count() > 12 {
         return false;
     }
-    let core: String = t.chars().filter(|c| !matches!(c, '-' | '−' | '－' | '―' | '‐' | 'ー' | '–' | '—')).collect();
-    let core = core.trim_start_matches("P.").trim_start_matches("p.").to_string();
+    let core: String = t
+        .chars()
+        .filter(|c| !matches!(c, '-' | '−' | '－' | '―' | '‐' | 'ー' | '–' | '—'))
+        .collect();
+    let core = core
+        .trim_start_matches("P.")
+        .trim_start_matches("p.")
+        .to_string();
     if core.is_empty() {
         return false;
     }
@@ -200,7 +269,10 @@ pub fn is_page_number(s: &str) -> bool {
         return core.len() <= 4;
     }
     if let Some((a, b)) = core.split_once('/') {
-        return !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit());
+        return !a.is_empty()
+            && !b.is_empty()
+            && a.chars().all(|c| c.is_ascii_digit())
+            && b.chars().all(|c| c.is_ascii_digit());
     }
     false
 }
@@ -211,10 +283,26 @@ mod tests {
 
     #[test]
     fn numbers_and_text() {
-        for s in ["1,234", "▲5.2", "△12", "18.4", "18.4%", "－", "0", "１，２３４"] {
+        for s in [
+            "1,234",
+            "▲5.2",
+            "△12",
+            "18.4",
+            "18.4%",
+            "－",
+            "0",
+            "１，２３４",
+        ] {
             assert!(is_numeric(s), "{s}");
         }
-        for s in ["", "北区", "0～14歳", "1世帯当たり人員", "平成30年度", "1 区の自律経営"] {
+        for s in [
+            "",
+            "北区",
+            "0～14歳",
+            "1世帯当たり人員",
+            "平成30年度",
+            "1 区の自律経営",
+        ] {
             assert!(!is_numeric(s), "{s}");
         }
         assert_eq!(parse_number("▲2,595,365"), Some(-2595365.0));
@@ -225,9 +313,18 @@ mod tests {
 
     #[test]
     fn join_break_rules() {
-        assert_eq!(join_across_break("意見の活", "用、区の募集。"), "意見の活用、区の募集。");
-        assert_eq!(join_across_break("図ることが", "できた。"), "図ることができた。");
-        assert_eq!(join_across_break("募集。", "(3) 効率性"), "募集。\n(3) 効率性");
+        assert_eq!(
+            join_across_break("意見の活", "用、区の募集。"),
+            "意見の活用、区の募集。"
+        );
+        assert_eq!(
+            join_across_break("図ることが", "できた。"),
+            "図ることができた。"
+        );
+        assert_eq!(
+            join_across_break("募集。", "(3) 効率性"),
+            "募集。\n(3) 効率性"
+        );
         assert_eq!(join_across_break("実施", "・出前講座"), "実施\n・出前講座");
         assert_eq!(join_across_break("the cut", "row"), "the cut row");
         assert_eq!(join_across_break("", "b"), "b");
@@ -261,7 +358,13 @@ mod tests {
 
     #[test]
     fn captions_units_notes() {
-        for t in ["表1　区別人口", "表２ 年齢", "第1表 区別", "第２表", "図表3 推移"] {
+        for t in [
+            "表1　区別人口",
+            "表２ 年齢",
+            "第1表 区別",
+            "第２表",
+            "図表3 推移",
+        ] {
             assert!(is_caption_text(t), "{t}");
         }
         for t in ["表示", "第一", "表彰事業", "北区"] {
@@ -270,7 +373,12 @@ mod tests {
         assert!(is_unit_note("（単位：千円）"));
         assert!(is_unit_note("単位：人"));
         assert!(!is_unit_note("単価"));
-        for t in ["（注）外国人を含む。", "注1 推計", "※ 速報値", "資料：住民基本台帳"] {
+        for t in [
+            "（注）外国人を含む。",
+            "注1 推計",
+            "※ 速報値",
+            "資料：住民基本台帳",
+        ] {
             assert!(is_note_text(t), "{t}");
         }
         for t in ["注射事業", "北区", "資料館運営"] {

@@ -13,8 +13,13 @@ use unicode_normalization::UnicodeNormalization;
 
 /// An era: its name, its one-letter abbreviation and its first Gregorian year.
 /// Year 1 (元年) of an era is its first Gregorian year.
-pub const ERAS: [(&str, char, i32); 5] =
-    [("明治", 'M', 1868), ("大正", 'T', 1912), ("昭和", 'S', 1926), ("平成", 'H', 1989), ("令和", 'R', 2019)];
+pub const ERAS: [(&str, char, i32); 5] = [
+    ("明治", 'M', 1868),
+    ("大正", 'T', 1912),
+    ("昭和", 'S', 1926),
+    ("平成", 'H', 1989),
+    ("令和", 'R', 2019),
+];
 
 /// The Gregorian year of era year `n` of the era named `era` (`平成`, or `H`/`h`).
 pub fn era_to_gregorian(era: &str, n: i32) -> Option<i32> {
@@ -23,7 +28,11 @@ pub fn era_to_gregorian(era: &str, n: i32) -> Option<i32> {
     }
     let era = era.trim();
     ERAS.iter()
-        .find(|(name, abbr, _)| *name == era || era.chars().eq(std::iter::once(*abbr)) || era.chars().eq(std::iter::once(abbr.to_ascii_lowercase())))
+        .find(|(name, abbr, _)| {
+            *name == era
+                || era.chars().eq(std::iter::once(*abbr))
+                || era.chars().eq(std::iter::once(abbr.to_ascii_lowercase()))
+        })
         .map(|(_, _, first)| first + n - 1)
 }
 
@@ -39,11 +48,31 @@ pub struct Era {
 /// The eras, oldest first. 明治 counts from 1868-01-01 (its first year was made to start
 /// with the calendar year).
 pub const ERA_TABLE: [Era; 5] = [
-    Era { name: "明治", abbr: 'M', start: (1868, 1, 1) },
-    Era { name: "大正", abbr: 'T', start: (1912, 7, 30) },
-    Era { name: "昭和", abbr: 'S', start: (1926, 12, 25) },
-    Era { name: "平成", abbr: 'H', start: (1989, 1, 8) },
-    Era { name: "令和", abbr: 'R', start: (2019, 5, 1) },
+    Era {
+        name: "明治",
+        abbr: 'M',
+        start: (1868, 1, 1),
+    },
+    Era {
+        name: "大正",
+        abbr: 'T',
+        start: (1912, 7, 30),
+    },
+    Era {
+        name: "昭和",
+        abbr: 'S',
+        start: (1926, 12, 25),
+    },
+    Era {
+        name: "平成",
+        abbr: 'H',
+        start: (1989, 1, 8),
+    },
+    Era {
+        name: "令和",
+        abbr: 'R',
+        start: (2019, 5, 1),
+    },
 ];
 
 /// An era by name (`平成`), abbreviation (`H`, `h`), one-kanji form (`平`) or ligature
@@ -51,13 +80,23 @@ pub const ERA_TABLE: [Era; 5] = [
 pub fn era_named(s: &str) -> Option<&'static Era> {
     let t: String = s.trim().nfkc().collect();
     ERA_TABLE.iter().find(|e| {
-        t == e.name || t.chars().eq(std::iter::once(e.abbr)) || t.chars().eq(std::iter::once(e.abbr.to_ascii_lowercase())) || e.name.chars().next().is_some_and(|c| t.chars().eq(std::iter::once(c)))
+        t == e.name
+            || t.chars().eq(std::iter::once(e.abbr))
+            || t.chars().eq(std::iter::once(e.abbr.to_ascii_lowercase()))
+            || e.name
+                .chars()
+                .next()
+                .is_some_and(|c| t.chars().eq(std::iter::once(c)))
     })
 }
 
 /// The era in force on a day.
 pub fn era_on(year: i32, month: u32, day: u32) -> &'static Era {
-    ERA_TABLE.iter().rev().find(|e| (year, month, day) >= e.start).unwrap_or(&ERA_TABLE[0])
+    ERA_TABLE
+        .iter()
+        .rev()
+        .find(|e| (year, month, day) >= e.start)
+        .unwrap_or(&ERA_TABLE[0])
 }
 
 /// The era whose year `n` lies nearest to `year` (a report's own year): a bare `31年`
@@ -127,7 +166,8 @@ pub fn parse_date(text: &str, context: Option<&Era>) -> Option<EraDate> {
     for c in date_pattern().captures_iter(&t) {
         let era = c.name("era").map(|m| m.as_str());
         let year_text = &c["year"];
-        let has_year_word = c.name("sep").is_none() && c.get(0).is_some_and(|m| m.as_str().contains('年'));
+        let has_year_word =
+            c.name("sep").is_none() && c.get(0).is_some_and(|m| m.as_str().contains('年'));
         // A bare number is a date only with 年 or an era; `H18.4.1` needs the era.
         if era.is_none() && !has_year_word {
             continue;
@@ -135,16 +175,28 @@ pub fn parse_date(text: &str, context: Option<&Era>) -> Option<EraDate> {
         if c.name("sep").is_some() && era.is_none() {
             continue;
         }
-        let n: i32 = if year_text == "元" { 1 } else { year_text.parse().ok()? };
-        let month: Option<u32> = c.name("m1").or(c.name("m2")).and_then(|m| m.as_str().parse().ok());
-        let day: Option<u32> = c.name("d1").or(c.name("d2")).and_then(|m| m.as_str().parse().ok());
-        if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+        let n: i32 = if year_text == "元" {
+            1
+        } else {
+            year_text.parse().ok()?
+        };
+        let month: Option<u32> = c
+            .name("m1")
+            .or(c.name("m2"))
+            .and_then(|m| m.as_str().parse().ok());
+        let day: Option<u32> = c
+            .name("d1")
+            .or(c.name("d2"))
+            .and_then(|m| m.as_str().parse().ok());
+        if month.is_some_and(|m| !(1..=12).contains(&m))
+            || day.is_some_and(|d| !(1..=31).contains(&d))
+        {
             continue;
         }
         let fiscal = c.name("fy").is_some();
         let year = match era.and_then(era_named) {
             Some(e) => {
-                if n < 1 || n > 99 {
+                if !(1..=99).contains(&n) {
                     continue;
                 }
                 let y = e.start.0 + n - 1;
@@ -157,13 +209,18 @@ pub fn parse_date(text: &str, context: Option<&Era>) -> Option<EraDate> {
             None if n >= 1000 => n,
             None => {
                 let Some(e) = context else { continue };
-                if n < 1 || n > 99 {
+                if !(1..=99).contains(&n) {
                     continue;
                 }
                 e.start.0 + n - 1
             }
         };
-        return Some(EraDate { year, month, day, fiscal });
+        return Some(EraDate {
+            year,
+            month,
+            day,
+            fiscal,
+        });
     }
     None
 }
@@ -179,11 +236,15 @@ fn title_patterns() -> &'static [Regex; 3] {
     RE.get_or_init(|| {
         [
             // 平成22年度, 令和元年度, 平成２２年度 (after NFKC), with optional spaces.
-            Regex::new(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年\s*度").expect("valid regex"),
+            Regex::new(
+                r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年\s*度",
+            )
+            .expect("valid regex"),
             // 2019年度
             Regex::new(r"((?:19|20)\d{2})\s*年\s*度").expect("valid regex"),
             // 平成22年 (a calendar year: statistics "as of" a date)
-            Regex::new(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年").expect("valid regex"),
+            Regex::new(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年")
+                .expect("valid regex"),
         ]
     })
 }
@@ -198,7 +259,11 @@ pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     let era_matches = |re: &Regex| -> Vec<(usize, usize, i32)> {
         re.captures_iter(&t)
             .filter_map(|c| {
-                let n = if &c[2] == "元" { 1 } else { c[2].parse().ok()? };
+                let n = if &c[2] == "元" {
+                    1
+                } else {
+                    c[2].parse().ok()?
+                };
                 let m = c.get(0)?;
                 Some((m.start(), m.end(), era_to_gregorian(&c[1], n)?))
             })
@@ -220,7 +285,8 @@ pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     let mut i = 0;
     while i + 1 < all.len() {
         let between = t.get(all[i].1..all[i + 1].0).unwrap_or("x");
-        let is_range = !between.is_empty() && between.chars().all(|c| "～〜~-－―ー‐から".contains(c));
+        let is_range =
+            !between.is_empty() && between.chars().all(|c| "～〜~-－―ー‐から".contains(c));
         if !is_range {
             break;
         }
@@ -267,25 +333,52 @@ mod tests {
 
     #[test]
     fn fiscal_years_in_titles() {
-        assert_eq!(fiscal_year_in_text("平成22年度 区政改革の取組成果"), Some(2010));
-        assert_eq!(fiscal_year_in_text("都市計画局 平成１８年度予算の概要"), Some(2006));
+        assert_eq!(
+            fiscal_year_in_text("平成22年度 区政改革の取組成果"),
+            Some(2010)
+        );
+        assert_eq!(
+            fiscal_year_in_text("都市計画局 平成１８年度予算の概要"),
+            Some(2006)
+        );
         assert_eq!(fiscal_year_in_text("令和元年度 予算"), Some(2019));
         assert_eq!(fiscal_year_in_text("2019年度（令和元年度）"), Some(2019));
-        assert_eq!(fiscal_year_in_text("区別人口・世帯数（平成30年）"), Some(2018));
-        assert_eq!(fiscal_year_in_text("大阪市の推計人口（令和元年10月1日現在）"), Some(2019));
+        assert_eq!(
+            fiscal_year_in_text("区別人口・世帯数（平成30年）"),
+            Some(2018)
+        );
+        assert_eq!(
+            fiscal_year_in_text("大阪市の推計人口（令和元年10月1日現在）"),
+            Some(2019)
+        );
         assert_eq!(fiscal_year_in_text("平 成 2 3 年 度"), Some(2011));
-        assert_eq!(fiscal_year_in_text("区別人口・世帯数（令和3（2021）年）"), Some(2021));
-        assert_eq!(fiscal_year_in_text("2008年度（平成20年度） 大阪市統計書"), Some(2008));
-        assert_eq!(fiscal_year_in_text("市政改革の取組成果（平成18年度～平成22年度）"), Some(2010));
+        assert_eq!(
+            fiscal_year_in_text("区別人口・世帯数（令和3（2021）年）"),
+            Some(2021)
+        );
+        assert_eq!(
+            fiscal_year_in_text("2008年度（平成20年度） 大阪市統計書"),
+            Some(2008)
+        );
+        assert_eq!(
+            fiscal_year_in_text("市政改革の取組成果（平成18年度～平成22年度）"),
+            Some(2010)
+        );
         assert_eq!(fiscal_year_in_text("平成18年度から平成22年度"), Some(2010));
         assert_eq!(fiscal_year_in_text("予算の概要"), None);
     }
 
     #[test]
     fn fiscal_years_in_file_names() {
-        assert_eq!(fiscal_year_in_file_name("fuji-r6-budget-full.pdf"), Some(2024));
+        assert_eq!(
+            fiscal_year_in_file_name("fuji-r6-budget-full.pdf"),
+            Some(2024)
+        );
         assert_eq!(fiscal_year_in_file_name("seed_reform_h22.pdf"), Some(2010));
-        assert_eq!(fiscal_year_in_file_name("kobe-nursery-kitaku-h30.pdf"), Some(2018));
+        assert_eq!(
+            fiscal_year_in_file_name("kobe-nursery-kitaku-h30.pdf"),
+            Some(2018)
+        );
         assert_eq!(fiscal_year_in_file_name("budget_2019.pdf"), Some(2019));
         assert_eq!(fiscal_year_in_file_name("令和2年度予算.pdf"), Some(2020));
         assert_eq!(fiscal_year_in_file_name("dev_0001.pdf"), None);
@@ -294,7 +387,19 @@ mod tests {
     #[test]
     fn era_lookup() {
         let name = |s: &str| era_named(s).map(|e| e.name);
-        for (s, want) in [("平成", Some("平成")), ("H", Some("平成")), ("h", Some("平成")), ("平", Some("平成")), ("㍻", Some("平成")), ("㋿", Some("令和")), ("R", Some("令和")), ("Ｒ", Some("令和")), ("昭", Some("昭和")), ("X", None), ("天平", None)] {
+        for (s, want) in [
+            ("平成", Some("平成")),
+            ("H", Some("平成")),
+            ("h", Some("平成")),
+            ("平", Some("平成")),
+            ("㍻", Some("平成")),
+            ("㋿", Some("令和")),
+            ("R", Some("令和")),
+            ("Ｒ", Some("令和")),
+            ("昭", Some("昭和")),
+            ("X", None),
+            ("天平", None),
+        ] {
             assert_eq!(name(s), want, "{s}");
         }
         assert_eq!(era_on(1989, 1, 7).name, "昭和");
@@ -312,13 +417,24 @@ mod tests {
     #[test]
     fn dates() {
         let heisei = era_named("平成");
-        let d = |year, month, day, fiscal| Some(EraDate { year, month, day, fiscal });
+        let d = |year, month, day, fiscal| {
+            Some(EraDate {
+                year,
+                month,
+                day,
+                fiscal,
+            })
+        };
         let cases: Vec<(&str, Option<&Era>, Option<EraDate>)> = vec![
             ("平成18年4月1日", None, d(2006, Some(4), Some(1), false)),
             ("平成１８年４月", None, d(2006, Some(4), None, false)),
             ("18年4月", heisei, d(2006, Some(4), None, false)),
             ("18年4月", None, None),
-            ("・オープンデータの公開を開始（26年4月）", heisei, d(2014, Some(4), None, false)),
+            (
+                "・オープンデータの公開を開始（26年4月）",
+                heisei,
+                d(2014, Some(4), None, false),
+            ),
             ("(27年3月～)", heisei, d(2015, Some(3), None, false)),
             ("26年度の評価対象事業数", heisei, d(2014, None, None, true)),
             ("H23", None, d(2011, None, None, false)),

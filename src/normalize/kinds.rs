@@ -7,7 +7,9 @@
 //! equal to it after NFKC and whitespace removal, with or without a trailing unit in
 //! brackets (`前年度予算額（千円）`), or the last part of a two-level header
 //! (`予算額（千円）/前年度` matches `前年度`). A regex is written between slashes
-//! (`/^(5年間|.*年度)の取組成果$|^取組状況$/`) and is searched in the normalized header.
+//! (`/^(5年間|.*年度)の取組成果$|^取組状況$/`) and is searched in the normalized header;
+//! the regex is NFKC'd too, so write `[~〜]`, not `[~～〜]` (`～` becomes `~`, and `~~`
+//! inside a class is the regex crate's symmetric difference).
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -82,9 +84,18 @@ pub struct Kind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KindError {
     #[error("kind {kind:?}: {field}: invalid pattern {pattern:?}: {message}")]
-    Pattern { kind: String, field: String, pattern: String, message: String },
+    Pattern {
+        kind: String,
+        field: String,
+        pattern: String,
+        message: String,
+    },
     #[error("kind {kind:?}: column {column:?}: unknown unit {unit:?} (use 円, 千円, 万円, 百万円, 億円 or 兆円)")]
-    Unit { kind: String, column: String, unit: String },
+    Unit {
+        kind: String,
+        column: String,
+        unit: String,
+    },
     #[error("kind {kind:?}: {message}")]
     Invalid { kind: String, message: String },
 }
@@ -129,7 +140,9 @@ fn strip_trailing_unit(s: &str) -> &str {
 impl Pattern {
     fn new(p: &str) -> Result<Pattern, String> {
         match p.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
-            Some(re) if p.len() >= 2 => Regex::new(&nfkc(re)).map(Pattern::Regex).map_err(|e| e.to_string()),
+            Some(re) if p.len() >= 2 => Regex::new(&nfkc(re))
+                .map(Pattern::Regex)
+                .map_err(|e| e.to_string()),
             _ => Ok(Pattern::Literal(squeeze(p))),
         }
     }
@@ -141,20 +154,30 @@ impl Pattern {
             Pattern::Regex(re) => re.is_match(&h),
             Pattern::Literal(l) => {
                 let last = h.rsplit('/').next().unwrap_or(&h);
-                [h.as_str(), last].iter().any(|x| *x == l || strip_trailing_unit(x) == l)
+                [h.as_str(), last]
+                    .iter()
+                    .any(|x| *x == l || strip_trailing_unit(x) == l)
             }
         }
     }
 }
 
 fn compile(kind: &str, field: &str, p: &str) -> Result<Pattern, KindError> {
-    Pattern::new(p).map_err(|message| KindError::Pattern { kind: kind.into(), field: field.into(), pattern: p.into(), message })
+    Pattern::new(p).map_err(|message| KindError::Pattern {
+        kind: kind.into(),
+        field: field.into(),
+        pattern: p.into(),
+        message,
+    })
 }
 
 impl Kind {
     /// Checks every pattern compiles, names are unique and units are known.
     pub fn validate(&self) -> Result<(), KindError> {
-        let invalid = |message: String| KindError::Invalid { kind: self.name.clone(), message };
+        let invalid = |message: String| KindError::Invalid {
+            kind: self.name.clone(),
+            message,
+        };
         if self.name.trim().is_empty() {
             return Err(invalid("name is empty".into()));
         }
@@ -183,19 +206,32 @@ impl Kind {
             }
             if let Some(u) = &c.unit {
                 if !matches!(unit_in_text(u), Some(Unit::Yen(_))) {
-                    return Err(KindError::Unit { kind: self.name.clone(), column: c.name.clone(), unit: u.clone() });
+                    return Err(KindError::Unit {
+                        kind: self.name.clone(),
+                        column: c.name.clone(),
+                        unit: u.clone(),
+                    });
                 }
             }
         }
         if self.rules.min_columns > self.columns.len() {
-            return Err(invalid(format!("match.min_columns {} exceeds the {} columns", self.rules.min_columns, self.columns.len())));
+            return Err(invalid(format!(
+                "match.min_columns {} exceeds the {} columns",
+                self.rules.min_columns,
+                self.columns.len()
+            )));
         }
         Ok(())
     }
 
     /// The yen multiplier for amount column `i` when the table names no unit.
     fn default_multiplier(&self, i: usize) -> i64 {
-        match self.columns.get(i).and_then(|c| c.unit.as_deref()).and_then(unit_in_text) {
+        match self
+            .columns
+            .get(i)
+            .and_then(|c| c.unit.as_deref())
+            .and_then(unit_in_text)
+        {
             Some(Unit::Yen(m)) => m,
             _ => 1,
         }
@@ -205,12 +241,19 @@ impl Kind {
 /// Table column names to match against: the flattened names, or the last header row when
 /// a table has no flattened names.
 fn headers_of(t: &LogicalTable) -> Vec<String> {
-    let n = t.columns.len().max(t.header_rows.iter().map(Vec::len).max().unwrap_or(0));
+    let n = t
+        .columns
+        .len()
+        .max(t.header_rows.iter().map(Vec::len).max().unwrap_or(0));
     (0..n)
         .map(|c| {
             let name = t.columns.get(c).cloned().unwrap_or_default();
             if name.trim().is_empty() {
-                t.header_rows.iter().rev().find_map(|r| r.get(c).filter(|h| !h.trim().is_empty()).cloned()).unwrap_or_default()
+                t.header_rows
+                    .iter()
+                    .rev()
+                    .find_map(|r| r.get(c).filter(|h| !h.trim().is_empty()).cloned())
+                    .unwrap_or_default()
             } else {
                 name
             }
@@ -226,8 +269,13 @@ pub fn map_columns(table: &LogicalTable, kind: &Kind) -> Vec<Option<usize>> {
     kind.columns
         .iter()
         .map(|col| {
-            let pats: Vec<Pattern> = col.headers.iter().filter_map(|h| Pattern::new(h).ok()).collect();
-            let hit = (0..headers.len()).find(|&i| !used[i] && pats.iter().any(|p| p.matches(&headers[i])));
+            let pats: Vec<Pattern> = col
+                .headers
+                .iter()
+                .filter_map(|h| Pattern::new(h).ok())
+                .collect();
+            let hit = (0..headers.len())
+                .find(|&i| !used[i] && pats.iter().any(|p| p.matches(&headers[i])));
             if let Some(i) = hit {
                 used[i] = true;
             }
@@ -257,7 +305,10 @@ fn kind_score(table: &LogicalTable, kind: &Kind) -> Option<usize> {
             return None;
         }
     }
-    let mapped = map_columns(table, kind).iter().filter(|m| m.is_some()).count();
+    let mapped = map_columns(table, kind)
+        .iter()
+        .filter(|m| m.is_some())
+        .count();
     (mapped >= kind.rules.min_columns.max(1)).then_some(mapped)
 }
 
@@ -300,7 +351,12 @@ fn num(v: Value) -> Option<serde_json::Value> {
 /// The table's body rows (section rows left out) as canonical cells of `kind`. Amount
 /// columns take the table's unit, else the kind's default `unit`; `context` is the era of
 /// the report for bare dates (`18年4月`).
-pub fn canonical_rows(table: &LogicalTable, kind: &Kind, settings: &ValueSettings, context: Option<&era::Era>) -> Vec<CanonicalRow> {
+pub fn canonical_rows(
+    table: &LogicalTable,
+    kind: &Kind,
+    settings: &ValueSettings,
+    context: Option<&era::Era>,
+) -> Vec<CanonicalRow> {
     let map = map_columns(table, kind);
     let typed = typed_table(table, settings);
     let mut out = Vec::new();
@@ -314,31 +370,54 @@ pub fn canonical_rows(table: &LogicalTable, kind: &Kind, settings: &ValueSetting
             .enumerate()
             .map(|(ci, col)| {
                 let Some(tc) = map.get(ci).copied().flatten() else {
-                    return CanonicalCell { raw: String::new(), value: None, unit: "" };
+                    return CanonicalCell {
+                        raw: String::new(),
+                        value: None,
+                        unit: "",
+                    };
                 };
                 let raw = row.cells.get(tc).cloned().unwrap_or_default();
-                let found = typed.values.get(ri).and_then(|r| r.get(tc)).copied().flatten();
+                let found = typed
+                    .values
+                    .get(ri)
+                    .and_then(|r| r.get(tc))
+                    .copied()
+                    .flatten();
                 let ty = typed.columns.get(tc).copied().unwrap_or(ColumnType::Text);
                 let (value, unit) = match col.kind {
                     ColumnKind::Text => (None, ""),
                     ColumnKind::Amount => match ty {
-                        ColumnType::Number(NumberKind::Amount { .. }) => (found.and_then(num), "円"),
+                        ColumnType::Number(NumberKind::Amount { .. }) => {
+                            (found.and_then(num), "円")
+                        }
                         // The table named no unit: the kind's default.
                         _ => {
                             let m = kind.default_multiplier(ci);
-                            let v = super::number::cell_value(&raw, NumberKind::Amount { multiplier: m }).ok().flatten();
+                            let v = super::number::cell_value(
+                                &raw,
+                                NumberKind::Amount { multiplier: m },
+                            )
+                            .ok()
+                            .flatten();
                             (v.and_then(num), "円")
                         }
                     },
                     ColumnKind::Percent => {
-                        let v = super::number::cell_value(&raw, NumberKind::Percent).ok().flatten();
+                        let v = super::number::cell_value(&raw, NumberKind::Percent)
+                            .ok()
+                            .flatten();
                         (v.and_then(num), "%")
                     }
                     ColumnKind::Integer => {
-                        let v = super::number::cell_value(&raw, NumberKind::Count).ok().flatten();
+                        let v = super::number::cell_value(&raw, NumberKind::Count)
+                            .ok()
+                            .flatten();
                         (v.and_then(num), "")
                     }
-                    ColumnKind::FiscalYear => (era::parse_fiscal_year(&raw, context).map(|y| serde_json::Value::from(y)), ""),
+                    ColumnKind::FiscalYear => (
+                        era::parse_fiscal_year(&raw, context).map(serde_json::Value::from),
+                        "",
+                    ),
                     ColumnKind::Date => {
                         let d = era::parse_date(&raw, context);
                         let s = d.map(|d| match (d.month, d.day) {
@@ -412,14 +491,26 @@ headers = ["/増減率/"]
         let kinds = kinds_from_toml(BUDGET).unwrap_or_default();
         assert_eq!(kinds.len(), 1);
         let t = table(
-            &["事業名", "前年度予算額", "本年度予算額", "比較増減", "増減率（%）"],
+            &[
+                "事業名",
+                "前年度予算額",
+                "本年度予算額",
+                "比較増減",
+                "増減率（%）",
+            ],
             &[],
             None,
-            &[(&["a", "1,000", "1,200", "200", "20.0"], RowKind::Data), (&["総計", "1,000", "1,200", "200", "20.0"], RowKind::Total)],
+            &[
+                (&["a", "1,000", "1,200", "200", "20.0"], RowKind::Data),
+                (&["総計", "1,000", "1,200", "200", "20.0"], RowKind::Total),
+            ],
         );
         let k = match_kind(&t, &kinds);
         assert_eq!(k.map(|k| k.name.as_str()), Some("budget_items"));
-        assert_eq!(map_columns(&t, &kinds[0]), vec![Some(0), Some(1), Some(2), Some(4)]);
+        assert_eq!(
+            map_columns(&t, &kinds[0]),
+            vec![Some(0), Some(1), Some(2), Some(4)]
+        );
         // No unit anywhere: the kind's default 千円.
         let rows = canonical_rows(&t, &kinds[0], &ValueSettings::default(), None);
         assert_eq!(rows.len(), 2);
@@ -427,10 +518,29 @@ headers = ["/増減率/"]
         assert_eq!(rows[0].cells[3].value, Some(serde_json::json!(20.0)));
         assert_eq!(rows[0].cells[0].raw, "a");
         // Years in headers: 平成23年度予算額 is the previous year, the first match wins.
-        let t2 = table(&["事業名", "平成23年度予算額（千円）", "本年度予算額（千円）", "増減", "増減率"], &[], None, &[(&["a", "1", "2", "1", "100.0"], RowKind::Data)]);
-        assert_eq!(map_columns(&t2, &kinds[0]), vec![Some(0), Some(1), Some(2), Some(4)]);
+        let t2 = table(
+            &[
+                "事業名",
+                "平成23年度予算額（千円）",
+                "本年度予算額（千円）",
+                "増減",
+                "増減率",
+            ],
+            &[],
+            None,
+            &[(&["a", "1", "2", "1", "100.0"], RowKind::Data)],
+        );
+        assert_eq!(
+            map_columns(&t2, &kinds[0]),
+            vec![Some(0), Some(1), Some(2), Some(4)]
+        );
         // A statistics table is not a budget table.
-        let t3 = table(&["区名", "人口/男", "人口/女"], &[], None, &[(&["北区", "1", "2"], RowKind::Data)]);
+        let t3 = table(
+            &["区名", "人口/男", "人口/女"],
+            &[],
+            None,
+            &[(&["北区", "1", "2"], RowKind::Data)],
+        );
         assert!(match_kind(&t3, &kinds).is_none());
     }
 
@@ -438,11 +548,15 @@ headers = ["/増減率/"]
     fn bad_kinds_are_clear_errors() {
         let bad_re = BUDGET.replace("/増減率/", "/増減率(/");
         let e = kinds_from_toml(&bad_re).err().unwrap_or_default();
-        assert!(e.contains("budget_items") && e.contains("columns.rate.headers"), "{e}");
+        assert!(
+            e.contains("budget_items") && e.contains("columns.rate.headers"),
+            "{e}"
+        );
         let bad_unit = BUDGET.replacen("unit = \"千円\"", "unit = \"ドル\"", 1);
         let e = kinds_from_toml(&bad_unit).err().unwrap_or_default();
         assert!(e.contains("unknown unit"), "{e}");
-        let unknown_key = BUDGET.replace("dataset = \"budget\"", "dataset = \"budget\"\ncolour = 1");
+        let unknown_key =
+            BUDGET.replace("dataset = \"budget\"", "dataset = \"budget\"\ncolour = 1");
         let e = kinds_from_toml(&unknown_key).err().unwrap_or_default();
         assert!(e.contains("colour") && e.contains("line"), "{e}");
         let bad_type = BUDGET.replace("type = \"percent\"", "type = \"ratio\"");
@@ -463,10 +577,28 @@ columns = [
 ]
 "#;
         let kinds = kinds_from_toml(text).unwrap_or_default();
-        let t = table(&["年月", "年度", "件数"], &[], None, &[(&["18年4月", "平成18年度", "1,234件"], RowKind::Data)]);
-        let rows = canonical_rows(&t, &kinds[0], &ValueSettings::default(), era::era_named("平成"));
-        let v: Vec<Option<serde_json::Value>> = rows[0].cells.iter().map(|c| c.value.clone()).collect();
-        assert_eq!(v, vec![Some(serde_json::json!("2006-04")), Some(serde_json::json!(2006)), Some(serde_json::json!(1234))]);
+        let t = table(
+            &["年月", "年度", "件数"],
+            &[],
+            None,
+            &[(&["18年4月", "平成18年度", "1,234件"], RowKind::Data)],
+        );
+        let rows = canonical_rows(
+            &t,
+            &kinds[0],
+            &ValueSettings::default(),
+            era::era_named("平成"),
+        );
+        let v: Vec<Option<serde_json::Value>> =
+            rows[0].cells.iter().map(|c| c.value.clone()).collect();
+        assert_eq!(
+            v,
+            vec![
+                Some(serde_json::json!("2006-04")),
+                Some(serde_json::json!(2006)),
+                Some(serde_json::json!(1234))
+            ]
+        );
     }
 
     /// Every shipped pipeline's kinds parse and validate.
@@ -474,10 +606,18 @@ columns = [
     fn shipped_pipeline_kinds_parse() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         let mut n = 0;
-        for name in ["reform.toml", "budget.toml", "ward_stats.toml", "fuji_budget.toml"] {
+        for name in [
+            "reform.toml",
+            "budget.toml",
+            "ward_stats.toml",
+            "fuji_budget.toml",
+        ] {
             let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
             let kinds = kinds_from_toml(&text);
-            assert!(kinds.as_ref().is_ok_and(|k| !k.is_empty()), "{name}: {kinds:?}");
+            assert!(
+                kinds.as_ref().is_ok_and(|k| !k.is_empty()),
+                "{name}: {kinds:?}"
+            );
             n += 1;
         }
         assert_eq!(n, 4);
@@ -495,7 +635,12 @@ columns = [
         };
         let mut kinds = Vec::new();
         for name in ["reform.toml", "budget.toml", "ward_stats.toml"] {
-            kinds.extend(kinds_from_toml(&std::fs::read_to_string(root.join("pipelines").join(name)).unwrap_or_default()).unwrap_or_default());
+            kinds.extend(
+                kinds_from_toml(
+                    &std::fs::read_to_string(root.join("pipelines").join(name)).unwrap_or_default(),
+                )
+                .unwrap_or_default(),
+            );
         }
         let mut checked = 0;
         for e in dir.flatten() {
@@ -503,10 +648,19 @@ columns = [
             if !path.to_string_lossy().ends_with(".truth.json") {
                 continue;
             }
-            let Ok(doc) = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&path).unwrap_or_default()) else { continue };
+            let Ok(doc) = serde_json::from_str::<serde_json::Value>(
+                &std::fs::read_to_string(&path).unwrap_or_default(),
+            ) else {
+                continue;
+            };
             let family = doc["family"].as_str().unwrap_or("");
             for t in doc["tables"].as_array().into_iter().flatten() {
-                let cols: Vec<&str> = t["columns"].as_array().into_iter().flatten().filter_map(|c| c.as_str()).collect();
+                let cols: Vec<&str> = t["columns"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c.as_str())
+                    .collect();
                 let lt = table(&cols, &[], None, &[]);
                 let k = match_kind(&lt, &kinds);
                 let want = match family {
@@ -515,10 +669,20 @@ columns = [
                     _ if cols.iter().any(|c| c.contains("14歳")) => "ward_age_groups",
                     _ => "ward_population",
                 };
-                assert_eq!(k.map(|k| k.name.as_str()), Some(want), "{}: {cols:?}", path.display());
+                assert_eq!(
+                    k.map(|k| k.name.as_str()),
+                    Some(want),
+                    "{}: {cols:?}",
+                    path.display()
+                );
                 let mapped = k.map(|k| map_columns(&lt, k)).unwrap_or_default();
                 let n = mapped.iter().filter(|m| m.is_some()).count();
-                assert_eq!(n, cols.len().min(mapped.len()), "{}: {cols:?} → {mapped:?}", path.display());
+                assert_eq!(
+                    n,
+                    cols.len().min(mapped.len()),
+                    "{}: {cols:?} → {mapped:?}",
+                    path.display()
+                );
                 checked += 1;
             }
         }

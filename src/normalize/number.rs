@@ -24,10 +24,16 @@ pub struct Decimal {
 const MAX_SCALE: u32 = 12;
 
 impl Decimal {
-    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+    pub const ZERO: Decimal = Decimal {
+        mantissa: 0,
+        scale: 0,
+    };
 
     pub fn int(n: i128) -> Decimal {
-        Decimal { mantissa: n, scale: 0 }
+        Decimal {
+            mantissa: n,
+            scale: 0,
+        }
     }
 
     fn rescale(self, scale: u32) -> Option<Decimal> {
@@ -35,22 +41,37 @@ impl Decimal {
             return None;
         }
         let f = 10i128.checked_pow(scale - self.scale)?;
-        Some(Decimal { mantissa: self.mantissa.checked_mul(f)?, scale })
+        Some(Decimal {
+            mantissa: self.mantissa.checked_mul(f)?,
+            scale,
+        })
     }
 
     pub fn checked_add(self, o: Decimal) -> Option<Decimal> {
         let s = self.scale.max(o.scale);
         let (a, b) = (self.rescale(s)?, o.rescale(s)?);
-        Some(Decimal { mantissa: a.mantissa.checked_add(b.mantissa)?, scale: s })
+        Some(Decimal {
+            mantissa: a.mantissa.checked_add(b.mantissa)?,
+            scale: s,
+        })
     }
 
     /// Times an integer (a unit multiplier).
     pub fn checked_mul_int(self, k: i128) -> Option<Decimal> {
-        Some(Decimal { mantissa: self.mantissa.checked_mul(k)?, scale: self.scale }.reduce())
+        Some(
+            Decimal {
+                mantissa: self.mantissa.checked_mul(k)?,
+                scale: self.scale,
+            }
+            .reduce(),
+        )
     }
 
-    pub fn neg(self) -> Decimal {
-        Decimal { mantissa: -self.mantissa, scale: self.scale }
+    pub fn negated(self) -> Decimal {
+        Decimal {
+            mantissa: -self.mantissa,
+            scale: self.scale,
+        }
     }
 
     /// Trailing zero decimals dropped: `1.50` → `1.5`, `2.0` → `2`.
@@ -77,7 +98,11 @@ impl Decimal {
         let neg = d.mantissa < 0;
         let digits = d.mantissa.unsigned_abs().to_string();
         let s = d.scale as usize;
-        let padded = if digits.len() <= s { format!("{}{}", "0".repeat(s + 1 - digits.len()), digits) } else { digits };
+        let padded = if digits.len() <= s {
+            format!("{}{}", "0".repeat(s + 1 - digits.len()), digits)
+        } else {
+            digits
+        };
         let (i, f) = padded.split_at(padded.len() - s);
         let v: f64 = format!("{i}.{f}").parse().unwrap_or(f64::NAN);
         if neg {
@@ -122,7 +147,9 @@ pub fn yen_multiplier(prefix: &str) -> Option<i64> {
 
 /// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`.
 pub const COUNTERS: &[&str] = &[
-    "人", "名", "世帯", "戸", "件", "事業", "会議", "団体", "施設", "箇所", "か所", "ヶ所", "カ所", "所", "校", "園", "台", "回", "日", "時間", "歳", "棟", "床", "本", "枚", "冊", "頭", "隻", "店", "社", "区", "市", "町", "村", "人分", "人日", "倍",
+    "人", "名", "世帯", "戸", "件", "事業", "会議", "団体", "施設", "箇所", "か所", "ヶ所", "カ所",
+    "所", "校", "園", "台", "回", "日", "時間", "歳", "棟", "床", "本", "枚", "冊", "頭", "隻",
+    "店", "社", "区", "市", "町", "村", "人分", "人日", "倍",
 ];
 
 fn unit_patterns() -> &'static [Regex; 4] {
@@ -152,7 +179,10 @@ pub fn unit_in_text(text: &str) -> Option<Unit> {
     let mut found: Vec<(usize, Unit)> = Vec::new();
     for re in [note, paren] {
         if let Some(c) = re.captures(&t) {
-            if let (Some(m), Some(k)) = (c.get(0), yen_multiplier(c.get(1).map_or("", |g| g.as_str()))) {
+            if let (Some(m), Some(k)) = (
+                c.get(0),
+                yen_multiplier(c.get(1).map_or("", |g| g.as_str())),
+            ) {
                 found.push((m.start(), Unit::Yen(k)));
             }
         }
@@ -200,7 +230,12 @@ pub enum Cell {
     Null,
     /// A word a numeric column uses instead of a number (`皆増`, `皆減`, `…`, `x`).
     NoNumber,
-    Number { value: Decimal, unit: Option<CellUnit> },
+    /// A unit alone (`千円`, `%`): a unit row printed in the body.
+    Unit(Unit),
+    Number {
+        value: Decimal,
+        unit: Option<CellUnit>,
+    },
     /// Text that is not a number.
     Text,
 }
@@ -209,7 +244,29 @@ pub enum Cell {
 const DASHES: &[char] = &['-', '－', '―', '—', '–', '‐', '−', '─', 'ー', '‒', '﹣'];
 
 /// Words meaning "no number here" in a numeric column.
-pub const NO_NUMBER_WORDS: &[&str] = &["皆増", "皆減", "皆無", "新規", "廃止", "…", "...", "・・・", "‥", "x", "X", "×", "*", "＊", "秘匿", "不詳", "nc", "NC", "n.a.", "N/A", "※"];
+pub const NO_NUMBER_WORDS: &[&str] = &[
+    "皆増",
+    "皆減",
+    "皆無",
+    "新規",
+    "廃止",
+    "…",
+    "...",
+    "・・・",
+    "‥",
+    "x",
+    "X",
+    "×",
+    "*",
+    "＊",
+    "秘匿",
+    "不詳",
+    "nc",
+    "NC",
+    "n.a.",
+    "N/A",
+    "※",
+];
 
 /// Signs that make a number negative.
 const MINUS: &[char] = &['▲', '△', '▼', '-', '－', '−', '‐', '–', '—', '―'];
@@ -284,7 +341,10 @@ pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
                         int_digits.push(d);
                         group_len += 1;
                     }
-                } else if d == ',' && !seen_point && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit()) {
+                } else if d == ','
+                    && !seen_point
+                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit())
+                {
                     if saw_comma && group_len != 3 {
                         return None;
                     }
@@ -293,7 +353,10 @@ pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
                     }
                     saw_comma = true;
                     group_len = 0;
-                } else if d == '.' && !seen_point && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit()) {
+                } else if d == '.'
+                    && !seen_point
+                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit())
+                {
                     seen_point = true;
                 } else {
                     break;
@@ -314,7 +377,10 @@ pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
         if let Some(d) = kanji_digit(c) {
             // Positional kanji digits: 二〇二〇.
             let p = pending.unwrap_or(Decimal::ZERO);
-            pending = Some(Decimal { mantissa: p.mantissa.checked_mul(10)?.checked_add(d)?, scale: p.scale });
+            pending = Some(Decimal {
+                mantissa: p.mantissa.checked_mul(10)?.checked_add(d)?,
+                scale: p.scale,
+            });
             any = true;
             i += 1;
             end = chars.get(i).map_or(s.len(), |(p, _)| *p);
@@ -344,10 +410,16 @@ pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
         break;
     }
     // A numeral has a digit: `千` or `百万` alone is a unit.
-    if !any || !s[..end].chars().any(|c| c.is_ascii_digit() || kanji_digit(c).is_some()) {
+    if !any
+        || !s[..end]
+            .chars()
+            .any(|c| c.is_ascii_digit() || kanji_digit(c).is_some())
+    {
         return None;
     }
-    let v = total.checked_add(group)?.checked_add(pending.unwrap_or(Decimal::ZERO))?;
+    let v = total
+        .checked_add(group)?
+        .checked_add(pending.unwrap_or(Decimal::ZERO))?;
     Some((v.reduce(), end))
 }
 
@@ -371,9 +443,18 @@ fn parse_wari(t: &str) -> Option<Decimal> {
         return None;
     }
     let c = wari_pattern().captures(t)?;
-    let part = |i: usize| -> Option<i128> { c.get(i).map_or(Some(0), |m| small_kanji_or_digits(m.as_str())) };
+    let part = |i: usize| -> Option<i128> {
+        c.get(i)
+            .map_or(Some(0), |m| small_kanji_or_digits(m.as_str()))
+    };
     let (w, b, r) = (part(1)?, part(2)?, part(3)?);
-    Some(Decimal { mantissa: w * 100 + b * 10 + r, scale: 1 }.reduce())
+    Some(
+        Decimal {
+            mantissa: w * 100 + b * 10 + r,
+            scale: 1,
+        }
+        .reduce(),
+    )
 }
 
 /// Reads one cell.
@@ -387,6 +468,12 @@ pub fn parse_cell(cell: &str) -> Cell {
     }
     if NO_NUMBER_WORDS.contains(&t.as_str()) {
         return Cell::NoNumber;
+    }
+    if t == "%" {
+        return Cell::Unit(Unit::Percent);
+    }
+    if let Some(m) = t.strip_suffix('円').and_then(yen_multiplier) {
+        return Cell::Unit(Unit::Yen(m));
     }
     let mut rest = t.as_str();
     // A unit before the number: `千円15,840,700`.
@@ -412,17 +499,26 @@ pub fn parse_cell(cell: &str) -> Cell {
     // (1,234) in accounts is negative.
     if !negative {
         if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-            if inner.starts_with(|c: char| c.is_ascii_digit()) && inner.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+            if inner.starts_with(|c: char| c.is_ascii_digit())
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            {
                 negative = true;
                 rest = inner;
             }
         }
     }
-    let sign = |d: Decimal| if negative { d.neg() } else { d };
+    let sign = |d: Decimal| if negative { d.negated() } else { d };
     if let Some(d) = parse_wari(rest) {
-        return Cell::Number { value: sign(d), unit: Some(CellUnit::Percent) };
+        return Cell::Number {
+            value: sign(d),
+            unit: Some(CellUnit::Percent),
+        };
     }
-    let Some((value, used)) = parse_numeral(rest) else { return Cell::Text };
+    let Some((value, used)) = parse_numeral(rest) else {
+        return Cell::Text;
+    };
     let tail = &rest[used..];
     let unit = match tail {
         "" if lead.is_some() => lead.map(CellUnit::Yen),
@@ -438,7 +534,10 @@ pub fn parse_cell(cell: &str) -> Cell {
     if !arabic && unit.is_none() {
         return Cell::Text;
     }
-    Cell::Number { value: sign(value), unit }
+    Cell::Number {
+        value: sign(value),
+        unit,
+    }
 }
 
 /// A typed value: integer yen or count, or a float (percent, ratio).
@@ -491,7 +590,7 @@ pub enum NumberKind {
 /// no-number words; `Err` for what cannot be read.
 pub fn cell_value(cell: &str, kind: NumberKind) -> Result<Option<Value>, Unparsed> {
     match parse_cell(cell) {
-        Cell::Empty | Cell::Null | Cell::NoNumber => Ok(None),
+        Cell::Empty | Cell::Null | Cell::NoNumber | Cell::Unit(_) => Ok(None),
         Cell::Text => Err(Unparsed::NotANumber),
         Cell::Number { value, unit } => typed(value, unit.as_ref(), kind).map(Some),
     }
@@ -500,11 +599,17 @@ pub fn cell_value(cell: &str, kind: NumberKind) -> Result<Option<Value>, Unparse
 fn typed(value: Decimal, unit: Option<&CellUnit>, kind: NumberKind) -> Result<Value, Unparsed> {
     let int = |d: Decimal| -> Result<Value, Unparsed> {
         let n = d.to_integer().ok_or(Unparsed::WrongUnit)?;
-        i64::try_from(n).map(Value::Int).map_err(|_| Unparsed::Overflow)
+        i64::try_from(n)
+            .map(Value::Int)
+            .map_err(|_| Unparsed::Overflow)
     };
     match (kind, unit) {
-        (NumberKind::Amount { multiplier }, None) => int(value.checked_mul_int(i128::from(multiplier)).ok_or(Unparsed::Overflow)?),
-        (NumberKind::Amount { .. }, Some(CellUnit::Yen(m))) => int(value.checked_mul_int(i128::from(*m)).ok_or(Unparsed::Overflow)?),
+        (NumberKind::Amount { multiplier }, None) => int(value
+            .checked_mul_int(i128::from(multiplier))
+            .ok_or(Unparsed::Overflow)?),
+        (NumberKind::Amount { .. }, Some(CellUnit::Yen(m))) => int(value
+            .checked_mul_int(i128::from(*m))
+            .ok_or(Unparsed::Overflow)?),
         (NumberKind::Amount { .. }, Some(_)) => Err(Unparsed::WrongUnit),
         (NumberKind::Percent, None | Some(CellUnit::Percent)) => Ok(Value::Float(value.to_f64())),
         (NumberKind::Percent, Some(_)) => Err(Unparsed::WrongUnit),
@@ -516,7 +621,9 @@ fn typed(value: Decimal, unit: Option<&CellUnit>, kind: NumberKind) -> Result<Va
             }
         }
         (NumberKind::Count, Some(CellUnit::Percent)) => Ok(Value::Float(value.to_f64())),
-        (NumberKind::Count, Some(CellUnit::Yen(m))) => int(value.checked_mul_int(i128::from(*m)).ok_or(Unparsed::Overflow)?),
+        (NumberKind::Count, Some(CellUnit::Yen(m))) => int(value
+            .checked_mul_int(i128::from(*m))
+            .ok_or(Unparsed::Overflow)?),
     }
 }
 
@@ -534,7 +641,10 @@ mod tests {
     use super::*;
 
     fn dec(m: i128, s: u32) -> Decimal {
-        Decimal { mantissa: m, scale: s }
+        Decimal {
+            mantissa: m,
+            scale: s,
+        }
     }
 
     #[test]
@@ -546,10 +656,19 @@ mod tests {
             ("18.4", Some((dec(184, 1), 4))),
             ("2.00", Some((dec(2, 0), 4))),
             ("0.0", Some((dec(0, 0), 3))),
-            ("42億7,700万", Some((dec(4_277_000_000, 0), "42億7,700万".len()))),
-            ("562億949万円", Some((dec(56_209_490_000, 0), "562億949万".len()))),
+            (
+                "42億7,700万",
+                Some((dec(4_277_000_000, 0), "42億7,700万".len())),
+            ),
+            (
+                "562億949万円",
+                Some((dec(56_209_490_000, 0), "562億949万".len())),
+            ),
             ("三千万", Some((dec(30_000_000, 0), "三千万".len()))),
-            ("二億五千万", Some((dec(250_000_000, 0), "二億五千万".len()))),
+            (
+                "二億五千万",
+                Some((dec(250_000_000, 0), "二億五千万".len())),
+            ),
             ("千二百三十四", Some((dec(1234, 0), "千二百三十四".len()))),
             ("二〇二〇", Some((dec(2020, 0), "二〇二〇".len()))),
             ("1.5億", Some((dec(150_000_000, 0), "1.5億".len()))),
@@ -573,7 +692,10 @@ mod tests {
 
     #[test]
     fn cells() {
-        let num = |m, s, unit: Option<CellUnit>| Cell::Number { value: dec(m, s), unit };
+        let num = |m, s, unit: Option<CellUnit>| Cell::Number {
+            value: dec(m, s),
+            unit,
+        };
         let cases: Vec<(&str, Cell)> = vec![
             ("", Cell::Empty),
             ("  ", Cell::Empty),
@@ -602,16 +724,25 @@ mod tests {
             ("3割5分", num(35, 0, Some(CellUnit::Percent))),
             ("三割", num(30, 0, Some(CellUnit::Percent))),
             ("2分5厘", num(25, 1, Some(CellUnit::Percent))),
-            ("42 億 7,700 万円", num(4_277_000_000, 0, Some(CellUnit::Yen(1)))),
+            (
+                "42 億 7,700 万円",
+                num(4_277_000_000, 0, Some(CellUnit::Yen(1))),
+            ),
             ("三千万円", num(30_000_000, 0, Some(CellUnit::Yen(1)))),
             ("1,234千円", num(1_234_000, 0, Some(CellUnit::Yen(1)))),
-            ("千円 15,840,700", num(15_840_700, 0, Some(CellUnit::Yen(1000)))),
+            (
+                "千円 15,840,700",
+                num(15_840_700, 0, Some(CellUnit::Yen(1000))),
+            ),
             ("千円 △64,700", num(-64_700, 0, Some(CellUnit::Yen(1000)))),
             ("千円現年課税分 15,717,000", Cell::Text),
             ("38事業", num(38, 0, Some(CellUnit::Counter("事業".into())))),
             ("300人", num(300, 0, Some(CellUnit::Counter("人".into())))),
             ("三", Cell::Text),
-            ("千円", Cell::Text),
+            ("千円", Cell::Unit(Unit::Yen(1000))),
+            ("百万円", Cell::Unit(Unit::Yen(1_000_000))),
+            ("％", Cell::Unit(Unit::Percent)),
+            ("ドル", Cell::Text),
             ("北区", Cell::Text),
             ("約300人", Cell::Text),
             ("1,23", Cell::Text),
@@ -641,8 +772,14 @@ mod tests {
             ("世帯数（世帯）", Some(Unit::Count)),
             ("人口（人）/男", Some(Unit::Count)),
             ("（単位：人・世帯）", Some(Unit::Count)),
-            ("表1 区別人口及び世帯数（平成23年10月1日現在）\n（単位：人・世帯）", Some(Unit::Count)),
-            ("市民局平成26年度予算の概要\n（単位：千円）", Some(Unit::Yen(1000))),
+            (
+                "表1 区別人口及び世帯数（平成23年10月1日現在）\n（単位：人・世帯）",
+                Some(Unit::Count),
+            ),
+            (
+                "市民局平成26年度予算の概要\n（単位：千円）",
+                Some(Unit::Yen(1000)),
+            ),
             ("予算額", None),
             ("増減率", None),
             ("円）", None),
@@ -659,12 +796,34 @@ mod tests {
         let cases: Vec<(&str, NumberKind, Result<Option<Value>, Unparsed>)> = vec![
             ("1,169,752", k1000, Ok(Some(Value::Int(1_169_752_000)))),
             ("△1,234", k1000, Ok(Some(Value::Int(-1_234_000)))),
-            ("▲583", NumberKind::Amount { multiplier: 1_000_000 }, Ok(Some(Value::Int(-583_000_000)))),
+            (
+                "▲583",
+                NumberKind::Amount {
+                    multiplier: 1_000_000,
+                },
+                Ok(Some(Value::Int(-583_000_000))),
+            ),
             ("1.5", k1000, Ok(Some(Value::Int(1500)))),
-            ("0.5", NumberKind::Amount { multiplier: 1 }, Err(Unparsed::WrongUnit)),
-            ("42 億 7,700 万円", k1000, Ok(Some(Value::Int(4_277_000_000)))),
-            ("三千万円", NumberKind::Amount { multiplier: 1 }, Ok(Some(Value::Int(30_000_000)))),
-            ("千円 15,840,700", NumberKind::Amount { multiplier: 1 }, Ok(Some(Value::Int(15_840_700_000)))),
+            (
+                "0.5",
+                NumberKind::Amount { multiplier: 1 },
+                Err(Unparsed::WrongUnit),
+            ),
+            (
+                "42 億 7,700 万円",
+                k1000,
+                Ok(Some(Value::Int(4_277_000_000))),
+            ),
+            (
+                "三千万円",
+                NumberKind::Amount { multiplier: 1 },
+                Ok(Some(Value::Int(30_000_000))),
+            ),
+            (
+                "千円 15,840,700",
+                NumberKind::Amount { multiplier: 1 },
+                Ok(Some(Value::Int(15_840_700_000))),
+            ),
             ("－", k1000, Ok(None)),
             ("", k1000, Ok(None)),
             ("皆増", NumberKind::Percent, Ok(None)),
@@ -676,7 +835,11 @@ mod tests {
             ("0.0", NumberKind::Percent, Ok(Some(Value::Float(0.0)))),
             ("3割5分", NumberKind::Percent, Ok(Some(Value::Float(35.0)))),
             ("12.5%", NumberKind::Percent, Ok(Some(Value::Float(12.5)))),
-            ("1,293,001", NumberKind::Count, Ok(Some(Value::Int(1_293_001)))),
+            (
+                "1,293,001",
+                NumberKind::Count,
+                Ok(Some(Value::Int(1_293_001))),
+            ),
             ("1.84", NumberKind::Count, Ok(Some(Value::Float(1.84)))),
             ("2.00", NumberKind::Count, Ok(Some(Value::Int(2)))),
             ("23件", NumberKind::Count, Ok(Some(Value::Int(23)))),

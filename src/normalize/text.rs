@@ -33,7 +33,10 @@ pub fn nfkc(s: &str) -> String {
 /// Markers, then NFKC, then letter-spacing removal: the label form of a cell.
 pub fn normalize_label(s: &str) -> Normalized {
     let (markers, rest) = split_markers(s);
-    Normalized { markers, text: remove_letter_spacing(&nfkc(rest)) }
+    Normalized {
+        markers,
+        text: remove_letter_spacing(&nfkc(rest)),
+    }
 }
 
 /// NFKC then letter-spacing removal, markers left in place (after NFKC `①` reads `1`).
@@ -78,7 +81,18 @@ fn roman_ascii(s: &str) -> Option<u32> {
 /// Strict Roman parse: the value, and a check that writing it back gives the same text.
 fn roman_strict(s: &str) -> Option<u32> {
     let mut n: i64 = 0;
-    let cs: Vec<i64> = s.chars().map(|c| if c == 'I' { 1 } else if c == 'V' { 5 } else { 10 }).collect();
+    let cs: Vec<i64> = s
+        .chars()
+        .map(|c| {
+            if c == 'I' {
+                1
+            } else if c == 'V' {
+                5
+            } else {
+                10
+            }
+        })
+        .collect();
     for (i, &v) in cs.iter().enumerate() {
         if cs.get(i + 1).is_some_and(|&w| w > v) {
             n -= v;
@@ -107,8 +121,7 @@ fn to_roman(mut n: u32) -> String {
 pub fn split_markers(s: &str) -> (Markers, &str) {
     let mut m = Markers::default();
     let mut rest = s.trim_start();
-    loop {
-        let Some(c) = rest.chars().next() else { break };
+    while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
         if (c == '▲' || c == '△') && !m.negative {
             m.negative = true;
@@ -121,10 +134,16 @@ pub fn split_markers(s: &str) -> (Markers, &str) {
                 rest = skip_separator(after);
                 continue;
             }
-            let word: String = rest.chars().take_while(|c| matches!(c, 'I' | 'V' | 'X')).collect();
+            let word: String = rest
+                .chars()
+                .take_while(|c| matches!(c, 'I' | 'V' | 'X'))
+                .collect();
             let tail = &rest[word.len()..];
             if let Some(n) = roman_ascii(&word) {
-                if tail.is_empty() || tail.starts_with(|c: char| c.is_whitespace() || matches!(c, '.' | '．' | '、')) {
+                if tail.is_empty()
+                    || tail
+                        .starts_with(|c: char| c.is_whitespace() || matches!(c, '.' | '．' | '、'))
+                {
                     m.section = Some(n);
                     rest = skip_separator(tail);
                     continue;
@@ -170,20 +189,28 @@ fn digit_value(c: char) -> Option<u32> {
 fn parenthesized_number(s: &str) -> Option<(u32, &str)> {
     let open = s.chars().next().filter(|&c| c == '(' || c == '（')?;
     let body = &s[open.len_utf8()..];
-    let digits: String = body.chars().take_while(|&c| digit_value(c).is_some()).collect();
+    let digits: String = body
+        .chars()
+        .take_while(|&c| digit_value(c).is_some())
+        .collect();
     if digits.is_empty() || digits.chars().count() > 3 {
         return None;
     }
     let tail = &body[digits.len()..];
     let close = tail.chars().next().filter(|&c| c == ')' || c == '）')?;
-    let n = digits.chars().try_fold(0u32, |a, c| Some(a * 10 + digit_value(c)?))?;
+    let n = digits
+        .chars()
+        .try_fold(0u32, |a, c| Some(a * 10 + digit_value(c)?))?;
     Some((n, &tail[close.len_utf8()..]))
 }
 
 /// `1 ` / `1.` / `１．` before more text: the number and the rest. A number followed by
 /// a digit, a comma or nothing is a value, not a marker.
 fn leading_number(s: &str) -> Option<(u32, &str)> {
-    let digits: String = s.chars().take_while(|&c| digit_value(c).is_some()).collect();
+    let digits: String = s
+        .chars()
+        .take_while(|&c| digit_value(c).is_some())
+        .collect();
     if digits.is_empty() || digits.chars().count() > 3 {
         return None;
     }
@@ -196,17 +223,26 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
     let after = skip_separator(tail);
     // `1.5` is a number, `1 2` two numbers; a marker is followed by text.
     let next = after.chars().next()?;
-    if digit_value(next).is_some() || (matches!(sep, '.' | '．') && tail[sep.len_utf8()..].starts_with(|c: char| digit_value(c).is_some())) {
+    if digit_value(next).is_some()
+        || (matches!(sep, '.' | '．')
+            && tail[sep.len_utf8()..].starts_with(|c: char| digit_value(c).is_some()))
+    {
         return None;
     }
-    let n = digits.chars().try_fold(0u32, |a, c| Some(a * 10 + digit_value(c)?))?;
+    let n = digits
+        .chars()
+        .try_fold(0u32, |a, c| Some(a * 10 + digit_value(c)?))?;
     Some((n, after))
 }
 
 /// A character of a Latin word or a number (after NFKC): spaces between two of them
 /// separate words and stay.
 fn is_latin_or_digit(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '%' | '\'' | '"' | '&' | '-' | '+' | '/' | ':' | ')' | '(')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '.' | ',' | '%' | '\'' | '"' | '&' | '-' | '+' | '/' | ':' | ')' | '('
+        )
 }
 
 /// Removes whitespace inside Japanese text; whitespace between two Latin or number
@@ -273,18 +309,42 @@ mod tests {
 
     #[test]
     fn markers() {
-        let m = |section, item, negative| Markers { section, item, negative };
+        let m = |section, item, negative| Markers {
+            section,
+            item,
+            negative,
+        };
         let cases: [(&str, Markers, &str); 20] = [
-            ("① 事務事業評価の実施", m(None, Some(1), false), "事務事業評価の実施"),
-            ("⑫区長への権限移譲", m(None, Some(12), false), "区長への権限移譲"),
+            (
+                "① 事務事業評価の実施",
+                m(None, Some(1), false),
+                "事務事業評価の実施",
+            ),
+            (
+                "⑫区長への権限移譲",
+                m(None, Some(12), false),
+                "区長への権限移譲",
+            ),
             ("㉑ 二十一番", m(None, Some(21), false), "二十一番"),
             ("⑴ 委託料", m(None, Some(1), false), "委託料"),
-            ("(2) 補助金等の適正化", m(None, Some(2), false), "補助金等の適正化"),
+            (
+                "(2) 補助金等の適正化",
+                m(None, Some(2), false),
+                "補助金等の適正化",
+            ),
             ("（３）公文書", m(None, Some(3), false), "公文書"),
-            ("1 事務事業の見直し", m(None, Some(1), false), "事務事業の見直し"),
+            (
+                "1 事務事業の見直し",
+                m(None, Some(1), false),
+                "事務事業の見直し",
+            ),
             ("１　市政情報", m(None, Some(1), false), "市政情報"),
             ("2. 組織", m(None, Some(2), false), "組織"),
-            ("Ⅱ 人材育成・組織改革", m(Some(2), None, false), "人材育成・組織改革"),
+            (
+                "Ⅱ 人材育成・組織改革",
+                m(Some(2), None, false),
+                "人材育成・組織改革",
+            ),
             ("ⅳ 小項目", m(Some(4), None, false), "小項目"),
             ("II 区政改革", m(Some(2), None, false), "区政改革"),
             ("IV. 財政", m(Some(4), None, false), "財政"),
@@ -304,7 +364,17 @@ mod tests {
 
     #[test]
     fn roman_numerals() {
-        for (s, n) in [("I", Some(1)), ("II", Some(2)), ("IV", Some(4)), ("IX", Some(9)), ("XIV", Some(14)), ("IIII", None), ("VV", None), ("", None), ("IL", None)] {
+        for (s, n) in [
+            ("I", Some(1)),
+            ("II", Some(2)),
+            ("IV", Some(4)),
+            ("IX", Some(9)),
+            ("XIV", Some(14)),
+            ("IIII", None),
+            ("VV", None),
+            ("", None),
+            ("IL", None),
+        ] {
             assert_eq!(roman_ascii(s), n, "{s}");
         }
     }
@@ -315,7 +385,10 @@ mod tests {
         assert_eq!(n.markers.item, Some(2));
         assert_eq!(n.text, "区長への権限の移譲");
         let n = normalize_label("Ⅰ　行財政改革");
-        assert_eq!((n.markers.section, n.text.as_str()), (Some(1), "行財政改革"));
+        assert_eq!(
+            (n.markers.section, n.text.as_str()),
+            (Some(1), "行財政改革")
+        );
         assert_eq!(normalize_text("①　合 計"), "1合計");
     }
 }

@@ -75,7 +75,14 @@ fn additive_columns(columns: &[ColumnType], s: &TotalsSettings) -> Vec<(usize, f
         .iter()
         .enumerate()
         .filter_map(|(i, c)| match c {
-            ColumnType::Number(NumberKind::Amount { multiplier }) => Some((i, if *multiplier >= 1000 { s.slack_per_row * *multiplier as f64 } else { 0.0 })),
+            ColumnType::Number(NumberKind::Amount { multiplier }) => Some((
+                i,
+                if *multiplier >= 1000 {
+                    s.slack_per_row * *multiplier as f64
+                } else {
+                    0.0
+                },
+            )),
             ColumnType::Number(NumberKind::Count) => Some((i, 0.0)),
             _ => None,
         })
@@ -90,7 +97,13 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
         return Vec::new();
     }
     let int_at = |r: usize, c: usize| -> Option<i64> {
-        match typed.values.get(r).and_then(|row| row.get(c)).copied().flatten() {
+        match typed
+            .values
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .flatten()
+        {
             Some(Value::Int(n)) => Some(n),
             _ => None,
         }
@@ -111,21 +124,36 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
                     group.clone()
                 } else if all.is_empty() {
                     // A total printed first: the data rows up to the next total.
-                    kinds.iter().enumerate().skip(i + 1).take_while(|(_, k)| **k != RowKind::Total).filter(|(_, k)| **k == RowKind::Data).map(|(j, _)| j).collect()
+                    kinds
+                        .iter()
+                        .enumerate()
+                        .skip(i + 1)
+                        .take_while(|(_, k)| **k != RowKind::Total)
+                        .filter(|(_, k)| **k == RowKind::Data)
+                        .map(|(j, _)| j)
+                        .collect()
                 } else {
                     all.clone()
                 };
                 if !rows.is_empty() {
                     for &(c, slack) in &cols {
                         let Some(found) = int_at(i, c) else { continue };
-                        let expected: i64 = rows.iter().filter_map(|&r| int_at(r, c)).fold(0i64, |a, b| a.saturating_add(b));
+                        let expected: i64 = rows
+                            .iter()
+                            .filter_map(|&r| int_at(r, c))
+                            .fold(0i64, |a, b| a.saturating_add(b));
                         let allowed = slack * rows.len() as f64;
                         if (found.saturating_sub(expected)).unsigned_abs() as f64 > allowed {
                             out.push(Mismatch {
                                 table: 0,
                                 row: i,
                                 column: c,
-                                label: t.rows[i].cells.iter().find(|x| !x.trim().is_empty()).cloned().unwrap_or_default(),
+                                label: t.rows[i]
+                                    .cells
+                                    .iter()
+                                    .find(|x| !x.trim().is_empty())
+                                    .cloned()
+                                    .unwrap_or_default(),
                                 column_name: t.columns.get(c).cloned().unwrap_or_default(),
                                 expected,
                                 found,
@@ -154,7 +182,11 @@ pub fn check_tables(tables: &[LogicalTable]) -> Vec<Mismatch> {
     tables
         .iter()
         .enumerate()
-        .flat_map(|(ti, t)| check(t).into_iter().map(move |m| Mismatch { table: ti, ..m }))
+        .flat_map(|(ti, t)| {
+            check(t)
+                .into_iter()
+                .map(move |m| Mismatch { table: ti, ..m })
+        })
         .collect()
 }
 
@@ -190,13 +222,41 @@ mod tests {
             &["事業名", "前年度（千円）", "本年度（千円）"],
             &[],
             None,
-            &[(&["a", "100", "110"], Data), (&["b", "200", "220"], Data), (&["小計", "300", "332"], Subtotal), (&["c", "5", "5"], Data), (&["合計", "305", "999"], Total)],
+            &[
+                (&["a", "100", "110"], Data),
+                (&["b", "200", "220"], Data),
+                (&["小計", "300", "332"], Subtotal),
+                (&["c", "5", "5"], Data),
+                (&["合計", "305", "999"], Total),
+            ],
         );
         let m = check(&t);
         assert_eq!(m.len(), 2);
-        assert_eq!((m[0].row, m[0].column, m[0].expected, m[0].found, m[0].rows_summed), (2, 2, 330_000, 332_000, 2));
-        assert_eq!((m[1].row, m[1].column, m[1].expected, m[1].found, m[1].rows_summed), (4, 2, 335_000, 999_000, 3));
-        assert!(m[0].to_string().contains("小計") && m[0].to_string().contains("330000"), "{}", m[0]);
+        assert_eq!(
+            (
+                m[0].row,
+                m[0].column,
+                m[0].expected,
+                m[0].found,
+                m[0].rows_summed
+            ),
+            (2, 2, 330_000, 332_000, 2)
+        );
+        assert_eq!(
+            (
+                m[1].row,
+                m[1].column,
+                m[1].expected,
+                m[1].found,
+                m[1].rows_summed
+            ),
+            (4, 2, 335_000, 999_000, 3)
+        );
+        assert!(
+            m[0].to_string().contains("小計") && m[0].to_string().contains("330000"),
+            "{}",
+            m[0]
+        );
     }
 
     #[test]
@@ -206,29 +266,77 @@ mod tests {
             &["区名", "人口/男", "世帯数（世帯）", "1世帯当たり人員"],
             &[],
             None,
-            &[(&["合計", "30", "12", "1.84"], Total), (&["北区", "10", "5", "1.55"], Data), (&["南区", "20", "7", "1.98"], Data)],
+            &[
+                (&["合計", "30", "12", "1.84"], Total),
+                (&["北区", "10", "5", "1.55"], Data),
+                (&["南区", "20", "7", "1.98"], Data),
+            ],
         );
         assert_eq!(check(&t), vec![]);
-        let t = table(&["区名", "人口/男"], &[], None, &[(&["合計", "31"], Total), (&["北区", "10"], Data), (&["南区", "20"], Data)]);
+        let t = table(
+            &["区名", "人口/男"],
+            &[],
+            None,
+            &[
+                (&["合計", "31"], Total),
+                (&["北区", "10"], Data),
+                (&["南区", "20"], Data),
+            ],
+        );
         assert_eq!(check(&t).len(), 1);
     }
 
     #[test]
     fn rounding_slack_for_large_units() {
         // 百万円: three rounded rows may be off by a unit against their rounded total.
-        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["b", "1"], Data), (&["c", "1"], Data), (&["計", "4"], Total)]);
+        let t = table(
+            &["事業", "額（百万円）"],
+            &[],
+            None,
+            &[
+                (&["a", "1"], Data),
+                (&["b", "1"], Data),
+                (&["c", "1"], Data),
+                (&["計", "4"], Total),
+            ],
+        );
         assert_eq!(check(&t), vec![]);
-        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["b", "1"], Data), (&["c", "1"], Data), (&["計", "5"], Total)]);
+        let t = table(
+            &["事業", "額（百万円）"],
+            &[],
+            None,
+            &[
+                (&["a", "1"], Data),
+                (&["b", "1"], Data),
+                (&["c", "1"], Data),
+                (&["計", "5"], Total),
+            ],
+        );
         assert_eq!(check(&t).len(), 1);
         let s = TotalsSettings { slack_per_row: 0.0 };
-        let t = table(&["事業", "額（百万円）"], &[], None, &[(&["a", "1"], Data), (&["計", "2"], Total)]);
+        let t = table(
+            &["事業", "額（百万円）"],
+            &[],
+            None,
+            &[(&["a", "1"], Data), (&["計", "2"], Total)],
+        );
         assert_eq!(check_with(&t, &ValueSettings::default(), &s).len(), 1);
     }
 
     #[test]
     fn tables_are_tagged() {
-        let ok = table(&["a", "b（円）"], &[], None, &[(&["x", "1"], Data), (&["計", "1"], Total)]);
-        let bad = table(&["a", "b（円）"], &[], None, &[(&["x", "1"], Data), (&["計", "2"], Total)]);
+        let ok = table(
+            &["a", "b（円）"],
+            &[],
+            None,
+            &[(&["x", "1"], Data), (&["計", "1"], Total)],
+        );
+        let bad = table(
+            &["a", "b（円）"],
+            &[],
+            None,
+            &[(&["x", "1"], Data), (&["計", "2"], Total)],
+        );
         let m = check_tables(&[ok, bad]);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].table, 1);

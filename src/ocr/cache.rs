@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 
 use super::image::PageSource;
-use super::{OcrPage, OcrSettings};
+use super::{OcrRaw, OcrSettings};
 
 /// Bumped when the cached format or the preparation of images changes.
-const FORMAT: &str = "nenpo-ocr-cache-1";
+const FORMAT: &str = "nenpo-ocr-cache-2";
 
 /// The cache directory: `cache_dir`, else `$XDG_CACHE_HOME/nenpo/ocr`, else
 /// `$HOME/.cache/nenpo/ocr`.
@@ -19,7 +19,11 @@ pub fn dir(s: &OcrSettings) -> Option<PathBuf> {
     if let Some(d) = &s.cache_dir {
         return Some(d.clone());
     }
-    let nonempty = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let nonempty = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     nonempty("XDG_CACHE_HOME")
         .or_else(|| nonempty("HOME").map(|h| h.join(".cache")))
         .map(|d| d.join("nenpo").join("ocr"))
@@ -31,15 +35,32 @@ pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
     h.update(FORMAT.as_bytes());
     h.update(engine.as_bytes());
     // The settings that change the result (not where the cache lives).
+    // Post-processing settings (glyph conversion) are applied on every read: not keyed.
+    let d = OcrSettings::default();
     let mut relevant = s.clone();
     relevant.cache = true;
     relevant.cache_dir = None;
+    relevant.enabled = true;
+    relevant.min_text_glyphs = d.min_text_glyphs;
+    relevant.image_cover_min = d.image_cover_min;
+    relevant.undecoded_share_max = d.undecoded_share_max;
+    relevant.artefact_chars = d.artefact_chars;
+    relevant.artefact_tolerance_pt = d.artefact_tolerance_pt;
+    relevant.min_word_confidence = d.min_word_confidence;
+    relevant.cjk_cell_em = d.cjk_cell_em;
+    relevant.cjk_cell_max_em = d.cjk_cell_max_em;
+    relevant.fix_triangle = d.fix_triangle;
     h.update(serde_json::to_vec(&relevant).unwrap_or_default());
     match source {
         PageSource::Embedded { stream, bbox, .. } => {
             h.update(b"embedded");
             h.update(stream.filter.as_bytes());
-            for v in [stream.width, stream.height, stream.bits_per_component, stream.components] {
+            for v in [
+                stream.width,
+                stream.height,
+                stream.bits_per_component,
+                stream.components,
+            ] {
                 h.update(v.to_le_bytes());
             }
             for v in [bbox.x0, bbox.top, bbox.x1, bbox.bottom] {
@@ -61,19 +82,23 @@ fn path(s: &OcrSettings, key: &str) -> Option<PathBuf> {
 }
 
 /// A cached result, if there is a readable one.
-pub fn load(s: &OcrSettings, key: &str) -> Option<OcrPage> {
+pub fn load(s: &OcrSettings, key: &str) -> Option<OcrRaw> {
     let bytes = std::fs::read(path(s, key)?).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
 /// Stores a result atomically (temporary file in the same directory, then rename).
-pub fn store(s: &OcrSettings, key: &str, page: &OcrPage) -> std::io::Result<()> {
+pub fn store(s: &OcrSettings, key: &str, page: &OcrRaw) -> std::io::Result<()> {
     let Some(p) = path(s, key) else {
         return Ok(());
     };
     let parent = p.parent().map(PathBuf::from).unwrap_or_default();
     std::fs::create_dir_all(&parent)?;
-    let tmp = parent.join(format!(".{key}.{}.{:?}.tmp", std::process::id(), std::thread::current().id()));
+    let tmp = parent.join(format!(
+        ".{key}.{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let data = serde_json::to_vec(page).map_err(std::io::Error::other)?;
     std::fs::write(&tmp, data)?;
     std::fs::rename(&tmp, &p).inspect_err(|_| {
@@ -84,32 +109,77 @@ pub fn store(s: &OcrSettings, key: &str, page: &OcrPage) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::OcrGlyph;
+    use crate::geom::Rect;
+    use crate::ocr::image::PixelMap;
+    use crate::ocr::tesseract::TessWord;
 
     #[test]
     fn stores_and_hits() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let s = OcrSettings { cache_dir: Some(tmp.path().to_path_buf()), ..Default::default() };
+        let s = OcrSettings {
+            cache_dir: Some(tmp.path().to_path_buf()),
+            ..Default::default()
+        };
         let pdf = b"%PDF-1.4 fake";
-        let src = PageSource::Render { pdf, page: 2, why: "test" };
+        let src = PageSource::Render {
+            pdf,
+            page: 2,
+            why: "test",
+        };
         let k = key(&src, &s, "tesseract 5.3.0");
         assert!(load(&s, &k).is_none());
-        let page = OcrPage {
+        let page = OcrRaw {
             image: "rendered".into(),
-            skew_deg: 0.25,
-            glyphs: vec![OcrGlyph { text: "▲1".into(), bbox: [1.0, 2.0, 3.0, 4.0], size: 9.5, confidence: 0.8 }],
-            segments: vec![[0.0, 10.0, 100.0, 10.0, 0.7]],
             engine: "tesseract 5.3.0".into(),
+            skew_deg: 0.25,
+            map: PixelMap {
+                bbox: Rect::new(0.0, 0.0, 595.0, 842.0),
+                width: 2480,
+                height: 3508,
+            },
+            rulings: vec![],
+            words: vec![TessWord {
+                text: "▲1".into(),
+                left: 1.0,
+                top: 2.0,
+                width: 3.0,
+                height: 4.0,
+                confidence: 0.8,
+                line: (1, 1, 1),
+            }],
         };
         store(&s, &k, &page).expect("stored");
         assert_eq!(load(&s, &k), Some(page));
         // Another page, another engine or other settings: another key.
-        assert_ne!(k, key(&PageSource::Render { pdf, page: 3, why: "test" }, &s, "tesseract 5.3.0"));
+        assert_ne!(
+            k,
+            key(
+                &PageSource::Render {
+                    pdf,
+                    page: 3,
+                    why: "test"
+                },
+                &s,
+                "tesseract 5.3.0"
+            )
+        );
         assert_ne!(k, key(&src, &s, "tesseract 5.4.0"));
-        let s2 = OcrSettings { psm: 4, ..s.clone() };
+        let s2 = OcrSettings {
+            psm: 4,
+            ..s.clone()
+        };
         assert_ne!(k, key(&src, &s2, "tesseract 5.3.0"));
+        // Settings of the glyph conversion apply on read: same key.
+        let s4 = OcrSettings {
+            fix_triangle: false,
+            ..s.clone()
+        };
+        assert_eq!(k, key(&src, &s4, "tesseract 5.3.0"));
         // Where the cache lives is not part of the key.
-        let s3 = OcrSettings { cache_dir: None, ..s.clone() };
+        let s3 = OcrSettings {
+            cache_dir: None,
+            ..s.clone()
+        };
         assert_eq!(k, key(&src, &s3, "tesseract 5.3.0"));
     }
 }

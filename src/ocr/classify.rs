@@ -24,7 +24,9 @@ impl PageClass {
     /// Why a page needs OCR, in words (for warnings).
     pub fn reason(&self) -> &'static str {
         match self {
-            PageClass::NeedsOcr { image: Some(_) } => "an image covers the page and there is no text layer",
+            PageClass::NeedsOcr { image: Some(_) } => {
+                "an image covers the page and there is no text layer"
+            }
             PageClass::NeedsOcr { image: None } => "the text layer cannot be decoded",
             PageClass::Digital => "text layer",
             PageClass::HiddenOcrLayer => "hidden ocr layer",
@@ -61,7 +63,11 @@ pub fn classify(content: &PageContent, s: &OcrSettings) -> PageClass {
         [one] => Some(*one),
         _ => None,
     };
-    let visible = content.glyphs.iter().filter(|g| !g.invisible && !g.text.trim().is_empty()).count();
+    let visible = content
+        .glyphs
+        .iter()
+        .filter(|g| !g.invisible && !g.text.trim().is_empty())
+        .count();
     let invisible = content.glyphs.iter().filter(|g| g.invisible).count();
     let painted = visible + content.undecoded_glyphs;
     let undecoded_dominates =
@@ -74,7 +80,9 @@ pub fn classify(content: &PageContent, s: &OcrSettings) -> PageClass {
         return PageClass::HiddenOcrLayer;
     }
     if undecoded_dominates && content.undecoded_glyphs >= s.min_text_glyphs {
-        return PageClass::NeedsOcr { image: if has_cover { image } else { None } };
+        return PageClass::NeedsOcr {
+            image: if has_cover { image } else { None },
+        };
     }
     if has_cover {
         return PageClass::NeedsOcr { image };
@@ -113,7 +121,13 @@ mod tests {
             undecoded_glyphs: undecoded,
             images: image
                 .into_iter()
-                .map(|bbox| ImagePlacement { bbox, width: 1653, height: 2339, filter: "DCTDecode".into(), object: Some((7, 0)) })
+                .map(|bbox| ImagePlacement {
+                    bbox,
+                    width: 1653,
+                    height: 2339,
+                    filter: "DCTDecode".into(),
+                    object: Some((7, 0)),
+                })
                 .collect(),
             ..Default::default()
         }
@@ -126,25 +140,43 @@ mod tests {
     #[test]
     fn real_text_is_never_ocrd() {
         let s = OcrSettings::default();
-        assert_eq!(classify(&page(vec![glyph(false); 200], None, 0), &s), PageClass::Digital);
+        assert_eq!(
+            classify(&page(vec![glyph(false); 200], None, 0), &s),
+            PageClass::Digital
+        );
         // Even over a full-page image (a digital page with a background picture).
-        assert_eq!(classify(&page(vec![glyph(false); 200], full(), 3), &s), PageClass::Digital);
+        assert_eq!(
+            classify(&page(vec![glyph(false); 200], full(), 3), &s),
+            PageClass::Digital
+        );
         // A short digital page without images.
-        assert_eq!(classify(&page(vec![glyph(false); 5], None, 0), &s), PageClass::Digital);
+        assert_eq!(
+            classify(&page(vec![glyph(false); 5], None, 0), &s),
+            PageClass::Digital
+        );
     }
 
     #[test]
     fn invisible_text_over_image_is_a_hidden_layer() {
         let s = OcrSettings::default();
-        assert_eq!(classify(&page(vec![glyph(true); 300], full(), 0), &s), PageClass::HiddenOcrLayer);
+        assert_eq!(
+            classify(&page(vec![glyph(true); 300], full(), 0), &s),
+            PageClass::HiddenOcrLayer
+        );
     }
 
     #[test]
     fn image_only_needs_ocr_of_that_image() {
         let s = OcrSettings::default();
-        assert_eq!(classify(&page(vec![], full(), 0), &s), PageClass::NeedsOcr { image: Some(0) });
+        assert_eq!(
+            classify(&page(vec![], full(), 0), &s),
+            PageClass::NeedsOcr { image: Some(0) }
+        );
         // A stamp of a few real characters over a scan.
-        assert_eq!(classify(&page(vec![glyph(false); 4], full(), 0), &s), PageClass::NeedsOcr { image: Some(0) });
+        assert_eq!(
+            classify(&page(vec![glyph(false); 4], full(), 0), &s),
+            PageClass::NeedsOcr { image: Some(0) }
+        );
         // A small image (a logo) does not make a page a scan.
         let small = Some(Rect::new(10.0, 10.0, 100.0, 60.0));
         assert_eq!(classify(&page(vec![], small, 0), &s), PageClass::Empty);
@@ -153,8 +185,14 @@ mod tests {
     #[test]
     fn undecodable_text_is_ocrd_by_rendering() {
         let s = OcrSettings::default();
-        assert_eq!(classify(&page(vec![glyph(false); 10], None, 400), &s), PageClass::NeedsOcr { image: None });
-        assert_eq!(classify(&page(vec![], full(), 400), &s), PageClass::NeedsOcr { image: Some(0) });
+        assert_eq!(
+            classify(&page(vec![glyph(false); 10], None, 400), &s),
+            PageClass::NeedsOcr { image: None }
+        );
+        assert_eq!(
+            classify(&page(vec![], full(), 400), &s),
+            PageClass::NeedsOcr { image: Some(0) }
+        );
     }
 
     #[test]
@@ -168,6 +206,9 @@ mod tests {
 
     #[test]
     fn nothing_is_empty() {
-        assert_eq!(classify(&page(vec![], None, 0), &OcrSettings::default()), PageClass::Empty);
+        assert_eq!(
+            classify(&page(vec![], None, 0), &OcrSettings::default()),
+            PageClass::Empty
+        );
     }
 }

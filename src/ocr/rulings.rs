@@ -6,7 +6,7 @@ use super::image::Gray;
 use super::OcrSettings;
 
 /// A ruling found in pixels (edges: a run over columns 10..20 has `start` 10, `end` 20).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PxSegment {
     pub horizontal: bool,
     /// Centre row of a horizontal ruling, centre column of a vertical one.
@@ -24,25 +24,38 @@ pub struct PxSegment {
 pub fn detect(img: &Gray, ink: u8, px_per_pt: f64, s: &OcrSettings) -> Vec<PxSegment> {
     let min_len = (s.ruling_min_length_pt * px_per_pt).max(2.0);
     let max_gap = (s.ruling_max_gap_pt * px_per_pt).round().max(0.0) as usize;
-    let mut out = runs_to_segments(&row_runs(img, ink, min_len, max_gap, s.ruling_min_fill), true);
+    let mut out = runs_to_segments(
+        &row_runs(img, ink, min_len, max_gap, s.ruling_min_fill),
+        true,
+    );
     let t = transpose(img);
-    out.extend(runs_to_segments(&row_runs(&t, ink, min_len, max_gap, s.ruling_min_fill), false));
+    out.extend(runs_to_segments(
+        &row_runs(&t, ink, min_len, max_gap, s.ruling_min_fill),
+        false,
+    ));
     out
 }
 
 /// Qualifying runs per row: `(row, start, end)`.
-fn row_runs(img: &Gray, ink: u8, min_len: f64, max_gap: usize, min_fill: f64) -> Vec<(usize, usize, usize)> {
+fn row_runs(
+    img: &Gray,
+    ink: u8,
+    min_len: f64,
+    max_gap: usize,
+    min_fill: f64,
+) -> Vec<(usize, usize, usize)> {
     let mut runs = Vec::new();
     for y in 0..img.height {
         let row = &img.pixels[y * img.width..(y + 1) * img.width];
         let mut start = None::<usize>;
         let (mut last, mut count) = (0usize, 0usize);
-        let close = |start: usize, last: usize, count: usize, runs: &mut Vec<(usize, usize, usize)>| {
-            let len = last + 1 - start;
-            if len as f64 >= min_len && count as f64 >= min_fill * len as f64 {
-                runs.push((y, start, last + 1));
-            }
-        };
+        let close =
+            |start: usize, last: usize, count: usize, runs: &mut Vec<(usize, usize, usize)>| {
+                let len = last + 1 - start;
+                if len as f64 >= min_len && count as f64 >= min_fill * len as f64 {
+                    runs.push((y, start, last + 1));
+                }
+            };
         for (x, &p) in row.iter().enumerate() {
             if p > ink {
                 continue;
@@ -127,7 +140,11 @@ pub fn erase(img: &mut Gray, rulings: &[PxSegment], max_thickness: f64) {
         let (a, b) = (r.start.max(0.0) as usize, r.end.max(0.0) as usize);
         for across in lo..hi {
             for along in a..b {
-                let (x, y) = if r.horizontal { (along, across) } else { (across, along) };
+                let (x, y) = if r.horizontal {
+                    (along, across)
+                } else {
+                    (across, along)
+                };
                 if x < img.width && y < img.height {
                     img.pixels[y * img.width + x] = 255;
                 }

@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 use super::{Error, OcrSettings};
 
 /// One recognised word, in pixels of the image Tesseract read.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TessWord {
     pub text: String,
     pub left: f64,
@@ -52,7 +52,11 @@ pub(crate) fn feed_and_wait(child: &mut Child, data: &[u8]) -> std::io::Result<O
         Ok::<_, std::io::Error>((stdout, stderr))
     })?;
     let status = child.wait()?;
-    Ok(Output { status, stdout: out.0, stderr: out.1 })
+    Ok(Output {
+        status,
+        stdout: out.0,
+        stderr: out.1,
+    })
 }
 
 /// Tesseract's version line (`tesseract 5.3.0`), asked once per program per process.
@@ -64,40 +68,81 @@ pub fn version(program: &str) -> Result<String, Error> {
             return Ok(ver.clone());
         }
     }
-    let out = Command::new(program).arg("--version").output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::TesseractMissing { program: program.to_string() },
-        _ => Error::Io { what: format!("running {program} --version"), source: e },
-    })?;
+    let out = Command::new(program)
+        .arg("--version")
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::TesseractMissing {
+                program: program.to_string(),
+            },
+            _ => Error::Io {
+                what: format!("running {program} --version"),
+                source: e,
+            },
+        })?;
     // Tesseract 4 printed its version on stderr, 5 on stdout.
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    let ver = text.lines().next().unwrap_or("tesseract (unknown version)").trim().to_string();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ver = text
+        .lines()
+        .next()
+        .unwrap_or("tesseract (unknown version)")
+        .trim()
+        .to_string();
     if let Ok(mut v) = seen.lock() {
         v.push((program.to_string(), ver.clone()));
     }
     Ok(ver)
 }
 
-/// Runs Tesseract on a PGM image; returns its TSV.
-pub fn run(pgm: &[u8], s: &OcrSettings) -> Result<String, Error> {
-    let dpi = if s.target_dpi > 0.0 { s.target_dpi.round() } else { 300.0 };
+/// Runs Tesseract on a PGM image of `dpi` dots per inch; returns its TSV.
+pub fn run(pgm: &[u8], dpi: f64, s: &OcrSettings) -> Result<String, Error> {
+    let dpi = dpi.round().clamp(70.0, 2400.0);
     let mut child = Command::new(&s.tesseract)
-        .args(["stdin", "stdout", "-l", &s.language, "--psm", &s.psm.to_string(), "--dpi", &dpi.to_string(), "tsv"])
+        .args([
+            "stdin",
+            "stdout",
+            "-l",
+            &s.language,
+            "--psm",
+            &s.psm.to_string(),
+            "--dpi",
+            &dpi.to_string(),
+            "tsv",
+        ])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::TesseractMissing { program: s.tesseract.clone() },
-            _ => Error::Io { what: format!("starting {}", s.tesseract), source: e },
+            std::io::ErrorKind::NotFound => Error::TesseractMissing {
+                program: s.tesseract.clone(),
+            },
+            _ => Error::Io {
+                what: format!("starting {}", s.tesseract),
+                source: e,
+            },
         })?;
-    let out = feed_and_wait(&mut child, pgm).map_err(|e| Error::Io { what: format!("running {}", s.tesseract), source: e })?;
+    let out = feed_and_wait(&mut child, pgm).map_err(|e| Error::Io {
+        what: format!("running {}", s.tesseract),
+        source: e,
+    })?;
     let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
     if !out.status.success() {
         if stderr.contains("Failed loading language") || stderr.contains("traineddata") {
-            return Err(Error::LanguageMissing { language: s.language.clone(), stderr });
+            return Err(Error::LanguageMissing {
+                language: s.language.clone(),
+                stderr,
+            });
         }
-        return Err(Error::Tesseract { status: out.status.to_string(), stderr });
+        return Err(Error::Tesseract {
+            status: out.status.to_string(),
+            stderr,
+        });
     }
     String::from_utf8(out.stdout).map_err(|e| Error::Tesseract {
         status: "ok".into(),
@@ -116,11 +161,18 @@ pub fn parse_tsv(tsv: &str) -> Result<Vec<TessWord>, Error> {
             continue;
         }
         let f: Vec<&str> = line.splitn(12, '\t').collect();
-        let bad = |message: String| Error::Tsv { line: i + 1, message };
+        let bad = |message: String| Error::Tsv {
+            line: i + 1,
+            message,
+        };
         if f.len() < 11 {
             return Err(bad(format!("{} fields in {line:?}", f.len())));
         }
-        let int = |k: usize| f[k].trim().parse::<i64>().map_err(|_| bad(format!("field {} is {:?}", k + 1, f[k])));
+        let int = |k: usize| {
+            f[k].trim()
+                .parse::<i64>()
+                .map_err(|_| bad(format!("field {} is {:?}", k + 1, f[k])))
+        };
         if int(0)? != 5 {
             continue;
         }
@@ -128,7 +180,10 @@ pub fn parse_tsv(tsv: &str) -> Result<Vec<TessWord>, Error> {
         if text.is_empty() {
             continue;
         }
-        let conf: f32 = f[10].trim().parse().map_err(|_| bad(format!("confidence {:?}", f[10])))?;
+        let conf: f32 = f[10]
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("confidence {:?}", f[10])))?;
         let u = |k: usize| -> Result<u32, Error> { Ok(int(k)?.max(0) as u32) };
         words.push(TessWord {
             text: text.to_string(),
@@ -161,7 +216,10 @@ mod tests {
         let w = parse_tsv(TSV).expect("valid tsv");
         assert_eq!(w.len(), 3);
         assert_eq!(w[0].text, "平成");
-        assert_eq!((w[0].left, w[0].top, w[0].width, w[0].height), (458.0, 125.0, 209.0, 39.0));
+        assert_eq!(
+            (w[0].left, w[0].top, w[0].width, w[0].height),
+            (458.0, 125.0, 209.0, 39.0)
+        );
         assert!((w[0].confidence - 0.92).abs() < 0.001);
         assert_eq!(w[0].line, (1, 1, 1));
         assert_eq!(w[2].line, (1, 2, 1));
@@ -169,16 +227,32 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        assert!(matches!(parse_tsv("5\t1\t1\n"), Err(Error::Tsv { line: 1, .. })));
-        assert!(matches!(parse_tsv("5\t1\t1\t1\t1\t1\tx\t1\t1\t1\t90\tA\n"), Err(Error::Tsv { .. })));
+        assert!(matches!(
+            parse_tsv("5\t1\t1\n"),
+            Err(Error::Tsv { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_tsv("5\t1\t1\t1\t1\t1\tx\t1\t1\t1\t90\tA\n"),
+            Err(Error::Tsv { .. })
+        ));
         assert_eq!(parse_tsv("").map(|w| w.len()).ok(), Some(0));
     }
 
     #[test]
     fn missing_program_names_the_packages() {
-        let s = OcrSettings { tesseract: "/nonexistent/tesseract-nenpo".into(), ..Default::default() };
-        let e = run(b"P5\n1 1\n255\n\xff", &s).expect_err("no such program");
-        assert!(e.to_string().contains("apt-get install tesseract-ocr tesseract-ocr-jpn"), "{e}");
-        assert!(matches!(version(&s.tesseract), Err(Error::TesseractMissing { .. })));
+        let s = OcrSettings {
+            tesseract: "/nonexistent/tesseract-nenpo".into(),
+            ..Default::default()
+        };
+        let e = run(b"P5\n1 1\n255\n\xff", 300.0, &s).expect_err("no such program");
+        assert!(
+            e.to_string()
+                .contains("apt-get install tesseract-ocr tesseract-ocr-jpn"),
+            "{e}"
+        );
+        assert!(matches!(
+            version(&s.tesseract),
+            Err(Error::TesseractMissing { .. })
+        ));
     }
 }

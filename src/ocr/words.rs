@@ -39,7 +39,9 @@ pub fn fix_triangle(text: &str) -> String {
     let first = it.next();
     let rest: &str = it.as_str();
     let numeric = !rest.is_empty()
-        && rest.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
         && rest.chars().next().is_some_and(|c| c.is_ascii_digit());
     if first == Some('A') && numeric {
         format!("▲{rest}")
@@ -49,100 +51,140 @@ pub fn fix_triangle(text: &str) -> String {
 }
 
 /// Converts one page's words; `rulings` are in the same pixels as the words.
-pub fn to_glyphs(words: &[TessWord], map: &PixelMap, rulings: &[PxSegment], s: &OcrSettings) -> Vec<OcrGlyph> {
+///
+/// Tesseract's boxes of multi-character Japanese words are unreliable (`公表` reported
+/// 100 px wide over the next word `する`, `状況` 36 px for two 23 px characters), while
+/// its word order within a line is right. So within each text line, words are laid out
+/// left to right in Tesseract's order: a CJK word of n characters is its box's width,
+/// held within n × `cjk_cell_em` … n × `cjk_cell_max_em`, from its left edge (a single character: centred on its ink), never starting
+/// before the previous word ends nor running past the next word's left edge.
+pub fn to_glyphs(
+    words: &[TessWord],
+    map: &PixelMap,
+    rulings: &[PxSegment],
+    s: &OcrSettings,
+) -> Vec<OcrGlyph> {
     let (sx, sy) = map.scale();
     let tol = s.artefact_tolerance_pt / sx.max(1e-9);
     let artefact = |c: char| s.artefact_chars.contains(c);
-    // The em of each text line.
-    let mut lines: Vec<(u32, u32, u32)> = words.iter().map(|w| w.line).collect();
-    lines.sort();
-    lines.dedup();
-    let em_of = |line: (u32, u32, u32)| -> f64 {
-        let members: Vec<&TessWord> = words.iter().filter(|w| w.line == line).collect();
-        let cjk: Vec<f64> = members
+    // Text lines in order of first appearance, each with its words in Tesseract's order.
+    let mut lines: Vec<((u32, u32, u32), Vec<&TessWord>)> = Vec::new();
+    for w in words
+        .iter()
+        .filter(|w| w.confidence >= s.min_word_confidence)
+    {
+        match lines.iter_mut().find(|(k, _)| *k == w.line) {
+            Some((_, v)) => v.push(w),
+            None => lines.push((w.line, vec![w])),
+        }
+    }
+    let mut out = Vec::new();
+    for (_, members) in &lines {
+        let cjk_sizes: Vec<f64> = members
             .iter()
             .filter(|w| w.text.chars().count() == 1 && w.text.chars().all(is_cjk))
             .map(|w| w.width.max(w.height))
             .collect();
-        let em = median(cjk).or_else(|| median(members.iter().map(|w| w.height / CAP_HEIGHT_EM).collect()));
-        em.unwrap_or(10.0).max(4.0)
-    };
-    let ems: Vec<((u32, u32, u32), f64)> = lines.iter().map(|&l| (l, em_of(l))).collect();
-
-    // Room each word may grow into: up to the middle of the gap to its neighbours' ink on
-    // its text line (a widened character must not overlap, or pass, the next one).
-    let room: Vec<(f64, f64)> = words
-        .iter()
-        .map(|w| {
-            let (l, r) = (w.left, w.left + w.width);
-            let mut lo = f64::NEG_INFINITY;
-            let mut hi = f64::INFINITY;
-            for o in words.iter().filter(|o| o.line == w.line && !std::ptr::eq(*o, w)) {
-                let (ol, or) = (o.left, o.left + o.width);
-                if or <= l {
-                    lo = lo.max((or + l) / 2.0);
-                } else if ol >= r {
-                    hi = hi.min((r + ol) / 2.0);
-                }
+        let em = median(cjk_sizes)
+            .or_else(|| median(members.iter().map(|w| w.height / CAP_HEIGHT_EM).collect()))
+            .unwrap_or(10.0)
+            .max(4.0);
+        let line_cy =
+            median(members.iter().map(|w| w.top + w.height / 2.0).collect()).unwrap_or(0.0);
+        let mut prev_right = f64::NEG_INFINITY;
+        for (k, w) in members.iter().enumerate() {
+            let mut text = w.text.clone();
+            let (mut left, mut right) = (w.left, w.left + w.width);
+            let (cx, word_cy) = (w.left + w.width / 2.0, w.top + w.height / 2.0);
+            // One band per line; a word far off it (another physical line) keeps its own.
+            let cy = if (word_cy - line_cy).abs() <= 0.5 * em {
+                line_cy
+            } else {
+                word_cy
+            };
+            let on_vertical = |x: f64| {
+                rulings.iter().any(|r| {
+                    !r.horizontal
+                        && (x - r.pos).abs() <= tol
+                        && cy >= r.start - tol
+                        && cy <= r.end + tol
+                })
+            };
+            let on_horizontal = || {
+                rulings.iter().any(|r| {
+                    r.horizontal
+                        && (cy - r.pos).abs() <= tol
+                        && cx >= r.start - tol
+                        && cx <= r.end + tol
+                })
+            };
+            if text.chars().all(artefact) && (on_vertical(cx) || on_horizontal()) {
+                continue;
             }
-            (lo, hi)
-        })
-        .collect();
-
-    let mut out = Vec::new();
-    for (w, &(lo, hi)) in words.iter().zip(&room).filter(|(w, _)| w.confidence >= s.min_word_confidence) {
-        let em = ems.iter().find(|(l, _)| *l == w.line).map_or(10.0, |(_, e)| *e);
-        let mut text = w.text.clone();
-        let (mut left, mut right) = (w.left, w.left + w.width);
-        let (cx, cy) = (w.left + w.width / 2.0, w.top + w.height / 2.0);
-        let on_vertical = |x: f64| {
-            rulings
-                .iter()
-                .any(|r| !r.horizontal && (x - r.pos).abs() <= tol && cy >= r.start - tol && cy <= r.end + tol)
-        };
-        let on_horizontal = || {
-            rulings
-                .iter()
-                .any(|r| r.horizontal && (cy - r.pos).abs() <= tol && cx >= r.start - tol && cx <= r.end + tol)
-        };
-        if text.chars().all(artefact) && (on_vertical(cx) || on_horizontal()) {
-            continue;
-        }
-        // `|12,165`: a ruling read into the word.
-        let n = text.chars().count().max(1) as f64;
-        let per = w.width / n;
-        while text.chars().count() > 1 && text.chars().next().is_some_and(artefact) && on_vertical(left) {
-            text = text.chars().skip(1).collect();
-            left += per;
-        }
-        while text.chars().count() > 1 && text.chars().last().is_some_and(artefact) && on_vertical(right) {
-            text.pop();
-            right -= per;
-        }
-        if s.fix_triangle {
-            text = fix_triangle(&text);
-        }
-        let (top, bottom) = (cy - em / 2.0, cy + em / 2.0);
-        let chars: Vec<char> = text.chars().collect();
-        if chars.iter().all(|&c| is_cjk(c)) {
-            // One glyph per character, each at least one CJK cell wide.
-            let width = (right - left).max(chars.len() as f64 * em * s.cjk_cell_em);
-            let mid = (left + right) / 2.0;
-            let x0 = (mid - width / 2.0).max(lo.min(left));
-            let x1 = (mid + width / 2.0).min(hi.max(right));
-            let step = (x1 - x0) / chars.len() as f64;
-            for (i, c) in chars.iter().enumerate() {
-                let r = map.rect_to_points(x0 + i as f64 * step, top, x0 + (i + 1) as f64 * step, bottom);
-                out.push(OcrGlyph {
-                    text: c.to_string(),
+            // `|12,165`: a ruling read into the word.
+            let per = w.width / text.chars().count().max(1) as f64;
+            while text.chars().count() > 1
+                && text.chars().next().is_some_and(artefact)
+                && on_vertical(left)
+            {
+                text = text.chars().skip(1).collect();
+                left += per;
+            }
+            while text.chars().count() > 1
+                && text.chars().last().is_some_and(artefact)
+                && on_vertical(right)
+            {
+                text.pop();
+                right -= per;
+            }
+            if s.fix_triangle {
+                text = fix_triangle(&text);
+            }
+            let chars: Vec<char> = text.chars().collect();
+            let all_cjk = chars.iter().all(|&c| is_cjk(c));
+            let next_left = members
+                .get(k + 1)
+                .map(|n| n.left)
+                .filter(|&l| l > left)
+                .unwrap_or(f64::INFINITY);
+            if all_cjk {
+                let n = chars.len() as f64;
+                let width = w.width.clamp(
+                    n * em * s.cjk_cell_em,
+                    n * em * s.cjk_cell_max_em.max(s.cjk_cell_em),
+                );
+                if chars.len() == 1 {
+                    (left, right) = (cx - width / 2.0, cx + width / 2.0);
+                } else {
+                    right = left + width;
+                }
+                right = right.min(next_left);
+            }
+            left = left.max(prev_right);
+            right = right.max(left + 1.0);
+            prev_right = right;
+            let (top, bottom) = (cy - em / 2.0, cy + em / 2.0);
+            let glyph = |t: String, x0: f64, x1: f64| {
+                let r = map.rect_to_points(x0, top, x1, bottom);
+                OcrGlyph {
+                    text: t,
                     bbox: [r.x0, r.top, r.x1, r.bottom],
                     size: em * sy,
                     confidence: w.confidence,
-                });
+                }
+            };
+            if all_cjk {
+                let step = (right - left) / chars.len() as f64;
+                for (i, c) in chars.iter().enumerate() {
+                    out.push(glyph(
+                        c.to_string(),
+                        left + i as f64 * step,
+                        left + (i + 1) as f64 * step,
+                    ));
+                }
+            } else {
+                out.push(glyph(text, left, right));
             }
-        } else {
-            let r = map.rect_to_points(left, top, right, bottom);
-            out.push(OcrGlyph { text, bbox: [r.x0, r.top, r.x1, r.bottom], size: em * sy, confidence: w.confidence });
         }
     }
     out
@@ -154,12 +196,24 @@ mod tests {
     use crate::geom::Rect;
 
     fn word(text: &str, left: f64, top: f64, width: f64, height: f64, line: u32) -> TessWord {
-        TessWord { text: text.into(), left, top, width, height, confidence: 0.9, line: (1, 1, line) }
+        TessWord {
+            text: text.into(),
+            left,
+            top,
+            width,
+            height,
+            confidence: 0.9,
+            line: (1, 1, line),
+        }
     }
 
     /// 1 px = 0.25 pt.
     fn map() -> PixelMap {
-        PixelMap { bbox: Rect::new(0.0, 0.0, 100.0, 200.0), width: 400, height: 800 }
+        PixelMap {
+            bbox: Rect::new(0.0, 0.0, 100.0, 200.0),
+            width: 400,
+            height: 800,
+        }
     }
 
     #[test]
@@ -193,24 +247,31 @@ mod tests {
         // 事 and 業 touch; 名 starts within 0.2 em of 業's end.
         assert!((g[0].bbox[2] - g[1].bbox[0]).abs() < 1e-9);
         assert!(g[2].bbox[0] - g[1].bbox[2] < 0.2 * 9.5);
-        // 一 is centred on its ink.
-        assert!(((g[3].bbox[1] + g[3].bbox[3]) / 2.0 - 120.5 * 0.25).abs() < 1e-6);
+        // All share the line's band (median ink centre, 119.5 px): the flat 一 too.
+        for x in &g {
+            assert!(
+                ((x.bbox[1] + x.bbox[3]) / 2.0 - 119.5 * 0.25).abs() < 1e-6,
+                "{x:?}"
+            );
+        }
     }
 
     #[test]
     fn widened_characters_keep_their_order() {
         let s = OcrSettings::default();
         // 推進 and 管理 set tight: widening each to two em would make them overlap.
+        // Tesseract's box of 公表 runs over the next word.
         let words = vec![
-            word("推進", 100.0, 100.0, 60.0, 38.0, 1),
-            word("管理", 162.0, 100.0, 60.0, 38.0, 1),
             word("化", 60.0, 100.0, 38.0, 38.0, 1),
+            word("推進", 100.0, 100.0, 60.0, 38.0, 1),
+            word("公表", 162.0, 100.0, 160.0, 38.0, 1),
+            word("する", 240.0, 100.0, 70.0, 38.0, 1),
         ];
         let g = to_glyphs(&words, &map(), &[], &s);
         let mut sorted = g.clone();
         sorted.sort_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]));
         let texts: String = sorted.iter().map(|g| g.text.as_str()).collect();
-        assert_eq!(texts, "化推進管理");
+        assert_eq!(texts, "化推進公表する");
         for pair in sorted.windows(2) {
             assert!(pair[0].bbox[2] <= pair[1].bbox[0] + 1e-9, "{pair:?}");
         }
@@ -219,8 +280,20 @@ mod tests {
     #[test]
     fn ruling_artefacts_are_dropped() {
         let s = OcrSettings::default();
-        let v = PxSegment { horizontal: false, pos: 200.0, start: 0.0, end: 800.0, thickness: 3.0 };
-        let h = PxSegment { horizontal: true, pos: 400.0, start: 0.0, end: 400.0, thickness: 3.0 };
+        let v = PxSegment {
+            horizontal: false,
+            pos: 200.0,
+            start: 0.0,
+            end: 800.0,
+            thickness: 3.0,
+        };
+        let h = PxSegment {
+            horizontal: true,
+            pos: 400.0,
+            start: 0.0,
+            end: 400.0,
+            thickness: 3.0,
+        };
         let words = vec![
             word("|", 198.0, 100.0, 4.0, 40.0, 1),
             word("|12,165", 201.0, 100.0, 70.0, 30.0, 1),
@@ -229,7 +302,11 @@ mod tests {
         ];
         let g = to_glyphs(&words, &map(), &[v, h], &s);
         let texts: Vec<&str> = g.iter().map(|g| g.text.as_str()).collect();
-        assert_eq!(texts, vec!["12,165", "|"], "a `|` away from rulings is kept");
+        assert_eq!(
+            texts,
+            vec!["12,165", "|"],
+            "a `|` away from rulings is kept"
+        );
         assert!((g[0].bbox[0] - 211.0 * 0.25).abs() < 1e-6);
     }
 }

@@ -230,7 +230,9 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
     .max(1);
     let state_m = Mutex::new((state, Instant::now()));
     let report_m = Mutex::new(report);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers.min(todo.len().max(1))).build();
+    // Documents run on this pool (and their pages on it too, in thread isolation): give its
+    // threads room for deep content (nested forms, long tables) beyond rayon's 2 MiB default.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers.min(todo.len().max(1))).stack_size(16 << 20).build();
     let process_all = || {
         todo.par_iter().for_each(|(path, key, kind)| {
             let child_threads = (workers / todo.len().clamp(1, workers)).max(1);

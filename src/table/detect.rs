@@ -56,7 +56,8 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
             let block: Vec<Line<'_>> = b.iter().filter_map(|&i| lines.get(i).cloned()).collect();
             let mut last = *b.last().unwrap_or(&0);
             while let (Some(next), Some(prev)) = (lines.get(last + 1), lines.get(last)) {
-                let close = next.bbox.top - prev.bbox.bottom <= s.continuation_max_gap_em * next.size.max(prev.size);
+                let close = next.bbox.top - prev.bbox.bottom
+                    <= s.continuation_max_gap_em * next.size.max(prev.size);
                 let inside = seps.iter().all(|&x| next.bbox.x1 <= x || next.bbox.x0 >= x);
                 let within = next.bbox.x0 >= block_x0(&block) - 1.0;
                 if close && inside && within && segs.get(last + 1).is_some_and(|g| g.len() == 1) {
@@ -66,7 +67,11 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
                     break;
                 }
             }
-            let rect = b.iter().filter_map(|&i| lines.get(i)).map(|l| l.bbox).reduce(|a, r| a.union(&r));
+            let rect = b
+                .iter()
+                .filter_map(|&i| lines.get(i))
+                .map(|l| l.bbox)
+                .reduce(|a, r| a.union(&r));
             if let Some(r) = rect {
                 out.push(r);
             }
@@ -77,7 +82,11 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
 
 /// Number of columns (between `seps`) a line has words in.
 fn n_columns(l: &Line<'_>, seps: &[f64]) -> usize {
-    let mut cols: Vec<usize> = l.words.iter().map(|w| seps.iter().take_while(|&&x| w.bbox.cx() >= x).count()).collect();
+    let mut cols: Vec<usize> = l
+        .words
+        .iter()
+        .map(|w| seps.iter().take_while(|&&x| w.bbox.cx() >= x).count())
+        .collect();
     cols.sort_unstable();
     cols.dedup();
     cols.len()
@@ -88,7 +97,10 @@ fn n_columns(l: &Line<'_>, seps: &[f64]) -> usize {
 /// crosses two gaps.
 fn is_breaker(l: &Line<'_>, seps: &[f64], left: f64, width: f64, s: &TableSettings) -> bool {
     segments(l, s).iter().any(|g| {
-        let crossed = seps.iter().filter(|&&x| g.x0 < x - s.straddle_tol && g.x1 > x + s.straddle_tol).count();
+        let crossed = seps
+            .iter()
+            .filter(|&&x| g.x0 < x - s.straddle_tol && g.x1 > x + s.straddle_tol)
+            .count();
         crossed > 0 && g.x0 <= left + 2.0 * l.size && (crossed >= 2 || g.x1 - g.x0 >= 0.3 * width)
     })
 }
@@ -96,7 +108,13 @@ fn is_breaker(l: &Line<'_>, seps: &[f64], left: f64, width: f64, s: &TableSettin
 /// Validates a run of lines as a table: trims leading and trailing lines with text in a
 /// single column, splits at breaker lines, and checks the column evidence. Accepted runs
 /// (line indices and their separators) go to `out`.
-fn refine(idx: &[usize], lines: &[Line<'_>], s: &TableSettings, depth: usize, out: &mut Vec<(Vec<usize>, Vec<f64>)>) {
+fn refine(
+    idx: &[usize],
+    lines: &[Line<'_>],
+    s: &TableSettings,
+    depth: usize,
+    out: &mut Vec<(Vec<usize>, Vec<f64>)>,
+) {
     let mut idx: Vec<usize> = idx.to_vec();
     for _ in 0..4 {
         let block: Vec<Line<'_>> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
@@ -105,9 +123,20 @@ fn refine(idx: &[usize], lines: &[Line<'_>], s: &TableSettings, depth: usize, ou
             return;
         }
         let multi: Vec<bool> = block.iter().map(|l| n_columns(l, &seps) >= 2).collect();
-        let left = block.iter().zip(&multi).filter(|(_, &m)| m).map(|(l, _)| l.bbox.x0).fold(f64::INFINITY, f64::min);
-        let right = block.iter().map(|l| l.bbox.x1).fold(f64::NEG_INFINITY, f64::max);
-        let breakers: Vec<bool> = block.iter().map(|l| is_breaker(l, &seps, left, right - left, s)).collect();
+        let left = block
+            .iter()
+            .zip(&multi)
+            .filter(|(_, &m)| m)
+            .map(|(l, _)| l.bbox.x0)
+            .fold(f64::INFINITY, f64::min);
+        let right = block
+            .iter()
+            .map(|l| l.bbox.x1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let breakers: Vec<bool> = block
+            .iter()
+            .map(|l| is_breaker(l, &seps, left, right - left, s))
+            .collect();
         if depth < 4 && breakers.iter().any(|&b| b) {
             let mut part = Vec::new();
             for (k, &i) in idx.iter().enumerate() {
@@ -127,7 +156,9 @@ fn refine(idx: &[usize], lines: &[Line<'_>], s: &TableSettings, depth: usize, ou
         }
         let first = multi.iter().position(|&m| m);
         let last = multi.iter().rposition(|&m| m);
-        let (Some(a), Some(b)) = (first, last) else { return };
+        let (Some(a), Some(b)) = (first, last) else {
+            return;
+        };
         if a > 0 || b + 1 < idx.len() {
             idx = idx[a..=b].to_vec();
             continue;
@@ -221,7 +252,13 @@ mod tests {
     #[test]
     fn caption_between_tables_splits_them() {
         let mut words = table_at(0.0, 3);
-        words.push(crate::table::testutil::word("表2 年齢別人口の状況", 0.0, 37.0, 140.0, 47.0));
+        words.push(crate::table::testutil::word(
+            "表2 年齢別人口の状況",
+            0.0,
+            37.0,
+            140.0,
+            47.0,
+        ));
         words.extend(table_at(50.0, 3));
         let r = regions(&words);
         assert_eq!(r.len(), 2, "{r:?}");

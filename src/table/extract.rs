@@ -147,16 +147,32 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     let mut taken: Vec<Rect> = Vec::new();
     if req.mode != Mode::Stream && explicit.is_none() {
         for region in ruled_regions(&rulings, s) {
-            let Some(mut st) = lattice_structure(&region, s) else { continue };
+            let Some(mut st) = lattice_structure(&region, s) else {
+                eprintln!("DBG no structure {:?}", region.bbox);
+                continue;
+            };
+            eprintln!("DBG region {:?} rows {} cols {}", region.bbox, st.row_edges.len(), st.col_edges.len());
             let area = region.bbox.expand(1.0);
-            let inside: Vec<&Word> = words.iter().filter(|w| area.contains_point(w.bbox.cx(), w.bbox.cy())).collect();
-            if let Some(hinted) = with_text_hints(&region, &st, &inside, s) {
+            let inside: Vec<&Word> = words
+                .iter()
+                .filter(|w| area.contains_point(w.bbox.cx(), w.bbox.cy()))
+                .collect();
+            // Text completes sparse rulings only when the caller left the strategy to us:
+            // `--mode lattice` means cells from rulings alone (Camelot's and tabula's lattice).
+            let hinted = if req.mode == Mode::Auto {
+                with_text_hints(&region, &st, &inside, s)
+            } else {
+                None
+            };
+            if let Some(hinted) = hinted {
                 if let Some(st2) = lattice_structure(&hinted, s) {
                     st = st2;
                 }
             }
+            eprintln!("DBG hinted rows {} cols {}", st.row_edges.len(), st.col_edges.len());
             split_filled_spans(&mut st, &inside, s);
-            let big_enough = st.row_edges.len() > s.lattice_min_slots && st.col_edges.len() > s.lattice_min_slots;
+            let big_enough = st.row_edges.len() > s.lattice_min_slots
+                && st.col_edges.len() > s.lattice_min_slots;
             if req.mode == Mode::Auto && !big_enough {
                 continue;
             }
@@ -380,18 +396,40 @@ mod debug {
     #[test]
     #[ignore]
     fn dump_page() {
-        let (Ok(path), Ok(n)) = (std::env::var("NENPO_DEBUG_PDF"), std::env::var("NENPO_DEBUG_PAGE")) else { return };
+        let (Ok(path), Ok(n)) = (
+            std::env::var("NENPO_DEBUG_PDF"),
+            std::env::var("NENPO_DEBUG_PAGE"),
+        ) else {
+            return;
+        };
         let n: usize = n.parse().unwrap_or(1);
-        let Ok(bytes) = std::fs::read(&path) else { return };
-        let Ok(doc) = nenpo_pdf::Document::load(&bytes, None) else { return };
+        let Ok(bytes) = std::fs::read(&path) else {
+            return;
+        };
+        let Ok(doc) = nenpo_pdf::Document::load(&bytes, None) else {
+            return;
+        };
         let Ok(content) = doc.page(n) else { return };
         let layout = crate::layout::page_layout(&content, &Default::default());
         for r in &layout.rulings {
-            println!("ruling {:?} pos={:.1} {:.1}..{:.1}", r.orientation, r.pos, r.start, r.end);
+            println!(
+                "ruling {:?} pos={:.1} {:.1}..{:.1}",
+                r.orientation, r.pos, r.start, r.end
+            );
         }
         for l in &layout.lines {
-            let t: Vec<String> = l.words.iter().filter_map(|&i| layout.words.get(i)).map(|w| format!("[{:.1}-{:.1} {}]", w.bbox.x0, w.bbox.x1, w.text)).collect();
-            println!("line {:.1}-{:.1}: {}", l.bbox.top, l.bbox.bottom, t.join(" "));
+            let t: Vec<String> = l
+                .words
+                .iter()
+                .filter_map(|&i| layout.words.get(i))
+                .map(|w| format!("[{:.1}-{:.1} {}]", w.bbox.x0, w.bbox.x1, w.text))
+                .collect();
+            println!(
+                "line {:.1}-{:.1}: {}",
+                l.bbox.top,
+                l.bbox.bottom,
+                t.join(" ")
+            );
         }
         for g in extract_grids(&layout, &PageRequest::default(), &TableSettings::default()) {
             println!("grid {:?} {:?} {:?}", g.mode, g.bbox, g.diagnostics);

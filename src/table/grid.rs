@@ -129,10 +129,24 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
             out.push(*sp);
             continue;
         };
-        let inner: Vec<f64> = st.col_edges.get(sp.col + 1..sp.col + sp.colspan).map(|e| e.to_vec()).unwrap_or_default();
-        let mine: Vec<&&Word> = words.iter().filter(|w| rect.contains_point(w.bbox.cx(), w.bbox.cy())).collect();
-        let straddles = mine.iter().any(|w| inner.iter().any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol));
-        let mut cols: Vec<usize> = mine.iter().map(|w| inner.iter().take_while(|&&x| w.bbox.cx() >= x).count()).collect();
+        let inner: Vec<f64> = st
+            .col_edges
+            .get(sp.col + 1..sp.col + sp.colspan)
+            .map(|e| e.to_vec())
+            .unwrap_or_default();
+        let mine: Vec<&&Word> = words
+            .iter()
+            .filter(|w| rect.contains_point(w.bbox.cx(), w.bbox.cy()))
+            .collect();
+        let straddles = mine.iter().any(|w| {
+            inner
+                .iter()
+                .any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol)
+        });
+        let mut cols: Vec<usize> = mine
+            .iter()
+            .map(|w| inner.iter().take_while(|&&x| w.bbox.cx() >= x).count())
+            .collect();
         cols.sort_unstable();
         cols.dedup();
         if straddles || cols.len() < 2 {
@@ -140,7 +154,12 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
             continue;
         }
         for c in sp.col..sp.col + sp.colspan {
-            out.push(Span { row: sp.row, col: c, rowspan: sp.rowspan, colspan: 1 });
+            out.push(Span {
+                row: sp.row,
+                col: c,
+                rowspan: sp.rowspan,
+                colspan: 1,
+            });
         }
     }
     out.sort_by_key(|sp| (sp.row, sp.col));
@@ -404,7 +423,20 @@ mod tests {
     #[test]
     fn spans_holding_several_columns_of_words_are_split() {
         let mut st = Structure::plain(vec![0.0, 20.0, 40.0], vec![0.0, 50.0, 100.0]);
-        st.spans = vec![Span { row: 0, col: 0, rowspan: 1, colspan: 2 }, Span { row: 1, col: 0, rowspan: 1, colspan: 2 }];
+        st.spans = vec![
+            Span {
+                row: 0,
+                col: 0,
+                rowspan: 1,
+                colspan: 2,
+            },
+            Span {
+                row: 1,
+                col: 0,
+                rowspan: 1,
+                colspan: 2,
+            },
+        ];
         // Row 0: one centred header (kept spanning); row 1: a word in each column (split).
         let words = [w("人口", 40.0, 5.0), w("a", 5.0, 25.0), w("b", 55.0, 25.0)];
         let refs: Vec<&Word> = words.iter().collect();

@@ -10,6 +10,7 @@
 use crate::geom::{cluster_1d, mean_at, Rect};
 use crate::layout::{Ruling, Word};
 
+use super::cell_text::starts_with_marker;
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
 use super::stream::{lines_of, rows, separators};
@@ -248,8 +249,19 @@ fn numeric(text: &str) -> bool {
 /// becomes a virtual vertical ruling, and a ruled band holding several rows (a line that
 /// starts a new row by `stream::rows` and puts a number in a column where the line
 /// before has one too; numbers do not wrap) gets virtual horizontal rulings between them.
-pub(crate) fn with_text_hints(region: &RuledRegion, st: &Structure, words: &[&Word], s: &TableSettings) -> Option<RuledRegion> {
-    let lines = lines_of(words, s);
+pub(crate) fn with_text_hints(
+    region: &RuledRegion,
+    st: &Structure,
+    words: &[&Word],
+    s: &TableSettings,
+) -> Option<RuledRegion> {
+    // Bullets in front of list items are not a column.
+    let words: Vec<&Word> = words
+        .iter()
+        .copied()
+        .filter(|w| !(w.text.chars().count() <= 1 && starts_with_marker(&w.text)))
+        .collect();
+    let lines = lines_of(&words, s);
     if lines.len() < 2 {
         return None;
     }
@@ -257,12 +269,28 @@ pub(crate) fn with_text_hints(region: &RuledRegion, st: &Structure, words: &[&Wo
     let (y0, y1) = (*st.row_edges.first()?, *st.row_edges.last()?);
     let mut extra = Vec::new();
     let mut col_edges = st.col_edges.clone();
+    let need = s.min_column_support.min(lines.len()).max(1);
     for sep in separators(&lines, s) {
-        let separated = st.col_edges.iter().all(|&x| {
-            let (a, b) = (x.min(sep), x.max(sep));
-            words.iter().any(|w| w.bbox.x0 >= a && w.bbox.x1 <= b)
-        });
-        if separated && sep > x0 && sep < x1 {
+        if sep <= x0 || sep >= x1 {
+            continue;
+        }
+        // The ruled column holding the gap: text on both sides of it within that column.
+        let k = super::grid::interval(&st.col_edges, sep);
+        let (Some(&a), Some(&b)) = (st.col_edges.get(k), st.col_edges.get(k + 1)) else {
+            continue;
+        };
+        let support = lines
+            .iter()
+            .filter(|l| {
+                l.words
+                    .iter()
+                    .any(|w| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= sep)
+                    && l.words
+                        .iter()
+                        .any(|w| w.bbox.x0 >= sep && w.bbox.x1 <= b + 1.0)
+            })
+            .count();
+        if support >= need {
             extra.push(Ruling::vertical(sep, y0, y1));
             col_edges.push(sep);
         }
@@ -270,19 +298,41 @@ pub(crate) fn with_text_hints(region: &RuledRegion, st: &Structure, words: &[&Wo
     col_edges.sort_by(f64::total_cmp);
     let col_of = |w: &Word| super::grid::interval(&col_edges, w.bbox.cx());
     for band in st.row_edges.windows(2) {
-        let idx: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].bbox.cy() > band[0] && lines[i].bbox.cy() < band[1]).collect();
+        let idx: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].bbox.cy() > band[0] && lines[i].bbox.cy() < band[1])
+            .collect();
         if idx.len() < 2 {
             continue;
         }
         let band_lines: Vec<_> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
         let groups = rows(&band_lines, &col_edges, &[], s);
         for pair in groups.windows(2) {
-            let (Some(&a), Some(&b)) = (pair[0].last(), pair[1].first()) else { continue };
-            let (Some(prev), Some(next)) = (band_lines.get(a), band_lines.get(b)) else { continue };
-            let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> { l.words.iter().filter(|w| numeric(&w.text)).map(|w| col_of(w)).collect() };
+            let (Some(&a), Some(&b)) = (pair[0].last(), pair[1].first()) else {
+                continue;
+            };
+            let (Some(prev), Some(next)) = (band_lines.get(a), band_lines.get(b)) else {
+                continue;
+            };
+            // Columns where the line's text is a number and nothing else.
+            let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> {
+                let cols: Vec<usize> = l.words.iter().map(|w| col_of(w)).collect();
+                cols.iter()
+                    .copied()
+                    .filter(|&c| {
+                        l.words
+                            .iter()
+                            .zip(&cols)
+                            .all(|(w, &wc)| wc != c || numeric(&w.text))
+                    })
+                    .collect()
+            };
             let (pn, nn) = (num_cols(prev), num_cols(next));
             if nn.iter().any(|c| pn.contains(c)) {
-                extra.push(Ruling::horizontal((prev.bbox.bottom + next.bbox.top) / 2.0, x0, x1));
+                extra.push(Ruling::horizontal(
+                    (prev.bbox.bottom + next.bbox.top) / 2.0,
+                    x0,
+                    x1,
+                ));
             }
         }
     }
@@ -291,7 +341,10 @@ pub(crate) fn with_text_hints(region: &RuledRegion, st: &Structure, words: &[&Wo
     }
     let mut rulings = region.rulings.clone();
     rulings.extend(extra);
-    Some(RuledRegion { bbox: region.bbox, rulings })
+    Some(RuledRegion {
+        bbox: region.bbox,
+        rulings,
+    })
 }
 
 /// Adds `lo` / `hi` as outer edges when they lie beyond the current ones by more than `tol`.
@@ -389,7 +442,14 @@ mod tests {
         use super::super::testutil::w;
         // Frame with one inner vertical after the label column and one rule under the
         // header; the body band holds two rows of three numbers each.
-        let r = vec![hline(0.0, 0.0, 200.0), hline(15.0, 0.0, 200.0), hline(45.0, 0.0, 200.0), vline(0.0, 0.0, 45.0), vline(60.0, 0.0, 45.0), vline(200.0, 0.0, 45.0)];
+        let r = vec![
+            hline(0.0, 0.0, 200.0),
+            hline(15.0, 0.0, 200.0),
+            hline(45.0, 0.0, 200.0),
+            vline(0.0, 0.0, 45.0),
+            vline(60.0, 0.0, 45.0),
+            vline(200.0, 0.0, 45.0),
+        ];
         let words = [
             w("Freq.", 70.0, 2.0),
             w("Pct", 130.0, 2.0),

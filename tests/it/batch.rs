@@ -66,7 +66,13 @@ fn dataset_rows(out: &Path) -> (Vec<String>, BTreeMap<String, String>) {
         let row = df.column("row_index").expect("r").u32().expect("u32").clone();
         let cells = df.column("cells").expect("cells").list().expect("list").clone();
         for i in 0..df.height() {
-            let c = cells.get_as_series(i).map(|s| format!("{:?}", s.str().expect("str").into_iter().collect::<Vec<_>>())).unwrap_or_default();
+            let c = cells
+                .get_as_series(i)
+                .map(|s| {
+                    let ca = s.str().expect("str").clone();
+                    format!("{:?}", (0..ca.len()).map(|j| ca.get(j).unwrap_or("").to_string()).collect::<Vec<_>>())
+                })
+                .unwrap_or_default();
             let part = f.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             rows.push(format!("{}|{part}|{}|{}|{c}", path.get(i).unwrap_or(""), table.get(i).unwrap_or(0), row.get(i).unwrap_or(0)));
         }

@@ -5,4 +5,6 @@
 mod batch;
 mod cli;
 mod common;
+mod inspect;
+mod logical_seed;
 mod run;

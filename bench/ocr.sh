@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# OCR throughput on the scanned documents of the dev corpus (31 pages, 200 dpi JPEG):
+#  * plain `tesseract` (jpn+eng, --psm 6, tsv, OMP_THREAD_LIMIT=1) on 300 dpi gray page
+#    images (pdftoppm -r 300 -gray: what nenpo gives Tesseract), 1 and 2 processes;
+#  * `nenpo extract` (classification, image decode, deskew, rulings, OCR, tables) with an
+#    empty OCR cache, 1 and 2 documents at a time (RAYON_NUM_THREADS=1 each);
+#  * the same again with the cache filled (a rerun).
+# Usage: bench/ocr.sh [NENPO_BIN]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$(realpath "${1:-target/release/nenpo}")
+C=$(realpath ../shared/corpus/dev)
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+docs=()
+for t in "$C"/*.truth.json; do grep -q '"scanned": true' "$t" && docs+=("$C/$(basename "$t" .truth.json).pdf"); done
+mkdir -p "$W/img"
+for d in "${docs[@]}"; do pdftoppm -r 300 -gray "$d" "$W/img/$(basename "$d" .pdf)"; done
+pages=$(ls "$W/img" | wc -l)
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'{s:7.1f} s  {int(sys.argv[3])/s:5.2f} pages/s')" "$@"; }
+export OMP_THREAD_LIMIT=1
+for j in 1 2; do
+  t0=$(now)
+  ls "$W/img"/*.pgm | xargs -P "$j" -I{} sh -c 'tesseract "$1" - -l jpn+eng --psm 6 --dpi 300 tsv >/dev/null 2>&1' _ {}
+  echo "tesseract  -j$j: $(rate "$t0" "$(now)" "$pages")"
+done
+for j in 1 2; do
+  rm -rf "$W/cache"
+  t0=$(now)
+  printf '%s\n' "${docs[@]}" | XDG_CACHE_HOME="$W/cache" RAYON_NUM_THREADS=1 BIN="$BIN" \
+    xargs -P "$j" -I{} sh -c '"$BIN" extract "$1" --format json >/dev/null' _ {}
+  t1=$(now)
+  echo "nenpo      -j$j: $(rate "$t0" "$t1" "$pages")  (empty cache)"
+  printf '%s\n' "${docs[@]}" | XDG_CACHE_HOME="$W/cache" RAYON_NUM_THREADS=1 BIN="$BIN" \
+    xargs -P "$j" -I{} sh -c '"$BIN" extract "$1" --format json >/dev/null' _ {}
+  echo "nenpo      -j$j: $(rate "$t1" "$(now)" "$pages")  (rerun, cache filled)"
+done
+echo "pages=$pages"
