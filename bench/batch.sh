@@ -23,7 +23,7 @@ printf '[input]\npaths = ["in/**/*.pdf"]\n[output]\ndir = "out"\n' > "$work/p.to
 
 timed() { # label, command...
   local label="$1"; shift
-  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/stdout"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/stdout" 2> "$work/stderr"
   read -r wall kb user sys < "$work/time"
   printf "%-44s wall %7.2f s  cpu %7.2f s  peak %6.1f MB\n" "$label" "$wall" "$(echo "$user + $sys" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
 }

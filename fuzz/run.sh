@@ -12,4 +12,6 @@ for f in ../tests/fixtures/*.pdf ../crates/pdf/tests/fixtures/*.pdf ../samples/*
 done
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/fuzz"
-cargo fuzz run pdf_document corpus/pdf_document -- -max_total_time="$secs" -max_len=1048576 -rss_limit_mb=4096 -timeout=20
+# FUZZ_SEED makes a run repeatable (CI sets it); unset, libFuzzer picks a seed.
+cargo fuzz run pdf_document corpus/pdf_document -- -max_total_time="$secs" -max_len=1048576 \
+  -rss_limit_mb=4096 -timeout=20 ${FUZZ_SEED:+-seed=$FUZZ_SEED}

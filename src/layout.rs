@@ -85,13 +85,27 @@ pub struct Word {
     pub size: f64,
     /// Set in a bold face.
     pub bold: bool,
-    /// Text runs top to bottom or bottom to top (rotated or vertical writing).
+    /// Text runs top to bottom or bottom to top (rotated or vertical writing); which one
+    /// [`Word::reads_upward`] tells.
     pub vertical: bool,
     /// Index of the text line this word belongs to in [`PageLayout::lines`].
     pub line: usize,
     /// Recognition confidence 0–1 for OCR words; 1 for a digital text layer.
     pub confidence: f32,
+    /// Characters in reading order: for a vertical word running bottom to top their
+    /// extents (in y) decrease.
     pub chars: Vec<WordChar>,
+}
+
+impl Word {
+    /// A vertical word whose characters run bottom to top (text rotated anticlockwise).
+    /// `false` for words of one character, whose direction the geometry cannot tell.
+    pub fn reads_upward(&self) -> bool {
+        match (self.chars.first(), self.chars.last()) {
+            (Some(a), Some(b)) => self.vertical && b.x0 < a.x0,
+            _ => false,
+        }
+    }
 }
 
 /// A text line: words sharing a baseline, in reading order.
@@ -189,19 +203,37 @@ impl PageLayout {
 /// Builds the word model of a page from its content.
 pub fn page_layout(content: &PageContent, settings: &LayoutSettings) -> PageLayout {
     let bold: Vec<bool> = content.fonts.iter().map(|f| f.bold).collect();
-    let glyphs: Vec<GlyphIn> = content
-        .glyphs
-        .iter()
-        .map(|g| GlyphIn {
+    let mut glyphs: Vec<GlyphIn> = Vec::with_capacity(content.glyphs.len());
+    let mut upward: Vec<GlyphIn> = Vec::new();
+    for g in &content.glyphs {
+        let up = g.direction == Direction::BottomToTop;
+        let glyph = GlyphIn {
             text: g.text.clone(),
             bbox: g.bbox,
             size: g.size,
             bold: bold.get(g.font as usize).copied().unwrap_or(false),
             vertical: matches!(g.direction, Direction::TopToBottom | Direction::BottomToTop),
             confidence: 1.0,
-        })
-        .collect();
-    let (words, lines) = words_and_lines(glyphs, settings);
+        };
+        if up {
+            upward.push(glyph);
+        } else {
+            glyphs.push(glyph);
+        }
+    }
+    let (mut words, mut lines) = words_and_lines(glyphs, settings);
+    let (up_words, up_lines) = upward_words_and_lines(upward, settings);
+    let (w0, l0) = (words.len(), lines.len());
+    words.extend(up_words.into_iter().map(|mut w| {
+        w.line += l0;
+        w
+    }));
+    lines.extend(up_lines.into_iter().map(|mut l| {
+        for i in &mut l.words {
+            *i += w0;
+        }
+        l
+    }));
     let mut segments = Vec::new();
     for l in &content.lines {
         segments.push(RawSegment::Line {
@@ -311,6 +343,36 @@ pub fn words_and_lines(mut glyphs: Vec<GlyphIn>, s: &LayoutSettings) -> (Vec<Wor
             }
             lines.push(TextLine { bbox, words: idx });
         }
+    }
+    (words, lines)
+}
+
+/// The rectangle mirrored at y = 0 (for text running bottom to top).
+fn mirror_y(r: &Rect) -> Rect {
+    Rect::new(r.x0, -r.bottom, r.x1, -r.top)
+}
+
+/// Words and lines of glyphs whose text runs bottom to top (rotated anticlockwise):
+/// mirrored vertically, grouped as text running top to bottom, and mirrored back, so a
+/// word's text and `chars` are in reading order (upwards) and lines are ordered left to
+/// right. Line indices of the words are local to the returned lines.
+pub fn upward_words_and_lines(
+    mut glyphs: Vec<GlyphIn>,
+    s: &LayoutSettings,
+) -> (Vec<Word>, Vec<TextLine>) {
+    for g in &mut glyphs {
+        g.bbox = mirror_y(&g.bbox);
+        g.vertical = true;
+    }
+    let (mut words, mut lines) = words_and_lines(glyphs, s);
+    for w in &mut words {
+        w.bbox = mirror_y(&w.bbox);
+        for c in &mut w.chars {
+            (c.x0, c.x1) = (-c.x1, -c.x0);
+        }
+    }
+    for l in &mut lines {
+        l.bbox = mirror_y(&l.bbox);
     }
     (words, lines)
 }
@@ -632,6 +694,38 @@ mod tests {
         assert_eq!(texts(&w), ["縦書"]);
         assert!(w[0].vertical);
         assert_eq!(w[0].bbox, Rect::new(0.0, 0.0, 10.0, 20.0));
+    }
+
+    #[test]
+    fn upward_text_reads_bottom_to_top() {
+        let s = LayoutSettings::default();
+        // "合計" rotated anticlockwise: 合 below 計, both in one column.
+        let mut a = g("合", 0.0, 20.0, 10.0, 10.0);
+        let mut b = g("計", 0.0, 10.0, 10.0, 10.0);
+        a.vertical = true;
+        b.vertical = true;
+        let (w, l) = upward_words_and_lines(vec![b, a], &s);
+        assert_eq!(texts(&w), ["合計"]);
+        assert_eq!(w[0].bbox, Rect::new(0.0, 10.0, 10.0, 30.0));
+        assert!(w[0].reads_upward());
+        assert!(w[0].chars[0].x0 > w[0].chars[1].x0);
+        assert_eq!(l[0].bbox, w[0].bbox);
+        // Read downwards, the same glyphs give the reversed text.
+        let (down, _) = words_and_lines(
+            vec![
+                GlyphIn {
+                    vertical: true,
+                    ..g("合", 0.0, 20.0, 10.0, 10.0)
+                },
+                GlyphIn {
+                    vertical: true,
+                    ..g("計", 0.0, 10.0, 10.0, 10.0)
+                },
+            ],
+            &s,
+        );
+        assert_eq!(texts(&down), ["計合"]);
+        assert!(!down[0].reads_upward());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod ocr;
 pub mod output;
 pub mod pipeline;
+pub mod query;
 pub mod sink;
 pub mod table;
 

@@ -33,6 +33,11 @@ enum Command {
     Run(RunArgs),
     /// Draw what nenpo saw on a page (PNG), or every page and table of a document (HTML).
     Inspect(InspectArgs),
+    /// Run a SQL query (polars SQL) over a run's output datasets: each dataset directory is
+    /// a table named after it (tables, values, each kind's dataset), and `documents`.
+    Query(QueryArgs),
+    /// Print an item's values year by year (item_key, item path or label by regex).
+    Compare(CompareArgs),
     /// Internal: process one document for `nenpo run` (process isolation).
     #[command(name = "__process-document", hide = true)]
     ProcessDocument(ProcessDocumentArgs),
@@ -55,6 +60,49 @@ struct ProcessDocumentArgs {
 enum Format {
     Json,
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReadFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Where `query` and `compare` read: an output directory, or a pipeline's.
+#[derive(clap::Args)]
+struct OutputChoice {
+    /// A pipeline definition whose output directory to read (default pipelines/default.toml).
+    #[arg(conflicts_with = "output")]
+    pipeline: Option<PathBuf>,
+    /// The output directory to read.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct QueryArgs {
+    /// The SQL query, e.g. "select fiscal_year, count(*) from tables group by 1".
+    sql: String,
+    #[command(flatten)]
+    from: OutputChoice,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: ReadFormat,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// An item_key, or a regex searched in item paths and labels (e.g. "個人|法人").
+    item: String,
+    #[command(flatten)]
+    from: OutputChoice,
+    /// The dataset to read: `values` (default; every numeric cell) or a kind's dataset.
+    #[arg(long, short)]
+    dataset: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: ReadFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -161,6 +209,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => cmd_extract(a),
         Command::Run(a) => cmd_run(a),
         Command::Inspect(a) => cmd_inspect(a),
+        Command::Query(a) => cmd_query(a),
+        Command::Compare(a) => cmd_compare(a),
         Command::ProcessDocument(a) => cmd_process_document(a),
     };
     match result {
@@ -349,6 +399,39 @@ fn cmd_process_document(a: ProcessDocumentArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn read_format(f: ReadFormat) -> nenpo::query::Format {
+    match f {
+        ReadFormat::Table => nenpo::query::Format::Table,
+        ReadFormat::Csv => nenpo::query::Format::Csv,
+        ReadFormat::Json => nenpo::query::Format::Json,
+    }
+}
+
+fn output_dir(from: OutputChoice) -> Result<PathBuf> {
+    if let Some(o) = from.output {
+        return Ok(o);
+    }
+    let path = from.pipeline.unwrap_or_else(|| PathBuf::from("pipelines/default.toml"));
+    Ok(Pipeline::load(&path)?.output_dir())
+}
+
+fn cmd_query(a: QueryArgs) -> Result<ExitCode> {
+    let out = output_dir(a.from)?;
+    let df = nenpo::query::query(&out, &a.sql)?;
+    std::io::stdout().lock().write_all(nenpo::query::render_frame(&df, read_format(a.format)).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_compare(a: CompareArgs) -> Result<ExitCode> {
+    let out = output_dir(a.from)?;
+    let c = nenpo::query::compare(&out, &a.item, a.dataset.as_deref())?;
+    if c.rows.is_empty() {
+        eprintln!("nenpo: no item matches {:?} in dataset {} under {}", a.item, c.dataset, out.display());
+    }
+    std::io::stdout().lock().write_all(nenpo::query::render_comparison(&c, read_format(a.format)).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_report(r: &RunReport) {
     let shard = r.shard.as_deref().map(|s| format!(" (shard {s})")).unwrap_or_default();
     println!(
@@ -356,6 +439,7 @@ fn print_report(r: &RunReport) {
         r.pipeline, r.documents, r.new, r.changed, r.skipped, r.failed, r.removed
     );
     println!("dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s", r.pages, r.pages_ocr, r.tables, r.rows, r.seconds);
+    println!("values: {} unparsed cells (raw text kept, value null), {} totals that do not add up", r.unparsed_cells, r.totals_mismatches);
     println!("datasets under {}", r.output_dir.display());
     for w in &r.warnings {
         println!("  warning: {w}");

@@ -2,7 +2,9 @@
 //!
 //! Layout: `<out>/<dataset>/fiscal_year=<YYYY>/<document id>.parquet` (hive partitions;
 //! an unknown year is `fiscal_year=__HIVE_DEFAULT_PARTITION__`, read as null), and
-//! `<out>/documents.parquet`. Every file is written to a temporary name in its directory,
+//! `<out>/documents.parquet`. Datasets: the generic `tables` (every row of every table),
+//! `values` (every numeric cell, long form) and one per table kind (canonical columns:
+//! `<col>` raw, `<col>_value` typed, `<col>_unit`). Every file is written to a temporary name in its directory,
 //! synced, then renamed over the old one, so readers never see half a file.
 
 use std::fs::File;
@@ -10,6 +12,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+
+use crate::normalize::kinds::{CanonicalCell, ColumnKind};
 
 /// One data row of the generic tables dataset, with its lineage.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +29,57 @@ pub struct TableRow {
     pub bbox: [f64; 4],
     /// `lattice` or `stream`.
     pub mode: String,
+    /// The row's cross-year key: a short hash of [`TableRow::item_path`].
+    pub item_key: String,
+    /// The readable key: section path and label, each reduced (`区政改革/区長権限移譲`).
+    pub item_path: String,
+}
+
+/// Lineage and keys of a row, shared by the kind and values datasets.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RowLineage {
+    pub table_index: u32,
+    pub row_index: u32,
+    pub page: u32,
+    /// `data`, `subtotal`, `total`.
+    pub kind: String,
+    /// The table kind the row was read through (empty: none matched).
+    pub table_kind: String,
+    pub section: Vec<String>,
+    pub item_key: String,
+    pub item_path: String,
+    /// The row's label as printed (its first cell not in the section path).
+    pub label: String,
+    pub bbox: [f64; 4],
+    pub mode: String,
+}
+
+/// One row of a kind dataset: lineage, and one canonical cell per column of the dataset
+/// (`None` where the row's kind has no such column).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindRow {
+    pub lineage: RowLineage,
+    pub cells: Vec<Option<CanonicalCell>>,
+}
+
+/// One numeric cell of the long-form `values` dataset.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ValueRow {
+    pub lineage: RowLineage,
+    pub column_index: u32,
+    /// The table's column name (flattened header).
+    pub column: String,
+    /// The canonical column it maps to, when the table matched a kind.
+    pub canonical_column: Option<String>,
+    /// Exact integer value (yen, counts); null for fractions and unread cells.
+    pub value: Option<i64>,
+    /// The value as a float (every read cell, percent included).
+    pub value_float: Option<f64>,
+    /// `円`, `%`, or null.
+    pub unit: Option<String>,
+    pub raw: String,
+    /// The cell could not be read (value null, raw text kept).
+    pub unparsed: bool,
 }
 
 /// One row of the documents table.
@@ -42,6 +97,12 @@ pub struct DocumentRecord {
     pub rows: u32,
     pub seconds: f64,
     pub nenpo_version: String,
+    /// Cells of numeric columns that could not be read (raw text kept, value null).
+    #[serde(default)]
+    pub unparsed_cells: u32,
+    /// Subtotal and total cells that do not match the sum of their rows.
+    #[serde(default)]
+    pub totals_mismatches: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,8 +161,126 @@ pub fn write_table_rows(
         col_f("bbox_x1", 2),
         col_f("bbox_bottom", 3),
         Column::new("mode".into(), rows.iter().map(|r| r.mode.clone()).collect::<Vec<String>>()),
+        Column::new("item_key".into(), rows.iter().map(|r| r.item_key.clone()).collect::<Vec<String>>()),
+        Column::new("item_path".into(), rows.iter().map(|r| r.item_path.clone()).collect::<Vec<String>>()),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    write_atomically(&path, df)?;
+    Ok(path)
+}
+
+/// The lineage columns of kind and values rows.
+fn lineage_columns<'a>(document_id: &str, source_path: &str, rows: impl Iterator<Item = &'a RowLineage> + Clone) -> Vec<Column> {
+    let n = rows.clone().count();
+    let s = |name: &str, f: fn(&RowLineage) -> String| Column::new(name.into(), rows.clone().map(f).collect::<Vec<String>>());
+    let u = |name: &str, f: fn(&RowLineage) -> u32| Column::new(name.into(), rows.clone().map(f).collect::<Vec<u32>>());
+    let b = |name: &str, i: usize| Column::new(name.into(), rows.clone().map(|r| r.bbox[i]).collect::<Vec<f64>>());
+    vec![
+        Column::new("document_id".into(), vec![document_id.to_string(); n]),
+        Column::new("source_path".into(), vec![source_path.to_string(); n]),
+        u("table_index", |r| r.table_index),
+        u("row_index", |r| r.row_index),
+        u("page", |r| r.page),
+        s("kind", |r| r.kind.clone()),
+        Column::new("table_kind".into(), rows.clone().map(|r| (!r.table_kind.is_empty()).then(|| r.table_kind.clone())).collect::<Vec<Option<String>>>()),
+        str_list("section", rows.clone().map(|r| r.section.clone())),
+        s("item_key", |r| r.item_key.clone()),
+        s("item_path", |r| r.item_path.clone()),
+        s("label", |r| r.label.clone()),
+        b("bbox_x0", 0),
+        b("bbox_top", 1),
+        b("bbox_x1", 2),
+        b("bbox_bottom", 3),
+        s("mode", |r| r.mode.clone()),
+    ]
+}
+
+/// The columns of one canonical column of a kind dataset: `<name>` (raw text), then
+/// `<name>_value` (typed: i64 yen for amounts, i64 for integers, f64 for percents and
+/// numbers, i32 for fiscal years, `YYYY-MM-DD` text for dates, normalized text for text)
+/// and, for numeric types, `<name>_unit` (`円`, `%`, or null).
+fn canonical_columns(name: &str, kind: ColumnKind, cells: &[Option<&CanonicalCell>]) -> Vec<Column> {
+    let raw = Column::new(name.into(), cells.iter().map(|c| c.map(|c| c.raw.clone())).collect::<Vec<Option<String>>>());
+    let vname = format!("{name}_value");
+    let json = |c: &Option<&CanonicalCell>| c.and_then(|c| c.value.clone());
+    let value = match kind {
+        ColumnKind::Text => Column::new(
+            vname.as_str().into(),
+            cells.iter().map(|c| c.map(|c| crate::normalize::text::normalize_text(&c.raw)).filter(|t| !t.is_empty())).collect::<Vec<Option<String>>>(),
+        ),
+        ColumnKind::Amount | ColumnKind::Integer => {
+            Column::new(vname.as_str().into(), cells.iter().map(|c| json(c).and_then(|v| v.as_i64())).collect::<Vec<Option<i64>>>())
+        }
+        ColumnKind::Percent | ColumnKind::Number => {
+            Column::new(vname.as_str().into(), cells.iter().map(|c| json(c).and_then(|v| v.as_f64())).collect::<Vec<Option<f64>>>())
+        }
+        ColumnKind::FiscalYear => Column::new(
+            vname.as_str().into(),
+            cells.iter().map(|c| json(c).and_then(|v| v.as_i64()).and_then(|y| i32::try_from(y).ok())).collect::<Vec<Option<i32>>>(),
+        ),
+        ColumnKind::Date => Column::new(
+            vname.as_str().into(),
+            cells.iter().map(|c| json(c).and_then(|v| v.as_str().map(str::to_string))).collect::<Vec<Option<String>>>(),
+        ),
+    };
+    let mut out = vec![raw, value];
+    if matches!(kind, ColumnKind::Amount | ColumnKind::Integer | ColumnKind::Percent | ColumnKind::Number) {
+        let unit = Column::new(
+            format!("{name}_unit").as_str().into(),
+            cells.iter().map(|c| c.map(|c| c.unit).filter(|u| !u.is_empty()).map(str::to_string)).collect::<Vec<Option<String>>>(),
+        );
+        out.push(unit);
+    }
+    out
+}
+
+/// Writes one document's rows of a kind dataset (`columns`: the dataset's canonical
+/// columns, in order; each row's `cells` parallel to them); returns the file's path.
+#[allow(clippy::too_many_arguments)]
+pub fn write_kind_rows(
+    out: &Path,
+    dataset: &str,
+    fiscal_year: Option<i32>,
+    file_key: &str,
+    document_id: &str,
+    source_path: &str,
+    columns: &[(String, ColumnKind)],
+    rows: &[KindRow],
+) -> Result<PathBuf, Error> {
+    let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
+    let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
+    for (i, (name, kind)) in columns.iter().enumerate() {
+        let cells: Vec<Option<&CanonicalCell>> = rows.iter().map(|r| r.cells.get(i).and_then(Option::as_ref)).collect();
+        cols.extend(canonical_columns(name, *kind, &cells));
+    }
+    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    write_atomically(&path, df)?;
+    Ok(path)
+}
+
+/// Writes one document's numeric cells (the long-form `values` dataset); returns the path.
+pub fn write_value_rows(
+    out: &Path,
+    dataset: &str,
+    fiscal_year: Option<i32>,
+    file_key: &str,
+    document_id: &str,
+    source_path: &str,
+    rows: &[ValueRow],
+) -> Result<PathBuf, Error> {
+    let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
+    let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
+    cols.extend([
+        Column::new("column_index".into(), rows.iter().map(|r| r.column_index).collect::<Vec<u32>>()),
+        Column::new("column".into(), rows.iter().map(|r| r.column.clone()).collect::<Vec<String>>()),
+        Column::new("canonical_column".into(), rows.iter().map(|r| r.canonical_column.clone()).collect::<Vec<Option<String>>>()),
+        Column::new("value".into(), rows.iter().map(|r| r.value).collect::<Vec<Option<i64>>>()),
+        Column::new("value_float".into(), rows.iter().map(|r| r.value_float).collect::<Vec<Option<f64>>>()),
+        Column::new("unit".into(), rows.iter().map(|r| r.unit.clone()).collect::<Vec<Option<String>>>()),
+        Column::new("raw".into(), rows.iter().map(|r| r.raw.clone()).collect::<Vec<String>>()),
+        Column::new("unparsed".into(), rows.iter().map(|r| r.unparsed).collect::<Vec<bool>>()),
+    ]);
+    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars { path: path.clone(), source })?;
     write_atomically(&path, df)?;
     Ok(path)
 }
@@ -122,6 +301,8 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
         Column::new("rows".into(), docs.iter().map(|d| d.rows).collect::<Vec<u32>>()),
         Column::new("seconds".into(), docs.iter().map(|d| d.seconds).collect::<Vec<f64>>()),
         Column::new("nenpo_version".into(), docs.iter().map(|d| d.nenpo_version.clone()).collect::<Vec<_>>()),
+        Column::new("unparsed_cells".into(), docs.iter().map(|d| d.unparsed_cells).collect::<Vec<u32>>()),
+        Column::new("totals_mismatches".into(), docs.iter().map(|d| d.totals_mismatches).collect::<Vec<u32>>()),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars { path: path.clone(), source })?;
     write_atomically(&path, df)?;
@@ -167,7 +348,36 @@ mod tests {
             cells: vec![format!("項目{i}"), "1,000".into()],
             bbox: [1.0, 2.0, 3.0, 4.0],
             mode: "lattice".into(),
+            item_key: "k".into(),
+            item_path: "区政改革/項目".into(),
         }
+    }
+
+    #[test]
+    fn kind_and_value_rows_are_typed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cell = |raw: &str, value: Option<serde_json::Value>, unit: &'static str| Some(CanonicalCell { raw: raw.into(), value, unit, unparsed: false });
+        let rows = vec![KindRow {
+            lineage: RowLineage { item_key: "k".into(), kind: "data".into(), table_kind: "budget".into(), ..Default::default() },
+            cells: vec![cell("個人", None, ""), cell("15,840,700", Some(serde_json::json!(15_840_700_000i64)), "円"), cell("1.5", Some(serde_json::json!(1.5)), "%"), None],
+        }];
+        let columns = vec![
+            ("item".to_string(), ColumnKind::Text),
+            ("current".to_string(), ColumnKind::Amount),
+            ("rate".to_string(), ColumnKind::Percent),
+            ("year".to_string(), ColumnKind::FiscalYear),
+        ];
+        let p = write_kind_rows(dir.path(), "budget", Some(2025), "f", "doc", "x.pdf", &columns, &rows).expect("write");
+        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
+        assert_eq!(df.column("current_value").expect("col").i64().expect("i64").get(0), Some(15_840_700_000));
+        assert_eq!(df.column("current_unit").expect("col").str().expect("str").get(0), Some("円"));
+        assert_eq!(df.column("rate_value").expect("col").f64().expect("f64").get(0), Some(1.5));
+        assert_eq!(df.column("item").expect("col").str().expect("str").get(0), Some("個人"));
+        assert_eq!(df.column("year_value").expect("col").i32().expect("i32").get(0), None);
+        let v = ValueRow { column: "金額".into(), value: Some(5), value_float: Some(5.0), raw: "5".into(), ..Default::default() };
+        let p = write_value_rows(dir.path(), "values", None, "f", "doc", "x.pdf", &[v]).expect("write");
+        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
+        assert_eq!(df.column("value").expect("col").i64().expect("i64").get(0), Some(5));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::era;
-use super::number::{unit_in_text, NumberKind, Unit, Value};
+use super::number::{parse_cell, unit_in_text, Cell, NumberKind, Unit, Value};
 use super::text::nfkc;
 use super::values::{typed_table, ColumnType, ValueSettings};
 use crate::logical::{LogicalTable, RowKind};
@@ -28,6 +28,8 @@ pub enum ColumnKind {
     /// Integer yen.
     Amount,
     Integer,
+    /// A decimal number (`1.84` persons per household), as a float.
+    Number,
     Percent,
     /// A date (`平成18年4月1日`), as `YYYY-MM-DD` / `YYYY-MM`.
     Date,
@@ -334,6 +336,9 @@ pub struct CanonicalCell {
     pub value: Option<serde_json::Value>,
     /// `円`, `%`, or empty.
     pub unit: &'static str,
+    /// The cell holds something (not empty, not a dash) that could not be read as the
+    /// column's type: its value is null, its raw text kept.
+    pub unparsed: bool,
 }
 
 /// A body row read through a kind: one cell per canonical column (missing columns empty).
@@ -359,6 +364,18 @@ pub fn canonical_rows(
 ) -> Vec<CanonicalRow> {
     let map = map_columns(table, kind);
     let typed = typed_table(table, settings);
+    canonical_rows_mapped(table, kind, &map, &typed, context)
+}
+
+/// [`canonical_rows`] with the column mapping and the typed table given (a headerless
+/// continuation takes both from the table it continues).
+pub fn canonical_rows_mapped(
+    table: &LogicalTable,
+    kind: &Kind,
+    map: &[Option<usize>],
+    typed: &super::values::TypedTable,
+    context: Option<&era::Era>,
+) -> Vec<CanonicalRow> {
     let mut out = Vec::new();
     for (ri, row) in table.rows.iter().enumerate() {
         if row.kind == RowKind::Section {
@@ -374,6 +391,7 @@ pub fn canonical_rows(
                         raw: String::new(),
                         value: None,
                         unit: "",
+                        unparsed: false,
                     };
                 };
                 let raw = row.cells.get(tc).cloned().unwrap_or_default();
@@ -409,9 +427,18 @@ pub fn canonical_rows(
                         (v.and_then(num), "%")
                     }
                     ColumnKind::Integer => {
+                        // A fraction is not an integer: null (and counted as unparsed).
                         let v = super::number::cell_value(&raw, NumberKind::Count)
                             .ok()
-                            .flatten();
+                            .flatten()
+                            .filter(|v| matches!(v, Value::Int(_)));
+                        (v.and_then(num), "")
+                    }
+                    ColumnKind::Number => {
+                        let v = super::number::cell_value(&raw, NumberKind::Count)
+                            .ok()
+                            .flatten()
+                            .map(|v| Value::Float(v.as_f64()));
                         (v.and_then(num), "")
                     }
                     ColumnKind::FiscalYear => (
@@ -428,7 +455,18 @@ pub fn canonical_rows(
                         (s.map(serde_json::Value::String), "")
                     }
                 };
-                CanonicalCell { raw, value, unit }
+                let unparsed = col.kind != ColumnKind::Text
+                    && value.is_none()
+                    && !matches!(
+                        parse_cell(&raw),
+                        Cell::Empty | Cell::Null | Cell::NoNumber | Cell::Unit(_)
+                    );
+                CanonicalCell {
+                    raw,
+                    value,
+                    unit,
+                    unparsed,
+                }
             })
             .collect();
         out.push(CanonicalRow { row: ri, cells });

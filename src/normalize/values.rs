@@ -283,8 +283,9 @@ pub fn column_types(t: &LogicalTable, s: &ValueSettings) -> Vec<ColumnType> {
     columns
 }
 
-/// Every cell read as its column's type.
-fn read_values(t: &LogicalTable, columns: Vec<ColumnType>) -> TypedTable {
+/// Every cell read as its column's type (types decided elsewhere, e.g. taken from the
+/// table a headerless continuation continues).
+pub fn read_values(t: &LogicalTable, columns: Vec<ColumnType>) -> TypedTable {
     let n_cols = columns.len();
     let mut values = Vec::with_capacity(t.rows.len());
     let mut unparsed = Vec::new();

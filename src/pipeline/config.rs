@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Settings;
+use crate::normalize::kinds::{Kind, KindError};
 use crate::table::Mode;
 
 /// A pipeline definition as written in its TOML file.
@@ -25,6 +26,10 @@ pub struct PipelineConfig {
     pub run: RunConfig,
     #[serde(default)]
     pub settings: Settings,
+    /// Table kinds (`[[kinds]]`): how to recognize a kind of table and read its columns
+    /// as canonical, typed columns written to the kind's own dataset.
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
 }
 
 /// How a run treats documents: isolation, limits, removed files.
@@ -158,6 +163,14 @@ impl Pipeline {
         if config.fiscal_year.from.is_empty() {
             return Err(invalid("fiscal_year.from: give at least one source (title, file_name)".into()));
         }
+        if let Err(e) = config.settings.values.validate() {
+            return Err(invalid(format!("settings.values.{e}")));
+        }
+        let slack = config.settings.totals.slack_per_row;
+        if !(slack.is_finite() && slack >= 0.0) {
+            return Err(invalid(format!("settings.totals.slack_per_row: {slack} is not a number >= 0")));
+        }
+        validate_kinds(&config, text).map_err(invalid)?;
         if config.name.is_empty() {
             config.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         }
@@ -166,13 +179,26 @@ impl Pipeline {
     }
 
     /// A hash of everything in the definition that changes what a document's rows are
-    /// (settings, extraction mode, fiscal-year sources, dataset name): a change reprocesses.
+    /// (settings, extraction mode, fiscal-year sources, dataset name, table kinds): a
+    /// change reprocesses.
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let c = &self.config;
-        let key = serde_json::json!([c.settings, c.extract, c.fiscal_year, c.output.dataset]);
+        let key = serde_json::json!([c.settings, c.extract, c.fiscal_year, c.output.dataset, c.kinds]);
         let digest = Sha256::digest(key.to_string().as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Every dataset this pipeline writes: the generic tables dataset, `values`, then each
+    /// kind's dataset (once each, in order).
+    pub fn datasets(&self) -> Vec<String> {
+        let mut out = vec![self.config.output.dataset.clone(), VALUES_DATASET.to_string()];
+        for k in &self.config.kinds {
+            if !out.contains(&k.dataset) {
+                out.push(k.dataset.clone());
+            }
+        }
+        out
     }
 
     /// The output directory, resolved.
@@ -194,6 +220,103 @@ impl Pipeline {
         out.dedup();
         Ok(out)
     }
+}
+
+/// The long-form dataset of every numeric cell.
+pub const VALUES_DATASET: &str = "values";
+
+/// Names a dataset may not take: nenpo's own directory and the documents table.
+const RESERVED_DATASETS: &[&str] = &["_nenpo", "documents", VALUES_DATASET];
+
+/// Column names of a kind dataset that are not canonical columns (lineage and keys).
+pub const KIND_LINEAGE_COLUMNS: &[&str] = &[
+    "document_id",
+    "source_path",
+    "fiscal_year",
+    "table_index",
+    "row_index",
+    "page",
+    "kind",
+    "table_kind",
+    "section",
+    "item_key",
+    "item_path",
+    "label",
+    "bbox_x0",
+    "bbox_top",
+    "bbox_x1",
+    "bbox_bottom",
+    "mode",
+];
+
+/// Whether a name is a plain dataset or column name: ASCII letters, digits and `_`,
+/// not starting with a digit (so it needs no quoting in SQL and is a safe directory name).
+fn plain_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text` (for error messages).
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.find(needle).map(|i| text[..i].matches('\n').count() + 1)
+}
+
+/// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
+/// unique kind names, plain dataset and column names that collide with nothing, and one
+/// type per column name within a dataset shared by several kinds.
+fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
+    let at = |needle: &str| line_of(text, needle).map(|l| format!(" (line {l})")).unwrap_or_default();
+    let mut names = std::collections::HashSet::new();
+    let mut columns: std::collections::HashMap<(&str, &str), crate::normalize::kinds::ColumnKind> = Default::default();
+    for (i, k) in config.kinds.iter().enumerate() {
+        let name_at = at(&format!("{:?}", k.name));
+        let key = format!("kinds[{i}] ({:?})", k.name);
+        if let Err(e) = k.validate() {
+            let line = match &e {
+                KindError::Pattern { pattern, .. } => at(&format!("{pattern:?}")),
+                KindError::Unit { unit, .. } => at(&format!("{unit:?}")),
+                KindError::Invalid { .. } => name_at.clone(),
+            };
+            return Err(format!("{key}{line}: {e}"));
+        }
+        if !names.insert(k.name.as_str()) {
+            return Err(format!("{key}{name_at}: kind name {:?} is defined twice", k.name));
+        }
+        let ds_at = at(&format!("{:?}", k.dataset));
+        if !plain_name(&k.dataset) {
+            return Err(format!("{key}.dataset{ds_at}: {:?} is not a plain name (letters, digits, _)", k.dataset));
+        }
+        if RESERVED_DATASETS.contains(&k.dataset.as_str()) || k.dataset == config.output.dataset {
+            return Err(format!(
+                "{key}.dataset{ds_at}: {:?} is taken (by output.dataset, the values dataset or nenpo's own files)",
+                k.dataset
+            ));
+        }
+        let own: Vec<&str> = k.columns.iter().map(|c| c.name.as_str()).collect();
+        for c in &k.columns {
+            let col_key = format!("{key}.columns.{}", c.name);
+            let col_at = at(&format!("{:?}", c.name));
+            if !plain_name(&c.name) {
+                return Err(format!("{col_key}{col_at}: {:?} is not a plain column name (letters, digits, _)", c.name));
+            }
+            let derived = ["_value", "_unit"].iter().any(|s| c.name.strip_suffix(s).is_some_and(|b| own.contains(&b)));
+            if KIND_LINEAGE_COLUMNS.contains(&c.name.as_str()) || derived {
+                return Err(format!("{col_key}{col_at}: the name {:?} is taken by a lineage or derived column; choose another", c.name));
+            }
+            if let Some(prev) = columns.insert((k.dataset.as_str(), c.name.as_str()), c.kind) {
+                if prev != c.kind {
+                    return Err(format!(
+                        "{col_key}{col_at}: dataset {:?} already has a column {:?} of type {prev:?}, here {:?}",
+                        k.dataset, c.name, c.kind
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `a/b/../c` → `a/c` (lexically; `..` at the start is kept).
@@ -250,6 +373,55 @@ dir = "../out"
         let text = format!("{GOOD}\n[extract]\nmdoe = \"lattice\"\n");
         let e = Pipeline::parse(Path::new("p.toml"), &text).expect_err("unknown key").to_string();
         assert!(e.contains("p.toml") && e.contains("mdoe") && e.contains("line 8"), "{e}");
+    }
+
+    const KIND: &str = r#"
+[[kinds]]
+name = "budget"
+dataset = "budget_items"
+match = { headers = ["/予算額/"] }
+
+[[kinds.columns]]
+name = "current"
+type = "amount"
+unit = "千円"
+headers = ["本年度予算額"]
+"#;
+
+    #[test]
+    fn kinds_load_and_change_the_hash() {
+        let a = Pipeline::parse(Path::new("a.toml"), GOOD).expect("valid");
+        let b = Pipeline::parse(Path::new("b.toml"), &format!("{GOOD}{KIND}")).expect("valid");
+        assert_eq!(b.config.kinds.len(), 1);
+        assert_eq!(b.datasets(), vec!["tables", "values", "budget_items"]);
+        assert_ne!(a.content_hash(), b.content_hash());
+        let c = Pipeline::parse(Path::new("c.toml"), &format!("{GOOD}{}", KIND.replace("本年度予算額", "本年度"))).expect("valid");
+        assert_ne!(b.content_hash(), c.content_hash());
+        // Every shipped pipeline loads.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        for name in ["default", "reform", "budget", "ward_stats", "fuji_budget"] {
+            let p = Pipeline::load(&dir.join(format!("{name}.toml")));
+            assert!(p.is_ok(), "{name}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn bad_kinds_name_file_key_and_line() {
+        let err = |text: String| Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}{text}")).expect_err("invalid").to_string();
+        let e = err(KIND.replace("/予算額/", "/予算額(/"));
+        assert!(e.contains("p.toml") && e.contains("kinds[0] (\"budget\")") && e.contains("match.headers") && e.contains("line 10"), "{e}");
+        let e = err(KIND.replace("千円", "ドル"));
+        assert!(e.contains("unknown unit") && e.contains("line 15"), "{e}");
+        let e = err(KIND.replace("dataset = \"budget_items\"", "dataset = \"tables\""));
+        assert!(e.contains("kinds[0] (\"budget\").dataset") && e.contains("is taken"), "{e}");
+        let e = err(KIND.replace("name = \"current\"", "name = \"item_key\""));
+        assert!(e.contains("columns.item_key") && e.contains("taken"), "{e}");
+        let e = err(format!("{KIND}{KIND}"));
+        assert!(e.contains("kinds[1]") && e.contains("defined twice"), "{e}");
+        let e = err(KIND.replace("type = \"amount\"", "type = \"money\""));
+        assert!(e.contains("money") && e.contains("line"), "{e}");
+        let e = err("[settings.values]\nnumeric_fraction = 2.0\n".into());
+        assert!(e.contains("settings.values.numeric_fraction"), "{e}");
     }
 
     #[test]

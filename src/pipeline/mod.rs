@@ -2,6 +2,7 @@
 //! (`run`): bytes → pages (in parallel) → layout → grids → logical tables → sink.
 
 pub mod config;
+pub mod rows;
 pub mod run;
 pub mod state;
 
@@ -22,6 +23,10 @@ pub struct Settings {
     pub table: TableSettings,
     pub logical: LogicalSettings,
     pub ocr: crate::ocr::OcrSettings,
+    /// Typing cells as numbers (`[settings.values]`).
+    pub values: crate::normalize::ValueSettings,
+    /// Totals reconciliation (`[settings.totals]`).
+    pub totals: crate::normalize::totals::TotalsSettings,
 }
 
 /// What to extract from one document.

@@ -108,6 +108,10 @@ pub struct RunReport {
     pub rows: u64,
     pub pages: u64,
     pub pages_ocr: u64,
+    /// Cells of numeric columns that could not be read (raw text kept, value null).
+    pub unparsed_cells: u64,
+    /// Subtotal/total cells that do not match the sum of their rows.
+    pub totals_mismatches: u64,
     pub seconds: f64,
     pub failures: Vec<Failure>,
     pub warnings: Vec<String>,
@@ -314,6 +318,8 @@ fn totals(state: &State, r: &mut RunReport) {
         r.tables += d.record.tables as u64;
         r.rows += d.record.rows as u64;
         r.pages += d.record.pages as u64;
+        r.unparsed_cells += d.record.unparsed_cells as u64;
+        r.totals_mismatches += d.record.totals_mismatches as u64;
     }
 }
 
@@ -421,7 +427,9 @@ fn remove_temporary_files(out: &Path) {
 fn remove_orphans(p: &Pipeline, out: &Path, state: &State) {
     let named: BTreeSet<&String> = state.documents.values().flat_map(|d| d.files.iter()).collect();
     let mut found = Vec::new();
-    walk(out, &out.join(&p.config.output.dataset), &mut found);
+    for d in p.datasets() {
+        walk(out, &out.join(d), &mut found);
+    }
     let orphans: Vec<String> = found.into_iter().filter(|f| f.ends_with(".parquet") && !named.contains(f)).collect();
     if !orphans.is_empty() {
         tracing::info!(count = orphans.len(), "removing files no document names (left by an interrupted run)");
@@ -545,11 +553,13 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
     }
 }
 
-/// Removes any file of a document (by its file key) from the pipeline's dataset.
+/// Removes any file of a document (by its file key) from the pipeline's datasets.
 fn remove_document_files(p: &Pipeline, out: &Path, key: &str) {
     let name = format!("{}.parquet", file_key(key));
     let mut found = Vec::new();
-    walk(out, &out.join(&p.config.output.dataset), &mut found);
+    for d in p.datasets() {
+        walk(out, &out.join(d), &mut found);
+    }
     let mine: Vec<String> = found.into_iter().filter(|f| f.ends_with(&name)).collect();
     remove_files(out, &mine);
 }
@@ -598,12 +608,28 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     let pages_ocr = extraction.pages.iter().filter(|s| s.text_source == crate::layout::TextSource::Ocr).count() as u64;
     rec.pages = extraction.page_count as u32;
     rec.fiscal_year = fiscal_year(p, path, &extraction);
-    let rows = table_rows(&extraction);
+    let rows = super::rows::document_rows(&extraction, &p.config.kinds, &p.config.settings, rec.fiscal_year);
     rec.tables = extraction.tables.len() as u32;
-    rec.rows = rows.len() as u32;
+    rec.rows = rows.tables.len() as u32;
+    rec.unparsed_cells = rows.unparsed_cells as u32;
+    rec.totals_mismatches = rows.mismatches.len() as u32;
+    for m in rows.mismatches.iter().take(5) {
+        tracing::info!(path = %rec.path, "totals do not add up: {m}");
+    }
     let mut files = Vec::new();
-    if !rows.is_empty() {
-        match sink::write_table_rows(out, &p.config.output.dataset, rec.fiscal_year, &file_key(key), &rec.document_id, &rec.path, &rows) {
+    let (fy, fkey, id, src) = (rec.fiscal_year, file_key(key), rec.document_id.clone(), rec.path.clone());
+    let mut writes: Vec<Box<dyn FnOnce() -> Result<PathBuf, sink::Error> + '_>> = Vec::new();
+    if !rows.tables.is_empty() {
+        writes.push(Box::new(|| sink::write_table_rows(out, &p.config.output.dataset, fy, &fkey, &id, &src, &rows.tables)));
+    }
+    if !rows.values.is_empty() {
+        writes.push(Box::new(|| sink::write_value_rows(out, super::config::VALUES_DATASET, fy, &fkey, &id, &src, &rows.values)));
+    }
+    for ds in rows.kinds.iter().filter(|d| !d.rows.is_empty()) {
+        writes.push(Box::new(|| sink::write_kind_rows(out, &ds.dataset, fy, &fkey, &id, &src, &ds.columns, &ds.rows)));
+    }
+    for write in writes {
+        match write() {
             Ok(f) => files.push(f.strip_prefix(out).unwrap_or(&f).to_string_lossy().into_owned()),
             Err(e) => {
                 rec.error = Some(e.to_string());
@@ -623,25 +649,9 @@ fn fiscal_year(p: &Pipeline, path: &Path, x: &Extraction) -> Option<i32> {
     })
 }
 
-/// The data rows of every table, with lineage, as the sink takes them.
+/// The data rows of every table, with lineage and item keys, as the sink takes them.
 pub fn table_rows(x: &Extraction) -> Vec<TableRow> {
-    let mut rows = Vec::new();
-    for (t, table) in x.tables.iter().enumerate() {
-        for (i, r) in table.rows.iter().enumerate().filter(|(_, r)| r.kind != RowKind::Section) {
-            rows.push(TableRow {
-                table_index: t as u32,
-                row_index: i as u32,
-                page: r.page as u32,
-                kind: kind_name(r.kind).into(),
-                section: r.section.clone(),
-                columns: table.columns.clone(),
-                cells: r.cells.clone(),
-                bbox: [r.bbox.x0, r.bbox.top, r.bbox.x1, r.bbox.bottom],
-                mode: mode_name(table.mode).into(),
-            });
-        }
-    }
-    rows
+    super::rows::document_rows(x, &[], &super::Settings::default(), None).tables
 }
 
 pub fn kind_name(k: RowKind) -> &'static str {

@@ -52,6 +52,27 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
         let mut parts = Vec::new();
         refine(&b, &lines, s, 0, &mut parts);
         for (mut b, seps) in parts {
+            // A header cell set on two lines centred beside one-line cells: its first line
+            // sits just above the run, overlapping the run's first line.
+            while let Some(&first) = b.first() {
+                let (Some(above), Some(top)) = (
+                    first.checked_sub(1).and_then(|i| lines.get(i)),
+                    lines.get(first),
+                ) else {
+                    break;
+                };
+                let h = above.bbox.height().min(top.bbox.height()).max(0.1);
+                let overlaps = above.bbox.overlap_y(&top.bbox) >= s.interleave_min_overlap * h;
+                let straddles = above.words.iter().any(|w| {
+                    seps.iter()
+                        .any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol)
+                });
+                if overlaps && !straddles {
+                    b.insert(0, first - 1);
+                } else {
+                    break;
+                }
+            }
             // A wrapped last cell: plain lines just below that fit inside one column.
             let block: Vec<Line<'_>> = b.iter().filter_map(|&i| lines.get(i).cloned()).collect();
             let mut last = *b.last().unwrap_or(&0);
@@ -301,6 +322,21 @@ mod tests {
             ));
         }
         assert!(regions(&words).is_empty());
+    }
+
+    #[test]
+    fn header_line_overlapping_the_first_row_is_included() {
+        // "予算額" is the first line of a two-line header cell in column 1, 3 pt above the
+        // one-line headers; "123" sits below it.
+        let mut words = vec![w("予算額", 100.0, -7.0)];
+        words.extend(table_at(0.0, 3));
+        let r = regions(&words);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].top, -7.0);
+        // A title well above is not.
+        let mut words = vec![w("予算額", 100.0, -14.0)];
+        words.extend(table_at(0.0, 3));
+        assert_eq!(regions(&words)[0].top, 0.0);
     }
 
     #[test]

@@ -41,31 +41,75 @@ pub fn extract_grids(
         .map(|w| w.chars.len())
         .sum();
     if vertical > horizontal {
-        return extract_rotated(layout, req, settings);
+        // Text rotated anticlockwise reads bottom to top (words of one character tell
+        // nothing and are not counted).
+        let (mut up, mut down) = (0, 0);
+        for w in layout
+            .words
+            .iter()
+            .filter(|w| w.vertical && w.chars.len() > 1)
+        {
+            if w.reads_upward() {
+                up += w.chars.len();
+            } else {
+                down += w.chars.len();
+            }
+        }
+        return extract_rotated(layout, req, settings, up > down);
     }
     extract_upright(layout, req, settings)
 }
 
-/// A page read with its vertical text turned to run left to right: (x, y) -> (y, W - x).
-fn extract_rotated(layout: &PageLayout, req: &PageRequest, s: &TableSettings) -> Vec<Grid> {
-    let wd = layout.width;
-    let turn = |r: &Rect| Rect::new(r.top, wd - r.x1, r.bottom, wd - r.x0);
-    let back = |r: &Rect| Rect::new(wd - r.bottom, r.x0, wd - r.top, r.x1);
+/// A page read with its vertical text turned to run left to right: a quarter clockwise
+/// for text running top to bottom, (x, y) -> (y, W - x); a quarter anticlockwise for text
+/// running bottom to top (`upward`), (x, y) -> (H - y, x).
+fn extract_rotated(
+    layout: &PageLayout,
+    req: &PageRequest,
+    s: &TableSettings,
+    upward: bool,
+) -> Vec<Grid> {
+    let (wd, ht) = (layout.width, layout.height);
+    let turn = |r: &Rect| {
+        if upward {
+            Rect::new(ht - r.bottom, r.x0, ht - r.top, r.x1)
+        } else {
+            Rect::new(r.top, wd - r.x1, r.bottom, wd - r.x0)
+        }
+    };
+    let back = |r: &Rect| {
+        if upward {
+            Rect::new(r.top, ht - r.x1, r.bottom, ht - r.x0)
+        } else {
+            Rect::new(wd - r.bottom, r.x0, wd - r.top, r.x1)
+        }
+    };
     let words: Vec<Word> = layout
         .words
         .iter()
-        .map(|w| Word {
-            bbox: turn(&w.bbox),
-            vertical: !w.vertical,
-            ..w.clone()
+        .map(|w| {
+            let mut t = Word {
+                bbox: turn(&w.bbox),
+                vertical: !w.vertical,
+                ..w.clone()
+            };
+            if upward && w.vertical {
+                // Characters' extents along y become extents along x = H - y.
+                for c in &mut t.chars {
+                    (c.x0, c.x1) = (ht - c.x1, ht - c.x0);
+                }
+            }
+            t
         })
         .collect();
     let rulings: Vec<Ruling> = layout
         .rulings
         .iter()
-        .map(|r| match r.orientation {
-            Orientation::Horizontal => Ruling::vertical(r.pos, wd - r.end, wd - r.start),
-            Orientation::Vertical => Ruling::horizontal(wd - r.pos, r.start, r.end),
+        .map(|r| match (r.orientation, upward) {
+            (Orientation::Horizontal, false) => Ruling::vertical(r.pos, wd - r.end, wd - r.start),
+            (Orientation::Vertical, false) => Ruling::horizontal(wd - r.pos, r.start, r.end),
+            (Orientation::Horizontal, true) => Ruling::vertical(ht - r.pos, r.start, r.end),
+            (Orientation::Vertical, true) => Ruling::horizontal(r.pos, ht - r.end, ht - r.start),
         })
         .collect();
     let turned = PageLayout {
@@ -81,12 +125,18 @@ fn extract_rotated(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
         columns: None,
     };
     let mut grids = extract_upright(&turned, &req2, s);
+    let how = if upward {
+        "page text runs bottom to top: read turned a quarter anticlockwise"
+    } else {
+        "page text is vertical: read turned a quarter clockwise"
+    };
     for g in &mut grids {
         g.bbox = back(&g.bbox);
         for c in &mut g.cells {
             c.bbox = back(&c.bbox);
         }
-        g.diagnostics.push("page text is vertical: read turned a quarter clockwise; row/col edges are in the turned frame".into());
+        g.diagnostics
+            .push(format!("{how}; row/col edges are in the turned frame"));
         if req.columns.is_some() {
             g.diagnostics
                 .push("--columns ignored on a page of vertical text".into());
@@ -148,10 +198,12 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     if req.mode != Mode::Stream && explicit.is_none() {
         for region in ruled_regions(&rulings, s) {
             let Some(mut st) = lattice_structure(&region, s) else {
-                eprintln!("DBG no structure {:?}", region.bbox);
                 continue;
             };
-            eprintln!("DBG region {:?} rows {} cols {}", region.bbox, st.row_edges.len(), st.col_edges.len());
+            let framed_only = st.col_edges.len() <= 2;
+            if req.mode == Mode::Auto && framed_only && st.row_edges.len() < s.hinted_min_rows + 1 {
+                continue;
+            }
             let area = region.bbox.expand(1.0);
             let inside: Vec<&Word> = words
                 .iter()
@@ -169,7 +221,6 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
                     st = st2;
                 }
             }
-            eprintln!("DBG hinted rows {} cols {}", st.row_edges.len(), st.col_edges.len());
             split_filled_spans(&mut st, &inside, s);
             let big_enough = st.row_edges.len() > s.lattice_min_slots
                 && st.col_edges.len() > s.lattice_min_slots;
@@ -322,6 +373,25 @@ mod tests {
     }
 
     #[test]
+    fn a_shaded_band_without_inner_rulings_is_left_to_stream() {
+        // A table whose first data row is shaded (a filled box, two rows with the header
+        // band above it): no inner vertical ruling, so the whole table is one stream table.
+        let mut words = vec![w("区分", 0.0, 2.0), w("金額", 100.0, 2.0)];
+        for r in 0..4 {
+            let y = 17.0 + 15.0 * r as f64;
+            words.push(w("項目", 0.0, y));
+            words.push(w("12", 100.0, y));
+        }
+        let mut rules = full_grid(&[-2.0, 130.0], &[0.0, 14.0, 29.0]);
+        rules.push(crate::table::testutil::hline(90.0, -2.0, 130.0));
+        let p = page(words, rules);
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 1, "{g:?}");
+        assert_eq!(g[0].mode, Mode::Stream);
+        assert_eq!(g[0].n_rows(), 5);
+    }
+
+    #[test]
     fn area_restricts_words_and_columns_split_words() {
         let words = vec![
             w("abcd", 0.0, 0.0),
@@ -354,6 +424,50 @@ mod tests {
         assert_eq!(g.len(), 1);
         assert!(!g[0].diagnostics.is_empty());
         assert!(run(&p, Mode::Auto).is_empty());
+    }
+
+    #[test]
+    fn upward_page_is_read_turned_anticlockwise() {
+        // Three text lines running bottom to top: the left one is the table's first row.
+        let mut words = Vec::new();
+        for (x, t1, t2) in [
+            (100.0, "区分", "金額"),
+            (120.0, "歳入", "100"),
+            (140.0, "歳出", "90"),
+        ] {
+            // Reading upwards, the first cell is lower on the page.
+            let mut a = word(t1, x, 480.0, x + 10.0, 500.0);
+            let mut b = word(t2, x, 400.0, x + 10.0, 420.0);
+            for wd in [&mut a, &mut b] {
+                wd.vertical = true;
+                let n = wd.chars.len();
+                for (i, c) in wd.chars.iter_mut().enumerate() {
+                    let h = 20.0 / n as f64;
+                    c.x0 = wd.bbox.bottom - h * (i as f64 + 1.0);
+                    c.x1 = c.x0 + h;
+                }
+            }
+            words.push(a);
+            words.push(b);
+        }
+        let p = page(words, vec![]);
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 1, "{g:?}");
+        assert_eq!(
+            g[0].text_matrix(),
+            vec![
+                vec!["区分", "金額"],
+                vec!["歳入", "100"],
+                vec!["歳出", "90"]
+            ]
+        );
+        // Boxes are turned back: the first cell is the lower left one.
+        let first = &g[0].cells[0];
+        assert!(
+            first.bbox.x0 < 110.0 && first.bbox.bottom > 470.0,
+            "{:?}",
+            first.bbox
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::layout::{Ruling, Word};
 use super::cell_text::starts_with_marker;
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
-use super::stream::{lines_of, rows, separators};
+use super::stream::{lines_of, numeric, rows, separators};
 
 /// A connected group of rulings.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,19 +231,6 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
     })
 }
 
-/// Whether a word reads as a number (digits with separators, signs, `%`, `▲`/`△`).
-fn numeric(text: &str) -> bool {
-    let mut digits = 0;
-    for c in text.chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            digits += 1;
-        } else if !",.%-+()▲△－，．％$€£*".contains(c) {
-            return false;
-        }
-    }
-    digits > 0
-}
-
 /// Completes an incompletely ruled region with text evidence (Camelot's hybrid idea):
 /// a column gap of the text inside that has words between it and every ruled column edge
 /// becomes a virtual vertical ruling, and a ruled band holding several rows (a line that
@@ -290,7 +277,29 @@ pub(crate) fn with_text_hints(
                         .any(|w| w.bbox.x0 >= sep && w.bbox.x1 <= b + 1.0)
             })
             .count();
-        if support >= need {
+        // A ruled row in which one line has text on both sides of the gap and another
+        // line runs across it (a wrapped line starting left of it: `1　市政情報の積極的`
+        // / `な公開`) shows the gap is inside one cell's text. Crossings in other rows are
+        // spanning headers.
+        let in_col = |w: &Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
+        let crosses = |w: &Word| {
+            in_col(w) && w.bbox.x0 < sep - s.straddle_tol && w.bbox.x1 > sep + s.straddle_tol
+        };
+        let sides = |l: &super::stream::Line<'_>| {
+            l.words.iter().any(|w| in_col(w) && w.bbox.x1 <= sep)
+                && l.words.iter().any(|w| in_col(w) && w.bbox.x0 >= sep)
+        };
+        let crossed = st.row_edges.windows(2).any(|band| {
+            let band_lines: Vec<&super::stream::Line<'_>> = lines
+                .iter()
+                .filter(|l| l.bbox.cy() > band[0] && l.bbox.cy() < band[1])
+                .collect();
+            band_lines.iter().any(|l| sides(l))
+                && band_lines
+                    .iter()
+                    .any(|l| l.words.iter().any(|w| crosses(w)))
+        });
+        if support >= need && !crossed {
             extra.push(Ruling::vertical(sep, y0, y1));
             col_edges.push(sep);
         }

@@ -25,6 +25,13 @@ pub struct TableSettings {
     /// (before empty ones are dropped); a framed paragraph or a list ruled only
     /// horizontally goes to `stream` instead. Default 2.
     pub lattice_min_slots: usize,
+    /// A ruled region whose rulings draw no inner column edge (a frame or shaded band,
+    /// columns only from text hints) is a lattice table only with at least this many ruled
+    /// rows; smaller ones (a boxed header band, one shaded row of a zebra-striped table)
+    /// are left to unruled detection, which sees the whole table. Default 3: measured on
+    /// zebra-striped budget tables (dev_0052), where header band plus first stripe make
+    /// two rows.
+    pub hinted_min_rows: usize,
 
     // ---- stream --------------------------------------------------------------------
     /// Words on one line farther apart than this many em (font size) belong to different
@@ -48,6 +55,17 @@ pub struct TableSettings {
     /// most this many em. Default 0.8 em: wrapped lines are set with a leading of
     /// 1.0–1.5 em (gap 0–0.5 em); larger gaps separate rows.
     pub continuation_max_gap_em: f64,
+    /// A line does not continue a cell when it starts this many em left of where the
+    /// cell's previous line started (that line was centred or right-aligned: `小計`
+    /// followed by a section heading). Default 1.5 em: a paragraph's first-line indent is
+    /// one full-width space, so a wrapped line starts at most 1 em further left.
+    pub continuation_max_outdent_em: f64,
+    /// Two text lines overlapping vertically by at least this fraction of the smaller
+    /// height (but less than `line_overlap`) with text in different columns are
+    /// interleaved lines of one row: a two-line header cell centred beside one-line
+    /// cells. Default 0.2: such lines overlap by 0.25–0.3 of their height (dev_0036,
+    /// dev_0052), lines of consecutive rows touch or overlap by under 0.1.
+    pub interleave_min_overlap: f64,
     /// A word straddles a column separator (and makes its cell span) when it reaches this
     /// many points past it on both sides. Default 1.0 pt.
     pub straddle_tol: f64,
@@ -76,12 +94,15 @@ impl Default for TableSettings {
             edge_merge_tol: 2.0,
             edge_cover_frac: 0.5,
             lattice_min_slots: 2,
+            hinted_min_rows: 3,
             segment_gap_em: 0.8,
             crossing_frac: 0.2,
             min_column_support: 2,
             min_column_gap: 1.0,
             line_overlap: 0.5,
             continuation_max_gap_em: 0.8,
+            continuation_max_outdent_em: 1.5,
+            interleave_min_overlap: 0.2,
             straddle_tol: 1.0,
             region_max_gap_em: 2.5,
             region_max_plain_run: 2,

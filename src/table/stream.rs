@@ -175,6 +175,95 @@ fn words_in_col<'a>(l: &Line<'a>, col_edges: &[f64], c: usize) -> Vec<&'a Word> 
         .collect()
 }
 
+/// Whether a word reads as a number (digits with separators, signs, `%`, `▲`/`△`).
+pub(crate) fn numeric(text: &str) -> bool {
+    let mut digits = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            digits += 1;
+        } else if !",.%-+()▲△－，．％$€£*".contains(c) {
+            return false;
+        }
+    }
+    digits > 0
+}
+
+/// Columns where the line's text is a number and nothing else.
+fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
+    let cols: Vec<usize> = l
+        .words
+        .iter()
+        .map(|w| interval(col_edges, w.bbox.cx()))
+        .collect();
+    let mut out: Vec<usize> = cols
+        .iter()
+        .copied()
+        .filter(|&c| {
+            l.words
+                .iter()
+                .zip(&cols)
+                .all(|(w, &wc)| wc != c || numeric(&w.text))
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Whether `next` surely starts a new row after `prev` whatever their spacing: it has
+/// text in all of `prev`'s columns and more (cells are top-aligned: a row's later lines
+/// hold wrapped text in fewer columns; `prev` was a section heading), it puts a
+/// number in a column where `prev` has one too (numbers do not wrap), or its text in a
+/// column starts more than `continuation_max_outdent_em` left of `prev`'s text there
+/// (`prev` was centred or right-aligned, not the start of a wrapped paragraph).
+pub(crate) fn breaks_row(
+    prev: &Line<'_>,
+    next: &Line<'_>,
+    col_edges: &[f64],
+    s: &TableSettings,
+) -> bool {
+    let (pc, nc) = (columns_of(prev, col_edges), columns_of(next, col_edges));
+    if nc.len() > pc.len() && pc.iter().all(|c| nc.contains(c)) {
+        return true;
+    }
+    let pn = number_columns(prev, col_edges);
+    if number_columns(next, col_edges)
+        .iter()
+        .any(|c| pn.contains(c))
+    {
+        return true;
+    }
+    columns_of(next, col_edges).into_iter().any(|c| {
+        let start = |l: &Line<'_>| {
+            words_in_col(l, col_edges, c)
+                .first()
+                .map(|w| (w.bbox.x0, w.size.max(1.0)))
+        };
+        match (start(prev), start(next)) {
+            (Some((p, _)), Some((n, em))) => n < p - s.continuation_max_outdent_em * em,
+            _ => false,
+        }
+    })
+}
+
+/// Whether `next` is interleaved with `prev`: they overlap vertically by at least
+/// `interleave_min_overlap` of the smaller height and have text in different columns
+/// (a multi-line cell centred beside one-line cells of the same row).
+pub(crate) fn interleaved(
+    prev: &Line<'_>,
+    next: &Line<'_>,
+    col_edges: &[f64],
+    s: &TableSettings,
+) -> bool {
+    let h = prev.bbox.height().min(next.bbox.height()).max(0.1);
+    if prev.bbox.overlap_y(&next.bbox) < s.interleave_min_overlap * h {
+        return false;
+    }
+    let theirs = columns_of(prev, col_edges);
+    columns_of(next, col_edges)
+        .iter()
+        .all(|c| !theirs.contains(c))
+}
+
 /// Whether `line` continues a cell of the row whose lines are `row` (see module docs).
 fn continues(
     row: &[&Line<'_>],
@@ -184,6 +273,9 @@ fn continues(
     s: &TableSettings,
 ) -> bool {
     let Some(last) = row.last() else { return false };
+    if breaks_row(last, line, col_edges, s) {
+        return false;
+    }
     let gap = line.bbox.top - last.bbox.bottom;
     if gap > s.continuation_max_gap_em * line.size.max(last.size) {
         return false;
@@ -230,7 +322,57 @@ fn continues(
 }
 
 /// Groups lines (top to bottom) into rows; returns line indices per row.
+///
+/// Interleaved lines (see [`interleaved`]) are first chained into one unit, so a row
+/// whose label wraps on two lines centred around its numbers is decided as a whole.
 pub(crate) fn rows(
+    lines: &[Line<'_>],
+    col_edges: &[f64],
+    rules: &[f64],
+    s: &TableSettings,
+) -> Vec<Vec<usize>> {
+    let between =
+        |a: &Line<'_>, b: &Line<'_>| rules.iter().any(|&y| y > a.bbox.cy() && y < b.bbox.cy());
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let chained = i > 0
+            && lines
+                .get(i - 1)
+                .is_some_and(|p| !between(p, line) && interleaved(p, line, col_edges, s));
+        match chains.last_mut() {
+            Some(c) if chained => c.push(i),
+            _ => chains.push(vec![i]),
+        }
+    }
+    let units: Vec<Line<'_>> = chains
+        .iter()
+        .filter_map(|c| {
+            let members: Vec<&Line<'_>> = c.iter().filter_map(|&i| lines.get(i)).collect();
+            let first = members.first()?;
+            Some(Line {
+                words: members
+                    .iter()
+                    .flat_map(|l| l.words.iter().copied())
+                    .collect(),
+                bbox: members.iter().fold(first.bbox, |b, l| b.union(&l.bbox)),
+                size: members.iter().map(|l| l.size).fold(first.size, f64::max),
+            })
+        })
+        .collect();
+    unit_rows(&units, col_edges, rules, s)
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .filter_map(|&u| chains.get(u))
+                .flatten()
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// Rows of units (lines, or chains of interleaved lines): see the module docs.
+fn unit_rows(
     lines: &[Line<'_>],
     col_edges: &[f64],
     rules: &[f64],
@@ -261,7 +403,28 @@ pub(crate) fn rows(
         }
     }
     if bands.len() >= 3 && lines.len() <= 2 * bands.len() {
-        return bands;
+        // A band still holds several rows where a line surely starts one (a row left
+        // unshaded between two shaded ones, a subtotal and the next section heading).
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for band in bands {
+            let mut cur: Vec<usize> = Vec::new();
+            for i in band {
+                let split = match (cur.last(), lines.get(i)) {
+                    (Some(&p), Some(l)) => lines
+                        .get(p)
+                        .is_some_and(|pl| breaks_row(pl, l, col_edges, s)),
+                    _ => false,
+                };
+                if split {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur.push(i);
+            }
+            if !cur.is_empty() {
+                out.push(cur);
+            }
+        }
+        return out;
     }
     let mut out: Vec<Vec<usize>> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -516,6 +679,72 @@ mod tests {
             rows_of(&words, &[90.0], &[25.0, 45.0]),
             vec![vec![0, 1], vec![2], vec![3]]
         );
+    }
+
+    #[test]
+    fn banded_rows_split_where_numbers_repeat_or_text_outdents() {
+        // Rules (shaded rows) at 10, 25, 40, 55; the band 55.. holds a centred subtotal, a
+        // section heading and a data row, with no rule between them.
+        let words = [
+            w("a", 0.0, 0.0),
+            w("1", 100.0, 0.0),
+            w("b", 0.0, 14.0),
+            w("2", 100.0, 14.0),
+            w("c", 0.0, 29.0),
+            w("3", 100.0, 29.0),
+            w("d", 0.0, 44.0),
+            w("4", 100.0, 44.0),
+            w("小計", 40.0, 59.0),
+            w("10", 100.0, 59.0),
+            w("（款）民生費", 0.0, 72.0),
+            w("e", 0.0, 85.0),
+            w("5", 100.0, 85.0),
+        ];
+        assert_eq!(
+            rows_of(&words, &[90.0], &[12.0, 27.0, 42.0, 57.0]),
+            vec![
+                vec![0],
+                vec![1],
+                vec![2],
+                vec![3],
+                vec![4],
+                vec![5],
+                vec![6]
+            ]
+        );
+    }
+
+    #[test]
+    fn centred_line_is_not_continued_by_an_outdented_one() {
+        // "小計" is centred in column 0; the heading below starts at the column's left.
+        let words = [
+            w("区役所窓口サービス", 0.0, 0.0),
+            w("1", 100.0, 0.0),
+            w("小計", 50.0, 12.0),
+            w("10", 100.0, 12.0),
+            w("（款）衛生費", 0.0, 24.0),
+        ];
+        assert_eq!(rows_of(&words, &[95.0], &[]).len(), 3);
+    }
+
+    #[test]
+    fn interleaved_header_lines_are_one_row() {
+        // A two-line header cell in column 1 centred beside one-line cells: its lines
+        // overlap the middle line by 3 pt of 10.
+        let words = [
+            w("令和元年度予算", 60.0, 0.0),
+            w("事業名", 0.0, 7.0),
+            w("増減", 160.0, 7.0),
+            w("額", 60.0, 14.0),
+            w("項目", 0.0, 30.0),
+            w("1", 60.0, 30.0),
+            w("2", 160.0, 30.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let lines = lines_of(&refs, &s());
+        assert_eq!(lines.len(), 4);
+        let r = rows(&lines, &[0.0, 55.0, 150.0, 200.0], &[], &s());
+        assert_eq!(r, vec![vec![0, 1, 2], vec![3]]);
     }
 
     #[test]

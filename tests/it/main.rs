@@ -7,4 +7,6 @@ mod cli;
 mod common;
 mod inspect;
 mod logical_seed;
+mod normalized;
+mod ocr;
 mod run;

@@ -109,3 +109,16 @@ fn document_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Document>();
 }
+
+/// Found by fuzzing (`fuzz/`): an embedded font whose cmap declares huge code ranges made
+/// the reader try to allocate 4 GiB. It must read within ordinary memory.
+#[test]
+fn fuzz_cmap_with_huge_ranges_reads_in_bounded_memory() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_cmap_ranges.pdf");
+    let bytes = std::fs::read(&path).expect("fixture");
+    if let Ok(doc) = nenpo_pdf::Document::load(&bytes, None) {
+        for n in 1..=doc.page_count() {
+            let _ = doc.page(n);
+        }
+    }
+}

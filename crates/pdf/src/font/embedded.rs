@@ -25,6 +25,10 @@ fn usable(c: char) -> bool {
     !('\u{e000}'..='\u{f8ff}').contains(&c) && c != '\0' && !c.is_control()
 }
 
+/// The most codepoints read from one cmap subtable: every Unicode scalar value fits, a
+/// runaway range does not.
+const MAX_CMAP_CODEPOINTS: usize = 0x110000;
+
 /// Reads a TrueType or OpenType program (FontFile2 or FontFile3/OpenType).
 pub fn read_sfnt(data: &[u8]) -> ProgramInfo {
     let mut info = ProgramInfo::default();
@@ -37,8 +41,22 @@ pub fn read_sfnt(data: &[u8]) -> ProgramInfo {
     {
         for sub in cmap.subtables {
             if sub.is_unicode() {
+                // Segmented tables (formats 12 and 13) may declare ranges of billions of
+                // codes when damaged or hostile, and walking them costs time and memory
+                // (found by fuzzing, fuzz/: a 4 GiB allocation). Probe every Unicode
+                // scalar value instead: bounded, and the same answer for a sound table.
                 let mut cps: Vec<u32> = Vec::new();
-                sub.codepoints(|cp| cps.push(cp));
+                match sub.format {
+                    ttf_parser::cmap::Format::SegmentedCoverage(_)
+                    | ttf_parser::cmap::Format::ManyToOneRangeMappings(_) => {
+                        cps.extend((0..=0x10FFFFu32).filter(|&cp| sub.glyph_index(cp).is_some()));
+                    }
+                    _ => sub.codepoints(|cp| {
+                        if cp <= 0x10FFFF && cps.len() < MAX_CMAP_CODEPOINTS {
+                            cps.push(cp)
+                        }
+                    }),
+                }
                 cps.sort_unstable();
                 for cp in cps {
                     let (Some(gid), Some(c)) = (sub.glyph_index(cp), char::from_u32(cp)) else {
