@@ -160,8 +160,8 @@ struct RunArgs {
     /// Join the shards' results into the documents table and state; process nothing.
     #[arg(long, conflicts_with_all = ["shard", "force"])]
     merge_only: bool,
-    /// Write an HTML report for each document that failed in this run, and an index page
-    /// of the run, into DIR.
+    /// Write an HTML report for each document of this run that failed or whose totals do
+    /// not reconcile, and an index page of the run, into DIR.
     #[arg(long, value_name = "DIR")]
     report_html: Option<PathBuf>,
 }
@@ -229,38 +229,61 @@ fn init_logging(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NENPO_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal()).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NENPO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
 }
 
 fn numbers(s: &str, what: &str) -> Result<Vec<f64>> {
     s.split(',')
-        .map(|v| v.trim().parse::<f64>().with_context(|| format!("{what}: {v:?} is not a number")))
+        .map(|v| {
+            v.trim()
+                .parse::<f64>()
+                .with_context(|| format!("{what}: {v:?} is not a number"))
+        })
         .collect()
 }
 
 fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let area = match a.area.as_deref() {
         Some(s) => {
             let v = numbers(s, "--area")?;
-            let [top, left, bottom, right] = v[..] else { bail!("--area takes four numbers: top,left,bottom,right") };
+            let [top, left, bottom, right] = v[..] else {
+                bail!("--area takes four numbers: top,left,bottom,right")
+            };
             Some(Rect::new(left, top, right, bottom))
         }
         None => None,
     };
     let opts = ExtractOptions {
-        pages: a.pages.as_deref().map(parse_pages).transpose().map_err(anyhow::Error::msg).context("--pages")?,
+        pages: a
+            .pages
+            .as_deref()
+            .map(parse_pages)
+            .transpose()
+            .map_err(anyhow::Error::msg)
+            .context("--pages")?,
         mode: match a.mode {
             CliMode::Auto => Mode::Auto,
             CliMode::Lattice => Mode::Lattice,
             CliMode::Stream => Mode::Stream,
         },
         area,
-        columns: a.columns.as_deref().map(|s| numbers(s, "--columns")).transpose()?,
+        columns: a
+            .columns
+            .as_deref()
+            .map(|s| numbers(s, "--columns"))
+            .transpose()?,
         password: a.password,
     };
-    let x = extract(&bytes, &opts, &Settings::default()).with_context(|| format!("{}", a.file.display()))?;
+    let x = extract(&bytes, &opts, &Settings::default())
+        .with_context(|| format!("{}", a.file.display()))?;
     let mut stdout = std::io::stdout().lock();
     match a.format {
         Format::Json => {
@@ -283,7 +306,8 @@ fn cli_mode(m: CliMode) -> Mode {
 
 fn cmd_inspect(a: InspectArgs) -> Result<ExitCode> {
     use nenpo::inspect::{document_report, page_picture, InspectSettings};
-    let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let mut s = InspectSettings::default();
     if let Some(dpi) = a.dpi.or(a.scale.map(|k| k * 72.0)) {
         s.dpi = dpi;
@@ -295,28 +319,60 @@ fn cmd_inspect(a: InspectArgs) -> Result<ExitCode> {
     if let Some(f) = a.cjk_font {
         s.cjk_fonts.insert(0, f);
     }
-    let mut opts = ExtractOptions { mode: cli_mode(a.mode), password: a.password, ..Default::default() };
+    let mut opts = ExtractOptions {
+        mode: cli_mode(a.mode),
+        password: a.password,
+        ..Default::default()
+    };
     let what = a.file.display().to_string();
     if let Some(path) = a.html {
-        opts.pages = a.pages.as_deref().map(parse_pages).transpose().map_err(anyhow::Error::msg).context("--pages")?;
-        let title = a.file.file_name().map_or(what.clone(), |n| n.to_string_lossy().into_owned());
-        let (html, summary) = document_report(&bytes, &title, &opts, &Settings::default(), &s).with_context(|| what.clone())?;
+        opts.pages = a
+            .pages
+            .as_deref()
+            .map(parse_pages)
+            .transpose()
+            .map_err(anyhow::Error::msg)
+            .context("--pages")?;
+        let title = a
+            .file
+            .file_name()
+            .map_or(what.clone(), |n| n.to_string_lossy().into_owned());
+        let (html, summary) = document_report(&bytes, &title, &opts, &Settings::default(), &s)
+            .with_context(|| what.clone())?;
         std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("{}: {} pages, {} tables, {} rows", path.display(), summary.pages, summary.tables, summary.rows);
+        println!(
+            "{}: {} pages, {} tables, {} rows",
+            path.display(),
+            summary.pages,
+            summary.tables,
+            summary.rows
+        );
         for f in &summary.flags {
             println!("flag: {f}");
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(page) = a.page else { bail!("give --page N (or --html FILE)") };
-    let pic = page_picture(&bytes, page, &opts, &Settings::default(), &s).with_context(|| what.clone())?;
+    let Some(page) = a.page else {
+        bail!("give --page N (or --html FILE)")
+    };
+    let pic = page_picture(&bytes, page, &opts, &Settings::default(), &s)
+        .with_context(|| what.clone())?;
     let out = a.out.unwrap_or_else(|| {
-        let stem = a.file.file_stem().map_or("page".into(), |n| n.to_string_lossy().into_owned());
+        let stem = a
+            .file
+            .file_stem()
+            .map_or("page".into(), |n| n.to_string_lossy().into_owned());
         PathBuf::from(format!("{stem}-p{page}.png"))
     });
     std::fs::write(&out, &pic.png).with_context(|| format!("cannot write {}", out.display()))?;
     let layers: Vec<&str> = pic.layers.iter().map(|l| l.label()).collect();
-    println!("{}: page {page}, {} x {} pixels; drawn: {}", out.display(), pic.width, pic.height, layers.join(", "));
+    println!(
+        "{}: page {page}, {} x {} pixels; drawn: {}",
+        out.display(),
+        pic.width,
+        pic.height,
+        layers.join(", ")
+    );
     for w in &pic.warnings {
         eprintln!("warning: {w}");
     }
@@ -325,7 +381,12 @@ fn cmd_inspect(a: InspectArgs) -> Result<ExitCode> {
 
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::load(&a.pipeline)?;
-    let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(anyhow::Error::msg)?;
+    let shard = a
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let opts = RunOptions {
         input: a.input,
         output: a.output,
@@ -348,15 +409,24 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let report = run(&pipeline, &opts, &|rec| {
         bar.inc(1);
         let line = match rec.status.as_str() {
-            "ok" => format!("ok: {} ({} pages, {} tables, {} rows, {:.2} s)", rec.path, rec.pages, rec.tables, rec.rows, rec.seconds),
-            _ => format!("failed: {}: {}", rec.path, rec.error.as_deref().unwrap_or("")),
+            "ok" => format!(
+                "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
+                rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
+            ),
+            _ => format!(
+                "failed: {}: {}",
+                rec.path,
+                rec.error.as_deref().unwrap_or("")
+            ),
         };
         if !terminal {
             eprintln!("[{}/{}] {line}", bar.position(), bar.length().unwrap_or(0));
         } else if rec.status != "ok" {
             bar.println(line);
         }
-        seen.lock().unwrap_or_else(|e| e.into_inner()).push(rec.clone());
+        seen.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rec.clone());
     })?;
     bar.finish_and_clear();
     if let Some(dir) = &a.report_html {
@@ -368,23 +438,48 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     } else {
         print_report(&report);
     }
-    Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-/// One HTML page per document that failed in this run (where its pages can still be
-/// drawn) and an index page of the run.
-fn write_html_reports(dir: &std::path::Path, pipeline: &Pipeline, records: &[nenpo::sink::DocumentRecord]) -> Result<()> {
-    use nenpo::inspect::{document_report_name, write_document_report, write_run_index, InspectSettings};
+/// One HTML page per document of this run that failed (where its pages can still be
+/// drawn) or was flagged, and an index page of the run.
+fn write_html_reports(
+    dir: &std::path::Path,
+    pipeline: &Pipeline,
+    records: &[nenpo::sink::DocumentRecord],
+) -> Result<()> {
+    use nenpo::inspect::{
+        document_report_name, write_document_report, write_run_index, InspectSettings,
+    };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for rec in records.iter().filter(|r| r.status != "ok") {
-        let Ok(bytes) = std::fs::read(&rec.path) else { continue };
+    // Failed documents, and documents whose totals do not reconcile (a wrong column split
+    // shows up there first).
+    for rec in records
+        .iter()
+        .filter(|r| r.status != "ok" || r.totals_mismatches > 0)
+    {
+        let Ok(bytes) = std::fs::read(&rec.path) else {
+            continue;
+        };
         let path = dir.join(document_report_name(&rec.document_id));
         let settings = &pipeline.config.settings;
-        if let Err(e) = write_document_report(&path, &bytes, &rec.path, &ExtractOptions::default(), settings, &InspectSettings::default()) {
+        if let Err(e) = write_document_report(
+            &path,
+            &bytes,
+            &rec.path,
+            &ExtractOptions::default(),
+            settings,
+            &InspectSettings::default(),
+        ) {
             tracing::info!("no page report for {}: {e:#}", rec.path);
         }
     }
-    write_run_index(dir, records).with_context(|| format!("cannot write the run index in {}", dir.display()))?;
+    write_run_index(dir, records)
+        .with_context(|| format!("cannot write the run index in {}", dir.display()))?;
     println!("HTML report: {}", dir.join("index.html").display());
     Ok(())
 }
@@ -411,14 +506,18 @@ fn output_dir(from: OutputChoice) -> Result<PathBuf> {
     if let Some(o) = from.output {
         return Ok(o);
     }
-    let path = from.pipeline.unwrap_or_else(|| PathBuf::from("pipelines/default.toml"));
+    let path = from
+        .pipeline
+        .unwrap_or_else(|| PathBuf::from("pipelines/default.toml"));
     Ok(Pipeline::load(&path)?.output_dir())
 }
 
 fn cmd_query(a: QueryArgs) -> Result<ExitCode> {
     let out = output_dir(a.from)?;
     let df = nenpo::query::query(&out, &a.sql)?;
-    std::io::stdout().lock().write_all(nenpo::query::render_frame(&df, read_format(a.format)).as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(nenpo::query::render_frame(&df, read_format(a.format)).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -426,20 +525,37 @@ fn cmd_compare(a: CompareArgs) -> Result<ExitCode> {
     let out = output_dir(a.from)?;
     let c = nenpo::query::compare(&out, &a.item, a.dataset.as_deref())?;
     if c.rows.is_empty() {
-        eprintln!("nenpo: no item matches {:?} in dataset {} under {}", a.item, c.dataset, out.display());
+        eprintln!(
+            "nenpo: no item matches {:?} in dataset {} under {}",
+            a.item,
+            c.dataset,
+            out.display()
+        );
     }
-    std::io::stdout().lock().write_all(nenpo::query::render_comparison(&c, read_format(a.format)).as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(nenpo::query::render_comparison(&c, read_format(a.format)).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_report(r: &RunReport) {
-    let shard = r.shard.as_deref().map(|s| format!(" (shard {s})")).unwrap_or_default();
+    let shard = r
+        .shard
+        .as_deref()
+        .map(|s| format!(" (shard {s})"))
+        .unwrap_or_default();
     println!(
         "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} failed, {} removed",
         r.pipeline, r.documents, r.new, r.changed, r.skipped, r.failed, r.removed
     );
-    println!("dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s", r.pages, r.pages_ocr, r.tables, r.rows, r.seconds);
-    println!("values: {} unparsed cells (raw text kept, value null), {} totals that do not add up", r.unparsed_cells, r.totals_mismatches);
+    println!(
+        "dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s",
+        r.pages, r.pages_ocr, r.tables, r.rows, r.seconds
+    );
+    println!(
+        "values: {} unparsed cells (raw text kept, value null), {} totals that do not add up",
+        r.unparsed_cells, r.totals_mismatches
+    );
     println!("datasets under {}", r.output_dir.display());
     for w in &r.warnings {
         println!("  warning: {w}");

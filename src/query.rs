@@ -26,11 +26,18 @@ pub enum Format {
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error("cannot read the output directory {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no datasets under {0} (run a pipeline into it first: nenpo run)")]
     NoDatasets(PathBuf),
     #[error("no dataset {name:?} under {dir}; there are: {available}")]
-    NoSuchDataset { name: String, dir: PathBuf, available: String },
+    NoSuchDataset {
+        name: String,
+        dir: PathBuf,
+        available: String,
+    },
     #[error("dataset {name:?} has no typed value columns (`<col>_value`) to compare")]
     NothingToCompare { name: String },
     #[error("bad item pattern {pattern:?}: {message}")]
@@ -47,7 +54,10 @@ fn polars_err(what: impl Into<String>) -> impl FnOnce(PolarsError) -> QueryError
 /// The datasets of an output directory: each directory (not hidden, not `_nenpo`) with a
 /// Parquet file somewhere below it, by name, sorted.
 pub fn datasets(out: &Path) -> Result<Vec<(String, PathBuf)>, QueryError> {
-    let entries = std::fs::read_dir(out).map_err(|source| QueryError::Io { path: out.into(), source })?;
+    let entries = std::fs::read_dir(out).map_err(|source| QueryError::Io {
+        path: out.into(),
+        source,
+    })?;
     let mut found = Vec::new();
     for e in entries.flatten() {
         let path = e.path();
@@ -62,7 +72,9 @@ pub fn datasets(out: &Path) -> Result<Vec<(String, PathBuf)>, QueryError> {
 }
 
 fn has_parquet(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
     entries.flatten().any(|e| {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -77,8 +89,12 @@ fn has_parquet(dir: &Path) -> bool {
 /// A dataset scanned lazily, hive-partitioned.
 fn scan_dataset(dir: &Path) -> Result<LazyFrame, QueryError> {
     let pattern = format!("{}/**/*.parquet", dir.display());
-    let args = ScanArgsParquet { hive_options: HiveOptions::new_enabled(), ..Default::default() };
-    LazyFrame::scan_parquet(PlRefPath::from(pattern.as_str()), args).map_err(polars_err(format!("cannot scan {}", dir.display())))
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        ..Default::default()
+    };
+    LazyFrame::scan_parquet(PlRefPath::from(pattern.as_str()), args)
+        .map_err(polars_err(format!("cannot scan {}", dir.display())))
 }
 
 /// A SQL context with every dataset of `out` registered, and `documents`.
@@ -93,8 +109,11 @@ pub fn context(out: &Path) -> Result<SQLContext, QueryError> {
         ctx.register(name, scan_dataset(dir)?);
     }
     if docs.is_file() {
-        let lf = LazyFrame::scan_parquet(PlRefPath::from(docs.to_string_lossy().as_ref()), ScanArgsParquet::default())
-            .map_err(polars_err(format!("cannot scan {}", docs.display())))?;
+        let lf = LazyFrame::scan_parquet(
+            PlRefPath::from(docs.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .map_err(polars_err(format!("cannot scan {}", docs.display())))?;
         ctx.register("documents", lf);
     }
     Ok(ctx)
@@ -148,7 +167,9 @@ fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
         let mut sel = common.to_vec();
         sel.extend([
             col("column_index"),
-            col("canonical_column").fill_null(col("column")).alias("column"),
+            col("canonical_column")
+                .fill_null(col("column"))
+                .alias("column"),
             col("value").cast(DataType::Int64),
             col("value_float").cast(DataType::Float64),
             col("unit").cast(DataType::String),
@@ -157,20 +178,36 @@ fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
     }
     // A kind dataset: its `<col>_value` columns stacked.
     let mut lf = lf;
-    let schema = lf.collect_schema().map_err(polars_err(format!("cannot read the schema of {}", dir.display())))?;
+    let schema = lf.collect_schema().map_err(polars_err(format!(
+        "cannot read the schema of {}",
+        dir.display()
+    )))?;
     let mut parts = Vec::new();
     for (i, (cname, dtype)) in schema.iter().enumerate() {
-        let Some(base) = cname.strip_suffix("_value") else { continue };
+        let Some(base) = cname.strip_suffix("_value") else {
+            continue;
+        };
         if !dtype.is_primitive_numeric() || schema.get(base).is_none() {
             continue;
         }
-        let unit = if schema.get(&format!("{base}_unit")).is_some() { col(format!("{base}_unit")).cast(DataType::String) } else { lit(NULL).cast(DataType::String) };
+        let unit = if schema.get(&format!("{base}_unit")).is_some() {
+            col(format!("{base}_unit")).cast(DataType::String)
+        } else {
+            lit(NULL).cast(DataType::String)
+        };
         let mut sel = common.to_vec();
         sel.extend([
             lit(i as u32).alias("column_index"),
             lit(base.to_string()).alias("column"),
-            if dtype.is_integer() { col(cname.as_str()).cast(DataType::Int64) } else { lit(NULL).cast(DataType::Int64) }.alias("value"),
-            col(cname.as_str()).cast(DataType::Float64).alias("value_float"),
+            if dtype.is_integer() {
+                col(cname.as_str()).cast(DataType::Int64)
+            } else {
+                lit(NULL).cast(DataType::Int64)
+            }
+            .alias("value"),
+            col(cname.as_str())
+                .cast(DataType::Float64)
+                .alias("value_float"),
             unit.alias("unit"),
         ]);
         parts.push(lf.clone().select(sel));
@@ -178,14 +215,18 @@ fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
     if parts.is_empty() {
         return Err(QueryError::NothingToCompare { name: name.into() });
     }
-    concat(parts, UnionArgs::default()).map_err(polars_err(format!("cannot stack the columns of {name}")))
+    concat(parts, UnionArgs::default())
+        .map_err(polars_err(format!("cannot stack the columns of {name}")))
 }
 
 /// An item's values year by year: rows whose `item_key`, `item_path` or label matches
 /// `pattern` (a regex, searched; the label also NFKC'd without spaces), in `dataset`
 /// (default `values`).
 pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Comparison, QueryError> {
-    let re = Regex::new(pattern).map_err(|e| QueryError::Pattern { pattern: pattern.into(), message: e.to_string() })?;
+    let re = Regex::new(pattern).map_err(|e| QueryError::Pattern {
+        pattern: pattern.into(),
+        message: e.to_string(),
+    })?;
     let name = dataset.unwrap_or(crate::pipeline::config::VALUES_DATASET);
     let all = datasets(out)?;
     if all.is_empty() {
@@ -195,20 +236,42 @@ pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Compa
         return Err(QueryError::NoSuchDataset {
             name: name.into(),
             dir: out.into(),
-            available: all.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            available: all
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     };
-    let df = long_values(name, dir)?.collect().map_err(polars_err(format!("cannot read {}", dir.display())))?;
+    let df = long_values(name, dir)?
+        .collect()
+        .map_err(polars_err(format!("cannot read {}", dir.display())))?;
     let s = |c: &str| -> Result<StringChunked, QueryError> {
         let col = df.column(c).map_err(polars_err(format!("column {c}")))?;
-        col.cast(&DataType::String).and_then(|c| c.str().cloned()).map_err(polars_err(format!("column {c}")))
+        col.cast(&DataType::String)
+            .and_then(|c| c.str().cloned())
+            .map_err(polars_err(format!("column {c}")))
     };
     let i = |c: &str| -> Result<Int64Chunked, QueryError> {
         let col = df.column(c).map_err(polars_err(format!("column {c}")))?;
-        col.cast(&DataType::Int64).and_then(|c| c.i64().cloned()).map_err(polars_err(format!("column {c}")))
+        col.cast(&DataType::Int64)
+            .and_then(|c| c.i64().cloned())
+            .map_err(polars_err(format!("column {c}")))
     };
-    let (year, source, table, row, colidx) = (i("fiscal_year")?, s("source_path")?, i("table_index")?, i("row_index")?, i("column_index")?);
-    let (key, path, label, column, unit) = (s("item_key")?, s("item_path")?, s("label")?, s("column")?, s("unit")?);
+    let (year, source, table, row, colidx) = (
+        i("fiscal_year")?,
+        s("source_path")?,
+        i("table_index")?,
+        i("row_index")?,
+        i("column_index")?,
+    );
+    let (key, path, label, column, unit) = (
+        s("item_key")?,
+        s("item_path")?,
+        s("label")?,
+        s("column")?,
+        s("unit")?,
+    );
     let value = i("value")?;
     let vf = df
         .column("value_float")
@@ -219,32 +282,67 @@ pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Compa
     let mut hits: Vec<usize> = (0..df.height())
         .filter(|&r| {
             let l = label.get(r).unwrap_or("");
-            let squeezed: String = crate::normalize::text::nfkc(l).chars().filter(|c| !c.is_whitespace()).collect();
-            [key.get(r).unwrap_or(""), path.get(r).unwrap_or(""), l, squeezed.as_str()].iter().any(|t| re.is_match(t))
+            let squeezed: String = crate::normalize::text::nfkc(l)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            [
+                key.get(r).unwrap_or(""),
+                path.get(r).unwrap_or(""),
+                l,
+                squeezed.as_str(),
+            ]
+            .iter()
+            .any(|t| re.is_match(t))
         })
         .collect();
-    hits.sort_by_key(|&r| (year.get(r), source.get(r).map(str::to_string), table.get(r), row.get(r), colidx.get(r)));
-    let mut years: Vec<Option<i32>> = hits.iter().map(|&r| year.get(r).and_then(|y| i32::try_from(y).ok())).collect();
+    hits.sort_by_key(|&r| {
+        (
+            year.get(r),
+            source.get(r).map(str::to_string),
+            table.get(r),
+            row.get(r),
+            colidx.get(r),
+        )
+    });
+    let mut years: Vec<Option<i32>> = hits
+        .iter()
+        .map(|&r| year.get(r).and_then(|y| i32::try_from(y).ok()))
+        .collect();
     years.dedup();
     type Key = (String, String, Option<String>, usize);
     let mut order: Vec<Key> = Vec::new();
     // Per key: item key, label (the latest year's), one value per year.
-    let mut cells: BTreeMap<Key, (String, String, Vec<Option<serde_json::Number>>)> = BTreeMap::new();
+    let mut cells: BTreeMap<Key, (String, String, Vec<Option<serde_json::Number>>)> =
+        BTreeMap::new();
     let mut seen: BTreeMap<(Option<i64>, String, String, Option<String>), usize> = BTreeMap::new();
     for &r in &hits {
         let y = year.get(r);
-        let (p, c, u) = (path.get(r).unwrap_or("").to_string(), column.get(r).unwrap_or("").to_string(), unit.get(r).map(str::to_string));
-        let n = seen.entry((y, p.clone(), c.clone(), u.clone())).or_insert(0);
+        let (p, c, u) = (
+            path.get(r).unwrap_or("").to_string(),
+            column.get(r).unwrap_or("").to_string(),
+            unit.get(r).map(str::to_string),
+        );
+        let n = seen
+            .entry((y, p.clone(), c.clone(), u.clone()))
+            .or_insert(0);
         let k: Key = (p, c, u, *n);
         *n += 1;
-        let yi = years.iter().position(|x| x.map(i64::from) == y).unwrap_or(0);
+        let yi = years
+            .iter()
+            .position(|x| x.map(i64::from) == y)
+            .unwrap_or(0);
         let v = match value.get(r) {
             Some(n) => Some(serde_json::Number::from(n)),
             None => vf.get(r).and_then(serde_json::Number::from_f64),
         };
         let entry = cells.entry(k.clone()).or_insert_with(|| {
             order.push(k.clone());
-            (key.get(r).unwrap_or("").to_string(), String::new(), vec![None; years.len()])
+            (
+                key.get(r).unwrap_or("").to_string(),
+                String::new(),
+                vec![None; years.len()],
+            )
         });
         // Rows come in year order: the last label seen is the latest year's.
         entry.1 = label.get(r).unwrap_or("").to_string();
@@ -267,7 +365,11 @@ pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Compa
             })
         })
         .collect();
-    Ok(Comparison { dataset: name.into(), years, rows })
+    Ok(Comparison {
+        dataset: name.into(),
+        years,
+        rows,
+    })
 }
 
 /// Display width of text in a terminal: East Asian wide characters count two.
@@ -304,13 +406,25 @@ fn render_grid(header: &[String], rows: &[Vec<String>], format: Format) -> Strin
     let mut out = String::new();
     match format {
         Format::Csv => {
-            let line = |cells: &[String]| cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+            let line = |cells: &[String]| {
+                cells
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
             let _ = writeln!(out, "{}", line(header));
             for r in rows {
                 let _ = writeln!(out, "{}", line(r));
             }
         }
         Format::Table | Format::Json => {
+            // One line per row: line breaks inside cells shown as spaces.
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.replace(['\n', '\r'], " ")).collect())
+                .collect();
+            let rows = &rows;
             let mut w: Vec<usize> = header.iter().map(|h| width(h)).collect();
             for r in rows {
                 for (i, c) in r.iter().enumerate() {
@@ -323,14 +437,26 @@ fn render_grid(header: &[String], rows: &[Vec<String>], format: Format) -> Strin
                 cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| format!("{c}{}", " ".repeat(w.get(i).copied().unwrap_or(0).saturating_sub(width(c)))))
+                    .map(|(i, c)| {
+                        format!(
+                            "{c}{}",
+                            " ".repeat(w.get(i).copied().unwrap_or(0).saturating_sub(width(c)))
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("  ")
                     .trim_end()
                     .to_string()
             };
             let _ = writeln!(out, "{}", line(header));
-            let _ = writeln!(out, "{}", w.iter().map(|n| "-".repeat(*n)).collect::<Vec<_>>().join("  "));
+            let _ = writeln!(
+                out,
+                "{}",
+                w.iter()
+                    .map(|n| "-".repeat(*n))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            );
             for r in rows {
                 let _ = writeln!(out, "{}", line(r));
             }
@@ -363,28 +489,49 @@ fn any_json(v: &AnyValue<'_>) -> serde_json::Value {
         AnyValue::Int16(n) => J::from(*n),
         AnyValue::Int32(n) => J::from(*n),
         AnyValue::Int64(n) => J::from(*n),
-        AnyValue::Float32(f) => serde_json::Number::from_f64(f64::from(*f)).map_or(J::Null, J::Number),
+        AnyValue::Float32(f) => {
+            serde_json::Number::from_f64(f64::from(*f)).map_or(J::Null, J::Number)
+        }
         AnyValue::Float64(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        AnyValue::List(s) => J::Array((0..s.len()).map(|i| s.get(i).map_or(J::Null, |v| any_json(&v))).collect()),
+        AnyValue::List(s) => J::Array(
+            (0..s.len())
+                .map(|i| s.get(i).map_or(J::Null, |v| any_json(&v)))
+                .collect(),
+        ),
         other => J::String(format!("{other}")),
     }
 }
 
 /// Renders a query result.
 pub fn render_frame(df: &DataFrame, format: Format) -> String {
-    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
-    let rows: Vec<Vec<serde_json::Value>> =
-        (0..df.height()).map(|r| df.columns().iter().map(|c| c.get(r).map_or(serde_json::Value::Null, |v| any_json(&v))).collect()).collect();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let rows: Vec<Vec<serde_json::Value>> = (0..df.height())
+        .map(|r| {
+            df.columns()
+                .iter()
+                .map(|c| c.get(r).map_or(serde_json::Value::Null, |v| any_json(&v)))
+                .collect()
+        })
+        .collect();
     match format {
         Format::Json => {
-            let objs: Vec<serde_json::Value> =
-                rows.into_iter().map(|r| serde_json::Value::Object(names.iter().cloned().zip(r).collect())).collect();
+            let objs: Vec<serde_json::Value> = rows
+                .into_iter()
+                .map(|r| serde_json::Value::Object(names.iter().cloned().zip(r).collect()))
+                .collect();
             let mut s = serde_json::to_string_pretty(&objs).unwrap_or_default();
             s.push('\n');
             s
         }
         _ => {
-            let text: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(json_text).collect()).collect();
+            let text: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(json_text).collect())
+                .collect();
             render_grid(&names, &text, format)
         }
     }
@@ -410,15 +557,31 @@ pub fn render_comparison(c: &Comparison, format: Format) -> String {
         s.push('\n');
         return s;
     }
-    let mut header: Vec<String> = ["item_key", "item", "column", "unit"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = ["item_key", "item", "column", "unit"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     header.extend(c.years.iter().map(year_name));
     let rows: Vec<Vec<String>> = c
         .rows
         .iter()
         .map(|r| {
-            let item = if r.occurrence > 0 { format!("{} #{}", r.label, r.occurrence + 1) } else { r.label.clone() };
-            let mut v = vec![r.item_key.clone(), item, r.column.clone(), r.unit.clone().unwrap_or_default()];
-            v.extend(r.values.iter().map(|x| x.as_ref().map(|n| n.to_string()).unwrap_or_default()));
+            let item = if r.occurrence > 0 {
+                format!("{} #{}", r.label, r.occurrence + 1)
+            } else {
+                r.label.clone()
+            };
+            let mut v = vec![
+                r.item_key.clone(),
+                item,
+                r.column.clone(),
+                r.unit.clone().unwrap_or_default(),
+            ];
+            v.extend(
+                r.values
+                    .iter()
+                    .map(|x| x.as_ref().map(|n| n.to_string()).unwrap_or_default()),
+            );
             v
         })
         .collect();
@@ -434,7 +597,11 @@ mod tests {
         assert_eq!(width("個人"), 4);
         assert_eq!(width("ab"), 2);
         assert_eq!(csv_field("a,b"), "\"a,b\"");
-        let g = render_grid(&["a".into(), "b".into()], &[vec!["個人".into(), "1".into()]], Format::Table);
+        let g = render_grid(
+            &["a".into(), "b".into()],
+            &[vec!["個人".into(), "1".into()]],
+            Format::Table,
+        );
         assert!(g.lines().nth(2).is_some_and(|l| l == "個人  1"), "{g}");
     }
 }

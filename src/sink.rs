@@ -108,7 +108,10 @@ pub struct DocumentRecord {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot build or write the parquet file {path}: {source}")]
     Polars { path: PathBuf, source: PolarsError },
 }
@@ -145,14 +148,31 @@ pub fn write_table_rows(
 ) -> Result<PathBuf, Error> {
     let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let n = rows.len();
-    let col_f = |name: &str, i: usize| Column::new(name.into(), rows.iter().map(|r| r.bbox[i]).collect::<Vec<f64>>());
+    let col_f = |name: &str, i: usize| {
+        Column::new(
+            name.into(),
+            rows.iter().map(|r| r.bbox[i]).collect::<Vec<f64>>(),
+        )
+    };
     let columns = vec![
         Column::new("document_id".into(), vec![document_id.to_string(); n]),
         Column::new("source_path".into(), vec![source_path.to_string(); n]),
-        Column::new("table_index".into(), rows.iter().map(|r| r.table_index).collect::<Vec<u32>>()),
-        Column::new("row_index".into(), rows.iter().map(|r| r.row_index).collect::<Vec<u32>>()),
-        Column::new("page".into(), rows.iter().map(|r| r.page).collect::<Vec<u32>>()),
-        Column::new("kind".into(), rows.iter().map(|r| r.kind.clone()).collect::<Vec<String>>()),
+        Column::new(
+            "table_index".into(),
+            rows.iter().map(|r| r.table_index).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "row_index".into(),
+            rows.iter().map(|r| r.row_index).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "page".into(),
+            rows.iter().map(|r| r.page).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "kind".into(),
+            rows.iter().map(|r| r.kind.clone()).collect::<Vec<String>>(),
+        ),
         str_list("section", rows.iter().map(|r| r.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
@@ -160,21 +180,50 @@ pub fn write_table_rows(
         col_f("bbox_top", 1),
         col_f("bbox_x1", 2),
         col_f("bbox_bottom", 3),
-        Column::new("mode".into(), rows.iter().map(|r| r.mode.clone()).collect::<Vec<String>>()),
-        Column::new("item_key".into(), rows.iter().map(|r| r.item_key.clone()).collect::<Vec<String>>()),
-        Column::new("item_path".into(), rows.iter().map(|r| r.item_path.clone()).collect::<Vec<String>>()),
+        Column::new(
+            "mode".into(),
+            rows.iter().map(|r| r.mode.clone()).collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "item_key".into(),
+            rows.iter()
+                .map(|r| r.item_key.clone())
+                .collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "item_path".into(),
+            rows.iter()
+                .map(|r| r.item_path.clone())
+                .collect::<Vec<String>>(),
+        ),
     ];
-    let df = DataFrame::new(n, columns).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
+        path: path.clone(),
+        source,
+    })?;
     write_atomically(&path, df)?;
     Ok(path)
 }
 
 /// The lineage columns of kind and values rows.
-fn lineage_columns<'a>(document_id: &str, source_path: &str, rows: impl Iterator<Item = &'a RowLineage> + Clone) -> Vec<Column> {
+fn lineage_columns<'a>(
+    document_id: &str,
+    source_path: &str,
+    rows: impl Iterator<Item = &'a RowLineage> + Clone,
+) -> Vec<Column> {
     let n = rows.clone().count();
-    let s = |name: &str, f: fn(&RowLineage) -> String| Column::new(name.into(), rows.clone().map(f).collect::<Vec<String>>());
-    let u = |name: &str, f: fn(&RowLineage) -> u32| Column::new(name.into(), rows.clone().map(f).collect::<Vec<u32>>());
-    let b = |name: &str, i: usize| Column::new(name.into(), rows.clone().map(|r| r.bbox[i]).collect::<Vec<f64>>());
+    let s = |name: &str, f: fn(&RowLineage) -> String| {
+        Column::new(name.into(), rows.clone().map(f).collect::<Vec<String>>())
+    };
+    let u = |name: &str, f: fn(&RowLineage) -> u32| {
+        Column::new(name.into(), rows.clone().map(f).collect::<Vec<u32>>())
+    };
+    let b = |name: &str, i: usize| {
+        Column::new(
+            name.into(),
+            rows.clone().map(|r| r.bbox[i]).collect::<Vec<f64>>(),
+        )
+    };
     vec![
         Column::new("document_id".into(), vec![document_id.to_string(); n]),
         Column::new("source_path".into(), vec![source_path.to_string(); n]),
@@ -182,7 +231,12 @@ fn lineage_columns<'a>(document_id: &str, source_path: &str, rows: impl Iterator
         u("row_index", |r| r.row_index),
         u("page", |r| r.page),
         s("kind", |r| r.kind.clone()),
-        Column::new("table_kind".into(), rows.clone().map(|r| (!r.table_kind.is_empty()).then(|| r.table_kind.clone())).collect::<Vec<Option<String>>>()),
+        Column::new(
+            "table_kind".into(),
+            rows.clone()
+                .map(|r| (!r.table_kind.is_empty()).then(|| r.table_kind.clone()))
+                .collect::<Vec<Option<String>>>(),
+        ),
         str_list("section", rows.clone().map(|r| r.section.clone())),
         s("item_key", |r| r.item_key.clone()),
         s("item_path", |r| r.item_path.clone()),
@@ -199,35 +253,79 @@ fn lineage_columns<'a>(document_id: &str, source_path: &str, rows: impl Iterator
 /// `<name>_value` (typed: i64 yen for amounts, i64 for integers, f64 for percents and
 /// numbers, i32 for fiscal years, `YYYY-MM-DD` text for dates, normalized text for text)
 /// and, for numeric types, `<name>_unit` (`円`, `%`, or null).
-fn canonical_columns(name: &str, kind: ColumnKind, cells: &[Option<&CanonicalCell>]) -> Vec<Column> {
-    let raw = Column::new(name.into(), cells.iter().map(|c| c.map(|c| c.raw.clone())).collect::<Vec<Option<String>>>());
+fn canonical_columns(
+    name: &str,
+    kind: ColumnKind,
+    cells: &[Option<&CanonicalCell>],
+) -> Vec<Column> {
+    let raw = Column::new(
+        name.into(),
+        cells
+            .iter()
+            .map(|c| c.map(|c| c.raw.clone()))
+            .collect::<Vec<Option<String>>>(),
+    );
     let vname = format!("{name}_value");
     let json = |c: &Option<&CanonicalCell>| c.and_then(|c| c.value.clone());
     let value = match kind {
         ColumnKind::Text => Column::new(
             vname.as_str().into(),
-            cells.iter().map(|c| c.map(|c| crate::normalize::text::normalize_text(&c.raw)).filter(|t| !t.is_empty())).collect::<Vec<Option<String>>>(),
+            cells
+                .iter()
+                .map(|c| {
+                    c.map(|c| crate::normalize::text::normalize_text(&c.raw))
+                        .filter(|t| !t.is_empty())
+                })
+                .collect::<Vec<Option<String>>>(),
         ),
-        ColumnKind::Amount | ColumnKind::Integer => {
-            Column::new(vname.as_str().into(), cells.iter().map(|c| json(c).and_then(|v| v.as_i64())).collect::<Vec<Option<i64>>>())
-        }
-        ColumnKind::Percent | ColumnKind::Number => {
-            Column::new(vname.as_str().into(), cells.iter().map(|c| json(c).and_then(|v| v.as_f64())).collect::<Vec<Option<f64>>>())
-        }
+        ColumnKind::Amount | ColumnKind::Integer => Column::new(
+            vname.as_str().into(),
+            cells
+                .iter()
+                .map(|c| json(c).and_then(|v| v.as_i64()))
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        ColumnKind::Percent | ColumnKind::Number => Column::new(
+            vname.as_str().into(),
+            cells
+                .iter()
+                .map(|c| json(c).and_then(|v| v.as_f64()))
+                .collect::<Vec<Option<f64>>>(),
+        ),
         ColumnKind::FiscalYear => Column::new(
             vname.as_str().into(),
-            cells.iter().map(|c| json(c).and_then(|v| v.as_i64()).and_then(|y| i32::try_from(y).ok())).collect::<Vec<Option<i32>>>(),
+            cells
+                .iter()
+                .map(|c| {
+                    json(c)
+                        .and_then(|v| v.as_i64())
+                        .and_then(|y| i32::try_from(y).ok())
+                })
+                .collect::<Vec<Option<i32>>>(),
         ),
         ColumnKind::Date => Column::new(
             vname.as_str().into(),
-            cells.iter().map(|c| json(c).and_then(|v| v.as_str().map(str::to_string))).collect::<Vec<Option<String>>>(),
+            cells
+                .iter()
+                .map(|c| json(c).and_then(|v| v.as_str().map(str::to_string)))
+                .collect::<Vec<Option<String>>>(),
         ),
     };
     let mut out = vec![raw, value];
-    if matches!(kind, ColumnKind::Amount | ColumnKind::Integer | ColumnKind::Percent | ColumnKind::Number) {
+    if matches!(
+        kind,
+        ColumnKind::Amount | ColumnKind::Integer | ColumnKind::Percent | ColumnKind::Number
+    ) {
         let unit = Column::new(
             format!("{name}_unit").as_str().into(),
-            cells.iter().map(|c| c.map(|c| c.unit).filter(|u| !u.is_empty()).map(str::to_string)).collect::<Vec<Option<String>>>(),
+            cells
+                .iter()
+                .map(|c| {
+                    c.map(|c| c.unit)
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string)
+                })
+                .collect::<Vec<Option<String>>>(),
         );
         out.push(unit);
     }
@@ -250,10 +348,16 @@ pub fn write_kind_rows(
     let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
     for (i, (name, kind)) in columns.iter().enumerate() {
-        let cells: Vec<Option<&CanonicalCell>> = rows.iter().map(|r| r.cells.get(i).and_then(Option::as_ref)).collect();
+        let cells: Vec<Option<&CanonicalCell>> = rows
+            .iter()
+            .map(|r| r.cells.get(i).and_then(Option::as_ref))
+            .collect();
         cols.extend(canonical_columns(name, *kind, &cells));
     }
-    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars {
+        path: path.clone(),
+        source,
+    })?;
     write_atomically(&path, df)?;
     Ok(path)
 }
@@ -271,16 +375,51 @@ pub fn write_value_rows(
     let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
     cols.extend([
-        Column::new("column_index".into(), rows.iter().map(|r| r.column_index).collect::<Vec<u32>>()),
-        Column::new("column".into(), rows.iter().map(|r| r.column.clone()).collect::<Vec<String>>()),
-        Column::new("canonical_column".into(), rows.iter().map(|r| r.canonical_column.clone()).collect::<Vec<Option<String>>>()),
-        Column::new("value".into(), rows.iter().map(|r| r.value).collect::<Vec<Option<i64>>>()),
-        Column::new("value_float".into(), rows.iter().map(|r| r.value_float).collect::<Vec<Option<f64>>>()),
-        Column::new("unit".into(), rows.iter().map(|r| r.unit.clone()).collect::<Vec<Option<String>>>()),
-        Column::new("raw".into(), rows.iter().map(|r| r.raw.clone()).collect::<Vec<String>>()),
-        Column::new("unparsed".into(), rows.iter().map(|r| r.unparsed).collect::<Vec<bool>>()),
+        Column::new(
+            "column_index".into(),
+            rows.iter().map(|r| r.column_index).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "column".into(),
+            rows.iter()
+                .map(|r| r.column.clone())
+                .collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "canonical_column".into(),
+            rows.iter()
+                .map(|r| r.canonical_column.clone())
+                .collect::<Vec<Option<String>>>(),
+        ),
+        Column::new(
+            "value".into(),
+            rows.iter().map(|r| r.value).collect::<Vec<Option<i64>>>(),
+        ),
+        Column::new(
+            "value_float".into(),
+            rows.iter()
+                .map(|r| r.value_float)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            "unit".into(),
+            rows.iter()
+                .map(|r| r.unit.clone())
+                .collect::<Vec<Option<String>>>(),
+        ),
+        Column::new(
+            "raw".into(),
+            rows.iter().map(|r| r.raw.clone()).collect::<Vec<String>>(),
+        ),
+        Column::new(
+            "unparsed".into(),
+            rows.iter().map(|r| r.unparsed).collect::<Vec<bool>>(),
+        ),
     ]);
-    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars {
+        path: path.clone(),
+        source,
+    })?;
     write_atomically(&path, df)?;
     Ok(path)
 }
@@ -290,21 +429,73 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
     let path = out.join("documents.parquet");
     let n = docs.len();
     let columns = vec![
-        Column::new("document_id".into(), docs.iter().map(|d| d.document_id.clone()).collect::<Vec<_>>()),
-        Column::new("path".into(), docs.iter().map(|d| d.path.clone()).collect::<Vec<_>>()),
-        Column::new("size".into(), docs.iter().map(|d| d.size).collect::<Vec<u64>>()),
-        Column::new("fiscal_year".into(), docs.iter().map(|d| d.fiscal_year).collect::<Vec<Option<i32>>>()),
-        Column::new("pages".into(), docs.iter().map(|d| d.pages).collect::<Vec<u32>>()),
-        Column::new("status".into(), docs.iter().map(|d| d.status.clone()).collect::<Vec<_>>()),
-        Column::new("error".into(), docs.iter().map(|d| d.error.clone()).collect::<Vec<Option<String>>>()),
-        Column::new("tables".into(), docs.iter().map(|d| d.tables).collect::<Vec<u32>>()),
-        Column::new("rows".into(), docs.iter().map(|d| d.rows).collect::<Vec<u32>>()),
-        Column::new("seconds".into(), docs.iter().map(|d| d.seconds).collect::<Vec<f64>>()),
-        Column::new("nenpo_version".into(), docs.iter().map(|d| d.nenpo_version.clone()).collect::<Vec<_>>()),
-        Column::new("unparsed_cells".into(), docs.iter().map(|d| d.unparsed_cells).collect::<Vec<u32>>()),
-        Column::new("totals_mismatches".into(), docs.iter().map(|d| d.totals_mismatches).collect::<Vec<u32>>()),
+        Column::new(
+            "document_id".into(),
+            docs.iter()
+                .map(|d| d.document_id.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "path".into(),
+            docs.iter().map(|d| d.path.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "size".into(),
+            docs.iter().map(|d| d.size).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "fiscal_year".into(),
+            docs.iter()
+                .map(|d| d.fiscal_year)
+                .collect::<Vec<Option<i32>>>(),
+        ),
+        Column::new(
+            "pages".into(),
+            docs.iter().map(|d| d.pages).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "status".into(),
+            docs.iter().map(|d| d.status.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "error".into(),
+            docs.iter()
+                .map(|d| d.error.clone())
+                .collect::<Vec<Option<String>>>(),
+        ),
+        Column::new(
+            "tables".into(),
+            docs.iter().map(|d| d.tables).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "rows".into(),
+            docs.iter().map(|d| d.rows).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "seconds".into(),
+            docs.iter().map(|d| d.seconds).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "nenpo_version".into(),
+            docs.iter()
+                .map(|d| d.nenpo_version.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "unparsed_cells".into(),
+            docs.iter().map(|d| d.unparsed_cells).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "totals_mismatches".into(),
+            docs.iter()
+                .map(|d| d.totals_mismatches)
+                .collect::<Vec<u32>>(),
+        ),
     ];
-    let df = DataFrame::new(n, columns).map_err(|source| Error::Polars { path: path.clone(), source })?;
+    let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
+        path: path.clone(),
+        source,
+    })?;
     write_atomically(&path, df)?;
     Ok(path)
 }
@@ -312,17 +503,26 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
 /// Writes `df` to `path` through a temporary file in the same directory: write, fsync,
 /// rename. The directory is created when missing.
 fn write_atomically(path: &Path, mut df: DataFrame) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = File::create(&tmp).map_err(io)?;
         ParquetWriter::new(&mut file)
             .with_compression(ParquetCompression::Snappy)
             .finish(&mut df)
-            .map_err(|source| Error::Polars { path: path.to_path_buf(), source })?;
+            .map_err(|source| Error::Polars {
+                path: path.to_path_buf(),
+                source,
+            })?;
         file.flush().map_err(io)?;
         file.sync_all().map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
@@ -356,10 +556,31 @@ mod tests {
     #[test]
     fn kind_and_value_rows_are_typed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let cell = |raw: &str, value: Option<serde_json::Value>, unit: &'static str| Some(CanonicalCell { raw: raw.into(), value, unit, unparsed: false });
+        let cell = |raw: &str, value: Option<serde_json::Value>, unit: &'static str| {
+            Some(CanonicalCell {
+                raw: raw.into(),
+                value,
+                unit,
+                unparsed: false,
+            })
+        };
         let rows = vec![KindRow {
-            lineage: RowLineage { item_key: "k".into(), kind: "data".into(), table_kind: "budget".into(), ..Default::default() },
-            cells: vec![cell("個人", None, ""), cell("15,840,700", Some(serde_json::json!(15_840_700_000i64)), "円"), cell("1.5", Some(serde_json::json!(1.5)), "%"), None],
+            lineage: RowLineage {
+                item_key: "k".into(),
+                kind: "data".into(),
+                table_kind: "budget".into(),
+                ..Default::default()
+            },
+            cells: vec![
+                cell("個人", None, ""),
+                cell(
+                    "15,840,700",
+                    Some(serde_json::json!(15_840_700_000i64)),
+                    "円",
+                ),
+                cell("1.5", Some(serde_json::json!(1.5)), "%"),
+                None,
+            ],
         }];
         let columns = vec![
             ("item".to_string(), ColumnKind::Text),
@@ -367,41 +588,125 @@ mod tests {
             ("rate".to_string(), ColumnKind::Percent),
             ("year".to_string(), ColumnKind::FiscalYear),
         ];
-        let p = write_kind_rows(dir.path(), "budget", Some(2025), "f", "doc", "x.pdf", &columns, &rows).expect("write");
-        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
-        assert_eq!(df.column("current_value").expect("col").i64().expect("i64").get(0), Some(15_840_700_000));
-        assert_eq!(df.column("current_unit").expect("col").str().expect("str").get(0), Some("円"));
-        assert_eq!(df.column("rate_value").expect("col").f64().expect("f64").get(0), Some(1.5));
-        assert_eq!(df.column("item").expect("col").str().expect("str").get(0), Some("個人"));
-        assert_eq!(df.column("year_value").expect("col").i32().expect("i32").get(0), None);
-        let v = ValueRow { column: "金額".into(), value: Some(5), value_float: Some(5.0), raw: "5".into(), ..Default::default() };
-        let p = write_value_rows(dir.path(), "values", None, "f", "doc", "x.pdf", &[v]).expect("write");
-        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
-        assert_eq!(df.column("value").expect("col").i64().expect("i64").get(0), Some(5));
+        let p = write_kind_rows(
+            dir.path(),
+            "budget",
+            Some(2025),
+            "f",
+            "doc",
+            "x.pdf",
+            &columns,
+            &rows,
+        )
+        .expect("write");
+        let df = ParquetReader::new(File::open(&p).expect("open"))
+            .finish()
+            .expect("read");
+        assert_eq!(
+            df.column("current_value")
+                .expect("col")
+                .i64()
+                .expect("i64")
+                .get(0),
+            Some(15_840_700_000)
+        );
+        assert_eq!(
+            df.column("current_unit")
+                .expect("col")
+                .str()
+                .expect("str")
+                .get(0),
+            Some("円")
+        );
+        assert_eq!(
+            df.column("rate_value")
+                .expect("col")
+                .f64()
+                .expect("f64")
+                .get(0),
+            Some(1.5)
+        );
+        assert_eq!(
+            df.column("item").expect("col").str().expect("str").get(0),
+            Some("個人")
+        );
+        assert_eq!(
+            df.column("year_value")
+                .expect("col")
+                .i32()
+                .expect("i32")
+                .get(0),
+            None
+        );
+        let v = ValueRow {
+            column: "金額".into(),
+            value: Some(5),
+            value_float: Some(5.0),
+            raw: "5".into(),
+            ..Default::default()
+        };
+        let p =
+            write_value_rows(dir.path(), "values", None, "f", "doc", "x.pdf", &[v]).expect("write");
+        let df = ParquetReader::new(File::open(&p).expect("open"))
+            .finish()
+            .expect("read");
+        assert_eq!(
+            df.column("value").expect("col").i64().expect("i64").get(0),
+            Some(5)
+        );
     }
 
     #[test]
     fn rows_round_trip_through_parquet() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = write_table_rows(dir.path(), "tables", Some(2010), "abc", "doc", "x.pdf", &[row(0), row(1)]).expect("write");
+        let p = write_table_rows(
+            dir.path(),
+            "tables",
+            Some(2010),
+            "abc",
+            "doc",
+            "x.pdf",
+            &[row(0), row(1)],
+        )
+        .expect("write");
         assert!(p.ends_with("tables/fiscal_year=2010/abc.parquet"));
-        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
+        let df = ParquetReader::new(File::open(&p).expect("open"))
+            .finish()
+            .expect("read");
         assert_eq!(df.height(), 2);
-        let cells = df.column("cells").expect("cells").list().expect("list").get_as_series(1).expect("row 1");
+        let cells = df
+            .column("cells")
+            .expect("cells")
+            .list()
+            .expect("list")
+            .get_as_series(1)
+            .expect("row 1");
         assert_eq!(cells.str().expect("str").get(0), Some("項目1"));
         // No temporary file is left behind.
-        let names: Vec<_> = std::fs::read_dir(p.parent().expect("dir")).expect("ls").collect();
+        let names: Vec<_> = std::fs::read_dir(p.parent().expect("dir"))
+            .expect("ls")
+            .collect();
         assert_eq!(names.len(), 1);
     }
 
     #[test]
     fn empty_documents_write_and_unknown_year_partition() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = write_table_rows(dir.path(), "tables", None, "d", "doc", "x.pdf", &[]).expect("write");
-        assert!(p.to_string_lossy().contains("fiscal_year=__HIVE_DEFAULT_PARTITION__"));
-        let d = DocumentRecord { document_id: "d".into(), status: "failed".into(), error: Some("bad".into()), ..Default::default() };
+        let p =
+            write_table_rows(dir.path(), "tables", None, "d", "doc", "x.pdf", &[]).expect("write");
+        assert!(p
+            .to_string_lossy()
+            .contains("fiscal_year=__HIVE_DEFAULT_PARTITION__"));
+        let d = DocumentRecord {
+            document_id: "d".into(),
+            status: "failed".into(),
+            error: Some("bad".into()),
+            ..Default::default()
+        };
         let p = write_documents(dir.path(), &[d]).expect("write");
-        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read");
+        let df = ParquetReader::new(File::open(&p).expect("open"))
+            .finish()
+            .expect("read");
         assert_eq!(df.height(), 1);
     }
 }

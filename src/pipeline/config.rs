@@ -55,7 +55,13 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig { workers: 0, isolation: Isolation::Process, document_seconds: 600, document_memory_mb: 4096, on_removed: OnRemoved::Delete }
+        RunConfig {
+            workers: 0,
+            isolation: Isolation::Process,
+            document_seconds: 600,
+            document_memory_mb: 4096,
+            on_removed: OnRemoved::Delete,
+        }
     }
 }
 
@@ -112,7 +118,9 @@ pub struct FiscalYearConfig {
 
 impl Default for FiscalYearConfig {
     fn default() -> Self {
-        FiscalYearConfig { from: vec![YearSource::Title, YearSource::FileName] }
+        FiscalYearConfig {
+            from: vec![YearSource::Title, YearSource::FileName],
+        }
     }
 }
 
@@ -126,7 +134,10 @@ pub struct ExtractConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read pipeline file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid pipeline file {path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -142,40 +153,64 @@ pub struct Pipeline {
 impl Pipeline {
     /// Reads and validates a pipeline file.
     pub fn load(path: &Path) -> Result<Pipeline, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
         Self::parse(path, &text)
     }
 
     /// Parses pipeline text; `path` names it in errors and anchors relative paths.
     pub fn parse(path: &Path, text: &str) -> Result<Pipeline, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid { path: path.into(), message };
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.into(),
+            message,
+        };
         // toml's message names the key and gives the line and column.
-        let mut config: PipelineConfig = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        let mut config: PipelineConfig =
+            toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
         if config.input.paths.is_empty() {
-            return Err(invalid("input.paths: give at least one glob pattern".into()));
+            return Err(invalid(
+                "input.paths: give at least one glob pattern".into(),
+            ));
         }
         for p in &config.input.paths {
-            glob::Pattern::new(p).map_err(|e| invalid(format!("input.paths: bad glob {p:?}: {e}")))?;
+            glob::Pattern::new(p)
+                .map_err(|e| invalid(format!("input.paths: bad glob {p:?}: {e}")))?;
         }
         if config.output.dataset.is_empty() || config.output.dataset.contains(['/', '\\', '=']) {
-            return Err(invalid(format!("output.dataset: {:?} is not a plain name", config.output.dataset)));
+            return Err(invalid(format!(
+                "output.dataset: {:?} is not a plain name",
+                config.output.dataset
+            )));
         }
         if config.fiscal_year.from.is_empty() {
-            return Err(invalid("fiscal_year.from: give at least one source (title, file_name)".into()));
+            return Err(invalid(
+                "fiscal_year.from: give at least one source (title, file_name)".into(),
+            ));
         }
         if let Err(e) = config.settings.values.validate() {
             return Err(invalid(format!("settings.values.{e}")));
         }
         let slack = config.settings.totals.slack_per_row;
         if !(slack.is_finite() && slack >= 0.0) {
-            return Err(invalid(format!("settings.totals.slack_per_row: {slack} is not a number >= 0")));
+            return Err(invalid(format!(
+                "settings.totals.slack_per_row: {slack} is not a number >= 0"
+            )));
         }
         validate_kinds(&config, text).map_err(invalid)?;
         if config.name.is_empty() {
-            config.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            config.name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
         }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(Pipeline { path: path.into(), config, base })
+        Ok(Pipeline {
+            path: path.into(),
+            config,
+            base,
+        })
     }
 
     /// A hash of everything in the definition that changes what a document's rows are
@@ -184,7 +219,13 @@ impl Pipeline {
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let c = &self.config;
-        let key = serde_json::json!([c.settings, c.extract, c.fiscal_year, c.output.dataset, c.kinds]);
+        let key = serde_json::json!([
+            c.settings,
+            c.extract,
+            c.fiscal_year,
+            c.output.dataset,
+            c.kinds
+        ]);
         let digest = Sha256::digest(key.to_string().as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
@@ -192,7 +233,10 @@ impl Pipeline {
     /// Every dataset this pipeline writes: the generic tables dataset, `values`, then each
     /// kind's dataset (once each, in order).
     pub fn datasets(&self) -> Vec<String> {
-        let mut out = vec![self.config.output.dataset.clone(), VALUES_DATASET.to_string()];
+        let mut out = vec![
+            self.config.output.dataset.clone(),
+            VALUES_DATASET.to_string(),
+        ];
         for k in &self.config.kinds {
             if !out.contains(&k.dataset) {
                 out.push(k.dataset.clone());
@@ -212,8 +256,10 @@ impl Pipeline {
         for p in &self.config.input.paths {
             let full = self.base.join(p);
             let pattern = full.to_string_lossy();
-            let paths = glob::glob(&pattern)
-                .map_err(|e| ConfigError::Invalid { path: self.path.clone(), message: format!("input.paths: bad glob {p:?}: {e}") })?;
+            let paths = glob::glob(&pattern).map_err(|e| ConfigError::Invalid {
+                path: self.path.clone(),
+                message: format!("input.paths: bad glob {p:?}: {e}"),
+            })?;
             out.extend(paths.filter_map(Result::ok).filter(|p| p.is_file()));
         }
         out.sort();
@@ -252,7 +298,9 @@ pub const KIND_LINEAGE_COLUMNS: &[&str] = &[
 /// Whether a name is a plain dataset or column name: ASCII letters, digits and `_`,
 /// not starting with a digit (so it needs no quoting in SQL and is a safe directory name).
 fn plain_name(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -261,16 +309,22 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    text.find(needle).map(|i| text[..i].matches('\n').count() + 1)
+    text.find(needle)
+        .map(|i| text[..i].matches('\n').count() + 1)
 }
 
 /// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
 /// unique kind names, plain dataset and column names that collide with nothing, and one
 /// type per column name within a dataset shared by several kinds.
 fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
-    let at = |needle: &str| line_of(text, needle).map(|l| format!(" (line {l})")).unwrap_or_default();
+    let at = |needle: &str| {
+        line_of(text, needle)
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default()
+    };
     let mut names = std::collections::HashSet::new();
-    let mut columns: std::collections::HashMap<(&str, &str), crate::normalize::kinds::ColumnKind> = Default::default();
+    let mut columns: std::collections::HashMap<(&str, &str), crate::normalize::kinds::ColumnKind> =
+        Default::default();
     for (i, k) in config.kinds.iter().enumerate() {
         let name_at = at(&format!("{:?}", k.name));
         let key = format!("kinds[{i}] ({:?})", k.name);
@@ -283,11 +337,17 @@ fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
             return Err(format!("{key}{line}: {e}"));
         }
         if !names.insert(k.name.as_str()) {
-            return Err(format!("{key}{name_at}: kind name {:?} is defined twice", k.name));
+            return Err(format!(
+                "{key}{name_at}: kind name {:?} is defined twice",
+                k.name
+            ));
         }
         let ds_at = at(&format!("{:?}", k.dataset));
         if !plain_name(&k.dataset) {
-            return Err(format!("{key}.dataset{ds_at}: {:?} is not a plain name (letters, digits, _)", k.dataset));
+            return Err(format!(
+                "{key}.dataset{ds_at}: {:?} is not a plain name (letters, digits, _)",
+                k.dataset
+            ));
         }
         if RESERVED_DATASETS.contains(&k.dataset.as_str()) || k.dataset == config.output.dataset {
             return Err(format!(
@@ -300,9 +360,14 @@ fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
             let col_key = format!("{key}.columns.{}", c.name);
             let col_at = at(&format!("{:?}", c.name));
             if !plain_name(&c.name) {
-                return Err(format!("{col_key}{col_at}: {:?} is not a plain column name (letters, digits, _)", c.name));
+                return Err(format!(
+                    "{col_key}{col_at}: {:?} is not a plain column name (letters, digits, _)",
+                    c.name
+                ));
             }
-            let derived = ["_value", "_unit"].iter().any(|s| c.name.strip_suffix(s).is_some_and(|b| own.contains(&b)));
+            let derived = ["_value", "_unit"]
+                .iter()
+                .any(|s| c.name.strip_suffix(s).is_some_and(|b| own.contains(&b)));
             if KIND_LINEAGE_COLUMNS.contains(&c.name.as_str()) || derived {
                 return Err(format!("{col_key}{col_at}: the name {:?} is taken by a lineage or derived column; choose another", c.name));
             }
@@ -354,7 +419,10 @@ dir = "../out"
         let p = Pipeline::parse(Path::new("pipelines/default.toml"), GOOD).expect("valid");
         assert_eq!(p.config.name, "default");
         assert_eq!(p.config.output.dataset, "tables");
-        assert_eq!(p.config.fiscal_year.from, vec![YearSource::Title, YearSource::FileName]);
+        assert_eq!(
+            p.config.fiscal_year.from,
+            vec![YearSource::Title, YearSource::FileName]
+        );
         assert_eq!(p.output_dir(), Path::new("out"));
         assert_eq!(clean(Path::new("../a/./b/../c")), Path::new("../a/c"));
     }
@@ -362,17 +430,27 @@ dir = "../out"
     #[test]
     fn content_hash_follows_settings_not_names() {
         let a = Pipeline::parse(Path::new("a.toml"), GOOD).expect("valid");
-        let b = Pipeline::parse(Path::new("b.toml"), &format!("name = \"other\"\n{GOOD}")).expect("valid");
+        let b = Pipeline::parse(Path::new("b.toml"), &format!("name = \"other\"\n{GOOD}"))
+            .expect("valid");
         assert_eq!(a.content_hash(), b.content_hash());
-        let c = Pipeline::parse(Path::new("c.toml"), &format!("{GOOD}\n[extract]\nmode = \"stream\"\n")).expect("valid");
+        let c = Pipeline::parse(
+            Path::new("c.toml"),
+            &format!("{GOOD}\n[extract]\nmode = \"stream\"\n"),
+        )
+        .expect("valid");
         assert_ne!(a.content_hash(), c.content_hash());
     }
 
     #[test]
     fn unknown_key_is_named_with_its_line() {
         let text = format!("{GOOD}\n[extract]\nmdoe = \"lattice\"\n");
-        let e = Pipeline::parse(Path::new("p.toml"), &text).expect_err("unknown key").to_string();
-        assert!(e.contains("p.toml") && e.contains("mdoe") && e.contains("line 8"), "{e}");
+        let e = Pipeline::parse(Path::new("p.toml"), &text)
+            .expect_err("unknown key")
+            .to_string();
+        assert!(
+            e.contains("p.toml") && e.contains("mdoe") && e.contains("line 8"),
+            "{e}"
+        );
     }
 
     const KIND: &str = r#"
@@ -395,7 +473,11 @@ headers = ["本年度予算額"]
         assert_eq!(b.config.kinds.len(), 1);
         assert_eq!(b.datasets(), vec!["tables", "values", "budget_items"]);
         assert_ne!(a.content_hash(), b.content_hash());
-        let c = Pipeline::parse(Path::new("c.toml"), &format!("{GOOD}{}", KIND.replace("本年度予算額", "本年度"))).expect("valid");
+        let c = Pipeline::parse(
+            Path::new("c.toml"),
+            &format!("{GOOD}{}", KIND.replace("本年度予算額", "本年度")),
+        )
+        .expect("valid");
         assert_ne!(b.content_hash(), c.content_hash());
         // Every shipped pipeline loads.
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
@@ -407,13 +489,26 @@ headers = ["本年度予算額"]
 
     #[test]
     fn bad_kinds_name_file_key_and_line() {
-        let err = |text: String| Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}{text}")).expect_err("invalid").to_string();
+        let err = |text: String| {
+            Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}{text}"))
+                .expect_err("invalid")
+                .to_string()
+        };
         let e = err(KIND.replace("/予算額/", "/予算額(/"));
-        assert!(e.contains("p.toml") && e.contains("kinds[0] (\"budget\")") && e.contains("match.headers") && e.contains("line 10"), "{e}");
+        assert!(
+            e.contains("p.toml")
+                && e.contains("kinds[0] (\"budget\")")
+                && e.contains("match.headers")
+                && e.contains("line 10"),
+            "{e}"
+        );
         let e = err(KIND.replace("千円", "ドル"));
         assert!(e.contains("unknown unit") && e.contains("line 15"), "{e}");
         let e = err(KIND.replace("dataset = \"budget_items\"", "dataset = \"tables\""));
-        assert!(e.contains("kinds[0] (\"budget\").dataset") && e.contains("is taken"), "{e}");
+        assert!(
+            e.contains("kinds[0] (\"budget\").dataset") && e.contains("is taken"),
+            "{e}"
+        );
         let e = err(KIND.replace("name = \"current\"", "name = \"item_key\""));
         assert!(e.contains("columns.item_key") && e.contains("taken"), "{e}");
         let e = err(format!("{KIND}{KIND}"));
@@ -426,10 +521,17 @@ headers = ["本年度予算額"]
 
     #[test]
     fn bad_values_are_explained() {
-        let e = Pipeline::parse(Path::new("p.toml"), "[input]\npaths = []\n[output]\ndir = \"o\"\n").expect_err("empty").to_string();
+        let e = Pipeline::parse(
+            Path::new("p.toml"),
+            "[input]\npaths = []\n[output]\ndir = \"o\"\n",
+        )
+        .expect_err("empty")
+        .to_string();
         assert!(e.contains("input.paths"), "{e}");
         let text = format!("{GOOD}\n[extract]\nmode = \"magic\"\n");
-        let e = Pipeline::parse(Path::new("p.toml"), &text).expect_err("bad mode").to_string();
+        let e = Pipeline::parse(Path::new("p.toml"), &text)
+            .expect_err("bad mode")
+            .to_string();
         assert!(e.contains("magic"), "{e}");
     }
 }

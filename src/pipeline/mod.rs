@@ -48,7 +48,10 @@ pub enum Error {
     #[error("page {page} requested but the document has {pages} pages")]
     NoSuchPage { page: usize, pages: usize },
     #[error("io error on {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the document has no pages")]
     NoPages,
     #[error("none of the {pages} pages could be read; page 1: {first}")]
@@ -88,7 +91,11 @@ pub struct Extraction {
 
 /// Reads a PDF's tables. Pages are read in parallel; a page that fails to parse is
 /// recorded as a warning on its summary and gives no tables (the rest still count).
-pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Result<Extraction, Error> {
+pub fn extract(
+    bytes: &[u8],
+    opts: &ExtractOptions,
+    settings: &Settings,
+) -> Result<Extraction, Error> {
     let doc = nenpo_pdf::Document::load(bytes, opts.password.as_deref())?;
     let page_count = doc.page_count();
     if page_count == 0 {
@@ -97,30 +104,58 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions, settings: &Settings) -> Resu
     let numbers: Vec<usize> = match &opts.pages {
         Some(p) => {
             if let Some(&bad) = p.iter().find(|&&n| n == 0 || n > page_count) {
-                return Err(Error::NoSuchPage { page: bad, pages: page_count });
+                return Err(Error::NoSuchPage {
+                    page: bad,
+                    pages: page_count,
+                });
             }
             p.clone()
         }
         None => (1..=page_count).collect(),
     };
-    let req = PageRequest { mode: opts.mode, area: opts.area, columns: opts.columns.clone() };
+    let req = PageRequest {
+        mode: opts.mode,
+        area: opts.area,
+        columns: opts.columns.clone(),
+    };
     let pages: Vec<(PageLayout, PageSummary, Vec<crate::table::Grid>)> = numbers
         .par_iter()
         .map(|&n| read_page(bytes, &doc, n, &req, settings))
         .collect();
     if pages.iter().all(|(_, s, _)| s.unread) {
-        let first = pages.first().and_then(|(_, s, _)| s.warnings.first().cloned()).unwrap_or_default();
-        return Err(Error::NoPageReadable { pages: pages.len(), first });
+        let first = pages
+            .first()
+            .and_then(|(_, s, _)| s.warnings.first().cloned())
+            .unwrap_or_default();
+        return Err(Error::NoPageReadable {
+            pages: pages.len(),
+            first,
+        });
     }
-    let mut title_fiscal_year = doc.info_title().as_deref().and_then(era::fiscal_year_in_text);
+    let mut title_fiscal_year = doc
+        .info_title()
+        .as_deref()
+        .and_then(era::fiscal_year_in_text);
     if title_fiscal_year.is_none() {
-        title_fiscal_year = pages.first().and_then(|(l, _, g)| era::fiscal_year_in_text(&title_text(l, g, 5)));
+        title_fiscal_year = pages
+            .first()
+            .and_then(|(l, _, g)| era::fiscal_year_in_text(&title_text(l, g, 5)));
     }
-    let page_grids: Vec<PageGrids<'_>> =
-        pages.iter().map(|(layout, _, grids)| PageGrids { layout, grids: grids.clone() }).collect();
+    let page_grids: Vec<PageGrids<'_>> = pages
+        .iter()
+        .map(|(layout, _, grids)| PageGrids {
+            layout,
+            grids: grids.clone(),
+        })
+        .collect();
     let tables = assemble(&page_grids, &settings.logical);
     let summaries = pages.into_iter().map(|(_, s, _)| s).collect();
-    Ok(Extraction { page_count, pages: summaries, tables, title_fiscal_year })
+    Ok(Extraction {
+        page_count,
+        pages: summaries,
+        tables,
+        title_fiscal_year,
+    })
 }
 
 fn read_page(
@@ -147,16 +182,27 @@ fn read_page(
         Err(e) => {
             summary.warnings.push(format!("page {n} not read: {e}"));
             summary.unread = true;
-            return (PageLayout { number: n, ..Default::default() }, summary, Vec::new());
+            return (
+                PageLayout {
+                    number: n,
+                    ..Default::default()
+                },
+                summary,
+                Vec::new(),
+            );
         }
     };
     // Classifies the page's text layer; OCRs the page image when it needs it.
-    let (layout, ocr_warnings) = crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr);
+    let (layout, ocr_warnings) =
+        crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr);
     summary.warnings.extend(ocr_warnings);
-    let grids = guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
-        summary.warnings.push(format!("page {n}: table detection failed (a bug in nenpo): {message}"));
-        Vec::new()
-    });
+    let grids =
+        guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
+            summary.warnings.push(format!(
+                "page {n}: table detection failed (a bug in nenpo): {message}"
+            ));
+            Vec::new()
+        });
     summary.width = content.width;
     summary.height = content.height;
     summary.text_source = layout.text_source;
@@ -172,12 +218,20 @@ fn read_page(
 /// (Text inside a table names years of its items, not of the document.)
 fn title_text(layout: &PageLayout, grids: &[crate::table::Grid], n: usize) -> String {
     let in_table = |r: &Rect| grids.iter().any(|g| g.bbox.contains_point(r.cx(), r.cy()));
-    let mut lines: Vec<&crate::layout::TextLine> = layout.lines.iter().filter(|l| !in_table(&l.bbox)).collect();
+    let mut lines: Vec<&crate::layout::TextLine> =
+        layout.lines.iter().filter(|l| !in_table(&l.bbox)).collect();
     lines.sort_by(|a, b| a.bbox.top.total_cmp(&b.bbox.top));
     lines
         .iter()
         .take(n)
-        .map(|l| l.words.iter().filter_map(|&w| layout.words.get(w)).map(|w| w.text.as_str()).collect::<Vec<_>>().join(" "))
+        .map(|l| {
+            l.words
+                .iter()
+                .filter_map(|&w| layout.words.get(w))
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -196,7 +250,11 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 pub fn parse_pages(spec: &str) -> Result<Vec<usize>, String> {
     let mut out = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let parse = |s: &str| s.trim().parse::<usize>().map_err(|_| format!("not a page number: {s:?} in {spec:?}"));
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("not a page number: {s:?} in {spec:?}"))
+        };
         match part.split_once('-') {
             Some((a, b)) => {
                 let (a, b) = (parse(a)?, parse(b)?);

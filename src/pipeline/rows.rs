@@ -14,6 +14,7 @@ use crate::logical::{LogicalTable, RowKind};
 use crate::normalize::era;
 use crate::normalize::item_key::{key_hash, row_key, row_label};
 use crate::normalize::kinds::{canonical_rows_mapped, map_columns, match_kind, ColumnKind, Kind};
+use crate::normalize::number::{parse_cell, Cell};
 use crate::normalize::totals::{check_with, Mismatch};
 use crate::normalize::values::{read_values, typed_tables, ColumnType, TypedTable};
 use crate::sink::{KindRow, RowLineage, TableRow, ValueRow};
@@ -46,7 +47,11 @@ pub fn kind_datasets(kinds: &[Kind]) -> Vec<KindDataset> {
         let i = match out.iter().position(|d| d.dataset == k.dataset) {
             Some(i) => i,
             None => {
-                out.push(KindDataset { dataset: k.dataset.clone(), columns: Vec::new(), rows: Vec::new() });
+                out.push(KindDataset {
+                    dataset: k.dataset.clone(),
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                });
                 out.len() - 1
             }
         };
@@ -61,7 +66,11 @@ pub fn kind_datasets(kinds: &[Kind]) -> Vec<KindDataset> {
 
 /// Whether a table has no header at all.
 fn headerless(t: &LogicalTable) -> bool {
-    t.header_rows.iter().flatten().chain(t.columns.iter()).all(|h| h.trim().is_empty())
+    t.header_rows
+        .iter()
+        .flatten()
+        .chain(t.columns.iter())
+        .all(|h| h.trim().is_empty())
 }
 
 /// A table read through a kind: which kind, its column mapping, its column types.
@@ -83,12 +92,16 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
         if m.types.len() != typed.columns.len() {
             continue;
         }
-        let Some(kind) = kinds.get(m.kind) else { continue };
+        let Some(kind) = kinds.get(m.kind) else {
+            continue;
+        };
         let mut fits = 0;
         let mut mapped = 0;
         let mut ok = true;
         for (ci, tc) in m.map.iter().enumerate() {
-            let (Some(tc), Some(col)) = (tc, kind.columns.get(ci)) else { continue };
+            let (Some(tc), Some(col)) = (tc, kind.columns.get(ci)) else {
+                continue;
+            };
             mapped += 1;
             if col.kind == ColumnKind::Text {
                 continue;
@@ -99,7 +112,8 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
                 ok = false;
             }
         }
-        if ok && fits > 0 && mapped >= kind.rules.min_columns && best.is_none_or(|(b, _)| fits >= b) {
+        if ok && fits > 0 && mapped >= kind.rules.min_columns && best.is_none_or(|(b, _)| fits >= b)
+        {
             best = Some((fits, m));
         }
     }
@@ -107,17 +121,36 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
 }
 
 /// The rows of every dataset for one document.
-pub fn document_rows(x: &Extraction, kinds: &[Kind], settings: &Settings, fiscal_year: Option<i32>) -> DocumentRows {
+pub fn document_rows(
+    x: &Extraction,
+    kinds: &[Kind],
+    settings: &Settings,
+    fiscal_year: Option<i32>,
+) -> DocumentRows {
     let mut typed = typed_tables(&x.tables, &settings.values);
     let context = fiscal_year.map(|y| era::era_on(y, 4, 1));
     let mut datasets = kind_datasets(kinds);
     let mut last: Vec<Option<Matched>> = vec![None; kinds.len()];
-    let mut out = DocumentRows { tables: Vec::new(), values: Vec::new(), kinds: Vec::new(), unparsed_cells: 0, mismatches: Vec::new() };
+    let mut out = DocumentRows {
+        tables: Vec::new(),
+        values: Vec::new(),
+        kinds: Vec::new(),
+        unparsed_cells: 0,
+        mismatches: Vec::new(),
+    };
     for (ti, table) in x.tables.iter().enumerate() {
-        let Some(tt) = typed.get_mut(ti) else { continue };
-        let matched = match match_kind(table, kinds).and_then(|k| kinds.iter().position(|x| std::ptr::eq(x, k))) {
+        let Some(tt) = typed.get_mut(ti) else {
+            continue;
+        };
+        let matched = match match_kind(table, kinds)
+            .and_then(|k| kinds.iter().position(|x| std::ptr::eq(x, k)))
+        {
             Some(ki) => {
-                let m = Matched { kind: ki, map: map_columns(table, &kinds[ki]), types: tt.columns.clone() };
+                let m = Matched {
+                    kind: ki,
+                    map: map_columns(table, &kinds[ki]),
+                    types: tt.columns.clone(),
+                };
                 last[ki] = Some(m.clone());
                 Some(m)
             }
@@ -127,21 +160,36 @@ pub fn document_rows(x: &Extraction, kinds: &[Kind], settings: &Settings, fiscal
                     .columns
                     .iter()
                     .zip(&m.types)
-                    .map(|(own, src)| if is_number(Some(own)) && is_number(Some(src)) { *src } else { *own })
+                    .map(|(own, src)| {
+                        if is_number(Some(own)) && is_number(Some(src)) {
+                            *src
+                        } else {
+                            *own
+                        }
+                    })
                     .collect();
                 *tt = read_values(table, cols);
             }),
             None => None,
         };
         let tt: &TypedTable = tt;
-        let kind = matched.as_ref().and_then(|m| kinds.get(m.kind).map(|k| (k, m)));
-        let canonical = kind.map(|(k, m)| canonical_rows_mapped(table, k, &m.map, tt, context)).unwrap_or_default();
-        let mut unparsed: BTreeSet<(usize, usize)> = tt.unparsed.iter().map(|u| (u.row, u.col)).collect();
+        let kind = matched
+            .as_ref()
+            .and_then(|m| kinds.get(m.kind).map(|k| (k, m)));
+        let canonical = kind
+            .map(|(k, m)| canonical_rows_mapped(table, k, &m.map, tt, context))
+            .unwrap_or_default();
+        let mut unparsed: BTreeSet<(usize, usize)> =
+            tt.unparsed.iter().map(|u| (u.row, u.col)).collect();
         let mut canon_iter = canonical.into_iter().peekable();
         for (ri, row) in table.rows.iter().enumerate() {
             if row.kind == RowKind::Section {
                 continue;
             }
+            // A unit row (`千円` under each header) printed in the body: no item, no values.
+            let mut filled = row.cells.iter().filter(|c| !c.trim().is_empty()).peekable();
+            let unit_row =
+                filled.peek().is_some() && filled.all(|c| matches!(parse_cell(c), Cell::Unit(_)));
             let item_path = row_key(row);
             let lineage = RowLineage {
                 table_index: ti as u32,
@@ -181,10 +229,15 @@ pub fn document_rows(x: &Extraction, kinds: &[Kind], settings: &Settings, fiscal
                 (k.columns.get(ci)?.kind != ColumnKind::Text).then_some((ci, k))
             };
             for (c, raw) in row.cells.iter().enumerate() {
-                if raw.trim().is_empty() {
+                if unit_row || raw.trim().is_empty() {
                     continue;
                 }
-                let canonical_cell = canon_of(c).and_then(|(ci, k)| Some((k.columns.get(ci)?.name.clone(), canon.as_ref()?.cells.get(ci)?)));
+                let canonical_cell = canon_of(c).and_then(|(ci, k)| {
+                    Some((
+                        k.columns.get(ci)?.name.clone(),
+                        canon.as_ref()?.cells.get(ci)?,
+                    ))
+                });
                 let numeric_col = is_number(tt.columns.get(c));
                 if !numeric_col && canonical_cell.is_none() {
                     continue;
@@ -225,19 +278,28 @@ pub fn document_rows(x: &Extraction, kinds: &[Kind], settings: &Settings, fiscal
                 }
                 out.values.push(v);
             }
-            if let (Some((k, _)), Some(canon)) = (kind, canon) {
+            if let (Some((k, _)), Some(canon), false) = (kind, canon, unit_row) {
                 if let Some(ds) = datasets.iter_mut().find(|d| d.dataset == k.dataset) {
                     let cells = ds
                         .columns
                         .iter()
-                        .map(|(name, _)| k.columns.iter().position(|c| c.name == *name).and_then(|i| canon.cells.get(i).cloned()))
+                        .map(|(name, _)| {
+                            k.columns
+                                .iter()
+                                .position(|c| c.name == *name)
+                                .and_then(|i| canon.cells.get(i).cloned())
+                        })
                         .collect();
                     ds.rows.push(KindRow { lineage, cells });
                 }
             }
         }
         out.unparsed_cells += unparsed.len();
-        out.mismatches.extend(check_with(table, &settings.values, &settings.totals).into_iter().map(|m| Mismatch { table: ti, ..m }));
+        out.mismatches.extend(
+            check_with(table, &settings.values, &settings.totals)
+                .into_iter()
+                .map(|m| Mismatch { table: ti, ..m }),
+        );
     }
     out.kinds = datasets;
     out
@@ -262,7 +324,11 @@ mod tests {
                 .map(|cells| Row {
                     cells: cells.iter().map(|s| s.to_string()).collect(),
                     section: Vec::new(),
-                    kind: if cells.first() == Some(&"計") { RowKind::Total } else { RowKind::Data },
+                    kind: if cells.first() == Some(&"計") {
+                        RowKind::Total
+                    } else {
+                        RowKind::Data
+                    },
                     page: 1,
                     pages: vec![1],
                     bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
@@ -287,24 +353,44 @@ columns = [
 "#;
 
     fn extraction(tables: Vec<LogicalTable>) -> Extraction {
-        Extraction { page_count: 1, pages: Vec::new(), tables, title_fiscal_year: Some(2025) }
+        Extraction {
+            page_count: 1,
+            pages: Vec::new(),
+            tables,
+            title_fiscal_year: Some(2025),
+        }
     }
 
     #[test]
     fn kinds_values_keys_and_continuations() {
         let kinds = crate::normalize::kinds::kinds_from_toml(KINDS).unwrap_or_default();
         let x = extraction(vec![
-            table(&["目", "本年度予算額", "前年度予算額"], &[&["1 個人", "千円 15,840,700", "千円 14,297,700"], &["2 法人", "2,580,200", "x1,2"]]),
+            table(
+                &["目", "本年度予算額", "前年度予算額"],
+                &[
+                    &["", "千円", "千円"],
+                    &["1 個人", "千円 15,840,700", "千円 14,297,700"],
+                    &["2 法人", "2,580,200", "x1,2"],
+                ],
+            ),
             // A page without the header: continues the table above (4 columns would not).
             table(&["", "", ""], &[&["1 環境性能割", "18,000", "85,000"]]),
             table(&["区名", "人口"], &[&["北区", "1,234"]]),
         ]);
         let r = document_rows(&x, &kinds, &Settings::default(), Some(2025));
-        assert_eq!(r.tables.len(), 4);
+        assert_eq!(
+            r.tables.len(),
+            5,
+            "the unit row stays in the tables dataset"
+        );
         assert_eq!(r.kinds.len(), 1);
         let items = &r.kinds[0];
         assert_eq!(items.rows.len(), 3);
-        let current = |i: usize| items.rows[i].cells[1].as_ref().and_then(|c| c.value.clone());
+        let current = |i: usize| {
+            items.rows[i].cells[1]
+                .as_ref()
+                .and_then(|c| c.value.clone())
+        };
         assert_eq!(current(0), Some(serde_json::json!(15_840_700_000i64)));
         assert_eq!(current(2), Some(serde_json::json!(18_000_000)));
         assert_eq!(items.rows[2].lineage.table_kind, "items");
@@ -323,7 +409,10 @@ columns = [
 
     #[test]
     fn totals_mismatches_are_collected() {
-        let x = extraction(vec![table(&["目", "金額（千円）"], &[&["a", "1"], &["b", "2"], &["計", "9"]])]);
+        let x = extraction(vec![table(
+            &["目", "金額（千円）"],
+            &[&["a", "1"], &["b", "2"], &["計", "9"]],
+        )]);
         let r = document_rows(&x, &[], &Settings::default(), None);
         assert_eq!(r.mismatches.len(), 1);
         assert_eq!(r.mismatches[0].table, 0);

@@ -40,9 +40,17 @@ pub struct Shard {
 impl Shard {
     /// Parses `i/N` (0-based `i`).
     pub fn parse(s: &str) -> Result<Shard, String> {
-        let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard takes i/N, got {s:?}"))?;
-        let index: u32 = i.trim().parse().map_err(|_| format!("--shard: {i:?} is not a number"))?;
-        let count: u32 = n.trim().parse().map_err(|_| format!("--shard: {n:?} is not a number"))?;
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("--shard takes i/N, got {s:?}"))?;
+        let index: u32 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard: {i:?} is not a number"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard: {n:?} is not a number"))?;
         if count == 0 || index >= count {
             return Err(format!("--shard {s}: need 0 <= i < N"));
         }
@@ -80,11 +88,17 @@ pub enum RunError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("input directory {path} cannot be read: {source}")]
-    Input { path: PathBuf, source: std::io::Error },
+    Input {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Locked(String),
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Sink(#[from] sink::Error),
 }
@@ -144,11 +158,17 @@ pub fn file_key(key: &str) -> String {
 }
 
 fn state_path(out: &Path, shard: Option<Shard>) -> PathBuf {
-    meta_dir(out).join(format!("state{}.json", shard.map(|s| s.suffix()).unwrap_or_default()))
+    meta_dir(out).join(format!(
+        "state{}.json",
+        shard.map(|s| s.suffix()).unwrap_or_default()
+    ))
 }
 
 fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128)
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
 }
 
 enum Todo {
@@ -157,19 +177,34 @@ enum Todo {
 }
 
 /// Runs a pipeline. `on_document` is called once per processed document (progress).
-pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecord) + Sync)) -> Result<RunReport, RunError> {
+pub fn run(
+    p: &Pipeline,
+    opts: &RunOptions,
+    on_document: &(dyn Fn(&DocumentRecord) + Sync),
+) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let out = opts.output.clone().unwrap_or_else(|| p.output_dir());
     let lock_name = format!("lock{}", opts.shard.map(|s| s.suffix()).unwrap_or_default());
     let _lock = Lock::acquire(&meta_dir(&out).join(lock_name)).map_err(RunError::Locked)?;
     let files = list_inputs(p, opts)?;
-    let mut report = RunReport { pipeline: p.config.name.clone(), output_dir: out.clone(), shard: opts.shard.map(|s| format!("{}/{}", s.index, s.count)), ..Default::default() };
+    let mut report = RunReport {
+        pipeline: p.config.name.clone(),
+        output_dir: out.clone(),
+        shard: opts.shard.map(|s| format!("{}/{}", s.index, s.count)),
+        ..Default::default()
+    };
     if opts.merge_only {
         merge(p, &out, &files, &mut report)?;
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
-    let files: Vec<PathBuf> = files.into_iter().filter(|f| opts.shard.is_none_or(|s| s.contains(&f.display().to_string()))).collect();
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| {
+            opts.shard
+                .is_none_or(|s| s.contains(&f.display().to_string()))
+        })
+        .collect();
     report.documents = files.len();
     let spath = state_path(&out, opts.shard);
     let (mut state, warning) = State::load(&spath);
@@ -186,10 +221,16 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
         let meta = std::fs::metadata(f).ok();
         let (size, mtime) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
         match prev {
-            Some(prev) if !opts.force && prev.pipeline_hash == pipeline_hash && prev.nenpo_version == version && prev.record.status == "ok" => {
+            Some(prev)
+                if !opts.force
+                    && prev.pipeline_hash == pipeline_hash
+                    && prev.nenpo_version == version
+                    && prev.record.status == "ok" =>
+            {
                 if prev.size == size && prev.mtime_ns == mtime {
                     report.skipped += 1;
-                } else if std::fs::read(f).is_ok_and(|b| document_id(&b) == prev.record.document_id) {
+                } else if std::fs::read(f).is_ok_and(|b| document_id(&b) == prev.record.document_id)
+                {
                     // Touched, not changed: remember the new time, keep the rows.
                     prev.size = size;
                     prev.mtime_ns = mtime;
@@ -205,7 +246,12 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
     }
     // Documents gone from the archive (of this shard).
     let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let gone: Vec<String> = state.documents.keys().filter(|k| !listed.contains(*k)).cloned().collect();
+    let gone: Vec<String> = state
+        .documents
+        .keys()
+        .filter(|k| !listed.contains(*k))
+        .cloned()
+        .collect();
     for k in gone {
         report.removed += 1;
         dirty = true;
@@ -236,12 +282,17 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
     let report_m = Mutex::new(report);
     // Documents run on this pool (and their pages on it too, in thread isolation): give its
     // threads room for deep content (nested forms, long tables) beyond rayon's 2 MiB default.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers.min(todo.len().max(1))).stack_size(16 << 20).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers.min(todo.len().max(1)))
+        .stack_size(16 << 20)
+        .build();
     let process_all = || {
         todo.par_iter().for_each(|(path, key, kind)| {
             let child_threads = (workers / todo.len().clamp(1, workers)).max(1);
             let outcome = match (&opts.exe, p.config.run.isolation) {
-                (Some(exe), Isolation::Process) => process_in_child(exe, p, &out, path, key, child_threads),
+                (Some(exe), Isolation::Process) => {
+                    process_in_child(exe, p, &out, path, key, child_threads)
+                }
                 _ => process_document(p, &out, path, key),
             };
             on_document(&outcome.record);
@@ -256,14 +307,22 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
                 r.pages_ocr += outcome.pages_ocr;
             } else {
                 r.failed += 1;
-                r.failures.push(Failure { path: outcome.record.path.clone(), error: outcome.record.error.clone().unwrap_or_default() });
+                r.failures.push(Failure {
+                    path: outcome.record.path.clone(),
+                    error: outcome.record.error.clone().unwrap_or_default(),
+                });
             }
             drop(r);
             let mut guard = state_m.lock().unwrap_or_else(|e| e.into_inner());
             let (st, last_save) = &mut *guard;
             let old = st.documents.remove(key);
             if let Some(old) = &old {
-                let stale: Vec<String> = old.files.iter().filter(|f| !outcome.files.contains(f)).cloned().collect();
+                let stale: Vec<String> = old
+                    .files
+                    .iter()
+                    .filter(|f| !outcome.files.contains(f))
+                    .cloned()
+                    .collect();
                 remove_files(&out, &stale);
             }
             st.documents.insert(
@@ -293,7 +352,10 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
     let (state, _) = state_m.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut report = report_m.into_inner().unwrap_or_else(|e| e.into_inner());
     if !todo.is_empty() || dirty {
-        state.save(&spath).map_err(|source| RunError::Write { path: spath.clone(), source })?;
+        state.save(&spath).map_err(|source| RunError::Write {
+            path: spath.clone(),
+            source,
+        })?;
         if opts.shard.is_none() {
             remove_orphans(p, &out, &state);
             write_documents(&out, &state)?;
@@ -303,7 +365,10 @@ pub fn run(p: &Pipeline, opts: &RunOptions, on_document: &(dyn Fn(&DocumentRecor
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
     if !todo.is_empty() || dirty {
-        let name = format!("last_run{}.json", opts.shard.map(|s| s.suffix()).unwrap_or_default());
+        let name = format!(
+            "last_run{}.json",
+            opts.shard.map(|s| s.suffix()).unwrap_or_default()
+        );
         let path = meta_dir(&out).join(name);
         let text = serde_json::to_vec_pretty(&report).unwrap_or_default();
         write_file_atomically(&path, &text).map_err(|source| RunError::Write { path, source })?;
@@ -332,7 +397,12 @@ fn list_inputs(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError
 
 /// Joins the shards' states (and any earlier full state) into one state and documents
 /// table; documents no longer in the archive are dropped with their files.
-fn merge(p: &Pipeline, out: &Path, files: &[PathBuf], report: &mut RunReport) -> Result<(), RunError> {
+fn merge(
+    p: &Pipeline,
+    out: &Path,
+    files: &[PathBuf],
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let main_path = state_path(out, None);
     let (mut state, warning) = State::load(&main_path);
     report.warnings.extend(warning);
@@ -352,7 +422,12 @@ fn merge(p: &Pipeline, out: &Path, files: &[PathBuf], report: &mut RunReport) ->
         state.documents.extend(s.documents);
     }
     let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let gone: Vec<String> = state.documents.keys().filter(|k| !listed.contains(*k)).cloned().collect();
+    let gone: Vec<String> = state
+        .documents
+        .keys()
+        .filter(|k| !listed.contains(*k))
+        .cloned()
+        .collect();
     for k in gone {
         report.removed += 1;
         if p.config.run.on_removed == OnRemoved::Delete {
@@ -363,7 +438,10 @@ fn merge(p: &Pipeline, out: &Path, files: &[PathBuf], report: &mut RunReport) ->
             d.record.status = "removed".into();
         }
     }
-    state.save(&main_path).map_err(|source| RunError::Write { path: main_path.clone(), source })?;
+    state.save(&main_path).map_err(|source| RunError::Write {
+        path: main_path.clone(),
+        source,
+    })?;
     for f in &shard_files {
         let _ = std::fs::remove_file(f);
     }
@@ -371,12 +449,19 @@ fn merge(p: &Pipeline, out: &Path, files: &[PathBuf], report: &mut RunReport) ->
     remove_orphans(p, out, &state);
     write_documents(out, &state)?;
     report.documents = state.documents.len();
-    report.failed = state.documents.values().filter(|d| d.record.status == "failed").count();
+    report.failed = state
+        .documents
+        .values()
+        .filter(|d| d.record.status == "failed")
+        .count();
     report.failures = state
         .documents
         .values()
         .filter(|d| d.record.status == "failed")
-        .map(|d| Failure { path: d.record.path.clone(), error: d.record.error.clone().unwrap_or_default() })
+        .map(|d| Failure {
+            path: d.record.path.clone(),
+            error: d.record.error.clone().unwrap_or_default(),
+        })
         .collect();
     totals(&state, report);
     Ok(())
@@ -400,7 +485,9 @@ fn remove_files(out: &Path, files: &[String]) {
 
 /// Every file under `dir`, relative to `out`.
 fn walk(out: &Path, dir: &Path, found: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let path = e.path();
         if path.is_dir() {
@@ -417,7 +504,11 @@ fn remove_temporary_files(out: &Path) {
     walk(out, out, &mut found);
     let tmp: Vec<String> = found
         .into_iter()
-        .filter(|f| Path::new(f).file_name().is_some_and(|n| n.to_string_lossy().starts_with('.') && n.to_string_lossy().ends_with(".tmp")))
+        .filter(|f| {
+            Path::new(f).file_name().is_some_and(|n| {
+                n.to_string_lossy().starts_with('.') && n.to_string_lossy().ends_with(".tmp")
+            })
+        })
         .collect();
     remove_files(out, &tmp);
 }
@@ -425,14 +516,24 @@ fn remove_temporary_files(out: &Path) {
 /// Parquet files in the pipeline's datasets that no document of the state names: rows of
 /// a document a killed run wrote but never recorded.
 fn remove_orphans(p: &Pipeline, out: &Path, state: &State) {
-    let named: BTreeSet<&String> = state.documents.values().flat_map(|d| d.files.iter()).collect();
+    let named: BTreeSet<&String> = state
+        .documents
+        .values()
+        .flat_map(|d| d.files.iter())
+        .collect();
     let mut found = Vec::new();
     for d in p.datasets() {
         walk(out, &out.join(d), &mut found);
     }
-    let orphans: Vec<String> = found.into_iter().filter(|f| f.ends_with(".parquet") && !named.contains(f)).collect();
+    let orphans: Vec<String> = found
+        .into_iter()
+        .filter(|f| f.ends_with(".parquet") && !named.contains(f))
+        .collect();
     if !orphans.is_empty() {
-        tracing::info!(count = orphans.len(), "removing files no document names (left by an interrupted run)");
+        tracing::info!(
+            count = orphans.len(),
+            "removing files no document names (left by an interrupted run)"
+        );
     }
     remove_files(out, &orphans);
 }
@@ -442,12 +543,18 @@ fn pdfs_under(dir: &Path) -> Result<Vec<PathBuf>, RunError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|source| RunError::Input { path: d.clone(), source })?;
+        let entries = std::fs::read_dir(&d).map_err(|source| RunError::Input {
+            path: d.clone(),
+            source,
+        })?;
         for e in entries.flatten() {
             let path = e.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
+            } else if path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("pdf"))
+            {
                 out.push(path);
             }
         }
@@ -457,7 +564,14 @@ fn pdfs_under(dir: &Path) -> Result<Vec<PathBuf>, RunError> {
 }
 
 /// Processes one document in a child process with the pipeline's time and memory limits.
-fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str, threads: usize) -> DocOutcome {
+fn process_in_child(
+    exe: &Path,
+    p: &Pipeline,
+    out: &Path,
+    path: &Path,
+    key: &str,
+    threads: usize,
+) -> DocOutcome {
     let started = Instant::now();
     let limits = &p.config.run;
     let failed = |error: String| DocOutcome {
@@ -467,7 +581,9 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
             error: Some(error),
             seconds: started.elapsed().as_secs_f64(),
             nenpo_version: env!("CARGO_PKG_VERSION").into(),
-            document_id: std::fs::read(path).map(|b| document_id(&b)).unwrap_or_default(),
+            document_id: std::fs::read(path)
+                .map(|b| document_id(&b))
+                .unwrap_or_default(),
             size: std::fs::metadata(path).map_or(0, |m| m.len()),
             ..Default::default()
         },
@@ -492,7 +608,12 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return failed(format!("cannot start a worker process {}: {e}", exe.display())),
+        Err(e) => {
+            return failed(format!(
+                "cannot start a worker process {}: {e}",
+                exe.display()
+            ))
+        }
     };
     // Read the pipes on threads so a chatty child never blocks on a full pipe.
     let stdout = child.stdout.take().map(|mut s| {
@@ -516,7 +637,10 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                break Err(format!("stopped after {} s (run.document_seconds)", limits.document_seconds));
+                break Err(format!(
+                    "stopped after {} s (run.document_seconds)",
+                    limits.document_seconds
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => break Err(format!("lost the worker process: {e}")),
@@ -535,7 +659,15 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
         Ok(o) if status.success() => o,
         _ => {
             remove_document_files(p, out, key);
-            let tail: String = String::from_utf8_lossy(&stderr).lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" | ");
+            let tail: String = String::from_utf8_lossy(&stderr)
+                .lines()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join(" | ");
             let how = match status.code() {
                 Some(c) => format!("the worker exited with status {c}"),
                 None => {
@@ -547,7 +679,14 @@ fn process_in_child(exe: &Path, p: &Pipeline, out: &Path, path: &Path, key: &str
                     }
                 }
             };
-            let mem_hint = if tail.contains("memory allocation") { format!(" (over run.document_memory_mb = {})", limits.document_memory_mb) } else { String::new() };
+            let mem_hint = if tail.contains("memory allocation") {
+                format!(
+                    " (over run.document_memory_mb = {})",
+                    limits.document_memory_mb
+                )
+            } else {
+                String::new()
+            };
             failed(format!("{how}{mem_hint}: {tail}"))
         }
     }
@@ -567,7 +706,8 @@ fn remove_document_files(p: &Pipeline, out: &Path, key: &str) {
 /// Sets this process's memory limit (the worker calls it first).
 pub fn limit_memory(mb: u64) -> Result<(), String> {
     let bytes = mb.saturating_mul(1024 * 1024);
-    rlimit::setrlimit(rlimit::Resource::DATA, bytes, bytes).map_err(|e| format!("cannot set the memory limit: {e}"))
+    rlimit::setrlimit(rlimit::Resource::DATA, bytes, bytes)
+        .map_err(|e| format!("cannot set the memory limit: {e}"))
 }
 
 /// Processes one document: extract, write its rows, describe it.
@@ -581,7 +721,11 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     };
     let outcome = |mut rec: DocumentRecord, files: Vec<String>, pages_ocr: u64| {
         rec.seconds = started.elapsed().as_secs_f64();
-        DocOutcome { record: rec, files, pages_ocr }
+        DocOutcome {
+            record: rec,
+            files,
+            pages_ocr,
+        }
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -592,7 +736,10 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     };
     rec.size = bytes.len() as u64;
     rec.document_id = document_id(&bytes);
-    let opts = ExtractOptions { mode: p.config.extract.mode, ..Default::default() };
+    let opts = ExtractOptions {
+        mode: p.config.extract.mode,
+        ..Default::default()
+    };
     let extraction = match guarded(|| extract(&bytes, &opts, &p.config.settings)) {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
@@ -605,10 +752,19 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         }
     };
     drop(bytes);
-    let pages_ocr = extraction.pages.iter().filter(|s| s.text_source == crate::layout::TextSource::Ocr).count() as u64;
+    let pages_ocr = extraction
+        .pages
+        .iter()
+        .filter(|s| s.text_source == crate::layout::TextSource::Ocr)
+        .count() as u64;
     rec.pages = extraction.page_count as u32;
     rec.fiscal_year = fiscal_year(p, path, &extraction);
-    let rows = super::rows::document_rows(&extraction, &p.config.kinds, &p.config.settings, rec.fiscal_year);
+    let rows = super::rows::document_rows(
+        &extraction,
+        &p.config.kinds,
+        &p.config.settings,
+        rec.fiscal_year,
+    );
     rec.tables = extraction.tables.len() as u32;
     rec.rows = rows.tables.len() as u32;
     rec.unparsed_cells = rows.unparsed_cells as u32;
@@ -617,20 +773,61 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         tracing::info!(path = %rec.path, "totals do not add up: {m}");
     }
     let mut files = Vec::new();
-    let (fy, fkey, id, src) = (rec.fiscal_year, file_key(key), rec.document_id.clone(), rec.path.clone());
+    let (fy, fkey, id, src) = (
+        rec.fiscal_year,
+        file_key(key),
+        rec.document_id.clone(),
+        rec.path.clone(),
+    );
     let mut writes: Vec<Box<dyn FnOnce() -> Result<PathBuf, sink::Error> + '_>> = Vec::new();
     if !rows.tables.is_empty() {
-        writes.push(Box::new(|| sink::write_table_rows(out, &p.config.output.dataset, fy, &fkey, &id, &src, &rows.tables)));
+        writes.push(Box::new(|| {
+            sink::write_table_rows(
+                out,
+                &p.config.output.dataset,
+                fy,
+                &fkey,
+                &id,
+                &src,
+                &rows.tables,
+            )
+        }));
     }
     if !rows.values.is_empty() {
-        writes.push(Box::new(|| sink::write_value_rows(out, super::config::VALUES_DATASET, fy, &fkey, &id, &src, &rows.values)));
+        writes.push(Box::new(|| {
+            sink::write_value_rows(
+                out,
+                super::config::VALUES_DATASET,
+                fy,
+                &fkey,
+                &id,
+                &src,
+                &rows.values,
+            )
+        }));
     }
     for ds in rows.kinds.iter().filter(|d| !d.rows.is_empty()) {
-        writes.push(Box::new(|| sink::write_kind_rows(out, &ds.dataset, fy, &fkey, &id, &src, &ds.columns, &ds.rows)));
+        writes.push(Box::new(|| {
+            sink::write_kind_rows(
+                out,
+                &ds.dataset,
+                fy,
+                &fkey,
+                &id,
+                &src,
+                &ds.columns,
+                &ds.rows,
+            )
+        }));
     }
     for write in writes {
         match write() {
-            Ok(f) => files.push(f.strip_prefix(out).unwrap_or(&f).to_string_lossy().into_owned()),
+            Ok(f) => files.push(
+                f.strip_prefix(out)
+                    .unwrap_or(&f)
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
             Err(e) => {
                 rec.error = Some(e.to_string());
                 return outcome(rec, files, pages_ocr);
@@ -645,7 +842,9 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
 fn fiscal_year(p: &Pipeline, path: &Path, x: &Extraction) -> Option<i32> {
     p.config.fiscal_year.from.iter().find_map(|src| match src {
         YearSource::Title => x.title_fiscal_year,
-        YearSource::FileName => path.file_name().and_then(|n| era::fiscal_year_in_file_name(&n.to_string_lossy())),
+        YearSource::FileName => path
+            .file_name()
+            .and_then(|n| era::fiscal_year_in_file_name(&n.to_string_lossy())),
     })
 }
 

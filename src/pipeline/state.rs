@@ -38,7 +38,10 @@ pub struct State {
 
 impl Default for State {
     fn default() -> Self {
-        State { format: FORMAT, documents: BTreeMap::new() }
+        State {
+            format: FORMAT,
+            documents: BTreeMap::new(),
+        }
     }
 }
 
@@ -54,12 +57,33 @@ impl State {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (State::default(), None),
-            Err(e) => return (State::default(), Some(format!("state {} unreadable ({e}); reprocessing all", path.display()))),
+            Err(e) => {
+                return (
+                    State::default(),
+                    Some(format!(
+                        "state {} unreadable ({e}); reprocessing all",
+                        path.display()
+                    )),
+                )
+            }
         };
         match serde_json::from_str::<State>(&text) {
             Ok(s) if s.format == FORMAT => (s, None),
-            Ok(s) => (State::default(), Some(format!("state {} has format {} (expected {FORMAT}); reprocessing all", path.display(), s.format))),
-            Err(e) => (State::default(), Some(format!("state {} is corrupt ({e}); reprocessing all", path.display()))),
+            Ok(s) => (
+                State::default(),
+                Some(format!(
+                    "state {} has format {} (expected {FORMAT}); reprocessing all",
+                    path.display(),
+                    s.format
+                )),
+            ),
+            Err(e) => (
+                State::default(),
+                Some(format!(
+                    "state {} is corrupt ({e}); reprocessing all",
+                    path.display()
+                )),
+            ),
         }
     }
 
@@ -74,7 +98,10 @@ impl State {
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -99,17 +126,24 @@ impl Lock {
     /// over; one held by a running process is refused with a message naming it.
     pub fn acquire(path: &Path) -> Result<Lock, String> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
                 Ok(mut f) => {
                     let _ = writeln!(f, "{}", std::process::id());
                     let _ = f.sync_all();
                     return Ok(Lock { path: path.into() });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                    let holder = std::fs::read_to_string(path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
                     match holder {
                         Some(pid) if process_alive(pid) => {
                             return Err(format!(
@@ -162,7 +196,11 @@ mod tests {
                 pipeline_hash: "p".into(),
                 nenpo_version: "v".into(),
                 files: vec!["tables/fiscal_year=2010/x.parquet".into()],
-                record: DocumentRecord { document_id: "d".into(), status: "ok".into(), ..Default::default() },
+                record: DocumentRecord {
+                    document_id: "d".into(),
+                    status: "ok".into(),
+                    ..Default::default()
+                },
             },
         );
         s.save(&p).expect("save");

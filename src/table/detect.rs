@@ -8,6 +8,8 @@
 //! having text on both sides of a gap, and it does not read like prose set in two columns
 //! or a bulleted list (`region_max_words_per_segment`). Single-segment lines right below
 //! a region that fit inside one of its columns (a wrapped last cell) are included.
+//! Lines just above a region that overlap its first line (`interleave_min_overlap`) and
+//! fit its columns (the first line of a two-line header cell) are included.
 //! Titles, page numbers and body text are single-segment lines and stay outside.
 
 use crate::geom::Rect;

@@ -8,8 +8,11 @@
 //!   with at least `lattice_min_slots` rows and columns holding text in two or more rows
 //!   and columns are lattice tables, the rest of the page goes to unruled detection, and an
 //!   area with nothing found is one stream table.
-//! * Pages whose text is mostly vertical are turned a quarter (text running top to bottom
-//!   then reads left to right), extracted, and the boxes turned back.
+//! * Pages whose text is mostly vertical are turned a quarter (clockwise when it runs top
+//!   to bottom, anticlockwise when it runs bottom to top) so it reads left to right,
+//!   extracted, and the boxes turned back.
+//! * In `auto`, a ruled region with no inner column ruling and fewer than
+//!   `hinted_min_rows` rows (a boxed header, a shaded row) is left to unruled detection.
 //!
 //! Every fallback leaves a line in the grid's diagnostics.
 

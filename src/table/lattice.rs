@@ -233,7 +233,8 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
 
 /// Completes an incompletely ruled region with text evidence (Camelot's hybrid idea):
 /// a column gap of the text inside that has words between it and every ruled column edge
-/// becomes a virtual vertical ruling, and a ruled band holding several rows (a line that
+/// becomes a virtual vertical ruling (unless, in one ruled row, a line below text on both
+/// its sides runs across it), and a ruled band holding several rows (a line that
 /// starts a new row by `stream::rows` and puts a number in a column where the line
 /// before has one too; numbers do not wrap) gets virtual horizontal rulings between them.
 pub(crate) fn with_text_hints(
@@ -277,10 +278,10 @@ pub(crate) fn with_text_hints(
                         .any(|w| w.bbox.x0 >= sep && w.bbox.x1 <= b + 1.0)
             })
             .count();
-        // A ruled row in which one line has text on both sides of the gap and another
-        // line runs across it (a wrapped line starting left of it: `1　市政情報の積極的`
-        // / `な公開`) shows the gap is inside one cell's text. Crossings in other rows are
-        // spanning headers.
+        // A ruled row in which a line with text on both sides of the gap is followed by a
+        // line running across it (a wrapped line starting left of it: `1　市政情報の積極的`
+        // / `な公開`) shows the gap is inside one cell's text. A line crossing above the
+        // lines it spans is a spanning header.
         let in_col = |w: &Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
         let crosses = |w: &Word| {
             in_col(w) && w.bbox.x0 < sep - s.straddle_tol && w.bbox.x1 > sep + s.straddle_tol
@@ -294,10 +295,14 @@ pub(crate) fn with_text_hints(
                 .iter()
                 .filter(|l| l.bbox.cy() > band[0] && l.bbox.cy() < band[1])
                 .collect();
-            band_lines.iter().any(|l| sides(l))
-                && band_lines
-                    .iter()
-                    .any(|l| l.words.iter().any(|w| crosses(w)))
+            band_lines
+                .iter()
+                .position(|l| sides(l))
+                .is_some_and(|first| {
+                    band_lines[first..]
+                        .iter()
+                        .any(|l| l.words.iter().any(|w| crosses(w)))
+                })
         });
         if support >= need && !crossed {
             extra.push(Ruling::vertical(sep, y0, y1));
@@ -478,6 +483,43 @@ mod tests {
         assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
         assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
         assert!(numeric("▲1,234") && numeric("17.4%") && !numeric("Freq."));
+    }
+
+    #[test]
+    fn a_gap_crossed_by_a_wrapped_line_is_not_a_column() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // One ruled column (0-100) beside a number column; five ruled rows, each an
+        // enumerator and a label; the first label wraps onto a line starting under the
+        // enumerator, across the gap between them.
+        let ys = [0.0, 30.0, 50.0, 70.0, 90.0, 110.0];
+        let r = full_grid(&[0.0, 100.0, 200.0], &ys);
+        let mut words = Vec::new();
+        for (i, y) in ys[..5].iter().enumerate() {
+            words.push(w(&(i + 1).to_string(), 2.0, y + 3.0));
+            words.push(w("市政情報", 20.0, y + 3.0));
+            words.push(w("123", 110.0, y + 3.0));
+        }
+        words.push(w("な公開です", 2.0, 16.0));
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        // The same crossing line above the lines it spans (a spanning header) keeps
+        // the column.
+        if let Some(last) = words.last_mut() {
+            *last = w("な公開です", 2.0, 1.0);
+        }
+        for wd in words.iter_mut().take(3) {
+            wd.bbox.top += 14.0;
+            wd.bbox.bottom += 14.0;
+        }
+        let refs: Vec<&Word> = words.iter().collect();
+        let better = with_text_hints(region, &st, &refs, &s).expect("hints");
+        assert_eq!(
+            structure(&better, &s).expect("structure").col_edges.len(),
+            4
+        );
     }
 
     #[test]

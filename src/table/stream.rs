@@ -11,7 +11,11 @@
 //!   them), and that text wraps (its first word would not have fit at the end of the
 //!   row's last line in that column). Horizontal rules inside the region are row hints:
 //!   no row continues across one, and when the rules separate (almost) every line, the
-//!   lines between two rules are one row.
+//!   lines between two rules are one row — unless a line surely starts a row
+//!   (`breaks_row`: it adds columns to a section heading, repeats a number column, or
+//!   starts left of a centred line).
+//! * Lines overlapping slightly (`interleave_min_overlap`) with text in different columns
+//!   are one unit first: a two-line cell centred beside one-line cells.
 //! * A word straddling a separator makes its cell span the columns it crosses.
 
 use crate::geom::Rect;

@@ -23,12 +23,17 @@ fn pipeline(dir: &Path, isolation: &str) -> PathBuf {
 /// Digital documents to build archives from: the samples, plus the shared corpus's
 /// digital dev documents when present.
 fn digital_sources() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("samples")).expect("samples").flatten().map(|e| e.path()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("samples")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     if let Some(c) = corpus() {
         for e in std::fs::read_dir(c.join("dev")).expect("dev").flatten() {
             let p = e.path();
             let truth = p.with_extension("truth.json");
-            let digital = std::fs::read_to_string(&truth).is_ok_and(|t| t.contains("\"scanned\": false"));
+            let digital =
+                std::fs::read_to_string(&truth).is_ok_and(|t| t.contains("\"scanned\": false"));
             if p.extension().is_some_and(|x| x == "pdf") && digital {
                 v.push(p);
             }
@@ -44,14 +49,22 @@ fn make_archive(dir: &Path, n: usize) {
     for i in 0..n {
         let sub = dir.join(format!("in/batch{:02}", i / 100));
         std::fs::create_dir_all(&sub).expect("mkdir");
-        std::fs::copy(&sources[i % sources.len()], sub.join(format!("doc{i:04}.pdf"))).expect("copy");
+        std::fs::copy(
+            &sources[i % sources.len()],
+            sub.join(format!("doc{i:04}.pdf")),
+        )
+        .expect("copy");
     }
 }
 
 fn run(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
     let out = nenpo(args);
     let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code(), report, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        report,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Every row of a dataset as a sortable string, plus the documents table's statuses.
@@ -60,21 +73,57 @@ fn dataset_rows(out: &Path) -> (Vec<String>, BTreeMap<String, String>) {
     let mut files = Vec::new();
     collect(&out.join("tables"), &mut files);
     for f in files {
-        let df = ParquetReader::new(File::open(&f).expect("open")).finish().expect("read parquet");
-        let path = df.column("source_path").expect("source_path").str().expect("str").clone();
-        let table = df.column("table_index").expect("t").u32().expect("u32").clone();
-        let row = df.column("row_index").expect("r").u32().expect("u32").clone();
-        let cells = df.column("cells").expect("cells").list().expect("list").clone();
+        let df = ParquetReader::new(File::open(&f).expect("open"))
+            .finish()
+            .expect("read parquet");
+        let path = df
+            .column("source_path")
+            .expect("source_path")
+            .str()
+            .expect("str")
+            .clone();
+        let table = df
+            .column("table_index")
+            .expect("t")
+            .u32()
+            .expect("u32")
+            .clone();
+        let row = df
+            .column("row_index")
+            .expect("r")
+            .u32()
+            .expect("u32")
+            .clone();
+        let cells = df
+            .column("cells")
+            .expect("cells")
+            .list()
+            .expect("list")
+            .clone();
         for i in 0..df.height() {
             let c = cells
                 .get_as_series(i)
                 .map(|s| {
                     let ca = s.str().expect("str").clone();
-                    format!("{:?}", (0..ca.len()).map(|j| ca.get(j).unwrap_or("").to_string()).collect::<Vec<_>>())
+                    format!(
+                        "{:?}",
+                        (0..ca.len())
+                            .map(|j| ca.get(j).unwrap_or("").to_string())
+                            .collect::<Vec<_>>()
+                    )
                 })
                 .unwrap_or_default();
-            let part = f.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            rows.push(format!("{}|{part}|{}|{}|{c}", path.get(i).unwrap_or(""), table.get(i).unwrap_or(0), row.get(i).unwrap_or(0)));
+            let part = f
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            rows.push(format!(
+                "{}|{part}|{}|{}|{c}",
+                path.get(i).unwrap_or(""),
+                table.get(i).unwrap_or(0),
+                row.get(i).unwrap_or(0)
+            ));
         }
     }
     rows.sort();
@@ -82,9 +131,17 @@ fn dataset_rows(out: &Path) -> (Vec<String>, BTreeMap<String, String>) {
     if let Ok(f) = File::open(out.join("documents.parquet")) {
         let df = ParquetReader::new(f).finish().expect("read documents");
         let p = df.column("path").expect("path").str().expect("str").clone();
-        let s = df.column("status").expect("status").str().expect("str").clone();
+        let s = df
+            .column("status")
+            .expect("status")
+            .str()
+            .expect("str")
+            .clone();
         for i in 0..df.height() {
-            docs.insert(p.get(i).unwrap_or("").to_string(), s.get(i).unwrap_or("").to_string());
+            docs.insert(
+                p.get(i).unwrap_or("").to_string(),
+                s.get(i).unwrap_or("").to_string(),
+            );
         }
     }
     (rows, docs)
@@ -129,9 +186,16 @@ fn noop_rerun_over_1000_documents_changes_nothing() {
     let (code, second, err) = run(&["run", p, "--json"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(second["skipped"], 1000, "{second}");
-    assert_eq!(second["new"].as_u64().unwrap_or(9) + second["changed"].as_u64().unwrap_or(9), 0);
+    assert_eq!(
+        second["new"].as_u64().unwrap_or(9) + second["changed"].as_u64().unwrap_or(9),
+        0
+    );
     assert_eq!(second["rows"], first["rows"]);
-    assert_eq!(snapshot(&dir.path().join("out")), before, "a no-op rerun changed files");
+    assert_eq!(
+        snapshot(&dir.path().join("out")),
+        before,
+        "a no-op rerun changed files"
+    );
 
     // A touched but unchanged file is confirmed by hash and still skipped; a changed one is redone.
     let touched = dir.path().join("in/batch00/doc0000.pdf");
@@ -165,7 +229,9 @@ fn killed_runs_are_repaired_by_the_next_run() {
     // Deterministic "random" moments (an LCG), spread over a run's duration.
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     for round in 0..20 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let delay = Duration::from_millis(20 + (seed >> 33) % 900);
         let mut child = Command::new(env!("CARGO_BIN_EXE_nenpo"))
             .args(["run", p.to_str().expect("utf-8")])
@@ -178,7 +244,9 @@ fn killed_runs_are_repaired_by_the_next_run() {
         let _ = child.wait();
         // Every other round, also change the archive a little in between.
         if round % 5 == 4 {
-            let f = dir.path().join(format!("in/batch00/doc{:04}.pdf", round % 24));
+            let f = dir
+                .path()
+                .join(format!("in/batch00/doc{:04}.pdf", round % 24));
             let bytes = std::fs::read(&f).expect("read");
             std::fs::write(&f, bytes).expect("touch");
         }
@@ -186,13 +254,26 @@ fn killed_runs_are_repaired_by_the_next_run() {
     let (code, report, err) = run(&["run", p.to_str().expect("utf-8"), "--json"]);
     assert_eq!(code, Some(0), "{err}\n{report}");
     let got = dataset_rows(&dir.path().join("out"));
-    let rel = |v: &Vec<String>, base: &Path| v.iter().map(|r| r.replace(&base.display().to_string(), "")).collect::<Vec<_>>();
-    assert_eq!(rel(&got.0, dir.path()), rel(&expected.0, clean.path()), "rows differ from a clean run");
+    let rel = |v: &Vec<String>, base: &Path| {
+        v.iter()
+            .map(|r| r.replace(&base.display().to_string(), ""))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rel(&got.0, dir.path()),
+        rel(&expected.0, clean.path()),
+        "rows differ from a clean run"
+    );
     assert_eq!(got.1.len(), 24);
     assert!(got.1.values().all(|s| s == "ok"));
     let mut leftovers = Vec::new();
     collect(&dir.path().join("out"), &mut leftovers);
-    assert!(!leftovers.iter().any(|f| f.to_string_lossy().ends_with(".tmp")), "temporary files left: {leftovers:?}");
+    assert!(
+        !leftovers
+            .iter()
+            .any(|f| f.to_string_lossy().ends_with(".tmp")),
+        "temporary files left: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -210,7 +291,12 @@ fn four_shards_and_a_merge_equal_one_run() {
     let children: Vec<_> = (0..4)
         .map(|i| {
             Command::new(env!("CARGO_BIN_EXE_nenpo"))
-                .args(["run", p.to_str().expect("utf-8"), "--shard", &format!("{i}/4")])
+                .args([
+                    "run",
+                    p.to_str().expect("utf-8"),
+                    "--shard",
+                    &format!("{i}/4"),
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -221,12 +307,19 @@ fn four_shards_and_a_merge_equal_one_run() {
         let o = c.wait_with_output().expect("wait");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    assert!(!dir.path().join("out/documents.parquet").exists(), "shards do not write the documents table");
+    assert!(
+        !dir.path().join("out/documents.parquet").exists(),
+        "shards do not write the documents table"
+    );
     let (code, report, err) = run(&["run", p.to_str().expect("utf-8"), "--merge-only", "--json"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(report["documents"], 40);
     let got = dataset_rows(&dir.path().join("out"));
-    let rel = |v: &Vec<String>, base: &Path| v.iter().map(|r| r.replace(&base.display().to_string(), "")).collect::<Vec<_>>();
+    let rel = |v: &Vec<String>, base: &Path| {
+        v.iter()
+            .map(|r| r.replace(&base.display().to_string(), ""))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(rel(&got.0, dir.path()), rel(&expected.0, single.path()));
     assert_eq!(got.1.len(), 40);
     // After the merge, a plain run has nothing to do.
@@ -241,10 +334,17 @@ fn a_second_run_on_the_same_output_is_refused() {
     let p = pipeline(dir.path(), "thread");
     std::fs::create_dir_all(dir.path().join("out/_nenpo")).expect("mkdir");
     // A lock held by a live process (this test).
-    std::fs::write(dir.path().join("out/_nenpo/lock"), format!("{}\n", std::process::id())).expect("lock");
+    std::fs::write(
+        dir.path().join("out/_nenpo/lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .expect("lock");
     let (code, _, err) = run(&["run", p.to_str().expect("utf-8")]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("another nenpo run") && err.contains("lock"), "{err}");
+    assert!(
+        err.contains("another nenpo run") && err.contains("lock"),
+        "{err}"
+    );
 }
 
 /// A minimal PDF from object bodies (object i+1 = bodies[i]), with a correct xref.
@@ -258,11 +358,19 @@ fn pdf(bodies: &[Vec<u8>], root: usize) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", bodies.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", bodies.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n", bodies.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            bodies.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -286,7 +394,11 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
     std::fs::create_dir_all(&input).expect("mkdir");
     let good = root().join("samples/dev_0009.pdf");
     std::fs::copy(&good, input.join("good1.pdf")).expect("copy");
-    std::fs::copy(root().join("samples/seed_reform_h22.pdf"), input.join("good2.pdf")).expect("copy");
+    std::fs::copy(
+        root().join("samples/seed_reform_h22.pdf"),
+        input.join("good2.pdf"),
+    )
+    .expect("copy");
     let good_bytes = std::fs::read(&good).expect("read");
 
     std::fs::write(input.join("zero.pdf"), b"").expect("write");
@@ -297,7 +409,11 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
         noise.push((x >> 16) as u8);
     }
     std::fs::write(input.join("random.pdf"), &noise).expect("write");
-    std::fs::write(input.join("truncated.pdf"), &good_bytes[..good_bytes.len() / 3]).expect("write");
+    std::fs::write(
+        input.join("truncated.pdf"),
+        &good_bytes[..good_bytes.len() / 3],
+    )
+    .expect("write");
     let mut broken = good_bytes.clone();
     if let Some(pos) = broken.windows(4).rposition(|w| w == b"xref") {
         for b in &mut broken[pos..] {
@@ -308,17 +424,41 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
     }
     // A broken xref *and* no objects to recover from.
     broken.truncate(broken.len().min(400));
-    broken.extend_from_slice(b"\nxref\n0 9\nzzzz\ntrailer\n<< /Root 99 0 R >>\nstartxref\n12\n%%EOF\n");
+    broken.extend_from_slice(
+        b"\nxref\n0 9\nzzzz\ntrailer\n<< /Root 99 0 R >>\nstartxref\n12\n%%EOF\n",
+    );
     std::fs::write(input.join("broken_xref.pdf"), &broken).expect("write");
-    let encrypted = corpus().map(|c| c.join("peers/camelot/pdf/health_protected.pdf")).filter(|p| p.is_file());
+    let encrypted = corpus()
+        .map(|c| c.join("peers/camelot/pdf/health_protected.pdf"))
+        .filter(|p| p.is_file());
     if let Some(e) = &encrypted {
         std::fs::copy(e, input.join("encrypted.pdf")).expect("copy");
     }
-    let deep = format!("<< /Type /Catalog /Pages 2 0 R /Deep {}{} >>", "[".repeat(200_000), "]".repeat(200_000));
-    std::fs::write(input.join("deep.pdf"), pdf(&[deep.into_bytes(), b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec()], 1)).expect("write");
+    let deep = format!(
+        "<< /Type /Catalog /Pages 2 0 R /Deep {}{} >>",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    std::fs::write(
+        input.join("deep.pdf"),
+        pdf(
+            &[
+                deep.into_bytes(),
+                b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec(),
+            ],
+            1,
+        ),
+    )
+    .expect("write");
     std::fs::write(
         input.join("count10000.pdf"),
-        pdf(&[b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(), b"<< /Type /Pages /Kids [] /Count 10000 >>".to_vec()], 1),
+        pdf(
+            &[
+                b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+                b"<< /Type /Pages /Kids [] /Count 10000 >>".to_vec(),
+            ],
+            1,
+        ),
     )
     .expect("write");
     // 1 GiB of content stream from about 1 MiB of file.
@@ -338,7 +478,14 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
     .expect("write");
 
     let out_dir = dir.path().join("out");
-    let (code, report, err) = run(&["run", "--input", input.to_str().expect("utf-8"), "--output", out_dir.to_str().expect("utf-8"), "--json"]);
+    let (code, report, err) = run(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf-8"),
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--json",
+    ]);
     assert_eq!(code, Some(1), "{err}\n{report}");
     let bad = if encrypted.is_some() { 8 } else { 7 };
     assert_eq!(report["failed"], bad, "{report}");
@@ -348,13 +495,26 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
     assert_eq!(docs.len(), bad + 2);
     for f in report["failures"].as_array().expect("failures") {
         let e = f["error"].as_str().unwrap_or("");
-        assert!(e.len() > 10 && !e.contains("panicked"), "unclear error: {f}");
+        assert!(
+            e.len() > 10 && !e.contains("panicked"),
+            "unclear error: {f}"
+        );
     }
     let error_of = |name: &str| {
-        report["failures"].as_array().into_iter().flatten().find(|f| f["path"].as_str().unwrap_or("").ends_with(name)).map(|f| f["error"].to_string()).unwrap_or_default()
+        report["failures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["path"].as_str().unwrap_or("").ends_with(name))
+            .map(|f| f["error"].to_string())
+            .unwrap_or_default()
     };
     if encrypted.is_some() {
-        assert!(error_of("encrypted.pdf").contains("password"), "{}", error_of("encrypted.pdf"));
+        assert!(
+            error_of("encrypted.pdf").contains("password"),
+            "{}",
+            error_of("encrypted.pdf")
+        );
     }
     assert!(!error_of("bomb.pdf").is_empty());
 }

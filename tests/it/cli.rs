@@ -14,18 +14,28 @@ fn extract_json_has_the_contract_shape() {
         }
         assert_eq!(t["bbox"].as_array().map(|b| b.len()), Some(4));
         for r in t["rows"].as_array().expect("rows") {
-            assert!(r["cells"].is_array() && r["section"].is_array() && r["page"].is_u64(), "row shape: {r}");
+            assert!(
+                r["cells"].is_array() && r["section"].is_array() && r["page"].is_u64(),
+                "row shape: {r}"
+            );
         }
     }
     let text = all_text(&v);
-    for needle in ["区長への権限の移譲", "具体的取組", "区政改革基本方針を策定"] {
-        assert!(text.contains(needle), "{needle} missing from the seed's tables");
+    for needle in ["区長への権限の移譲", "具体的取組", "区政改革基本方針を策定"]
+    {
+        assert!(
+            text.contains(needle),
+            "{needle} missing from the seed's tables"
+        );
     }
 }
 
 #[test]
 fn extract_pages_selects_pages() {
-    let v = extract_json(&root().join("samples/seed_reform_h22.pdf"), &["--pages", "2"]);
+    let v = extract_json(
+        &root().join("samples/seed_reform_h22.pdf"),
+        &["--pages", "2"],
+    );
     for t in v["tables"].as_array().expect("tables") {
         assert_eq!(t["pages"], serde_json::json!([2]));
     }
@@ -34,7 +44,11 @@ fn extract_pages_selects_pages() {
 #[test]
 fn extract_csv_writes_rows() {
     let out = nenpo(&["extract", "samples/dev_0009.pdf", "--format", "csv"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let csv = String::from_utf8(out.stdout).expect("utf-8");
     assert!(csv.lines().count() > 10, "too few CSV lines:\n{csv}");
 }

@@ -16,7 +16,11 @@ pub fn corpus() -> Option<PathBuf> {
 
 /// Runs the nenpo binary with `args`.
 pub fn nenpo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nenpo")).args(args).current_dir(root()).output().expect("run nenpo")
+    Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run nenpo")
 }
 
 /// Runs `nenpo extract FILE --format json ARGS...` and parses its JSON; panics with stderr on failure.
@@ -25,7 +29,11 @@ pub fn extract_json(file: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["extract", f.as_ref(), "--format", "json"];
     all.extend_from_slice(args);
     let out = nenpo(&all);
-    assert!(out.status.success(), "nenpo extract {f} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "nenpo extract {f} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("extract prints JSON")
 }
 

@@ -11,8 +11,21 @@ fn utf8(p: &Path) -> &str {
 
 /// Runs `nenpo run PIPELINE --input IN --output OUT --json`; returns the report.
 fn run_json(pipeline: &Path, input: &Path, out: &Path) -> serde_json::Value {
-    let o = nenpo(&["run", utf8(pipeline), "--input", utf8(input), "--output", utf8(out), "--json"]);
-    assert!(o.status.success(), "run failed: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+    let o = nenpo(&[
+        "run",
+        utf8(pipeline),
+        "--input",
+        utf8(input),
+        "--output",
+        utf8(out),
+        "--json",
+    ]);
+    assert!(
+        o.status.success(),
+        "run failed: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
     serde_json::from_slice(&o.stdout).expect("--json prints the report")
 }
 
@@ -21,21 +34,39 @@ fn json_of(args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let o = nenpo(&all);
-    assert!(o.status.success(), "nenpo {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "nenpo {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
 }
 
 /// The values of the comparison row for `column`, by year.
 fn year_values(rows: &serde_json::Value, column: &str) -> Vec<(String, serde_json::Value)> {
-    let row = rows.as_array().into_iter().flatten().find(|r| r["column"] == column && r["occurrence"] == 0);
-    let Some(row) = row else { panic!("no {column} row in {rows:#}") };
-    row["values"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect()
+    let row = rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["column"] == column && r["occurrence"] == 0);
+    let Some(row) = row else {
+        panic!("no {column} row in {rows:#}")
+    };
+    row["values"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn fuji_inputs(dir: &Path) -> PathBuf {
     let input = dir.join("in");
     std::fs::create_dir_all(&input).expect("mkdir");
-    for src in [root().join("tests/fixtures/fuji-r7-sainyu-01-shizei.pdf"), root().join("samples/fuji-r8-sainyu-01-shizei.pdf")] {
+    for src in [
+        root().join("tests/fixtures/fuji-r7-sainyu-01-shizei.pdf"),
+        root().join("samples/fuji-r8-sainyu-01-shizei.pdf"),
+    ] {
         let name = src.file_name().expect("file name");
         std::fs::copy(&src, input.join(name)).expect("copy fixture");
     }
@@ -52,7 +83,10 @@ fn fuji_tax_items_compare_across_years() {
     let report = run_json(&root().join("pipelines/fuji_budget.toml"), &input, &out);
     assert_eq!(report["failed"], 0, "{report}");
     assert_eq!(report["documents"], 2, "{report}");
-    assert!(report["unparsed_cells"].is_u64() && report["totals_mismatches"].is_u64(), "{report}");
+    assert!(
+        report["unparsed_cells"].is_u64() && report["totals_mismatches"].is_u64(),
+        "{report}"
+    );
     for dataset in ["tables", "values", "fuji_budget_items"] {
         for year in [2025, 2026] {
             let part = out.join(dataset).join(format!("fiscal_year={year}"));
@@ -61,37 +95,88 @@ fn fuji_tax_items_compare_across_years() {
     }
     let o = utf8(&out);
     // (label pattern, current R7, current R8) in 千円, as printed.
-    let cases = [("^個人$", 15_840_700i64, 16_203_500i64), ("^法人$", 2_580_200, 2_515_500), ("^市たばこ税$", 1_979_000, 2_001_000)];
+    let cases = [
+        ("^個人$", 15_840_700i64, 16_203_500i64),
+        ("^法人$", 2_580_200, 2_515_500),
+        ("^市たばこ税$", 1_979_000, 2_001_000),
+    ];
     for (pattern, r7, r8) in cases {
-        let rows = json_of(&["compare", pattern, "--output", o, "--dataset", "fuji_budget_items"]);
+        let rows = json_of(&[
+            "compare",
+            pattern,
+            "--output",
+            o,
+            "--dataset",
+            "fuji_budget_items",
+        ]);
         let current = year_values(&rows, "current");
-        assert_eq!(current, vec![("2025".to_string(), serde_json::json!(r7 * 1000)), ("2026".to_string(), serde_json::json!(r8 * 1000))], "{pattern}: {rows:#}");
+        assert_eq!(
+            current,
+            vec![
+                ("2025".to_string(), serde_json::json!(r7 * 1000)),
+                ("2026".to_string(), serde_json::json!(r8 * 1000))
+            ],
+            "{pattern}: {rows:#}"
+        );
         // Last year's budget printed in R8 is R7's own.
         let previous = year_values(&rows, "previous");
-        assert_eq!(previous.get(1).map(|p| p.1.clone()), Some(serde_json::json!(r7 * 1000)), "{pattern}: {rows:#}");
-        let unit = rows.as_array().and_then(|a| a.first()).map(|r| r["unit"].clone());
+        assert_eq!(
+            previous.get(1).map(|p| p.1.clone()),
+            Some(serde_json::json!(r7 * 1000)),
+            "{pattern}: {rows:#}"
+        );
+        let unit = rows
+            .as_array()
+            .and_then(|a| a.first())
+            .map(|r| r["unit"].clone());
         assert_eq!(unit, Some(serde_json::json!("円")));
     }
     // The long-form values dataset holds the same numbers.
     let rows = json_of(&["compare", "^個人$", "--output", o]);
-    assert!(rows.as_array().into_iter().flatten().any(|r| r["values"]["2026"] == serde_json::json!(16_203_500_000i64)), "{rows:#}");
+    assert!(
+        rows.as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["values"]["2026"] == serde_json::json!(16_203_500_000i64)),
+        "{rows:#}"
+    );
     // SQL over the datasets, hive-partitioned.
     let q = json_of(&[
         "query",
-        "select fiscal_year, current_value, current_unit from fuji_budget_items where item_value = '1 個人' order by fiscal_year",
+        "select fiscal_year, current_value, current_unit from fuji_budget_items where item = '1 個人' order by fiscal_year",
         "--output",
         o,
     ]);
-    assert_eq!(q, serde_json::json!([
-        {"fiscal_year": 2025, "current_value": 15_840_700_000i64, "current_unit": "円"},
-        {"fiscal_year": 2026, "current_value": 16_203_500_000i64, "current_unit": "円"},
-    ]));
-    let docs = json_of(&["query", "select count(*) as n from documents where status = 'ok'", "--output", o]);
+    assert_eq!(
+        q,
+        serde_json::json!([
+            {"fiscal_year": 2025, "current_value": 15_840_700_000i64, "current_unit": "円"},
+            {"fiscal_year": 2026, "current_value": 16_203_500_000i64, "current_unit": "円"},
+        ])
+    );
+    let docs = json_of(&[
+        "query",
+        "select count(*) as n from documents where status = 'ok'",
+        "--output",
+        o,
+    ]);
     assert_eq!(docs[0]["n"], 2, "{docs}");
     // CSV and the aligned table print too.
-    let csv = nenpo(&["compare", "^個人$", "--output", o, "--dataset", "fuji_budget_items", "--format", "csv"]);
+    let csv = nenpo(&[
+        "compare",
+        "^個人$",
+        "--output",
+        o,
+        "--dataset",
+        "fuji_budget_items",
+        "--format",
+        "csv",
+    ]);
     let text = String::from_utf8_lossy(&csv.stdout);
-    assert!(text.starts_with("item_key,item,column,unit,2025,2026"), "{text}");
+    assert!(
+        text.starts_with("item_key,item,column,unit,2025,2026"),
+        "{text}"
+    );
     assert!(text.contains("15840700000,16203500000"), "{text}");
 }
 
@@ -119,9 +204,13 @@ fn reform_item_key_is_stable_across_years() {
         utf8(&out),
     ]);
     let rows = rows.as_array().cloned().unwrap_or_default();
-    let years: Vec<i64> = rows.iter().filter_map(|r| r["fiscal_year"].as_i64()).collect();
+    let years: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r["fiscal_year"].as_i64())
+        .collect();
     assert!(years.contains(&2010) && years.contains(&2017), "{rows:#?}");
-    let keys: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["item_key"].as_str()).collect();
+    let keys: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r["item_key"].as_str()).collect();
     assert_eq!(keys.len(), 1, "one key for both years: {rows:#?}");
 }
 
@@ -129,13 +218,32 @@ fn reform_item_key_is_stable_across_years() {
 #[test]
 fn bad_kind_config_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let base = std::fs::read_to_string(root().join("pipelines/fuji_budget.toml")).expect("read pipeline");
+    let base =
+        std::fs::read_to_string(root().join("pipelines/fuji_budget.toml")).expect("read pipeline");
     let cases = [
-        (base.replace("headers = [\"本年度予算額\"]", "headers = [\"/本年度(予算額/\"]"), "columns.current.headers"),
-        (base.replace("unit = \"千円\"", "unit = \"ドル\""), "unknown unit"),
-        (base.replace("type = \"amount\"", "type = \"money\""), "money"),
-        (base.replace("dataset = \"fuji_budget_sections\"", "dataset = \"values\""), "is taken"),
-        (base.replace("name = \"setsu\"", "name = \"page\""), "taken by a lineage"),
+        (
+            base.replace(
+                "headers = [\"本年度予算額\"]",
+                "headers = [\"/本年度(予算額/\"]",
+            ),
+            "columns.current.headers",
+        ),
+        (
+            base.replace("unit = \"千円\"", "unit = \"ドル\""),
+            "unknown unit",
+        ),
+        (
+            base.replace("type = \"amount\"", "type = \"money\""),
+            "money",
+        ),
+        (
+            base.replace("dataset = \"fuji_budget_sections\"", "dataset = \"values\""),
+            "is taken",
+        ),
+        (
+            base.replace("name = \"setsu\"", "name = \"page\""),
+            "taken by a lineage",
+        ),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         assert_ne!(text, &base, "case {i} changed nothing");
@@ -144,7 +252,10 @@ fn bad_kind_config_is_a_clear_error() {
         let o = nenpo(&["run", utf8(&p), "--output", utf8(&dir.path().join("out"))]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "case {i}: {err}");
-        assert!(err.contains(&format!("bad{i}.toml")) && err.contains(want) && err.contains("line"), "case {i}: {err}");
+        assert!(
+            err.contains(&format!("bad{i}.toml")) && err.contains(want) && err.contains("line"),
+            "case {i}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
 }
@@ -158,15 +269,47 @@ fn unparsed_cells_are_counted() {
     let out = dir.path().join("out");
     let report = run_json(&root().join("pipelines/fuji_budget.toml"), &input, &out);
     let o = utf8(&out);
-    let unparsed = json_of(&["query", "select count(*) as n from \"values\" where unparsed", "--output", o]);
-    let docs = json_of(&["query", "select sum(unparsed_cells) as n from documents", "--output", o]);
-    assert_eq!(report["unparsed_cells"], unparsed[0]["n"], "{report} {unparsed}");
+    let unparsed = json_of(&[
+        "query",
+        "select count(*) as n from \"values\" where unparsed",
+        "--output",
+        o,
+    ]);
+    let docs = json_of(&[
+        "query",
+        "select sum(unparsed_cells) as n from documents",
+        "--output",
+        o,
+    ]);
+    assert_eq!(
+        report["unparsed_cells"], unparsed[0]["n"],
+        "{report} {unparsed}"
+    );
     assert_eq!(report["unparsed_cells"], docs[0]["n"], "{report} {docs}");
-    assert!(report["unparsed_cells"].as_u64().unwrap_or(0) > 0, "the Fuji pieces have cells like `404,000×98.9％`: {report}");
-    let raw = json_of(&["query", "select raw, value from \"values\" where unparsed limit 1", "--output", o]);
-    assert!(raw[0]["raw"].as_str().is_some_and(|s| !s.is_empty()) && raw[0]["value"].is_null(), "{raw}");
+    assert!(
+        report["unparsed_cells"].as_u64().unwrap_or(0) > 0,
+        "the Fuji pieces have cells holding two numbers (`399,000 15,685,000`): {report}"
+    );
+    let raw = json_of(&[
+        "query",
+        "select raw, value from \"values\" where unparsed limit 1",
+        "--output",
+        o,
+    ]);
+    assert!(
+        raw[0]["raw"].as_str().is_some_and(|s| !s.is_empty()) && raw[0]["value"].is_null(),
+        "{raw}"
+    );
     // The text report prints the counts.
-    let again = nenpo(&["run", "pipelines/fuji_budget.toml", "--input", utf8(&input), "--output", o, "--force"]);
+    let again = nenpo(&[
+        "run",
+        "pipelines/fuji_budget.toml",
+        "--input",
+        utf8(&input),
+        "--output",
+        o,
+        "--force",
+    ]);
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(text.contains("unparsed cells"), "{text}");
 }

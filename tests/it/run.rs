@@ -21,10 +21,24 @@ fn parquet_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn default_pipeline_writes_partitioned_parquet() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out_dir = dir.path().join("out");
-    let out = nenpo(&["run", "pipelines/default.toml", "--output", out_dir.to_str().expect("utf-8"), "--json"]);
-    assert!(out.status.success(), "run failed: {}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints the report");
-    let samples = std::fs::read_dir(root().join("samples")).expect("samples").count();
+    let out = nenpo(&[
+        "run",
+        "pipelines/default.toml",
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "run failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("--json prints the report");
+    let samples = std::fs::read_dir(root().join("samples"))
+        .expect("samples")
+        .count();
     assert_eq!(report["documents"], samples);
     assert_eq!(report["failed"], 0);
     assert!(report["rows"].as_u64().unwrap_or(0) > 20, "{report}");
@@ -34,19 +48,36 @@ fn default_pipeline_writes_partitioned_parquet() {
     parquet_files(&out_dir.join("tables"), &mut files);
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     // The seed is H22 (2010) by its title, the Fuji R8 piece 2026 by its file name.
-    assert!(names.iter().any(|n| n.contains("fiscal_year=2010")), "{names:?}");
-    assert!(names.iter().any(|n| n.contains("fiscal_year=2026")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.contains("fiscal_year=2010")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("fiscal_year=2026")),
+        "{names:?}"
+    );
     assert_eq!(files.len(), samples, "one file per document: {names:?}");
 
     let script = root().join("tests/check_parquet.py");
-    let py = Command::new("python3").arg(&script).arg(&out_dir).arg(report["rows"].to_string()).output();
+    let py = Command::new("python3")
+        .arg(&script)
+        .arg(&out_dir)
+        .arg(report["rows"].to_string())
+        .output();
     let required = std::env::var("NENPO_REQUIRE_PYTHON").is_ok_and(|v| v == "1");
     match py {
         Ok(o) if o.status.success() => {}
         Ok(o) if o.status.code() == Some(3) && !required => {
-            eprintln!("skipping the DuckDB/polars read check: {}", String::from_utf8_lossy(&o.stderr));
+            eprintln!(
+                "skipping the DuckDB/polars read check: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
         }
-        Ok(o) => panic!("reading the datasets back failed:\n{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => panic!(
+            "reading the datasets back failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => assert!(!required, "python3 not runnable: {e}"),
     }
 }
@@ -55,7 +86,11 @@ fn default_pipeline_writes_partitioned_parquet() {
 fn bad_pipeline_file_is_named_in_the_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("bad.toml");
-    std::fs::write(&p, "[input]\npaths = [\"x/*.pdf\"]\n[output]\ndir = \"o\"\ncolour = 3\n").expect("write");
+    std::fs::write(
+        &p,
+        "[input]\npaths = [\"x/*.pdf\"]\n[output]\ndir = \"o\"\ncolour = 3\n",
+    )
+    .expect("write");
     let out = nenpo(&["run", p.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -71,8 +106,20 @@ fn a_bad_pdf_is_a_failed_row_not_a_failed_run() {
     std::fs::write(input.join("bad.pdf"), b"%PDF-1.4\n garbage").expect("write");
     std::fs::write(input.join("empty.pdf"), b"").expect("write");
     let out_dir = dir.path().join("out");
-    let out = nenpo(&["run", "--input", input.to_str().expect("utf-8"), "--output", out_dir.to_str().expect("utf-8"), "--json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = nenpo(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf-8"),
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["documents"], 3);
     assert_eq!(report["ok"], 1);
@@ -80,4 +127,34 @@ fn a_bad_pdf_is_a_failed_row_not_a_failed_run() {
     for f in report["failures"].as_array().expect("failures") {
         assert!(!f["error"].as_str().unwrap_or("").is_empty(), "{f}");
     }
+}
+
+#[test]
+fn run_writes_an_html_index_of_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::copy(root().join("samples/dev_0009.pdf"), input.join("good.pdf")).expect("copy");
+    std::fs::write(input.join("broken.pdf"), b"%PDF-1.4 nothing here").expect("write");
+    let html = dir.path().join("html");
+    let out = nenpo(&[
+        "run",
+        "--input",
+        input.to_str().expect("utf-8"),
+        "--output",
+        dir.path().join("out").to_str().expect("utf-8"),
+        "--report-html",
+        html.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(html.join("index.html")).expect("index.html written");
+    assert!(
+        index.contains("broken.pdf") && index.contains("good.pdf"),
+        "{index}"
+    );
 }

@@ -219,8 +219,14 @@ impl Document {
         let (data, warnings) = self.contents(page);
         // Nothing to interpret because every content stream failed to decode (corrupt, or
         // over the decompression cap: a bomb): the page cannot be read.
-        if data.is_empty() && warnings.iter().any(|w| w.starts_with("content stream not decoded")) {
-            return Err(Error::Malformed { detail: format!("page {number}: {}", warnings.join("; ")) });
+        if data.is_empty()
+            && warnings
+                .iter()
+                .any(|w| w.starts_with("content stream not decoded"))
+        {
+            return Err(Error::Malformed {
+                detail: format!("page {number}: {}", warnings.join("; ")),
+            });
         }
         let mut interp = Interp::new(doc, &self.fonts, out, m);
         interp.run(&data, resources);
