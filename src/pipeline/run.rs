@@ -245,29 +245,9 @@ pub fn run(
         }
     }
     // Documents gone from the archive (of this shard).
-    let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let gone: Vec<String> = state
-        .documents
-        .keys()
-        .filter(|k| !listed.contains(*k))
-        .cloned()
-        .collect();
-    for k in gone {
-        report.removed += 1;
-        dirty = true;
-        match p.config.run.on_removed {
-            OnRemoved::Delete => {
-                if let Some(old) = state.documents.remove(&k) {
-                    remove_files(&out, &old.files);
-                }
-            }
-            OnRemoved::Mark => {
-                if let Some(d) = state.documents.get_mut(&k) {
-                    d.record.status = "removed".into();
-                }
-            }
-        }
-    }
+    let removed = drop_removed(&mut state, &files, p.config.run.on_removed, &out);
+    report.removed += removed;
+    dirty |= removed > 0;
     tracing::info!(documents = files.len(), to_process = todo.len(), skipped = report.skipped, output = %out.display(), "run starts");
     if !todo.is_empty() || dirty {
         remove_temporary_files(&out);
@@ -376,6 +356,33 @@ pub fn run(
     Ok(report)
 }
 
+/// Drops (or marks, as the pipeline says) the documents of the state that are no longer
+/// in `files`; returns how many were newly removed. Marked documents stay marked.
+fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out: &Path) -> usize {
+    let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let gone: Vec<String> = state
+        .documents
+        .iter()
+        .filter(|(k, d)| !listed.contains(*k) && d.record.status != "removed")
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in &gone {
+        match on_removed {
+            OnRemoved::Delete => {
+                if let Some(old) = state.documents.remove(k) {
+                    remove_files(out, &old.files);
+                }
+            }
+            OnRemoved::Mark => {
+                if let Some(d) = state.documents.get_mut(k) {
+                    d.record.status = "removed".into();
+                }
+            }
+        }
+    }
+    gone.len()
+}
+
 /// Tables, rows and pages over every document the state holds.
 fn totals(state: &State, r: &mut RunReport) {
     let ok = state.documents.values().filter(|d| d.record.status == "ok");
@@ -421,23 +428,7 @@ fn merge(
         report.warnings.extend(warning);
         state.documents.extend(s.documents);
     }
-    let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let gone: Vec<String> = state
-        .documents
-        .keys()
-        .filter(|k| !listed.contains(*k))
-        .cloned()
-        .collect();
-    for k in gone {
-        report.removed += 1;
-        if p.config.run.on_removed == OnRemoved::Delete {
-            if let Some(old) = state.documents.remove(&k) {
-                remove_files(out, &old.files);
-            }
-        } else if let Some(d) = state.documents.get_mut(&k) {
-            d.record.status = "removed".into();
-        }
-    }
+    report.removed += drop_removed(&mut state, files, p.config.run.on_removed, out);
     state.save(&main_path).map_err(|source| RunError::Write {
         path: main_path.clone(),
         source,
@@ -879,6 +870,45 @@ mod tests {
         assert_eq!(document_id(b""), "e3b0c44298fc1c14");
         assert_ne!(document_id(b"a"), document_id(b"b"));
         assert_eq!(document_id(b"a").len(), 16);
+    }
+
+    fn doc_state(status: &str) -> DocState {
+        DocState {
+            size: 1,
+            mtime_ns: 1,
+            pipeline_hash: "p".into(),
+            nenpo_version: "v".into(),
+            files: vec!["tables/fiscal_year=2010/x.parquet".into()],
+            record: DocumentRecord {
+                status: status.into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn removed_documents_are_dropped_or_marked_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = vec![PathBuf::from("a.pdf")];
+        let mut state = State::default();
+        state.documents.insert("a.pdf".into(), doc_state("ok"));
+        state.documents.insert("b.pdf".into(), doc_state("ok"));
+        let mut marked = state.clone();
+        assert_eq!(
+            drop_removed(&mut state, &files, OnRemoved::Delete, dir.path()),
+            1
+        );
+        assert_eq!(state.documents.keys().collect::<Vec<_>>(), ["a.pdf"]);
+        assert_eq!(
+            drop_removed(&mut marked, &files, OnRemoved::Mark, dir.path()),
+            1
+        );
+        assert_eq!(marked.documents["b.pdf"].record.status, "removed");
+        // A later run does not count (or rewrite) it again.
+        assert_eq!(
+            drop_removed(&mut marked, &files, OnRemoved::Mark, dir.path()),
+            0
+        );
     }
 
     #[test]

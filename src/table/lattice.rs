@@ -22,6 +22,7 @@ pub(crate) struct RuledRegion {
     pub rulings: Vec<Ruling>,
 }
 
+#[cfg(test)]
 impl RuledRegion {
     pub fn n_horizontal(&self) -> usize {
         self.rulings.iter().filter(|r| r.is_horizontal()).count()
