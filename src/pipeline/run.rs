@@ -495,13 +495,31 @@ fn remove_temporary_files(out: &Path) {
     walk(out, out, &mut found);
     let tmp: Vec<String> = found
         .into_iter()
-        .filter(|f| {
-            Path::new(f).file_name().is_some_and(|n| {
-                n.to_string_lossy().starts_with('.') && n.to_string_lossy().ends_with(".tmp")
-            })
-        })
+        .filter(|f| is_stale_temporary(f))
         .collect();
     remove_files(out, &tmp);
+}
+
+/// Whether `path` names a temporary file (`.<name>.<pid>.tmp`) whose writer no longer
+/// runs. Files of a live writer (another shard writing into the same dataset) are kept.
+fn is_stale_temporary(path: &str) -> bool {
+    let Some(name) = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return false;
+    };
+    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    match stem
+        .rsplit('.')
+        .next()
+        .and_then(|pid| pid.parse::<u32>().ok())
+    {
+        Some(pid) => !super::state::process_alive(pid),
+        None => true,
+    }
 }
 
 /// Parquet files in the pipeline's datasets that no document of the state names: rows of
@@ -884,6 +902,20 @@ mod tests {
                 ..Default::default()
             },
         }
+    }
+
+    #[test]
+    fn only_temporary_files_of_dead_writers_are_stale() {
+        let me = std::process::id();
+        assert!(!is_stale_temporary(&format!(
+            "tables/fiscal_year=2010/.x.parquet.{me}.tmp"
+        )));
+        assert!(is_stale_temporary(
+            "tables/fiscal_year=2010/.x.parquet.4294967.tmp"
+        ));
+        assert!(is_stale_temporary("_nenpo/.state.json.tmp"));
+        assert!(!is_stale_temporary("tables/fiscal_year=2010/x.parquet"));
+        assert!(!is_stale_temporary("tables/.hidden"));
     }
 
     #[test]

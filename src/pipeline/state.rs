@@ -171,7 +171,7 @@ impl Drop for Lock {
 }
 
 /// Whether a process with this id runs (Linux: `/proc/<pid>` exists).
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
