@@ -80,6 +80,8 @@ impl Default for InspectSettings {
 pub enum Error {
     #[error("pdf: {0}")]
     Pdf(#[from] nenpo_pdf::Error),
+    #[error(transparent)]
+    Read(#[from] crate::pipeline::Error),
     #[error("page {page} requested but the document has {pages} pages")]
     NoSuchPage { page: usize, pages: usize },
     #[error("cannot render{}: {message}", page.map(|p| format!(" page {p}")).unwrap_or_default())]

@@ -13,7 +13,7 @@ use crate::geom::Rect;
 use crate::layout::{LayoutSettings, PageLayout, TextSource};
 use crate::logical::{assemble, LogicalSettings, LogicalTable, PageGrids};
 use crate::normalize::era;
-use crate::table::{extract_grids, Mode, PageRequest, TableSettings};
+use crate::table::{extract_grids, Grid, Mode, PageRequest, TableSettings};
 
 /// Every stage's settings, nested as in a pipeline file (`[settings.table] ...`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -89,13 +89,20 @@ pub struct Extraction {
     pub title_fiscal_year: Option<i32>,
 }
 
-/// Reads a PDF's tables. Pages are read in parallel; a page that fails to parse is
-/// recorded as a warning on its summary and gives no tables (the rest still count).
-pub fn extract(
+/// Loads a PDF and reads the pages `opts.pages` (all when `None`) in parallel, each into
+/// its layout, summary and grids. The one page loop of nenpo: `extract` and `inspect`
+/// both use it, so a page is read (and OCR'd) the same way everywhere.
+pub fn read_pages(
     bytes: &[u8],
     opts: &ExtractOptions,
     settings: &Settings,
-) -> Result<Extraction, Error> {
+) -> Result<
+    (
+        nenpo_pdf::Document,
+        Vec<(PageLayout, PageSummary, Vec<Grid>)>,
+    ),
+    Error,
+> {
     let doc = nenpo_pdf::Document::load(bytes, opts.password.as_deref())?;
     let page_count = doc.page_count();
     if page_count == 0 {
@@ -118,10 +125,22 @@ pub fn extract(
         area: opts.area,
         columns: opts.columns.clone(),
     };
-    let pages: Vec<(PageLayout, PageSummary, Vec<crate::table::Grid>)> = numbers
+    let pages = numbers
         .par_iter()
         .map(|&n| read_page(bytes, &doc, n, &req, settings))
         .collect();
+    Ok((doc, pages))
+}
+
+/// Reads a PDF's tables. Pages are read in parallel; a page that fails to parse is
+/// recorded as a warning on its summary and gives no tables (the rest still count).
+pub fn extract(
+    bytes: &[u8],
+    opts: &ExtractOptions,
+    settings: &Settings,
+) -> Result<Extraction, Error> {
+    let (doc, pages) = read_pages(bytes, opts, settings)?;
+    let page_count = doc.page_count();
     if pages.iter().all(|(_, s, _)| s.unread) {
         let first = pages
             .first()
@@ -164,7 +183,7 @@ fn read_page(
     n: usize,
     req: &PageRequest,
     settings: &Settings,
-) -> (PageLayout, PageSummary, Vec<crate::table::Grid>) {
+) -> (PageLayout, PageSummary, Vec<Grid>) {
     let mut summary = PageSummary {
         number: n,
         width: 0.0,
@@ -194,7 +213,17 @@ fn read_page(
     };
     // Classifies the page's text layer; OCRs the page image when it needs it.
     let (layout, ocr_warnings) =
-        crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr);
+        guarded(|| crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr))
+            .unwrap_or_else(|message| {
+                let failed = format!("page {n}: layout failed (a bug in nenpo): {message}");
+                let empty = PageLayout {
+                    number: n,
+                    width: content.width,
+                    height: content.height,
+                    ..Default::default()
+                };
+                (empty, vec![failed])
+            });
     summary.warnings.extend(ocr_warnings);
     let grids =
         guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
