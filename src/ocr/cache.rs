@@ -34,22 +34,26 @@ pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
     let mut h = Sha256::new();
     h.update(FORMAT.as_bytes());
     h.update(engine.as_bytes());
-    // The settings that change the result (not where the cache lives).
-    // Post-processing settings (glyph conversion) are applied on every read: not keyed.
-    let d = OcrSettings::default();
-    let mut relevant = s.clone();
-    relevant.cache = true;
-    relevant.cache_dir = None;
-    relevant.enabled = true;
-    relevant.min_text_glyphs = d.min_text_glyphs;
-    relevant.image_cover_min = d.image_cover_min;
-    relevant.undecoded_share_max = d.undecoded_share_max;
-    relevant.artefact_chars = d.artefact_chars;
-    relevant.artefact_tolerance_pt = d.artefact_tolerance_pt;
-    relevant.min_word_confidence = d.min_word_confidence;
-    relevant.cjk_cell_em = d.cjk_cell_em;
-    relevant.cjk_cell_max_em = d.cjk_cell_max_em;
-    relevant.fix_triangle = d.fix_triangle;
+    // Only the settings that change the image Tesseract reads or what it reads in it.
+    // Post-processing settings (glyph conversion, noise, repairs) are applied on every
+    // read: not keyed, so changing them never re-runs Tesseract.
+    let relevant = serde_json::json!({
+        "target_dpi": s.target_dpi,
+        "max_skew_deg": s.max_skew_deg,
+        "skew_step_deg": s.skew_step_deg,
+        "min_skew_deg": s.min_skew_deg,
+        "ink_threshold": s.ink_threshold,
+        "ruling_min_length_pt": s.ruling_min_length_pt,
+        "ruling_max_gap_pt": s.ruling_max_gap_pt,
+        "ruling_min_fill": s.ruling_min_fill,
+        "ruling_max_thickness_pt": s.ruling_max_thickness_pt,
+        "erase_rulings": s.erase_rulings,
+        "paper_level": s.paper_level,
+        "language": s.language,
+        "psm": s.psm,
+        "tesseract": s.tesseract,
+        "renderer": s.renderer,
+    });
     h.update(serde_json::to_vec(&relevant).unwrap_or_default());
     match source {
         PageSource::Embedded { stream, bbox, .. } => {

@@ -7,8 +7,10 @@
 //!   (Tesseract reports most Japanese as one "word" per character or two; a CJK glyph's
 //!   advance is one em, so the layout stage then joins them as it joins a text layer).
 //! * Ruling artefacts (`|`, `_`, … lying on a ruling found in the image) are dropped.
+//! * Scan noise (a lone `.`, `'`, `~` of low confidence) is dropped; a lone dash-like word
+//!   (`ー`, `一`, `—`) with space around it is the table's "none" mark `－`.
 //! * A leading `A` of a numeric token becomes `▲` (`fix_triangle`). Other misreadings
-//!   (`3.000` for `3,000`, `4` for `▲`) need the column's type and are left to later stages.
+//!   (`3.000` for `3,000`, `4` for `▲`) need the column's type: [`super::repair`].
 
 use super::image::PixelMap;
 use super::rulings::PxSegment;
@@ -48,6 +50,15 @@ pub fn fix_triangle(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// Dash-like characters Tesseract gives for the table mark `－` ("none").
+const DASHES: &str = "ー一—―‐-－_";
+
+/// A word of one or two dash-like characters.
+fn is_dash_word(text: &str) -> bool {
+    let n = text.chars().count();
+    (1..=2).contains(&n) && text.chars().all(|c| DASHES.contains(c))
 }
 
 /// Converts one page's words; `rulings` are in the same pixels as the words.
@@ -120,6 +131,22 @@ pub fn to_glyphs(
             };
             if text.chars().all(artefact) && (on_vertical(cx) || on_horizontal()) {
                 continue;
+            }
+            if w.confidence < s.noise_max_confidence
+                && text.chars().all(|c| s.noise_chars.contains(c))
+            {
+                continue;
+            }
+            if s.lone_dash_gap_em > 0.0 && is_dash_word(&text) {
+                let gap = s.lone_dash_gap_em * em;
+                let before = k
+                    .checked_sub(1)
+                    .and_then(|j| members.get(j))
+                    .is_none_or(|p| w.left - (p.left + p.width) >= gap);
+                let after = members.get(k + 1).is_none_or(|n| n.left - right >= gap);
+                if before && after {
+                    text = "－".to_string();
+                }
             }
             // `|12,165`: a ruling read into the word.
             let per = w.width / text.chars().count().max(1) as f64;
@@ -275,6 +302,36 @@ mod tests {
         for pair in sorted.windows(2) {
             assert!(pair[0].bbox[2] <= pair[1].bbox[0] + 1e-9, "{pair:?}");
         }
+    }
+
+    #[test]
+    fn noise_is_dropped_and_lone_dashes_become_the_none_mark() {
+        let s = OcrSettings::default();
+        let mut speck = word(".", 150.0, 110.0, 4.0, 4.0, 1);
+        speck.confidence = 0.3;
+        let mut stop = word("。", 60.0, 100.0, 30.0, 30.0, 1);
+        stop.confidence = 0.93;
+        let words = vec![
+            word("計", 20.0, 100.0, 38.0, 38.0, 1),
+            stop,
+            speck,
+            word("ー", 250.0, 118.0, 30.0, 4.0, 1),
+            word("12,165", 330.0, 104.0, 60.0, 29.0, 1),
+            // Inside Japanese text `一` is a character, not a mark.
+            word("統", 20.0, 300.0, 38.0, 38.0, 2),
+            word("一", 60.0, 318.0, 34.0, 5.0, 2),
+        ];
+        let g = to_glyphs(&words, &map(), &[], &s);
+        let texts: Vec<&str> = g.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, vec!["計", "。", "－", "12,165", "統", "一"]);
+        let off = OcrSettings {
+            lone_dash_gap_em: 0.0,
+            noise_max_confidence: 0.0,
+            ..s
+        };
+        let g = to_glyphs(&words, &map(), &[], &off);
+        let texts: Vec<&str> = g.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, vec!["計", "。", ".", "ー", "12,165", "統", "一"]);
     }
 
     #[test]

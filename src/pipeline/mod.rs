@@ -225,13 +225,19 @@ fn read_page(
                 (empty, vec![failed])
             });
     summary.warnings.extend(ocr_warnings);
-    let grids =
+    let mut grids =
         guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
             summary.warnings.push(format!(
                 "page {n}: table detection failed (a bug in nenpo): {message}"
             ));
             Vec::new()
         });
+    if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
+        for g in &mut grids {
+            let log = crate::ocr::repair::repair_grid(g);
+            g.diagnostics.extend(log);
+        }
+    }
     summary.width = content.width;
     summary.height = content.height;
     summary.text_source = layout.text_source;

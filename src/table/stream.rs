@@ -146,6 +146,17 @@ pub(crate) fn separators(lines: &[Line<'_>], s: &TableSettings) -> Vec<f64> {
         if best_w < s.min_column_gap {
             continue;
         }
+        if m > 0 {
+            // A gap some lines cross must open a column: segments starting in the busy
+            // stretch right of it, not only text running on from the left (long item
+            // names in a left-aligned column of mostly short ones).
+            let next = (end..n).find(|&j| cov[j] <= t).unwrap_or(n);
+            let (lo, hi) = (bps[end] - 0.01, bps[next.min(bps.len() - 1)]);
+            let starting = segs.iter().filter(|g| g.x0 >= lo && g.x0 <= hi).count();
+            if starting < need {
+                continue;
+            }
+        }
         let support = lines
             .iter()
             .filter(|l| {
@@ -606,6 +617,28 @@ mod tests {
         let seps = seps_of(&words);
         assert_eq!(seps.len(), 1, "{seps:?}");
         assert!(seps[0] > 10.0 && seps[0] < 80.0);
+    }
+
+    #[test]
+    fn long_item_names_do_not_split_their_column() {
+        // Mostly short names, one in five long, numbers far right: the names' ragged
+        // right edge is no column gap (nothing starts right of it), the gap before the
+        // numbers is.
+        // A header centred over the names.
+        let mut words = vec![w("Header", 40.0, -12.0), w("Amount", 190.0, -12.0)];
+        for i in 0..10 {
+            let y = 12.0 * i as f64;
+            let name = if i % 5 == 0 {
+                "Averyveryverylongname"
+            } else {
+                "Short"
+            };
+            words.push(w(name, 0.0, y));
+            words.push(w("1,234", 200.0, y));
+        }
+        let seps = seps_of(&words);
+        assert_eq!(seps.len(), 1, "{seps:?}");
+        assert!(seps[0] > 105.0 && seps[0] < 200.0, "{seps:?}");
     }
 
     #[test]

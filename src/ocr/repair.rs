@@ -1,0 +1,467 @@
+//! OCR misreadings in number columns, fixed where the table makes the reading certain.
+//!
+//! Tesseract's typical errors on Japanese budget tables are `3.000` for `3,000`, a lost
+//! decimal point (`▲216` for `▲21.6`), a stray speck at either end (`.170,253`,
+//! `2,661,315.`, `|244`), and `▲` read as `4` or `A` or lost. A word alone cannot tell
+//! `47.5` from `▲7.5`; its column and its row can:
+//!
+//! 1. **Column format.** A column whose clean numbers are mostly thousands-grouped
+//!    integers (or mostly numbers with k decimals) gives its doubtful cells that format
+//!    when one of a few known confusions (point for comma, lost point, specks, `l` for
+//!    `1`, a spaced-out sign) turns them into it — and only then.
+//! 2. **Row arithmetic.** When one column is the difference of two others in most rows
+//!    (`増減 = 本年度 − 前年度`), a row where it is not is repaired if a sign confusion
+//!    of the difference cell (`▲` added, lost, read as `4`) makes it hold exactly.
+//! 3. **Ratios.** When a decimal column is a percentage of two others in most rows
+//!    (`増減率 = 増減 / 前年度`), a failing row's ratio cell is repaired the same way,
+//!    when a confusion gives exactly the rounded ratio.
+//!
+//! Every repair is recorded in the grid's diagnostics (`ocr repair r3c4 "47.5" → "▲7.5"
+//! (difference of c2, c3)`). Only grids of OCR'd pages are repaired.
+
+use crate::table::Grid;
+
+/// A number as written: sign, digits scaled by 10^decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Num {
+    value: i128,
+    decimals: u32,
+    grouped: bool,
+}
+
+/// Column formats the repairs aim at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// `1,234,567` (integers with thousands separators).
+    Grouped,
+    /// Numbers with this many decimals (`12.3`).
+    Decimals(u32),
+}
+
+/// `▲1,234`, `-12.5`, `0`: a clean number, or `None`.
+fn parse(t: &str) -> Option<Num> {
+    let (neg, body) = match t.chars().next()? {
+        '▲' | '△' => (true, &t[t.char_indices().nth(1)?.0..]),
+        '-' if t.len() > 1 => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit() || c == ',') {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped = groups.len() > 1;
+    if grouped
+        && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
+    {
+        return None;
+    }
+    let digits: String = groups.concat();
+    let frac = frac.unwrap_or("");
+    if !frac.chars().all(|c| c.is_ascii_digit()) || (frac.is_empty() && body.contains('.')) {
+        return None;
+    }
+    if digits.len() + frac.len() > 30 {
+        return None;
+    }
+    let mut value: i128 = format!("{digits}{frac}").parse().ok()?;
+    if neg {
+        value = -value;
+    }
+    Some(Num {
+        value,
+        decimals: frac.len() as u32,
+        grouped,
+    })
+}
+
+fn fits(n: &Num, f: Format) -> bool {
+    match f {
+        Format::Grouped => n.decimals == 0 && (n.grouped || n.value.abs() < 1000),
+        Format::Decimals(k) => n.decimals == k,
+    }
+}
+
+/// Cells that look like a number somebody misread: digits and at most a few other
+/// characters.
+fn numberish(t: &str) -> bool {
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let others = t
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, ',' | '.' | '▲' | '△'))
+        .count();
+    digits >= 1 && others <= 2 && t.chars().count() <= 24
+}
+
+const SPECKS: &[char] = &[
+    '.', ',', '。', '、', '\'', '"', '`', '~', '_', '|', ':', ';', '©', '—', '-', '*', '”', '“',
+];
+
+/// The confusions tried on a cell that does not fit its column's format, in order.
+fn format_candidates(t: &str, f: Format) -> Vec<String> {
+    let mut s: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    // A sign read as a letter, a `1` read as `l` or `I`, a `0` as `O`.
+    if let Some(rest) = s.strip_prefix(['A', '£']) {
+        if rest.starts_with(|c: char| c.is_ascii_digit() || c == 'l') {
+            s = format!("▲{rest}");
+        }
+    }
+    let s: String = s
+        .char_indices()
+        .map(|(i, c)| match c {
+            'l' | 'I' if i > 0 => '1',
+            'O' | 'o' if i > 0 => '0',
+            c => c,
+        })
+        .collect();
+    let trimmed = s
+        .trim_start_matches(|c| SPECKS.contains(&c) && c != '-')
+        .trim_end_matches(SPECKS);
+    let mut out = vec![trimmed.to_string()];
+    match f {
+        Format::Grouped => out.push(trimmed.replace('.', ",")),
+        Format::Decimals(k) => {
+            let (sign, digits) = match trimmed.strip_prefix(['▲', '△']) {
+                Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
+                None => ("", trimmed),
+            };
+            if k > 0 && !digits.contains('.') && digits.len() > k as usize {
+                let at = digits.len() - k as usize;
+                out.push(format!("{sign}{}.{}", &digits[..at], &digits[at..]));
+            }
+        }
+    }
+    out
+}
+
+/// The format most of a column's clean numbers have, if any.
+fn column_format(texts: &[&str]) -> Option<Format> {
+    let nums: Vec<Num> = texts.iter().filter_map(|t| parse(t)).collect();
+    let doubtful = texts.iter().filter(|t| numberish(t)).count();
+    if nums.len() < 3 || doubtful == 0 {
+        return None;
+    }
+    let share = |f: Format| nums.iter().filter(|n| fits(n, f)).count() as f64 / doubtful as f64;
+    if nums.iter().filter(|n| n.grouped).count() >= 2 && share(Format::Grouped) >= 0.6 {
+        return Some(Format::Grouped);
+    }
+    (1..=3)
+        .map(Format::Decimals)
+        .find(|&f| nums.iter().filter(|n| fits(n, f)).count() >= 3 && share(f) >= 0.6)
+}
+
+/// Sign confusions of a cell: as read, `▲` lost, a leading `4` or `A` that was `▲`,
+/// `▲` read into a number that has none.
+fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = vec![t.clone()];
+    if let Some(rest) = t.strip_prefix(['4', 'A']) {
+        out.push(format!("▲{rest}"));
+        if let Some(Format::Decimals(_)) = f {
+            out.extend(format_candidates(
+                &format!("▲{rest}"),
+                f.unwrap_or(Format::Grouped),
+            ));
+        }
+    }
+    match t.strip_prefix(['▲', '△']) {
+        Some(rest) => out.push(rest.to_string()),
+        None => out.push(format!("▲{t}")),
+    }
+    out
+}
+
+#[cfg(test)]
+fn format_num(value: i128, decimals: u32, grouped: bool) -> String {
+    let neg = value < 0;
+    let digits = value.unsigned_abs().to_string();
+    let digits = format!("{digits:0>width$}", width = decimals as usize + 1);
+    let (int, frac) = digits.split_at(digits.len() - decimals as usize);
+    let int = if grouped {
+        let mut g = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        g
+    } else {
+        int.to_string()
+    };
+    let sign = if neg { "▲" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// Repairs the number cells of one OCR'd grid; returns what was changed, one line each.
+pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
+    let (nr, nc) = (grid.n_rows(), grid.n_cols());
+    // Slot → index of its cell, for cells of one slot.
+    let mut at = vec![vec![None; nc]; nr];
+    for (i, c) in grid.cells.iter().enumerate() {
+        if c.rowspan == 1 && c.colspan == 1 && c.row < nr && c.col < nc {
+            at[c.row][c.col] = Some(i);
+        }
+    }
+    let mut log = Vec::new();
+    let mut set = |grid: &mut Grid, r: usize, c: usize, to: String, why: &str| {
+        if let Some(i) = at[r][c] {
+            let from = std::mem::replace(&mut grid.cells[i].text, to.clone());
+            log.push(format!("ocr repair r{r}c{c} {from:?} → {to:?} ({why})"));
+        }
+    };
+    let text = |grid: &Grid, r: usize, c: usize| -> String {
+        at[r][c]
+            .and_then(|i| grid.cells.get(i))
+            .map(|x| x.text.trim().to_string())
+            .unwrap_or_default()
+    };
+
+    // 1. Column formats.
+    let mut formats = vec![None; nc];
+    for (c, format) in formats.iter_mut().enumerate() {
+        let texts: Vec<String> = (0..nr).map(|r| text(grid, r, c)).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let Some(f) = column_format(&refs) else {
+            continue;
+        };
+        *format = Some(f);
+        for (r, t) in texts.iter().enumerate() {
+            if t.is_empty() || !numberish(t) || parse(t).is_some_and(|n| fits(&n, f)) {
+                continue;
+            }
+            if let Some(fixed) = format_candidates(t, f)
+                .into_iter()
+                .find(|x| parse(x).is_some_and(|n| fits(&n, f)))
+            {
+                set(grid, r, c, fixed, "column format");
+            }
+        }
+    }
+
+    // The value of a slot, `－` counting as zero.
+    let value = |grid: &Grid, r: usize, c: usize| -> Option<Num> {
+        let t = text(grid, r, c);
+        if matches!(t.as_str(), "－" | "-" | "―") {
+            return Some(Num {
+                value: 0,
+                decimals: 0,
+                grouped: false,
+            });
+        }
+        parse(&t)
+    };
+    let grouped: Vec<usize> = (0..nc)
+        .filter(|&c| formats[c] == Some(Format::Grouped))
+        .collect();
+
+    // 2. Differences: c = b - a.
+    let mut differences = Vec::new();
+    for &c in &grouped {
+        for &a in &grouped {
+            for &b in &grouped {
+                if a == b || a == c || b == c {
+                    continue;
+                }
+                let (mut n, mut ok) = (0, 0);
+                for r in 0..nr {
+                    if let (Some(x), Some(y), Some(z)) =
+                        (value(grid, r, a), value(grid, r, b), value(grid, r, c))
+                    {
+                        n += 1;
+                        ok += usize::from(z.value == y.value - x.value);
+                    }
+                }
+                if ok >= 3 && ok as f64 >= 0.7 * n as f64 {
+                    differences.push((a, b, c));
+                }
+            }
+        }
+    }
+    for &(a, b, c) in &differences {
+        for r in 0..nr {
+            let (Some(x), Some(y)) = (value(grid, r, a), value(grid, r, b)) else {
+                continue;
+            };
+            let want = y.value - x.value;
+            let t = text(grid, r, c);
+            if t.is_empty() || value(grid, r, c).is_some_and(|z| z.value == want) {
+                continue;
+            }
+            if let Some(fixed) = sign_candidates(&t, Some(Format::Grouped))
+                .into_iter()
+                .find(|s| parse(s).is_some_and(|z| z.value == want && fits(&z, Format::Grouped)))
+            {
+                set(grid, r, c, fixed, &format!("difference of c{b} and c{a}"));
+            }
+        }
+    }
+
+    // 3. Ratios: d = c / a × 100, rounded to d's decimals.
+    for d in 0..nc {
+        let Some(Format::Decimals(k)) = formats[d] else {
+            continue;
+        };
+        let scale = 10i128.pow(k);
+        let ratio = |c: i128, a: i128| -> Option<i128> {
+            if a == 0 {
+                return None;
+            }
+            let num = c.checked_mul(100 * scale * 2)?;
+            let q = num / a;
+            // Round half away from zero.
+            Some((q + q.signum()) / 2)
+        };
+        let mut best = None;
+        for &c in &grouped {
+            for &a in &grouped {
+                if a == c {
+                    continue;
+                }
+                let (mut n, mut ok) = (0, 0);
+                for r in 0..nr {
+                    if let (Some(x), Some(z), Some(v)) =
+                        (value(grid, r, a), value(grid, r, c), value(grid, r, d))
+                    {
+                        if let Some(want) = ratio(z.value, x.value) {
+                            n += 1;
+                            ok += usize::from((v.value - want).abs() <= 1);
+                        }
+                    }
+                }
+                if ok >= 3 && ok as f64 >= 0.7 * n as f64 && best.is_none_or(|(_, _, o)| ok > o) {
+                    best = Some((a, c, ok));
+                }
+            }
+        }
+        let Some((a, c, _)) = best else { continue };
+        for r in 0..nr {
+            let (Some(x), Some(z)) = (value(grid, r, a), value(grid, r, c)) else {
+                continue;
+            };
+            let Some(want) = ratio(z.value, x.value) else {
+                continue;
+            };
+            let t = text(grid, r, d);
+            if t.is_empty() || value(grid, r, d).is_some_and(|v| (v.value - want).abs() <= 1) {
+                continue;
+            }
+            let f = Format::Decimals(k);
+            if let Some(fixed) = sign_candidates(&t, Some(f))
+                .into_iter()
+                .find(|s| parse(s).is_some_and(|v| fits(&v, f) && (v.value - want).abs() <= 1))
+            {
+                set(grid, r, d, fixed, &format!("ratio of c{c} to c{a}"));
+            }
+        }
+    }
+    log
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Rect;
+    use crate::table::{Cell, Mode};
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let nc = rows[0].len();
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                cells.push(Cell {
+                    row: r,
+                    col: c,
+                    rowspan: 1,
+                    colspan: 1,
+                    bbox: Rect::new(
+                        c as f64 * 10.0,
+                        r as f64 * 10.0,
+                        c as f64 * 10.0 + 10.0,
+                        r as f64 * 10.0 + 10.0,
+                    ),
+                    text: t.to_string(),
+                    bold: false,
+                    size: 10.0,
+                });
+            }
+        }
+        Grid {
+            page: 1,
+            bbox: Rect::new(0.0, 0.0, nc as f64 * 10.0, rows.len() as f64 * 10.0),
+            mode: Mode::Stream,
+            row_edges: (0..=rows.len()).map(|r| r as f64 * 10.0).collect(),
+            col_edges: (0..=nc).map(|c| c as f64 * 10.0).collect(),
+            cells,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn texts(g: &Grid) -> Vec<Vec<String>> {
+        g.text_matrix()
+    }
+
+    #[test]
+    fn parses_written_numbers() {
+        assert_eq!(parse("1,234").map(|n| n.value), Some(1234));
+        assert_eq!(
+            parse("▲12.5").map(|n| (n.value, n.decimals)),
+            Some((-125, 1))
+        );
+        assert_eq!(parse("1.234.567"), None);
+        assert_eq!(parse("12,34"), None);
+        assert_eq!(parse("－"), None);
+        assert_eq!(format_num(-12345, 1, true), "▲1,234.5");
+        assert_eq!(format_num(5, 1, false), "0.5");
+    }
+
+    #[test]
+    fn budget_rows_are_repaired_by_format_and_arithmetic() {
+        let mut g = grid(&[
+            &["事業名", "前年度", "本年度", "増減", "増減率"],
+            &["戸籍事務", "9,930", "7,789", "▲2,141", "▲216"],
+            &["防災", "28,207", "30,747", "2,540", "9.0"],
+            &["啓発", "1.344", "1,527", "183", "13.6"],
+            &["協議会", "1,994,954", "1,666,341", "▲328,613", "▲16.5"],
+            &["保全", "895,967", "861,427", "34,540", "43.9"],
+            &["接種", ".170,253", "170,253", "0", "0.0."],
+            &["推進", "90,841", "84,097", "▲6,744", "47.4"],
+            &["計", "－", "12,008", "12,008", "－"],
+        ]);
+        let log = repair_grid(&mut g);
+        let t = texts(&g);
+        assert_eq!(t[1][4], "▲21.6", "lost point");
+        assert_eq!(t[3][1], "1,344", "point for comma");
+        assert_eq!(t[5][3], "▲34,540", "lost sign, by the difference");
+        assert_eq!(t[5][4], "▲3.9", "sign read as 4, by the ratio");
+        assert_eq!(t[6][1], "170,253", "speck");
+        assert_eq!(t[6][4], "0.0", "speck");
+        assert_eq!(t[7][4], "▲7.4");
+        assert_eq!(t[8][4], "－", "none stays none");
+        assert_eq!(t[0][1], "前年度");
+        assert_eq!(log.len(), 7, "{log:#?}");
+    }
+
+    #[test]
+    fn nothing_changes_without_evidence() {
+        // Too few numbers for a format; no relation between columns.
+        let rows: &[&[&str]] = &[&["a", "47.5", "1.344"], &["b", "12", "x"]];
+        let mut g = grid(rows);
+        assert!(repair_grid(&mut g).is_empty());
+        // A decimal column of three decimals keeps `1.344`.
+        let mut g = grid(&[
+            &["a", "1.344"],
+            &["b", "2.500"],
+            &["c", "0.125"],
+            &["d", "3.000"],
+        ]);
+        assert!(repair_grid(&mut g).is_empty());
+    }
+}
