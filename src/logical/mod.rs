@@ -106,14 +106,12 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
         let n = p.grids.len();
         for (gi, g) in p.grids.iter().enumerate() {
             tracing::trace!(page = g.page, grid = gi, mode = ?g.mode, rows = ?g.text_matrix(), "logical: grid");
-            parts.extend(stitch::parts_of_grid(
-                g,
-                pi,
-                gi == 0,
-                gi + 1 == n,
-                p.layout.height,
-                settings,
-            ));
+            let ocr = p.layout.text_source == crate::layout::TextSource::Ocr;
+            parts.extend(
+                stitch::parts_of_grid(g, pi, gi == 0, gi + 1 == n, p.layout.height, settings)
+                    .into_iter()
+                    .map(|part| Part { ocr, ..part }),
+            );
         }
     }
     // A label row repeated at the top of the next page is a header on both.
@@ -331,6 +329,14 @@ fn build_table(
     };
     let n_cols = first.grid.n_cols();
     let mut head: Vec<WorkRow> = first.rows.get(..header_n).unwrap_or(&[]).to_vec();
+    if first.ocr {
+        let repeats: Vec<&[WorkRow]> = members
+            .iter()
+            .filter(|(p, k)| p.ocr && *k == header_n)
+            .filter_map(|(p, k)| p.rows.get(..*k))
+            .collect();
+        text::best_readings(&mut head, &repeats);
+    }
     // Label centres per header slot, from the words inside each header cell.
     let word_center = |words: &[&crate::layout::Word]| -> Option<f64> {
         let x0 = words.iter().map(|w| w.bbox.x0).reduce(f64::min)?;

@@ -35,6 +35,9 @@ pub struct Part<'a> {
     pub rows: Vec<WorkRow>,
     /// Leading rows this part's own header detection found.
     pub header_n: usize,
+    /// Its page was OCR'd: its texts may be misread, so a repeated header is recognised
+    /// by its place and shape when its text differs.
+    pub ocr: bool,
 }
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
@@ -92,6 +95,7 @@ pub fn parts_of_grid<'a>(
                 notes,
                 rows,
                 header_n,
+                ocr: false,
             }
         })
         .collect()
@@ -222,8 +226,12 @@ pub fn continues(
     if next.header_n > 0 {
         // A header of its own: ours when its texts are a good part of ours (a repeat the
         // grid caught only partly), else a new table.
-        return partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header)
-            .then_some(next.header_n);
+        // On OCR'd pages the same header reads differently page by page: as many header
+        // rows in the same columns, at the top of the next page, are the repeat.
+        let misread_repeat = prev.ocr && next.ocr && next.header_n == header.len();
+        return (misread_repeat
+            || partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header))
+        .then_some(next.header_n);
     }
     let top_ok =
         next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;

@@ -277,6 +277,57 @@ pub fn is_page_number(s: &str) -> bool {
     false
 }
 
+/// How plausible an OCR reading of a Japanese header label is: CJK characters, digits
+/// and brackets count for it, Latin letters (Tesseract's English model guessing at a
+/// smudged line) and stray marks against it.
+pub fn reading_quality(s: &str) -> i64 {
+    s.chars()
+        .map(|c| {
+            if is_cjk(c) || c.is_ascii_digit() || "()（）%％".contains(c) {
+                2
+            } else if c.is_ascii_alphabetic() {
+                -2
+            } else if c.is_whitespace() {
+                0
+            } else {
+                -1
+            }
+        })
+        .sum()
+}
+
+/// The header rows of a table whose parts each repeat them (OCR'd pages, each reading
+/// the same labels differently): every slot of `head` gets the reading given most
+/// often across `repeats` (one slice of header rows per part, `head`'s shape), ties
+/// going to the more plausible text ([`reading_quality`]).
+pub fn best_readings(head: &mut [super::part::WorkRow], repeats: &[&[super::part::WorkRow]]) {
+    for (r, row) in head.iter_mut().enumerate() {
+        for (c, slot) in row.slots.iter_mut().enumerate() {
+            let mut readings: Vec<(String, usize)> = Vec::new();
+            for rep in repeats {
+                let Some(t) = rep
+                    .get(r)
+                    .and_then(|x| x.slots.get(c))
+                    .map(|x| x.text.clone())
+                else {
+                    continue;
+                };
+                let key = squash(&t);
+                match readings.iter_mut().find(|(k, _)| squash(k) == key) {
+                    Some((_, n)) => *n += 1,
+                    None => readings.push((t, 1)),
+                }
+            }
+            if let Some((best, _)) = readings
+                .into_iter()
+                .max_by_key(|(t, n)| (*n, reading_quality(t)))
+            {
+                slot.text = best;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,11 +147,11 @@ pub(crate) fn separators(lines: &[Line<'_>], s: &TableSettings) -> Vec<f64> {
             continue;
         }
         if m > 0 {
-            // A gap some lines cross must open a column: segments starting in the busy
-            // stretch right of it, not only text running on from the left (long item
+            // A gap some lines cross must open a column: segments starting right of
+            // it (within a few em), not only text running on from the left (long item
             // names in a left-aligned column of mostly short ones).
-            let next = (end..n).find(|&j| cov[j] <= t).unwrap_or(n);
-            let (lo, hi) = (bps[end] - 0.01, bps[next.min(bps.len() - 1)]);
+            let em = lines.iter().map(|l| l.size).fold(0.0, f64::max).max(1.0);
+            let (lo, hi) = (sep, bps[end] + 3.0 * em);
             let starting = segs.iter().filter(|g| g.x0 >= lo && g.x0 <= hi).count();
             if starting < need {
                 continue;
