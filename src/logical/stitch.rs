@@ -10,8 +10,8 @@ use super::header::{count_header_rows, repeats_header, single_spanning_text};
 use super::part::{grid_rows, WorkRow};
 use super::settings::LogicalSettings;
 use super::text::{
-    is_caption_text, is_note_text, is_page_number, is_sentence, is_unit_note, join_across_break,
-    numbering, Numbering,
+    is_caption_text, is_note_text, is_numeric, is_page_number, is_sentence, is_unit_note,
+    join_across_break, numbering, Numbering,
 };
 
 /// One grid (or a piece of one, when captions inside it separate tables) on its way
@@ -59,30 +59,45 @@ pub fn parts_of_grid<'a>(
     while rows.first().is_some_and(lone_page_number) {
         rows.remove(0);
     }
-    let mut segments: Vec<Vec<WorkRow>> = vec![Vec::new()];
-    for r in rows {
-        let split = segments
-            .last()
-            .is_some_and(|seg| seg.iter().any(|x| !caption_row(x)))
-            && caption_row(&r);
+    // Segments of rows, each with whether it starts with a title row found by the split.
+    let mut segments: Vec<(Vec<WorkRow>, bool)> = vec![(Vec::new(), false)];
+    let mut start = 0;
+    for i in 0..rows.len() {
+        let seg = &rows[start..i];
+        let titled = i + 1 < rows.len()
+            && seg.len() >= 3
+            && sparse_title(&rows[i])
+            && labels_over_numbers(seg, &rows[i + 1]);
+        let split = titled
+            || (seg.iter().any(|x| !caption_row(x)) && caption_row(&rows[i]))
+            || (seg.len() >= 2
+                && !seg.last().is_some_and(sparse_title)
+                && labels_over_numbers(seg, &rows[i]));
         if split {
-            segments.push(Vec::new());
+            segments.push((Vec::new(), titled));
+            start = i;
         }
-        if let Some(seg) = segments.last_mut() {
-            seg.push(r);
+        if let Some((seg, _)) = segments.last_mut() {
+            seg.push(rows[i].clone());
         }
     }
     let n = segments.len();
     segments
         .into_iter()
         .enumerate()
-        .map(|(i, mut rows)| {
+        .map(|(i, (mut rows, titled))| {
             let bbox = rows
                 .iter()
                 .map(|r| r.bbox)
                 .reduce(|a, b| a.union(&b))
                 .unwrap_or(grid.bbox);
-            let (preamble, header_n) = take_preamble(&mut rows, s);
+            let title = if titled && rows.len() > 1 {
+                Some(row_line(&rows.remove(0)))
+            } else {
+                None
+            };
+            let (mut preamble, header_n) = take_preamble(&mut rows, s);
+            preamble.splice(0..0, title);
             let notes = take_notes(&mut rows, s);
             Part {
                 grid,
@@ -99,6 +114,32 @@ pub fn parts_of_grid<'a>(
             }
         })
         .collect()
+}
+
+/// Whether `r` is a row of column labels over columns that hold numbers in the rows
+/// `above` (a second table's header inside one grid): no number of its own, text in
+/// three columns or more, two of them columns where most texts above are numbers.
+fn labels_over_numbers(above: &[WorkRow], r: &WorkRow) -> bool {
+    let ne = r.nonempty();
+    if ne.len() < 3 || ne.iter().any(|&k| is_numeric(r.text(k))) {
+        return false;
+    }
+    let numeric_col = |k: usize| {
+        let texts: Vec<&str> = above
+            .iter()
+            .map(|x| x.text(k))
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let n = texts.iter().filter(|t| is_numeric(t)).count();
+        n >= 2 && 2 * n > texts.len()
+    };
+    ne.iter().filter(|&&k| numeric_col(k)).count() >= 2
+}
+
+/// A title row above a table's header: one or two texts, no number.
+fn sparse_title(r: &WorkRow) -> bool {
+    let ne = r.nonempty();
+    (1..=2).contains(&ne.len()) && ne.iter().all(|&k| !is_numeric(r.text(k)))
 }
 
 /// Whether every text of a row is a caption (`表1 …`, `第2表 …`) or unit note, and one
@@ -138,17 +179,17 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     if k == 0 && !strong {
         return (Vec::new(), count_header_rows(rows, s));
     }
-    let pre: Vec<String> = rows
-        .drain(..p)
-        .map(|r| {
-            r.nonempty()
-                .iter()
-                .map(|&k| r.text(k).trim().to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
+    let pre: Vec<String> = rows.drain(..p).map(|r| row_line(&r)).collect();
     (pre, k)
+}
+
+/// A row's texts on one line.
+fn row_line(r: &WorkRow) -> String {
+    r.nonempty()
+        .iter()
+        .map(|&k| r.text(k).trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Removes note rows at the bottom (`（注）…`, `※…`, `資料：…`, body sentences).

@@ -389,6 +389,45 @@ fn captions_and_notes_inside_a_grid_split_tables() {
 }
 
 #[test]
+fn a_second_header_inside_a_grid_starts_a_table() {
+    // Two tables one grid caught (a scan: no gap told them apart), the second with a
+    // title without `表N` and its own column labels over the number columns.
+    let l1 = page(1);
+    let g = grid(
+        1,
+        &[
+            &["科目", "前年度", "本年度", "増減"],
+            &["市税", "1,720", "2,071", "351"],
+            &["地方譲与税", "3,860", "3,860", "0"],
+            &["繰入金", "280", "246", "▲34"],
+            &["（歳出）主な事業", "", "", "（単位：千円）"],
+            &["事業名", "平成18年度", "平成19年度", "増減"],
+            &["墓地管理事業", "160", "164", "4"],
+            &["総計", "1,190", "1,293", "103"],
+        ],
+        &[],
+    );
+    let t = assemble(
+        &[PageGrids {
+            layout: &l1,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    );
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert_eq!(t[0].rows.len(), 3);
+    assert_eq!(
+        t[1].columns,
+        vec!["事業名", "平成18年度", "平成19年度", "増減"]
+    );
+    assert_eq!(
+        t[1].caption.as_deref(),
+        Some("（歳出）主な事業 （単位：千円）")
+    );
+    assert_eq!(t[1].rows.len(), 2);
+}
+
+#[test]
 fn header_grid_over_body_grid_is_one_table() {
     let l1 = page(1);
     let head = grid_at(
