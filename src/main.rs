@@ -134,6 +134,10 @@ struct ExtractArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "json")]
     format: Format,
+    /// Read with the settings (`[settings.*]`) of this pipeline definition instead of the
+    /// defaults.
+    #[arg(long)]
+    pipeline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -282,8 +286,11 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
             .transpose()?,
         password: a.password,
     };
-    let x = extract(&bytes, &opts, &Settings::default())
-        .with_context(|| format!("{}", a.file.display()))?;
+    let settings = match &a.pipeline {
+        Some(p) => nenpo::pipeline::config::Pipeline::load(p)?.config.settings,
+        None => Settings::default(),
+    };
+    let x = extract(&bytes, &opts, &settings).with_context(|| format!("{}", a.file.display()))?;
     let mut stdout = std::io::stdout().lock();
     match a.format {
         Format::Json => {

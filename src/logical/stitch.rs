@@ -269,7 +269,9 @@ pub fn continues(
         // grid caught only partly), else a new table.
         // On OCR'd pages the same header reads differently page by page: as many header
         // rows in the same columns, at the top of the next page, are the repeat.
-        let misread_repeat = prev.ocr && next.ocr && next.header_n == header.len();
+        // (A header not found at all on the first page was misread there.)
+        let misread_repeat =
+            prev.ocr && next.ocr && (next.header_n == header.len() || header.is_empty());
         return (misread_repeat
             || partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header))
         .then_some(next.header_n);

@@ -16,6 +16,11 @@
 //!    (`増減率 = 増減 / 前年度`), a failing row's ratio cell is repaired the same way,
 //!    when a confusion gives exactly the rounded ratio.
 //!
+//! 4. **Header fragments.** A column with texts in the header rows and hardly any below
+//!    (Tesseract cut a label of a multi-line header into pieces, and a piece opened a
+//!    column of its own; its few body texts are a bold subtotal pushed over the column
+//!    edge, in rows where the neighbour is empty) is merged into that neighbour.
+//!
 //! Every repair is recorded in the grid's diagnostics (`ocr repair r3c4 "47.5" → "▲7.5"
 //! (difference of c2, c3)`). Only grids of OCR'd pages are repaired.
 
@@ -198,6 +203,141 @@ fn format_num(value: i128, decimals: u32, grouped: bool) -> String {
     } else {
         format!("{sign}{int}.{frac}")
     }
+}
+
+/// Whether a cell text reads as a number.
+fn has_number(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || ",.%▲△-()".contains(c))
+}
+
+/// Merges columns holding header fragments into a neighbour (see the module docs);
+/// returns what was merged.
+pub fn merge_header_fragments(grid: &mut Grid) -> Vec<String> {
+    let mut log = Vec::new();
+    while let Some((k, into)) = fragment_column(grid) {
+        let moved = merge_column(grid, k, into);
+        log.push(format!(
+            "ocr repair: column {k} held header fragments and a few displaced texts {moved:?}: merged into column {into}"
+        ));
+    }
+    log
+}
+
+/// A column with texts of its own in the header rows (above the first number) whose
+/// few texts below them sit in rows where a neighbouring column is empty: the pieces of
+/// a misread multi-line label, and texts pushed over the column edge (a bold subtotal).
+/// Returns it with the neighbour it belongs to.
+fn fragment_column(grid: &Grid) -> Option<(usize, usize)> {
+    let (nr, nc) = (grid.n_rows(), grid.n_cols());
+    if nc < 3 {
+        return None;
+    }
+    let body = (0..nr)
+        .find(|&r| grid.cells.iter().any(|c| c.row == r && has_number(&c.text)))
+        .filter(|&b| b >= 1 && nr - b >= 3)?;
+    let text_at = |r: usize, c: usize| {
+        grid.cells.iter().any(|x| {
+            x.row <= r
+                && r < x.row + x.rowspan
+                && x.col <= c
+                && c < x.col + x.colspan
+                && !x.text.trim().is_empty()
+        })
+    };
+    // Rows below the header where column k has text, each in a one-slot cell (or, when
+    // merging right, a cell straddling into the right neighbour).
+    for k in 0..nc {
+        let above = grid
+            .cells
+            .iter()
+            .any(|c| c.col == k && c.colspan == 1 && c.row < body && !c.text.trim().is_empty());
+        if !above {
+            continue;
+        }
+        // (A section heading spanning every column is not the column's text.)
+        let below: Vec<usize> = (body..nr)
+            .filter(|&r| {
+                grid.cells
+                    .iter()
+                    .any(|c| c.row == r && c.col == k && !c.text.trim().is_empty())
+            })
+            .collect();
+        if below.len() * 4 > nr - body {
+            continue;
+        }
+        let own = |r: usize, right: bool| {
+            grid.cells.iter().any(|c| {
+                c.row == r
+                    && c.col == k
+                    && c.rowspan == 1
+                    && (c.colspan == 1 || (right && c.colspan == 2))
+            })
+        };
+        if k + 1 < nc
+            && below.iter().all(|&r| {
+                own(r, true)
+                    && (grid.cell_at(r, k).is_some_and(|c| c.colspan == 2) || !text_at(r, k + 1))
+            })
+        {
+            return Some((k, k + 1));
+        }
+        if k > 0 && below.iter().all(|&r| own(r, false) && !text_at(r, k - 1)) {
+            return Some((k, k - 1));
+        }
+    }
+    None
+}
+
+/// Removes column `k`, its one-slot cells' texts joined to the cell of column `into`
+/// (`k ± 1`) in their row, in reading order; returns the texts moved.
+fn merge_column(grid: &mut Grid, k: usize, into: usize) -> Vec<String> {
+    let mut cells = std::mem::take(&mut grid.cells);
+    let mut moved = Vec::new();
+    for i in 0..cells.len() {
+        if cells[i].col != k || cells[i].colspan != 1 {
+            continue;
+        }
+        let t = cells[i].text.trim().to_string();
+        let row = cells[i].row;
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(j) = cells.iter().position(|c| {
+            c.row <= row && row < c.row + c.rowspan && c.col <= into && into < c.col + c.colspan
+        }) {
+            let other = cells[j].text.trim().to_string();
+            cells[j].text = match (other.is_empty(), into > k) {
+                (true, _) => t.clone(),
+                (false, true) => format!("{t}{other}"),
+                (false, false) => format!("{other}{t}"),
+            };
+            moved.push(t);
+        }
+    }
+    cells.retain(|c| !(c.col == k && c.colspan == 1));
+    for c in &mut cells {
+        if c.col > k {
+            c.col -= 1;
+        } else if c.col + c.colspan > k {
+            c.colspan -= 1;
+        }
+    }
+    // The neighbour takes the removed column's width.
+    let edge = if into > k { k + 1 } else { k };
+    let (x0, x1) = (grid.col_edges[k], grid.col_edges[k + 1]);
+    grid.col_edges.remove(edge);
+    let at = into.min(k);
+    for c in &mut cells {
+        if c.col == at {
+            c.bbox.x0 = c.bbox.x0.min(x0);
+            c.bbox.x1 = c.bbox.x1.max(if into < k { x1 } else { c.bbox.x1 });
+        }
+    }
+    grid.cells = cells;
+    moved
 }
 
 /// Repairs the number cells of one OCR'd grid; returns what was changed, one line each.
@@ -447,6 +587,57 @@ mod tests {
         assert_eq!(t[8][4], "－", "none stays none");
         assert_eq!(t[0][1], "前年度");
         assert_eq!(log.len(), 7, "{log:#?}");
+    }
+
+    #[test]
+    fn header_fragment_columns_are_merged() {
+        let mut g = grid(&[
+            &["事業名", "度", "予算額", "増減"],
+            &["", "前年", "当初", ""],
+            &["戸籍事務", "", "9,930", "▲2,141"],
+            &["防災", "", "28,207", "2,540"],
+            &["啓発", "", "1,344", "183"],
+            &["小計", "41,481", "", "▲2,141"],
+        ]);
+        // The subtotal's wider number straddles into the next column.
+        let i = g
+            .cells
+            .iter()
+            .position(|c| c.row == 5 && c.col == 1)
+            .unwrap_or(0);
+        g.cells[i].colspan = 2;
+        g.cells.retain(|c| !(c.row == 5 && c.col == 2));
+        let log = merge_header_fragments(&mut g);
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(g.n_cols(), 3);
+        let t = texts(&g);
+        assert_eq!(t[0], vec!["事業名", "度予算額", "増減"]);
+        assert_eq!(t[1], vec!["", "前年当初", ""]);
+        assert_eq!(t[2], vec!["戸籍事務", "9,930", "▲2,141"]);
+        assert_eq!(t[5], vec!["小計", "41,481", "▲2,141"]);
+        assert_eq!(g.col_edges, vec![0.0, 10.0, 30.0, 40.0]);
+        // The item column cut in two by a misread header: `小計` indented into the
+        // piece, the names left of it.
+        let mut g = grid(&[
+            &["", "wee", "予算額", "増減"],
+            &["街路整備", "", "2,850", "228"],
+            &["市営住宅", "", "56,057", "5,403"],
+            &["住宅建設", "", "3,088", "▲416"],
+            &["", "小計", "277,265", "▲19,631"],
+        ]);
+        assert_eq!(merge_header_fragments(&mut g).len(), 1);
+        let t = texts(&g);
+        assert_eq!(t[0], vec!["wee", "予算額", "増減"]);
+        assert_eq!(t[4], vec!["小計", "277,265", "▲19,631"]);
+        assert_eq!(g.col_edges, vec![0.0, 20.0, 30.0, 40.0]);
+        // A column of remarks empty in the body but for one row is kept.
+        let mut g = grid(&[
+            &["事業名", "金額", "備考"],
+            &["戸籍事務", "9,930", ""],
+            &["防災", "28,207", "新規"],
+            &["啓発", "1,344", ""],
+        ]);
+        assert!(merge_header_fragments(&mut g).is_empty());
     }
 
     #[test]

@@ -234,7 +234,8 @@ fn read_page(
         });
     if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
         for g in &mut grids {
-            let log = crate::ocr::repair::repair_grid(g);
+            let mut log = crate::ocr::repair::merge_header_fragments(g);
+            log.extend(crate::ocr::repair::repair_grid(g));
             g.diagnostics.extend(log);
         }
     }
