@@ -445,8 +445,8 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
     }
 
     // 3. Ratios: d = c / a × 100, rounded to d's decimals.
-    for d in 0..nc {
-        let Some(Format::Decimals(k)) = formats[d] else {
+    for (d, format) in formats.iter().enumerate() {
+        let Some(Format::Decimals(k)) = *format else {
             continue;
         };
         let scale = 10i128.pow(k);
