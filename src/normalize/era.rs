@@ -231,8 +231,8 @@ pub fn parse_fiscal_year(text: &str, context: Option<&Era>) -> Option<i32> {
     parse_date(text, context).map(|d| d.fiscal_year())
 }
 
-fn title_patterns() -> &'static [Regex; 3] {
-    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+fn title_patterns() -> &'static [Regex; 4] {
+    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
     RE.get_or_init(|| {
         [
             // 平成22年度, 令和元年度, 平成２２年度 (after NFKC), with optional spaces.
@@ -245,16 +245,19 @@ fn title_patterns() -> &'static [Regex; 3] {
             // 平成22年 (a calendar year: statistics "as of" a date)
             Regex::new(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年")
                 .expect("valid regex"),
+            // (2007年) — a calendar year, not the start of a date (`2007年10月`)
+            Regex::new(r"((?:19|20)\d{2})\s*年(?:[^度\d]|$)").expect("valid regex"),
         ]
     })
 }
 
 /// The fiscal year a text names first: `平成22年度` → 2010, `令和元年度` → 2019,
-/// `2019年度（令和元年度）` → 2019. A bare era year (`平成30年`) counts when no 年度 is found.
+/// `2019年度（令和元年度）` → 2019. A bare era year (`平成30年`) counts when no 年度 is found,
+/// and a bare calendar year (`区別人口（2007年）`, not a date) when nothing else is.
 pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     // Letter-spaced titles (`平 成 2 3 年 度`) are read with their spaces removed.
     let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let [era_fy, western_fy, era_year] = title_patterns();
+    let [era_fy, western_fy, era_year, western_year] = title_patterns();
     // Every match with its span; a range (`平成18年度～平成22年度`) names its last year.
     let era_matches = |re: &Regex| -> Vec<(usize, usize, i32)> {
         re.captures_iter(&t)
@@ -281,6 +284,15 @@ pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     all.sort();
     if all.is_empty() {
         all = era_matches(era_year);
+    }
+    if all.is_empty() {
+        all = western_year
+            .captures_iter(&t)
+            .filter_map(|c| {
+                let m = c.get(1)?;
+                Some((m.start(), m.end(), c[1].parse::<i32>().ok()?))
+            })
+            .collect();
     }
     let mut i = 0;
     while i + 1 < all.len() {
@@ -366,6 +378,8 @@ mod tests {
         );
         assert_eq!(fiscal_year_in_text("平成18年度から平成22年度"), Some(2010));
         assert_eq!(fiscal_year_in_text("予算の概要"), None);
+        assert_eq!(fiscal_year_in_text("区別人口・世帯数(2007年)"), Some(2007));
+        assert_eq!(fiscal_year_in_text("2007年10月1日現在"), None, "a date");
     }
 
     #[test]

@@ -160,6 +160,12 @@ pub fn extract(
             .first()
             .and_then(|(l, _, g)| era::fiscal_year_in_text(&title_text(l, g, 5)));
     }
+    if title_fiscal_year.is_none() {
+        // A title the first page's table region took in (a scan: no gap to keep it out).
+        title_fiscal_year = pages
+            .first()
+            .and_then(|(l, _, _)| era::fiscal_year_in_text(&title_text(l, &[], 2)));
+    }
     let page_grids: Vec<PageGrids<'_>> = pages
         .iter()
         .map(|(layout, _, grids)| PageGrids {
