@@ -126,6 +126,24 @@ fn flate_png_scan_is_read() {
 }
 
 #[test]
+fn ccitt_fax_scan_is_rendered_and_read() {
+    // CCITT Group 4 is not decoded in Rust: the page is rendered (pdftoppm) and OCR'd.
+    if !tesseract_ready("ccitt_fax_scan_is_rendered_and_read") {
+        return;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (v, _) = extract(&fixture("scan_fax_ccitt.pdf"), cache.path(), None);
+    assert_eq!(page_field(&v, "text_source"), "ocr");
+    assert!(
+        page_field(&v, "rulings").as_u64().unwrap_or(0) >= 20,
+        "{}",
+        v["page_info"]
+    );
+    let text: String = rows(&v).concat().concat();
+    assert!(text.contains("議会費") && text.contains("給料"), "{text}");
+}
+
+#[test]
 fn hidden_text_layer_is_used_not_ocrd() {
     // No Tesseract needed: the scanner's invisible text is the text.
     let cache = tempfile::tempdir().expect("temp dir");
