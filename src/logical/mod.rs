@@ -19,7 +19,7 @@ mod section;
 mod settings;
 mod span;
 mod stitch;
-mod text;
+pub(crate) mod text;
 
 use serde::{Deserialize, Serialize};
 

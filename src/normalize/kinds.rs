@@ -64,6 +64,13 @@ pub struct MatchRules {
     /// At least this many canonical columns must map to table columns. Default 1.
     #[serde(default = "default_min_columns")]
     pub min_columns: usize,
+    /// Arithmetic between canonical columns (`change = current - previous`,
+    /// `change_rate = change / previous %`). A table whose headers match no kind is of
+    /// this kind when its number columns satisfy every relation (a scan's misread header):
+    /// the relations map those columns, and the first text column is the kind's first text
+    /// column. Empty (default): headers only.
+    #[serde(default)]
+    pub relations: Vec<String>,
 }
 
 fn default_min_columns() -> usize {
@@ -216,6 +223,17 @@ impl Kind {
                 }
             }
         }
+        for r in &self.rules.relations {
+            let rel = super::relations::Relation::parse(r)
+                .map_err(|m| invalid(format!("match.relations: {m}")))?;
+            for n in rel.names() {
+                if !self.columns.iter().any(|c| c.name == n) {
+                    return Err(invalid(format!(
+                        "match.relations: {r:?} names {n:?}, not a column of the kind"
+                    )));
+                }
+            }
+        }
         if self.rules.min_columns > self.columns.len() {
             return Err(invalid(format!(
                 "match.min_columns {} exceeds the {} columns",
@@ -326,6 +344,87 @@ pub fn match_kind<'k>(table: &LogicalTable, kinds: &'k [Kind]) -> Option<&'k Kin
         }
     }
     best.map(|(k, _)| k)
+}
+
+/// The body of a table as numbers for [`super::relations`]: section rows left out, `－`
+/// read as zero.
+fn number_matrix(table: &LogicalTable) -> super::relations::NumberMatrix {
+    table
+        .rows
+        .iter()
+        .filter(|r| r.kind != RowKind::Section)
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| {
+                    let t: String = nfkc(c).chars().filter(|c| !c.is_whitespace()).collect();
+                    if matches!(t.as_str(), "-" | "−" | "―") {
+                        return Some((0.0, 0));
+                    }
+                    let v = crate::logical::text::parse_number(&t)?;
+                    let decimals = t.rsplit_once('.').map_or(0, |(_, f)| {
+                        f.chars().take_while(char::is_ascii_digit).count()
+                    });
+                    Some((v, decimals))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The kind a table is by the arithmetic of its numbers, for a table whose headers match
+/// no kind: the first kind with relations they all satisfy and enough columns mapped.
+/// Returns the kind's index and its column mapping.
+pub fn match_kind_by_relations(
+    table: &LogicalTable,
+    kinds: &[Kind],
+) -> Option<(usize, Vec<Option<usize>>)> {
+    let m = number_matrix(table);
+    let n_cols = table.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    kinds.iter().enumerate().find_map(|(ki, kind)| {
+        let rels: Vec<super::relations::Relation> = kind
+            .rules
+            .relations
+            .iter()
+            .filter_map(|r| super::relations::Relation::parse(r).ok())
+            .collect();
+        if rels.is_empty() {
+            return None;
+        }
+        let bound = super::relations::assign(&m, n_cols, &rels)?;
+        let mut map: Vec<Option<usize>> = kind
+            .columns
+            .iter()
+            .map(|c| {
+                bound
+                    .iter()
+                    .find(|(n, _)| *n == c.name)
+                    .map(|(_, col)| *col)
+            })
+            .collect();
+        // The first text column of the kind: the leftmost column of mostly text.
+        if let Some(ti) = kind.columns.iter().position(|c| c.kind == ColumnKind::Text) {
+            let texty = |col: usize| {
+                let cells: Vec<&str> = table
+                    .rows
+                    .iter()
+                    .filter(|r| r.kind != RowKind::Section)
+                    .filter_map(|r| r.cells.get(col).map(String::as_str))
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                let text = cells
+                    .iter()
+                    .filter(|t| crate::logical::text::parse_number(t).is_none())
+                    .count();
+                !cells.is_empty() && 2 * text > cells.len()
+            };
+            if map[ti].is_none() {
+                map[ti] = (0..n_cols).find(|&c| !map.contains(&Some(c)) && texty(c));
+            }
+        }
+        let mapped = map.iter().filter(|m| m.is_some()).count();
+        (mapped >= kind.rules.min_columns.max(1)).then_some((ki, map))
+    })
 }
 
 /// A canonical cell: raw text, typed value, unit of the value.
@@ -580,6 +679,73 @@ headers = ["/増減率/"]
             &[(&["北区", "1", "2"], RowKind::Data)],
         );
         assert!(match_kind(&t3, &kinds).is_none());
+    }
+
+    #[test]
+    fn misread_headers_match_by_arithmetic() {
+        let text = BUDGET
+            .replace(
+                "match = { headers = [\"/予算額/\", \"/増減/\"] }",
+                "match = { headers = [\"/予算額/\", \"/増減/\"], relations = [\"change = current - previous\", \"rate = change / previous %\"] }",
+            )
+            .replace(
+                "[[kinds.columns]]\nname = \"rate\"",
+                "[[kinds.columns]]\nname = \"change\"\ntype = \"amount\"\nunit = \"千円\"\nheaders = [\"増減\"]\n\n[[kinds.columns]]\nname = \"rate\"",
+            );
+        let kinds = kinds_from_toml(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kinds[0].rules.relations.len(), 2);
+        // A scan's header: nothing readable.
+        let t = table(
+            &["事業名", "Fee yt COATS", "ERY", "si", "SE (%)"],
+            &[],
+            None,
+            &[
+                (&["1 総務費", "", "", "", ""], RowKind::Section),
+                (
+                    &["戸籍事務", "9,930", "7,789", "▲2,141", "▲21.6"],
+                    RowKind::Data,
+                ),
+                (&["防災", "28,207", "30,747", "2,540", "9.0"], RowKind::Data),
+                (&["啓発", "－", "1,527", "1,527", "－"], RowKind::Data),
+                (
+                    &["協議会", "1,994,954", "1,666,341", "▲328,613", "▲16.5"],
+                    RowKind::Data,
+                ),
+            ],
+        );
+        assert!(match_kind(&t, &kinds).is_none(), "headers do not match");
+        let (ki, map) = match_kind_by_relations(&t, &kinds).expect("matched by arithmetic");
+        assert_eq!(ki, 0);
+        // item, previous, current, change, rate
+        assert_eq!(map, vec![Some(0), Some(1), Some(2), Some(3), Some(4)]);
+        let rows = canonical_rows_mapped(
+            &t,
+            &kinds[0],
+            &map,
+            &typed_table(&t, &ValueSettings::default()),
+            None,
+        );
+        assert_eq!(
+            rows[0].cells[1].value,
+            Some(serde_json::json!(9_930_000)),
+            "the kind's 千円"
+        );
+        // Numbers without the arithmetic are no budget.
+        let t2 = table(
+            &["区名", "a", "b", "c"],
+            &[],
+            None,
+            &[
+                (&["北区", "1", "2", "3"], RowKind::Data),
+                (&["西区", "4", "5", "6"], RowKind::Data),
+                (&["東区", "7", "9", "8"], RowKind::Data),
+            ],
+        );
+        assert!(match_kind_by_relations(&t2, &kinds).is_none());
+        // A relation naming no column of the kind is an error.
+        let bad = text.replace("rate = change / previous %", "rate = change / budget %");
+        let e = kinds_from_toml(&bad).err().unwrap_or_default();
+        assert!(e.contains("budget") && e.contains("relations"), "{e}");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! table kind's canonical rows, and the long-form `values` (every numeric cell), with the
 //! counts the run report takes (unparsed cells, totals that do not add up).
 //!
-//! A table is read through the kind its headers match ([`match_kind`]). A table printed
+//! A table is read through the kind its headers match ([`match_kind`]), else through a
+//! kind whose declared arithmetic its numbers satisfy ([`match_kind_by_relations`]: a
+//! scan whose header was misread). A table printed
 //! without any header (a page that does not repeat it) continues the last table of a kind
 //! with as many columns whose numeric columns are numeric here too; the candidate fitting
 //! the most columns wins. It takes that table's column mapping and units.
@@ -13,7 +15,9 @@ use super::{Extraction, Settings};
 use crate::logical::{LogicalTable, RowKind};
 use crate::normalize::era;
 use crate::normalize::item_key::{key_hash, row_key, row_label};
-use crate::normalize::kinds::{canonical_rows_mapped, map_columns, match_kind, ColumnKind, Kind};
+use crate::normalize::kinds::{
+    canonical_rows_mapped, map_columns, match_kind, match_kind_by_relations, ColumnKind, Kind,
+};
 use crate::normalize::number::{parse_cell, Cell};
 use crate::normalize::totals::{check_with, Mismatch};
 use crate::normalize::values::{read_values, typed_tables, ColumnType, TypedTable};
@@ -154,7 +158,20 @@ pub fn document_rows(
                 last[ki] = Some(m.clone());
                 Some(m)
             }
-            None if headerless(table) => continuation(kinds, &last, tt).inspect(|m| {
+            None if !headerless(table) || continuation(kinds, &last, tt).is_none() => {
+                // Headers that match no kind (a scan's misread labels): the numbers' own
+                // arithmetic, where a kind declares it.
+                match_kind_by_relations(table, kinds).map(|(ki, map)| {
+                    let m = Matched {
+                        kind: ki,
+                        map,
+                        types: tt.columns.clone(),
+                    };
+                    last[ki] = Some(m.clone());
+                    m
+                })
+            }
+            None => continuation(kinds, &last, tt).inspect(|m| {
                 // The units of the table continued.
                 let cols: Vec<ColumnType> = tt
                     .columns
@@ -170,7 +187,6 @@ pub fn document_rows(
                     .collect();
                 *tt = read_values(table, cols);
             }),
-            None => None,
         };
         let tt: &TypedTable = tt;
         let kind = matched

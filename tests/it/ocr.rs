@@ -216,3 +216,65 @@ fn scanned_budget_over_three_pages_is_one_table() {
         want.iter().filter(|r| !got.contains(r)).collect::<Vec<_>>()
     );
 }
+
+/// A scanned budget table whose header Tesseract cannot read (`Fee yt COATS` for
+/// `前年度予算額（千円）`) still reaches the budget kind's dataset, through the arithmetic
+/// the kind declares (`change = current - previous`, `change_rate = change / previous %`),
+/// with the kind's default unit 千円.
+#[test]
+fn scanned_budget_with_misread_header_reaches_its_kind() {
+    let Some(corpus) = crate::common::corpus() else {
+        eprintln!(
+            "note: scanned_budget_with_misread_header_reaches_its_kind skipped: ../shared absent"
+        );
+        return;
+    };
+    if !tesseract_ready("scanned_budget_with_misread_header_reaches_its_kind") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::copy(corpus.join("dev/dev_0019.pdf"), input.join("dev_0019.pdf")).expect("copy");
+    let out = dir.path().join("out");
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    let o = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args([
+            "run",
+            "pipelines/budget.toml",
+            "--input",
+            &s(&input),
+            "--output",
+            &s(&out),
+            "--json",
+        ])
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .current_dir(root())
+        .output()
+        .expect("run nenpo");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let q = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args([
+            "query",
+            "select item, previous_value, current_value, change_value, change_rate_value from budget_items where item = '児童虐待防止対策事業費'",
+            "--output",
+            &s(&out),
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("run nenpo query");
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&q.stdout).expect("JSON");
+    assert_eq!(
+        rows,
+        serde_json::json!([{
+            "item": "児童虐待防止対策事業費",
+            "previous_value": 20_748_147_000_i64,
+            "current_value": 23_727_659_000_i64,
+            "change_value": 2_979_512_000_i64,
+            "change_rate_value": 14.4
+        }])
+    );
+}
