@@ -386,6 +386,83 @@ fn cmd_inspect(a: InspectArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The run's progress on stderr: a bar over the documents to process (skipped ones left
+/// out) with pages per second, or one plain line per document when not on a terminal.
+struct RunProgress {
+    bar: indicatif::ProgressBar,
+    terminal: bool,
+    pages: std::sync::atomic::AtomicUsize,
+    started: std::time::Instant,
+    seen: std::sync::Mutex<Vec<nenpo::sink::DocumentRecord>>,
+}
+
+impl RunProgress {
+    fn new(terminal: bool) -> RunProgress {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, eta {eta}) {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        RunProgress {
+            bar,
+            terminal,
+            pages: Default::default(),
+            started: std::time::Instant::now(),
+            seen: Default::default(),
+        }
+    }
+}
+
+impl nenpo::pipeline::run::Progress for RunProgress {
+    fn planned(&self, to_process: usize, skipped: usize) {
+        self.bar.set_length(to_process as u64);
+        if skipped > 0 {
+            let line = format!("{skipped} unchanged documents skipped");
+            if self.terminal {
+                self.bar.println(line);
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    }
+
+    fn document(&self, rec: &nenpo::sink::DocumentRecord) {
+        use std::sync::atomic::Ordering;
+        self.bar.inc(1);
+        let pages =
+            self.pages.fetch_add(rec.pages as usize, Ordering::Relaxed) + rec.pages as usize;
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar
+            .set_message(format!("{pages} pages, {:.1} pages/s", pages as f64 / secs));
+        let line = match rec.status.as_str() {
+            "ok" => format!(
+                "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
+                rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
+            ),
+            _ => format!(
+                "failed: {}: {}",
+                rec.path,
+                rec.error.as_deref().unwrap_or("")
+            ),
+        };
+        if !self.terminal {
+            eprintln!(
+                "[{}/{}] {line}",
+                self.bar.position(),
+                self.bar.length().unwrap_or(0)
+            );
+        } else if rec.status != "ok" {
+            self.bar.println(line);
+        }
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rec.clone());
+    }
+}
+
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::load(&a.pipeline)?;
     let shard = a
@@ -402,39 +479,10 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         merge_only: a.merge_only,
         exe: std::env::current_exe().ok(),
     };
-    let bar = indicatif::ProgressBar::new(0);
-    if let Ok(files) = pipeline.input_files() {
-        bar.set_length(files.len() as u64);
-    }
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, eta {eta}) {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let seen = std::sync::Mutex::new(Vec::new());
     // On a terminal a progress bar; elsewhere (logs, CI, Kubernetes) one plain line per document.
-    let terminal = std::io::stderr().is_terminal();
-    let report = run(&pipeline, &opts, &|rec| {
-        bar.inc(1);
-        let line = match rec.status.as_str() {
-            "ok" => format!(
-                "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
-                rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
-            ),
-            _ => format!(
-                "failed: {}: {}",
-                rec.path,
-                rec.error.as_deref().unwrap_or("")
-            ),
-        };
-        if !terminal {
-            eprintln!("[{}/{}] {line}", bar.position(), bar.length().unwrap_or(0));
-        } else if rec.status != "ok" {
-            bar.println(line);
-        }
-        seen.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(rec.clone());
-    })?;
+    let progress = RunProgress::new(std::io::stderr().is_terminal());
+    let report = run(&pipeline, &opts, &progress)?;
+    let (bar, seen) = (progress.bar, progress.seen);
     bar.finish_and_clear();
     if let Some(dir) = &a.report_html {
         let records = seen.into_inner().unwrap_or_else(|e| e.into_inner());

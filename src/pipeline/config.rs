@@ -254,7 +254,7 @@ impl Pipeline {
     pub fn input_files(&self) -> Result<Vec<PathBuf>, ConfigError> {
         let mut out = Vec::new();
         for p in &self.config.input.paths {
-            let full = self.base.join(p);
+            let full = clean(&self.base.join(p));
             let pattern = full.to_string_lossy();
             let paths = glob::glob(&pattern).map_err(|e| ConfigError::Invalid {
                 path: self.path.clone(),

@@ -176,11 +176,26 @@ enum Todo {
     Changed,
 }
 
-/// Runs a pipeline. `on_document` is called once per processed document (progress).
+/// What a run tells its caller as it goes (a progress bar, log lines).
+pub trait Progress: Sync {
+    /// How many documents will be processed, once the unchanged ones are skipped.
+    fn planned(&self, _to_process: usize, _skipped: usize) {}
+    /// One document processed (ok or failed).
+    fn document(&self, record: &DocumentRecord);
+}
+
+/// Any `Fn(&DocumentRecord)` reports documents and ignores the plan.
+impl<F: Fn(&DocumentRecord) + Sync> Progress for F {
+    fn document(&self, record: &DocumentRecord) {
+        self(record)
+    }
+}
+
+/// Runs a pipeline, telling `progress` the plan and each processed document.
 pub fn run(
     p: &Pipeline,
     opts: &RunOptions,
-    on_document: &(dyn Fn(&DocumentRecord) + Sync),
+    progress: &dyn Progress,
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let out = opts.output.clone().unwrap_or_else(|| p.output_dir());
@@ -249,6 +264,7 @@ pub fn run(
     report.removed += removed;
     dirty |= removed > 0;
     tracing::info!(documents = files.len(), to_process = todo.len(), skipped = report.skipped, output = %out.display(), "run starts");
+    progress.planned(todo.len(), report.skipped);
     if !todo.is_empty() || dirty {
         remove_temporary_files(&out);
     }
@@ -275,7 +291,7 @@ pub fn run(
                 }
                 _ => process_document(p, &out, path, key),
             };
-            on_document(&outcome.record);
+            progress.document(&outcome.record);
             let meta = std::fs::metadata(path).ok();
             let mut r = report_m.lock().unwrap_or_else(|e| e.into_inner());
             match kind {

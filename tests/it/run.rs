@@ -158,3 +158,40 @@ fn run_writes_an_html_index_of_the_run() {
         "{index}"
     );
 }
+
+/// Off a terminal, a run prints one line per processed document, `[k/N]` counting only the
+/// documents it processes, with input paths as a user would write them; a rerun names the
+/// unchanged documents it skipped instead.
+#[test]
+fn progress_lines_count_processed_documents_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("out");
+    let args = [
+        "run",
+        "pipelines/default.toml",
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+    ];
+    let first = nenpo(&args);
+    assert!(first.status.success());
+    let err = String::from_utf8_lossy(&first.stderr).into_owned();
+    let samples = std::fs::read_dir(root().join("samples"))
+        .expect("samples")
+        .count();
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(lines.len(), samples, "{err}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(&format!("/{samples}] ok: samples/"))),
+        "{err}"
+    );
+    let again = nenpo(&args);
+    assert!(again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert!(!err.lines().any(|l| l.starts_with('[')), "{err}");
+    assert!(
+        err.contains(&format!("{samples} unchanged documents skipped")),
+        "{err}"
+    );
+}
