@@ -15,6 +15,17 @@ fn page(n: usize) -> PageLayout {
     }
 }
 
+/// The tables of one page holding one grid, with the default settings.
+fn one_grid(layout: &PageLayout, g: Grid) -> Vec<LogicalTable> {
+    assemble(
+        &[PageGrids {
+            layout,
+            grids: vec![g],
+        }],
+        &LogicalSettings::default(),
+    )
+}
+
 fn cells(t: &LogicalTable) -> Vec<Vec<String>> {
     t.rows.iter().map(|r| r.cells.clone()).collect()
 }
@@ -204,11 +215,7 @@ fn budget_table_sections_subtotals_total() {
         ],
         &[],
     );
-    let pages = [PageGrids {
-        layout: &l1,
-        grids: vec![g],
-    }];
-    let t = assemble(&pages, &LogicalSettings::default());
+    let t = one_grid(&l1, g);
     let t = &t[0];
     let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
     use RowKind::*;
@@ -254,11 +261,7 @@ fn ward_table_two_level_header_and_unlabeled_total() {
         ],
         &[(0, 0, 2, 1), (0, 1, 1, 2), (0, 3, 2, 1)],
     );
-    let pages = [PageGrids {
-        layout: &l1,
-        grids: vec![g],
-    }];
-    let t = &assemble(&pages, &LogicalSettings::default())[0];
+    let t = &one_grid(&l1, g)[0];
     assert_eq!(
         t.header_rows,
         vec![
@@ -323,13 +326,7 @@ fn continuation_without_header_drops_nothing_and_keeps_rows() {
 fn headerless_table_has_empty_header() {
     let l1 = page(1);
     let g = grid(1, &[&["1", "2"], &["3", "4"]], &[]);
-    let t = &assemble(
-        &[PageGrids {
-            layout: &l1,
-            grids: vec![g],
-        }],
-        &LogicalSettings::default(),
-    )[0];
+    let t = &one_grid(&l1, g)[0];
     assert!(t.header_rows.is_empty());
     assert_eq!(t.columns, vec!["", ""]);
     assert_eq!(t.rows.len(), 2);
@@ -340,13 +337,7 @@ fn empty_input() {
     assert!(assemble(&[], &LogicalSettings::default()).is_empty());
     let l1 = page(1);
     let g = grid(1, &[], &[]);
-    let t = assemble(
-        &[PageGrids {
-            layout: &l1,
-            grids: vec![g],
-        }],
-        &LogicalSettings::default(),
-    );
+    let t = one_grid(&l1, g);
     assert_eq!(t.len(), 1);
     assert!(t[0].rows.is_empty());
 }
@@ -368,13 +359,7 @@ fn captions_and_notes_inside_a_grid_split_tables() {
         ],
         &[],
     );
-    let t = assemble(
-        &[PageGrids {
-            layout: &l1,
-            grids: vec![g],
-        }],
-        &LogicalSettings::default(),
-    );
+    let t = one_grid(&l1, g);
     assert_eq!(t.len(), 2);
     assert_eq!(t[0].caption.as_deref(), Some("表1 区別人口 （単位：人）"));
     assert_eq!(t[0].columns, vec!["区名", "男", "女"]);
@@ -407,13 +392,7 @@ fn a_second_header_inside_a_grid_starts_a_table() {
         ],
         &[],
     );
-    let t = assemble(
-        &[PageGrids {
-            layout: &l1,
-            grids: vec![g],
-        }],
-        &LogicalSettings::default(),
-    );
+    let t = one_grid(&l1, g);
     assert_eq!(t.len(), 2, "{t:#?}");
     assert_eq!(t[0].rows.len(), 3);
     assert_eq!(
@@ -491,13 +470,7 @@ fn header_line_left_out_of_the_grid_is_taken_back() {
         ],
         &[],
     );
-    let t = &assemble(
-        &[PageGrids {
-            layout: &l1,
-            grids: vec![g],
-        }],
-        &LogicalSettings::default(),
-    )[0];
+    let t = &one_grid(&l1, g)[0];
     assert_eq!(
         t.columns,
         vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]
