@@ -125,6 +125,14 @@ pub fn partition_dir(out: &Path, dataset: &str, fiscal_year: Option<i32>) -> Pat
     out.join(dataset).join(part)
 }
 
+/// A column `name` holding one field of every item.
+fn col<T, V>(name: &str, items: &[T], f: impl Fn(&T) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, [V]>,
+{
+    Column::new(name.into(), items.iter().map(f).collect::<Vec<V>>())
+}
+
 fn str_list(name: &str, rows: impl Iterator<Item = Vec<String>>) -> Column {
     let series: Vec<Series> = rows.map(|v| Series::new(PlSmallStr::EMPTY, v)).collect();
     let s = if series.is_empty() {
@@ -157,22 +165,10 @@ pub fn write_table_rows(
     let columns = vec![
         Column::new("document_id".into(), vec![document_id.to_string(); n]),
         Column::new("source_path".into(), vec![source_path.to_string(); n]),
-        Column::new(
-            "table_index".into(),
-            rows.iter().map(|r| r.table_index).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "row_index".into(),
-            rows.iter().map(|r| r.row_index).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "page".into(),
-            rows.iter().map(|r| r.page).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "kind".into(),
-            rows.iter().map(|r| r.kind.clone()).collect::<Vec<String>>(),
-        ),
+        col("table_index", rows, |r| r.table_index),
+        col("row_index", rows, |r| r.row_index),
+        col("page", rows, |r| r.page),
+        col("kind", rows, |r| r.kind.clone()),
         str_list("section", rows.iter().map(|r| r.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
@@ -180,22 +176,9 @@ pub fn write_table_rows(
         col_f("bbox_top", 1),
         col_f("bbox_x1", 2),
         col_f("bbox_bottom", 3),
-        Column::new(
-            "mode".into(),
-            rows.iter().map(|r| r.mode.clone()).collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "item_key".into(),
-            rows.iter()
-                .map(|r| r.item_key.clone())
-                .collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "item_path".into(),
-            rows.iter()
-                .map(|r| r.item_path.clone())
-                .collect::<Vec<String>>(),
-        ),
+        col("mode", rows, |r| r.mode.clone()),
+        col("item_key", rows, |r| r.item_key.clone()),
+        col("item_path", rows, |r| r.item_path.clone()),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),
@@ -375,46 +358,14 @@ pub fn write_value_rows(
     let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
     cols.extend([
-        Column::new(
-            "column_index".into(),
-            rows.iter().map(|r| r.column_index).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "column".into(),
-            rows.iter()
-                .map(|r| r.column.clone())
-                .collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "canonical_column".into(),
-            rows.iter()
-                .map(|r| r.canonical_column.clone())
-                .collect::<Vec<Option<String>>>(),
-        ),
-        Column::new(
-            "value".into(),
-            rows.iter().map(|r| r.value).collect::<Vec<Option<i64>>>(),
-        ),
-        Column::new(
-            "value_float".into(),
-            rows.iter()
-                .map(|r| r.value_float)
-                .collect::<Vec<Option<f64>>>(),
-        ),
-        Column::new(
-            "unit".into(),
-            rows.iter()
-                .map(|r| r.unit.clone())
-                .collect::<Vec<Option<String>>>(),
-        ),
-        Column::new(
-            "raw".into(),
-            rows.iter().map(|r| r.raw.clone()).collect::<Vec<String>>(),
-        ),
-        Column::new(
-            "unparsed".into(),
-            rows.iter().map(|r| r.unparsed).collect::<Vec<bool>>(),
-        ),
+        col("column_index", rows, |r| r.column_index),
+        col("column", rows, |r| r.column.clone()),
+        col("canonical_column", rows, |r| r.canonical_column.clone()),
+        col("value", rows, |r| r.value),
+        col("value_float", rows, |r| r.value_float),
+        col("unit", rows, |r| r.unit.clone()),
+        col("raw", rows, |r| r.raw.clone()),
+        col("unparsed", rows, |r| r.unparsed),
     ]);
     let df = DataFrame::new(rows.len(), cols).map_err(|source| Error::Polars {
         path: path.clone(),
@@ -429,68 +380,19 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
     let path = out.join("documents.parquet");
     let n = docs.len();
     let columns = vec![
-        Column::new(
-            "document_id".into(),
-            docs.iter()
-                .map(|d| d.document_id.clone())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "path".into(),
-            docs.iter().map(|d| d.path.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "size".into(),
-            docs.iter().map(|d| d.size).collect::<Vec<u64>>(),
-        ),
-        Column::new(
-            "fiscal_year".into(),
-            docs.iter()
-                .map(|d| d.fiscal_year)
-                .collect::<Vec<Option<i32>>>(),
-        ),
-        Column::new(
-            "pages".into(),
-            docs.iter().map(|d| d.pages).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "status".into(),
-            docs.iter().map(|d| d.status.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "error".into(),
-            docs.iter()
-                .map(|d| d.error.clone())
-                .collect::<Vec<Option<String>>>(),
-        ),
-        Column::new(
-            "tables".into(),
-            docs.iter().map(|d| d.tables).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "rows".into(),
-            docs.iter().map(|d| d.rows).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "seconds".into(),
-            docs.iter().map(|d| d.seconds).collect::<Vec<f64>>(),
-        ),
-        Column::new(
-            "nenpo_version".into(),
-            docs.iter()
-                .map(|d| d.nenpo_version.clone())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "unparsed_cells".into(),
-            docs.iter().map(|d| d.unparsed_cells).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "totals_mismatches".into(),
-            docs.iter()
-                .map(|d| d.totals_mismatches)
-                .collect::<Vec<u32>>(),
-        ),
+        col("document_id", docs, |d| d.document_id.clone()),
+        col("path", docs, |d| d.path.clone()),
+        col("size", docs, |d| d.size),
+        col("fiscal_year", docs, |d| d.fiscal_year),
+        col("pages", docs, |d| d.pages),
+        col("status", docs, |d| d.status.clone()),
+        col("error", docs, |d| d.error.clone()),
+        col("tables", docs, |d| d.tables),
+        col("rows", docs, |d| d.rows),
+        col("seconds", docs, |d| d.seconds),
+        col("nenpo_version", docs, |d| d.nenpo_version.clone()),
+        col("unparsed_cells", docs, |d| d.unparsed_cells),
+        col("totals_mismatches", docs, |d| d.totals_mismatches),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),
