@@ -208,6 +208,34 @@ fn reads_like_prose(block: &[Line<'_>], seps: &[f64], s: &TableSettings) -> bool
     if seps.len() >= 2 {
         return false;
     }
+    // Names beside their values (a price list, a label and an amount per line) are a
+    // table however long the names: the right column holds a short number on most lines.
+    let value_lines = block
+        .iter()
+        .filter(|l| {
+            let right: Vec<&&Word> = l
+                .words
+                .iter()
+                .filter(|w| seps.first().is_some_and(|&x| w.bbox.cx() >= x))
+                .collect();
+            !right.is_empty()
+                && right.len() <= 3
+                && right
+                    .iter()
+                    .any(|w| w.text.chars().any(|c| c.is_ascii_digit()))
+        })
+        .count();
+    let right_lines = block
+        .iter()
+        .filter(|l| {
+            l.words
+                .iter()
+                .any(|w| seps.first().is_some_and(|&x| w.bbox.cx() >= x))
+        })
+        .count();
+    if right_lines >= 3 && value_lines * 5 >= right_lines * 4 {
+        return false;
+    }
     let mut words = [0usize; 2];
     let mut cells = [0usize; 2];
     for l in block {
@@ -263,6 +291,35 @@ mod tests {
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(r[0].top, 40.0);
         assert_eq!(r[0].bottom, 86.0);
+    }
+
+    #[test]
+    fn long_names_beside_prices_are_a_table_prose_beside_labels_is_not() {
+        // A wine list: long names, a price on every line.
+        let mut words = Vec::new();
+        for i in 0..5 {
+            let y = 12.0 * i as f64;
+            words.push(w(
+                "Domaine de la Guicharde Autour de la chapelle 2016",
+                0.0,
+                y,
+            ));
+            words.push(w("8 €", 400.0, y));
+        }
+        assert_eq!(regions(&words).len(), 1, "a price list");
+        // A margin label beside running text: no value column.
+        let mut words = Vec::new();
+        for i in 0..5 {
+            let y = 12.0 * i as f64;
+            words.push(w(if i == 0 { "Note" } else { "" }, 0.0, y));
+            words.push(w(
+                "the quick brown fox jumps over the lazy dog again and",
+                80.0,
+                y,
+            ));
+        }
+        words.retain(|w| !w.text.is_empty());
+        assert!(regions(&words).is_empty(), "prose beside a label");
     }
 
     #[test]
