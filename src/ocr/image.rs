@@ -123,10 +123,15 @@ pub fn page_source<'a>(
             matches!(stream.components, 1 | 3 | 4) || stream.color_space.is_empty()
         }
         [f] if f == "FlateDecode" => {
-            stream.bits_per_component == 8 && matches!(stream.components, 1 | 3)
+            stream.bits_per_component == 8
+                && matches!(stream.components, 1 | 3)
+                && (stream.predictor == 1 || stream.predictor >= 10)
         }
         _ => false,
     };
+    if !stream.decode_identity {
+        return render("image with a /Decode remapping");
+    }
     if !decodable || stream.width == 0 || stream.height == 0 {
         return render("image encoding decoded by poppler");
     }
@@ -194,9 +199,9 @@ fn decode_flate(stream: &ImageStream) -> Result<Gray, String> {
         stream.components as usize,
     );
     let row = w * c;
-    // `ImageStream` does not carry /DecodeParms: a PNG predictor shows as one filter byte
-    // per row (img2pdf writes PNG scans so).
-    let data = if raw.len() >= h * (row + 1) && raw.len() < h * row + 2 * h {
+    // PNG predictors (/DecodeParms /Predictor 10–15): one filter byte per row (img2pdf
+    // writes PNG scans so).
+    let data = if stream.predictor >= 10 {
         unpredict_png(&raw, row, h, c)?
     } else if raw.len() >= h * row {
         raw

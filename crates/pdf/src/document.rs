@@ -50,6 +50,11 @@ pub struct ImageStream {
     pub color_space: String,
     /// Components per pixel when known (ICCBased /N, device spaces), else 0.
     pub components: u32,
+    /// `/DecodeParms /Predictor` of the FlateDecode filter (1: none; 2: TIFF; 10–15: PNG).
+    pub predictor: u32,
+    /// `/Decode` is absent or the identity (`[0 1]` per component): samples are levels as
+    /// written. False for an inverted (`[1 0]`) or otherwise remapped image.
+    pub decode_identity: bool,
 }
 
 /// A PDF document ready for page interpretation. `Send + Sync`: pages may be read in parallel.
@@ -338,6 +343,30 @@ impl Document {
             ),
         };
         let dim = |k: &[u8]| get_num(doc, &s.dict, k).unwrap_or(0.0).max(0.0) as u32;
+        // The DecodeParms of the FlateDecode filter (one dictionary, or one per filter).
+        let flate_at = filters.iter().position(|f| f == "FlateDecode" || f == "Fl");
+        let parms = match get(doc, &s.dict, b"DecodeParms") {
+            Some(Object::Dictionary(d)) if filters.len() == 1 => Some(d),
+            Some(Object::Array(a)) => flate_at
+                .and_then(|i| a.get(i))
+                .and_then(|o| crate::objects::deref(doc, o))
+                .and_then(as_dict),
+            _ => None,
+        };
+        let predictor = parms
+            .and_then(|d| get_num(doc, d, b"Predictor"))
+            .map_or(1, |p| p.max(0.0) as u32);
+        let decode_identity = match get(doc, &s.dict, b"Decode") {
+            Some(Object::Array(a)) => a.chunks(2).all(|pair| {
+                let num = |o: &Object| match crate::objects::deref(doc, o) {
+                    Some(Object::Integer(i)) => Some(*i as f64),
+                    Some(Object::Real(r)) => Some(f64::from(*r)),
+                    _ => None,
+                };
+                matches!(pair, [a, b] if num(a) == Some(0.0) && num(b) == Some(1.0))
+            }),
+            _ => true,
+        };
         Ok(ImageStream {
             data: s.content.clone(),
             filter: last_filter(doc, &s.dict),
@@ -347,6 +376,8 @@ impl Document {
             bits_per_component: dim(b"BitsPerComponent"),
             color_space,
             components,
+            predictor,
+            decode_identity,
         })
     }
 }

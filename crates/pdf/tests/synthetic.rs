@@ -198,3 +198,52 @@ fn undecodable_codes_are_counted_not_emitted() {
     // Default page size is Letter.
     assert_eq!((p.width, p.height), (612.0, 792.0));
 }
+
+/// The image stream's /DecodeParms predictor and whether /Decode remaps its samples, for
+/// the OCR stage's decoder (a PNG-predicted Flate scan; an inverted one).
+#[test]
+fn image_streams_carry_predictor_and_decode() {
+    let mut doc = LoDoc::with_version("1.5");
+    let mut image = |extra: lopdf::Dictionary| {
+        let mut d = dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 10,
+        "Height" => 5, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray",
+        "Filter" => vec![Object::Name(b"FlateDecode".to_vec())] };
+        d.extend(&extra);
+        doc.add_object(Stream::new(
+            d,
+            vec![0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ))
+    };
+    let plain = image(dictionary! {});
+    let png = image(dictionary! {
+        "DecodeParms" => vec![Object::Dictionary(dictionary! { "Predictor" => 15, "Columns" => 10 })],
+        "Decode" => vec![0.into(), 1.into()],
+    });
+    let inverted = image(dictionary! { "Decode" => vec![1.into(), 0.into()] });
+    let contents = doc.add_object(Stream::new(
+        dictionary! {},
+        b"q 10 0 0 5 0 0 cm /A Do Q".to_vec(),
+    ));
+    let pages_id = doc.new_object_id();
+    let page = doc
+        .add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => contents });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "A" => plain, "B" => png, "C" => inverted } },
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    let d = Document::load(&bytes, None).expect("load");
+    let s = |id: lopdf::ObjectId| d.image_stream(id).expect("image stream");
+    let (a, b, c) = (s(plain), s(png), s(inverted));
+    assert_eq!((a.predictor, a.decode_identity), (1, true));
+    assert_eq!((b.predictor, b.decode_identity), (15, true));
+    assert_eq!((c.predictor, c.decode_identity), (1, false));
+    assert_eq!(b.filters, vec!["FlateDecode".to_string()]);
+}
