@@ -92,7 +92,7 @@ pub fn page_source<'a>(
     doc: &Document,
     content: &PageContent,
     image: Option<usize>,
-    _s: &OcrSettings,
+    s: &OcrSettings,
 ) -> Result<PageSource<'a>, Error> {
     let render = |why| {
         Ok(PageSource::Render {
@@ -131,6 +131,9 @@ pub fn page_source<'a>(
     };
     if !stream.decode_identity {
         return render("image with a /Decode remapping");
+    }
+    if (stream.width as u64) * (stream.height as u64) > s.max_image_pixels {
+        return render("image larger than max_image_pixels");
     }
     if !decodable || stream.width == 0 || stream.height == 0 {
         return render("image encoding decoded by poppler");
@@ -687,6 +690,34 @@ mod tests {
             thickness: 2.0,
         });
         assert_eq!(seg, [10.0, 70.0, 110.0, 70.0, 2.0]);
+    }
+
+    #[test]
+    fn large_images_are_rendered_not_decoded() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/scan_ruled_jpeg.pdf"
+        );
+        let pdf = std::fs::read(path).expect("fixture");
+        let doc = Document::load(&pdf, None).expect("pdf");
+        let content = doc.page(1).expect("page");
+        let image = (!content.images.is_empty()).then_some(0);
+        let s = OcrSettings::default();
+        let src = page_source(&pdf, &doc, &content, image, &s).expect("source");
+        assert!(
+            matches!(src, PageSource::Embedded { .. }),
+            "{}",
+            src.describe()
+        );
+        let small = OcrSettings {
+            max_image_pixels: 1000,
+            ..s
+        };
+        let src = page_source(&pdf, &doc, &content, image, &small).expect("source");
+        assert_eq!(
+            src.describe(),
+            "rendered (image larger than max_image_pixels)"
+        );
     }
 
     #[test]

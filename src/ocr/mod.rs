@@ -59,6 +59,10 @@ pub struct OcrSettings {
     /// README, OCR: on the 12 scanned dev documents, characters 0.976 vs 0.972, cells found
     /// verbatim 0.880 vs 0.853, row match 0.36 vs 0.23). 0 keeps the image's resolution.
     pub target_dpi: f64,
+    /// An embedded page image with more pixels than this is not decoded here (its pixels
+    /// would take that many bytes at least) but rendered by `renderer` at `target_dpi`,
+    /// whose size the page bounds. Default 60,000,000 (an A3 page at 400 dpi has 31 M).
+    pub max_image_pixels: u64,
     /// Skew is searched within ±this many degrees. Default 2.0 (corpus scans: ±0.7°).
     pub max_skew_deg: f64,
     /// Step of the fine skew search in degrees. Default 0.02 (at 300 dpi a 0.02° error
@@ -152,6 +156,7 @@ impl Default for OcrSettings {
             image_cover_min: 0.5,
             undecoded_share_max: 0.5,
             target_dpi: 300.0,
+            max_image_pixels: 60_000_000,
             max_skew_deg: 2.0,
             skew_step_deg: 0.02,
             min_skew_deg: 0.03,
