@@ -5,7 +5,8 @@
 //! Lines of one paragraph are joined the same way; a line starts a new paragraph (`\n`)
 //! when it begins with a bullet or enumerator (`・`, `(1)`, `（1）`, `①`, `【`, `○`, `●`,
 //! `※`, `-`, …) or when the line before it ended well short of the text's right edge (its
-//! first word would have fit there, so the break was deliberate).
+//! first word would have fit there, so the break was deliberate) — unless it begins with
+//! closing punctuation (`。`, `、`, `）`), which never starts a line in Japanese.
 
 use crate::layout::Word;
 
@@ -162,7 +163,13 @@ pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) 
                 0.25 * em
             };
             let would_fit = prev_end + space + first_unit_width(line) <= right_edge + 0.1 * em;
-            if starts_with_marker(&t) || would_fit {
+            // A line never starts with closing punctuation (kinsoku): `。` alone on a line
+            // ends the sentence above (an OCR'd line pushed over the cell's edge).
+            let closes = t
+                .chars()
+                .next()
+                .is_some_and(|c| "。、，．）」』】〕".contains(c));
+            if !closes && (starts_with_marker(&t) || would_fit) {
                 out.push('\n');
             } else {
                 out.push_str(joiner(&out, &t));
@@ -221,6 +228,19 @@ mod tests {
         // A short first line whose next word would have fit: a deliberate break.
         let words = [w("総務課", 0.0, 0.0), w("企画調整課長", 0.0, 12.0)];
         assert_eq!(text(&words), "総務課\n企画調整課長");
+    }
+
+    #[test]
+    fn closing_punctuation_joins_the_line_above() {
+        // `向上した` ends short of the edge, but `。` cannot start a line.
+        let words = [
+            w("これにより効率化を図ることが", 0.0, 0.0),
+            w("できた。透明性が向上した", 0.0, 12.0),
+            w("。", 0.0, 24.0),
+        ];
+        let refs: Vec<&crate::layout::Word> = words.iter().collect();
+        let t = cell_text(&refs, None, &TableSettings::default());
+        assert_eq!(t, "これにより効率化を図ることができた。透明性が向上した。");
     }
 
     #[test]
