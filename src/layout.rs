@@ -181,6 +181,18 @@ pub enum TextSource {
     None,
 }
 
+impl TextSource {
+    /// The name used in outputs (`digital`, `hidden_ocr_layer`, `ocr`, `none`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::Digital => "digital",
+            TextSource::HiddenOcrLayer => "hidden_ocr_layer",
+            TextSource::Ocr => "ocr",
+            TextSource::None => "none",
+        }
+    }
+}
+
 /// The word model of one page: what every table strategy reads.
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct PageLayout {

@@ -29,6 +29,8 @@ pub struct TableRow {
     pub bbox: [f64; 4],
     /// `lattice` or `stream`.
     pub mode: String,
+    /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
+    pub text_source: String,
     /// The row's cross-year key: a short hash of [`TableRow::item_path`].
     pub item_key: String,
     /// The readable key: section path and label, each reduced (`区政改革/区長権限移譲`).
@@ -52,6 +54,8 @@ pub struct RowLineage {
     pub label: String,
     pub bbox: [f64; 4],
     pub mode: String,
+    /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
+    pub text_source: String,
 }
 
 /// One row of a kind dataset: lineage, and one canonical cell per column of the dataset
@@ -103,6 +107,13 @@ pub struct DocumentRecord {
     /// Subtotal and total cells that do not match the sum of their rows.
     #[serde(default)]
     pub totals_mismatches: u32,
+    /// Pages whose words came from nenpo's own OCR.
+    #[serde(default)]
+    pub pages_ocr: u32,
+    /// Each page's text source, in page order: `digital` (a trustworthy text layer),
+    /// `hidden_ocr_layer` (a scanner's invisible text, used as is), `ocr`, or `none`.
+    #[serde(default)]
+    pub page_text_sources: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +188,7 @@ pub fn write_table_rows(
         col_f("bbox_x1", 2),
         col_f("bbox_bottom", 3),
         col("mode", rows, |r| r.mode.clone()),
+        col("text_source", rows, |r| r.text_source.clone()),
         col("item_key", rows, |r| r.item_key.clone()),
         col("item_path", rows, |r| r.item_path.clone()),
     ];
@@ -229,6 +241,7 @@ fn lineage_columns<'a>(
         b("bbox_x1", 2),
         b("bbox_bottom", 3),
         s("mode", |r| r.mode.clone()),
+        s("text_source", |r| r.text_source.clone()),
     ]
 }
 
@@ -393,6 +406,11 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
         col("nenpo_version", docs, |d| d.nenpo_version.clone()),
         col("unparsed_cells", docs, |d| d.unparsed_cells),
         col("totals_mismatches", docs, |d| d.totals_mismatches),
+        col("pages_ocr", docs, |d| d.pages_ocr),
+        str_list(
+            "page_text_sources",
+            docs.iter().map(|d| d.page_text_sources.clone()),
+        ),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),

@@ -29,6 +29,12 @@ df = lf.collect()
 n_pl = df.height
 assert "fiscal_year" in df.columns, df.columns
 assert df.schema["cells"] == pl.List(pl.String), df.schema
+# The samples are digital: every row says so, and every page of the documents table.
+assert set(df["text_source"].unique()) == {"digital"}, df["text_source"].unique()
+pages = con.execute(
+    f"select sum(pages), sum(len(page_text_sources)), sum(pages_ocr) from '{out}/documents.parquet'"
+).fetchone()
+assert pages[0] == pages[1] and pages[2] == 0, pages
 first = df.row(0, named=True)
 
 print(f"duckdb rows={n_duck} years={[y[0] for y in years]} documents={docs}; polars rows={n_pl}")

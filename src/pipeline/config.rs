@@ -293,6 +293,7 @@ pub const KIND_LINEAGE_COLUMNS: &[&str] = &[
     "bbox_x1",
     "bbox_bottom",
     "mode",
+    "text_source",
 ];
 
 /// Whether a name is a plain dataset or column name: ASCII letters, digits and `_`,

@@ -219,6 +219,12 @@ pub fn document_rows(
                 item_path,
                 bbox: [row.bbox.x0, row.bbox.top, row.bbox.x1, row.bbox.bottom],
                 mode: super::run::mode_name(table.mode).into(),
+                text_source: x
+                    .pages
+                    .iter()
+                    .find(|p| p.number == row.page)
+                    .map_or("none", |p| p.text_source.as_str())
+                    .into(),
             };
             out.tables.push(TableRow {
                 table_index: lineage.table_index,
@@ -230,6 +236,7 @@ pub fn document_rows(
                 cells: row.cells.clone(),
                 bbox: lineage.bbox,
                 mode: lineage.mode.clone(),
+                text_source: lineage.text_source.clone(),
                 item_key: lineage.item_key.clone(),
                 item_path: lineage.item_path.clone(),
             });

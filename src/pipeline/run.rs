@@ -783,6 +783,12 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         .filter(|s| s.text_source == crate::layout::TextSource::Ocr)
         .count() as u64;
     rec.pages = extraction.page_count as u32;
+    rec.pages_ocr = pages_ocr as u32;
+    rec.page_text_sources = extraction
+        .pages
+        .iter()
+        .map(|s| s.text_source.as_str().to_string())
+        .collect();
     rec.fiscal_year = fiscal_year(p, path, &extraction);
     let rows = super::rows::document_rows(
         &extraction,

@@ -256,7 +256,7 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
     let q = Command::new(env!("CARGO_BIN_EXE_nenpo"))
         .args([
             "query",
-            "select item, previous_value, current_value, change_value, change_rate_value from budget_items where item = '児童虐待防止対策事業費'",
+            "select item, previous_value, current_value, change_value, change_rate_value, text_source from budget_items where item = '児童虐待防止対策事業費'",
             "--output",
             &s(&out),
             "--format",
@@ -274,7 +274,26 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
             "previous_value": 20_748_147_000_i64,
             "current_value": 23_727_659_000_i64,
             "change_value": 2_979_512_000_i64,
-            "change_rate_value": 14.4
+            "change_rate_value": 14.4,
+            "text_source": "ocr"
         }])
+    );
+    // The per-page decision is in the documents table.
+    let d = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args([
+            "query",
+            "select pages_ocr, page_text_sources from documents",
+            "--output",
+            &s(&out),
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("run nenpo query");
+    let docs: serde_json::Value = serde_json::from_slice(&d.stdout).expect("JSON");
+    assert_eq!(
+        docs,
+        serde_json::json!([{"pages_ocr": 2, "page_text_sources": ["ocr", "ocr"]}])
     );
 }
