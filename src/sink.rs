@@ -468,6 +468,7 @@ mod tests {
             cells: vec![format!("項目{i}"), "1,000".into()],
             bbox: [1.0, 2.0, 3.0, 4.0],
             mode: "lattice".into(),
+            text_source: "digital".into(),
             item_key: "k".into(),
             item_path: "区政改革/項目".into(),
         }
