@@ -34,17 +34,22 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     Some(v[v.len() / 2])
 }
 
-/// `A2,515` → `▲2,515`: an `A` followed only by digits, commas and points (one digit at
-/// least). Returns the text unchanged otherwise.
+/// `A2,515` → `▲2,515`: an `A` followed by an amount as printed (grouped with commas, with
+/// a decimal point, or at most three digits), not by a code such as `A01291605`. Returns
+/// the text unchanged otherwise.
 pub fn fix_triangle(text: &str) -> String {
     let mut it = text.chars();
     let first = it.next();
     let rest: &str = it.as_str();
+    let digits = rest.chars().filter(char::is_ascii_digit).count();
+    // A formatted amount (`2,515`, `20.7`) or a short count; not a code (`A01291605`).
     let numeric = !rest.is_empty()
         && rest
             .chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        && rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+        && rest.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && (rest.contains([',', '.']) || digits <= 3)
+        && !(rest.starts_with('0') && !rest.starts_with("0.") && rest.len() > 1);
     if first == Some('A') && numeric {
         format!("▲{rest}")
     } else {
@@ -251,6 +256,14 @@ mod tests {
         assert_eq!(fix_triangle("ABC"), "ABC");
         assert_eq!(fix_triangle("A,1"), "A,1");
         assert_eq!(fix_triangle("41.8"), "41.8");
+        assert_eq!(fix_triangle("A15"), "▲15");
+        assert_eq!(fix_triangle("A0.5"), "▲0.5");
+        assert_eq!(fix_triangle("A01291605"), "A01291605", "an identifier");
+        assert_eq!(
+            fix_triangle("A1234"),
+            "A1234",
+            "no grouping: a code, not an amount"
+        );
     }
 
     #[test]
