@@ -297,3 +297,34 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
         serde_json::json!([{"pages_ocr": 2, "page_text_sources": ["ocr", "ocr"]}])
     );
 }
+
+/// Camelot's image-only test page (a scanned English report): OCR'd, its bone-density
+/// table read with its numbers in their own cells, its patient ID kept as printed.
+#[test]
+fn camelot_image_only_page_is_read() {
+    let Some(corpus) = crate::common::corpus() else {
+        eprintln!("note: camelot_image_only_page_is_read skipped: ../shared absent");
+        return;
+    };
+    if !tesseract_ready("camelot_image_only_page_is_read") {
+        return;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (v, _) = extract(
+        &corpus.join("peers/camelot/pdf/image.pdf"),
+        cache.path(),
+        None,
+    );
+    assert_eq!(page_field(&v, "text_source"), "ocr");
+    let rows = rows(&v);
+    let arm = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c == "LArm"))
+        .unwrap_or_else(|| panic!("no L Arm row in {rows:?}"));
+    assert!(
+        arm.contains(&"197.82".to_string()) && arm.contains(&"0.807".to_string()),
+        "{arm:?}"
+    );
+    let text: String = rows.concat().concat();
+    assert!(text.contains("A01291605"), "{text}");
+}
