@@ -116,7 +116,7 @@ pub(crate) fn split_word_at(w: &Word, cuts: &[f64]) -> Vec<Word> {
 }
 
 /// A cell spanning columns whose words sit in two or more of those columns, none
-/// straddling a column edge, is not one cell (a ruled header over an unruled body): it is
+/// straddling a column edge nor running on across one, is not one cell (a ruled header over an unruled body): it is
 /// split into one cell per column.
 pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableSettings) {
     let mut out = Vec::with_capacity(st.spans.len());
@@ -138,12 +138,32 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
             .iter()
             .filter(|w| rect.contains_point(w.bbox.cx(), w.bbox.cy()))
             .collect();
-        let straddles = mine.iter().any(|w| {
+        // A `|` at an edge is the edge's own ruling read as text (OCR): not text of the cell.
+        let text: Vec<&&Word> = mine
+            .iter()
+            .copied()
+            .filter(|w| !w.text.chars().all(|c| "|｜!l1I[]()".contains(c)))
+            .collect();
+        let straddles = text.iter().any(|w| {
             inner
                 .iter()
                 .any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol)
         });
-        let mut cols: Vec<usize> = mine
+        // Text running on across an edge, cut into words right there (OCR words end where
+        // Tesseract likes): two words of one line closer than half an em around the edge.
+        let runs_across = text.iter().any(|a| {
+            text.iter().any(|b| {
+                let gap = b.bbox.x0 - a.bbox.x1;
+                let em = a.size.max(b.size).max(1.0);
+                a.bbox.overlap_y(&b.bbox) > 0.5 * a.bbox.height().min(b.bbox.height())
+                    && (0.0..=0.5 * em).contains(&gap)
+                    && inner.iter().any(|&x| {
+                        a.bbox.x1 <= x + s.straddle_tol && b.bbox.x0 >= x - s.straddle_tol
+                    })
+            })
+        });
+        let straddles = straddles || runs_across;
+        let mut cols: Vec<usize> = text
             .iter()
             .map(|w| inner.iter().take_while(|&&x| w.bbox.cx() >= x).count())
             .collect();
@@ -443,6 +463,35 @@ mod tests {
         split_filled_spans(&mut st, &refs, &TableSettings::default());
         assert_eq!(st.spans.len(), 3);
         assert_eq!(st.spans[0].colspan, 2);
+    }
+
+    #[test]
+    fn text_running_on_across_an_edge_keeps_its_span() {
+        // A section heading OCR'd as two words that meet right at the column edge (50):
+        // one heading, not two cells. A `|` at the edge is its ruling read as text.
+        let span = |row| Span {
+            row,
+            col: 0,
+            rowspan: 1,
+            colspan: 2,
+        };
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0], vec![0.0, 50.0, 100.0]);
+        st.spans = vec![span(0), span(1)];
+        let words = [
+            w("情報公開", 8.0, 5.0), // 8..48
+            w("責任", 50.5, 5.0),    // 50.5..70.5: 2.5 pt after, across the edge
+            w("課題", 10.0, 25.0),   // 10..30
+            w("|", 48.0, 25.0),      // the edge's ruling
+            w("取組", 52.0, 25.0),   // 52..72
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        split_filled_spans(&mut st, &refs, &TableSettings::default());
+        assert_eq!(
+            st.spans[0].colspan, 2,
+            "the heading keeps its span: {:?}",
+            st.spans
+        );
+        assert_eq!(st.spans.len(), 3, "the header row is split: {:?}", st.spans);
     }
 
     #[test]
