@@ -419,6 +419,16 @@ fn build_table(
         rows.extend(it);
     }
 
+    if first.ocr {
+        // Roman numerals of headings misread by OCR (`Il` for Ⅱ), renumbered in order.
+        let at: Vec<usize> = (0..rows.len()).filter(|&i| is_section(&rows[i])).collect();
+        let texts: Vec<String> = at.iter().map(|&i| rows[i].text(0).to_string()).collect();
+        for (&i, t) in at.iter().zip(section::repair_roman_headings(&texts)) {
+            if let Some(slot) = rows[i].slots.first_mut() {
+                slot.text = t;
+            }
+        }
+    }
     let section_flags: Vec<bool> = rows.iter().map(is_section).collect();
     // Grouping columns are filled down within their section (across page breaks too).
     for c in 0..id_col {

@@ -22,6 +22,86 @@ pub fn is_section_row(row: &WorkRow) -> bool {
         && !row.slots.first().is_some_and(|s| s.filled)
 }
 
+/// Characters Tesseract gives for the strokes of a Roman numeral (`Ⅱ` → `Il`, `Ⅰ` → `|`).
+const ROMAN_LIKE: &str = "IVXivxlL1|!ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ";
+
+fn roman(n: usize) -> String {
+    const R: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    R.get(n.wrapping_sub(1))
+        .map_or_else(|| n.to_string(), |s| s.to_string())
+}
+
+/// A numeral token as OCR might have read it, folded to `I`/`V`/`X` (`Il` → `II`).
+fn fold_roman(t: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    t.nfkc()
+        .map(|c| match c {
+            'l' | 'L' | '1' | '|' | '!' | 'i' => 'I',
+            'v' => 'V',
+            'x' => 'X',
+            c => c,
+        })
+        .collect()
+}
+
+/// Section headings of an OCR'd table numbered with misread Roman numerals (`|`, `Il`,
+/// `ll`, `V` for Ⅰ Ⅱ Ⅲ Ⅳ): renumbered in order, from the start that most of the
+/// readings agree with. Applies when two headings or more start with such a token and
+/// one of them has a letter only Roman numerals have (`V`, `X`, two strokes, `Ⅱ`), so
+/// `1 総務費` headings are left alone. `texts` are the headings' texts, in table order;
+/// returns the repaired ones.
+pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
+    let split = |t: &str| -> Option<(String, String)> {
+        let t = t.trim();
+        let end = t.find(|c: char| c.is_whitespace() || c == '\u{3000}')?;
+        let (tok, rest) = t.split_at(end);
+        let roman_like = !tok.is_empty()
+            && tok.chars().count() <= 4
+            && tok.chars().all(|c| ROMAN_LIKE.contains(c))
+            && !rest.trim().is_empty();
+        roman_like.then(|| (tok.to_string(), rest.trim_start().to_string()))
+    };
+    let parts: Vec<Option<(String, String)>> = texts.iter().map(|t| split(t)).collect();
+    let toks: Vec<&str> = parts.iter().flatten().map(|(t, _)| t.as_str()).collect();
+    let distinctive = toks
+        .iter()
+        .any(|t| t.chars().count() >= 2 || t.chars().any(|c| "VXvxⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ".contains(c)));
+    if toks.len() < 2 || !distinctive {
+        return texts.to_vec();
+    }
+    let score = |start: usize| {
+        toks.iter()
+            .enumerate()
+            .filter(|(k, t)| fold_roman(t) == roman(start + k))
+            .count()
+    };
+    let start = (1..=5)
+        .max_by_key(|&s| (score(s), std::cmp::Reverse(s)))
+        .unwrap_or(1);
+    let fullwidth = toks
+        .iter()
+        .any(|t| t.chars().any(|c| ('Ⅰ'..='Ⅻ').contains(&c)));
+    const FULL: [&str; 12] = ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ", "Ⅺ", "Ⅻ"];
+    let mut next = start;
+    texts
+        .iter()
+        .zip(&parts)
+        .map(|(t, p)| match p {
+            Some((_, rest)) => {
+                let n = match FULL.get(next - 1) {
+                    Some(f) if fullwidth => f.to_string(),
+                    _ => roman(next),
+                };
+                next += 1;
+                format!("{n} {rest}")
+            }
+            None => t.clone(),
+        })
+        .collect()
+}
+
 /// The open section headings while reading a table top to bottom.
 #[derive(Clone, Debug, Default)]
 pub struct SectionStack {
