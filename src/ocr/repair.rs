@@ -133,7 +133,7 @@ fn format_candidates(t: &str, f: Format) -> Vec<String> {
                 Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
                 None => ("", trimmed),
             };
-            if k > 0 && !digits.contains('.') && digits.len() > k as usize {
+            if k > 0 && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() > k as usize {
                 let at = digits.len() - k as usize;
                 out.push(format!("{sign}{}.{}", &digits[..at], &digits[at..]));
             }
@@ -162,19 +162,32 @@ fn column_format(texts: &[&str]) -> Option<Format> {
 /// `▲` read into a number that has none.
 fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = vec![t.clone()];
-    if let Some(rest) = t.strip_prefix(['4', 'A']) {
-        out.push(format!("▲{rest}"));
-        if let Some(Format::Decimals(_)) = f {
-            out.extend(format_candidates(
-                &format!("▲{rest}"),
-                f.unwrap_or(Format::Grouped),
-            ));
-        }
+    // The text, and the text without a stray first character (`4A3.6` for `▲3.6`).
+    let mut bases = vec![t.clone()];
+    if t.chars().count() > 2 {
+        bases.push(t.chars().skip(1).collect());
     }
-    match t.strip_prefix(['▲', '△']) {
-        Some(rest) => out.push(rest.to_string()),
-        None => out.push(format!("▲{t}")),
+    let mut out: Vec<String> = Vec::new();
+    for base in bases {
+        let unsigned = base
+            .strip_prefix(['▲', '△', '-', '−'])
+            .unwrap_or(&base)
+            .to_string();
+        let mut variants = vec![base.clone(), unsigned.clone(), format!("▲{unsigned}")];
+        if let Some(rest) = base.strip_prefix(['4', 'A', '£']) {
+            variants.push(format!("▲{rest}"));
+        }
+        for v in variants {
+            let mut more = vec![v.clone()];
+            if let Some(f) = f {
+                more.extend(format_candidates(&v, f));
+            }
+            for m in more {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
     }
     out
 }
@@ -364,6 +377,21 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             .unwrap_or_default()
     };
 
+    // 0. A cell of dashes only (`--`, `ー一`): the none mark.
+    for r in 0..nr {
+        for c in 0..nc {
+            let t: String = text(grid, r, c)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let n = t.chars().count();
+            if (1..=3).contains(&n) && t != "－" && t.chars().all(|c| "-－ー一—―‐_".contains(c))
+            {
+                set(grid, r, c, "－".to_string(), "dashes");
+            }
+        }
+    }
+
     // 1. Column formats.
     let mut formats = vec![None; nc];
     for (c, format) in formats.iter_mut().enumerate() {
@@ -425,21 +453,39 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             }
         }
     }
+    // A row where it fails is repaired when one confusion of one of its three cells makes
+    // it hold (the difference first, then either operand given the other two).
+    let grouped_value = |t: &str, want: i128| {
+        sign_candidates(t, Some(Format::Grouped))
+            .into_iter()
+            .find(|s| parse(s).is_some_and(|z| z.value == want && fits(&z, Format::Grouped)))
+    };
     for &(a, b, c) in &differences {
         for r in 0..nr {
-            let (Some(x), Some(y)) = (value(grid, r, a), value(grid, r, b)) else {
-                continue;
-            };
-            let want = y.value - x.value;
-            let t = text(grid, r, c);
-            if t.is_empty() || value(grid, r, c).is_some_and(|z| z.value == want) {
-                continue;
+            let (x, y, z) = (value(grid, r, a), value(grid, r, b), value(grid, r, c));
+            if let (Some(x), Some(y), Some(z)) = (x, y, z) {
+                if z.value == y.value - x.value {
+                    continue;
+                }
             }
-            if let Some(fixed) = sign_candidates(&t, Some(Format::Grouped))
-                .into_iter()
-                .find(|s| parse(s).is_some_and(|z| z.value == want && fits(&z, Format::Grouped)))
-            {
-                set(grid, r, c, fixed, &format!("difference of c{b} and c{a}"));
+            let why = format!("c{c} = c{b} - c{a}");
+            let (ta, tb, tc) = (text(grid, r, a), text(grid, r, b), text(grid, r, c));
+            if let (Some(x), Some(y), false) = (x, y, tc.is_empty()) {
+                if let Some(fixed) = grouped_value(&tc, y.value - x.value) {
+                    set(grid, r, c, fixed, &why);
+                    continue;
+                }
+            }
+            if let (Some(y), Some(z), false) = (y, z, ta.is_empty()) {
+                if let Some(fixed) = grouped_value(&ta, y.value - z.value) {
+                    set(grid, r, a, fixed, &why);
+                    continue;
+                }
+            }
+            if let (Some(x), Some(z), false) = (x, z, tb.is_empty()) {
+                if let Some(fixed) = grouped_value(&tb, x.value + z.value) {
+                    set(grid, r, b, fixed, &why);
+                }
             }
         }
     }
@@ -574,6 +620,9 @@ mod tests {
             &["接種", ".170,253", "170,253", "0", "0.0."],
             &["推進", "90,841", "84,097", "▲6,744", "47.4"],
             &["計", "－", "12,008", "12,008", "－"],
+            &["公債費", "1,026", "-1.121", "95", "9.3"],
+            &["消防", "2,503,436", "2,413,504", "▲89,932", "4A3.6"],
+            &["統計", "--", "1,703", "1,703", "－"],
         ]);
         let log = repair_grid(&mut g);
         let t = texts(&g);
@@ -585,8 +634,11 @@ mod tests {
         assert_eq!(t[6][4], "0.0", "speck");
         assert_eq!(t[7][4], "▲7.4");
         assert_eq!(t[8][4], "－", "none stays none");
+        assert_eq!(t[9][2], "1,121", "an operand repaired by the difference");
+        assert_eq!(t[10][4], "▲3.6", "a stray mark before the sign");
+        assert_eq!(t[11][1], "－", "dashes");
         assert_eq!(t[0][1], "前年度");
-        assert_eq!(log.len(), 7, "{log:#?}");
+        assert_eq!(log.len(), 11, "{log:#?}");
     }
 
     #[test]
@@ -654,5 +706,10 @@ mod tests {
             &["d", "3.000"],
         ]);
         assert!(repair_grid(&mut g).is_empty());
+        // Wide characters are never cut inside (this panicked on `▲－`).
+        for t in ["－", "▲－", "ー5", "△ー"] {
+            let _ = format_candidates(t, Format::Decimals(1));
+            let _ = sign_candidates(t, Some(Format::Decimals(1)));
+        }
     }
 }

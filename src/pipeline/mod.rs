@@ -240,9 +240,21 @@ fn read_page(
         });
     if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
         for g in &mut grids {
-            let mut log = crate::ocr::repair::merge_header_fragments(g);
-            log.extend(crate::ocr::repair::repair_grid(g));
-            g.diagnostics.extend(log);
+            let mut repaired = g.clone();
+            let log = guarded(|| {
+                let mut log = crate::ocr::repair::merge_header_fragments(&mut repaired);
+                log.extend(crate::ocr::repair::repair_grid(&mut repaired));
+                (repaired, log)
+            });
+            match log {
+                Ok((r, log)) => {
+                    *g = r;
+                    g.diagnostics.extend(log);
+                }
+                Err(message) => summary.warnings.push(format!(
+                    "page {n}: ocr repair failed (a bug in nenpo), grid kept as read: {message}"
+                )),
+            }
         }
     }
     summary.width = content.width;
