@@ -16,6 +16,8 @@
 //!    (`増減率 = 増減 / 前年度`), a failing row's ratio cell is repaired the same way,
 //!    when a confusion gives exactly the rounded ratio.
 //!
+//!    A rate with no number read as Latin letters where the divisor is none is 皆増,
+//!    where the difference takes it all 皆減.
 //! 4. **Header fragments.** A column with texts in the header rows and hardly any below
 //!    (Tesseract cut a label of a multi-line header into pieces, and a piece opened a
 //!    column of its own; its few body texts are a bold subtotal pushed over the column
@@ -532,10 +534,33 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             let (Some(x), Some(z)) = (value(grid, r, a), value(grid, r, c)) else {
                 continue;
             };
+            let t = text(grid, r, d);
+            // Where the rate has no number, budget tables print 皆増 (nothing the year
+            // before) or 皆減 (nothing now); Tesseract reads them as Latin letters.
+            let garbled = !t.is_empty() && t.chars().all(|c| c.is_ascii_alphabetic() || c == ' ');
+            if garbled && x.value == 0 && z.value > 0 {
+                set(
+                    grid,
+                    r,
+                    d,
+                    "皆増".to_string(),
+                    &format!("c{a} is none, c{c} positive"),
+                );
+                continue;
+            }
+            if garbled && x.value > 0 && z.value == -x.value {
+                set(
+                    grid,
+                    r,
+                    d,
+                    "皆減".to_string(),
+                    &format!("c{c} is minus c{a}"),
+                );
+                continue;
+            }
             let Some(want) = ratio(z.value, x.value) else {
                 continue;
             };
-            let t = text(grid, r, d);
             if t.is_empty() || value(grid, r, d).is_some_and(|v| (v.value - want).abs() <= 1) {
                 continue;
             }
@@ -623,6 +648,8 @@ mod tests {
             &["公債費", "1,026", "-1.121", "95", "9.3"],
             &["消防", "2,503,436", "2,413,504", "▲89,932", "4A3.6"],
             &["統計", "--", "1,703", "1,703", "－"],
+            &["斎場", "－", "1,107", "1,107", "erly"],
+            &["消防署", "1,519", "－", "▲1,519", "FFDi"],
         ]);
         let log = repair_grid(&mut g);
         let t = texts(&g);
@@ -637,8 +664,10 @@ mod tests {
         assert_eq!(t[9][2], "1,121", "an operand repaired by the difference");
         assert_eq!(t[10][4], "▲3.6", "a stray mark before the sign");
         assert_eq!(t[11][1], "－", "dashes");
+        assert_eq!(t[12][4], "皆増");
+        assert_eq!(t[13][4], "皆減");
         assert_eq!(t[0][1], "前年度");
-        assert_eq!(log.len(), 11, "{log:#?}");
+        assert_eq!(log.len(), 13, "{log:#?}");
     }
 
     #[test]
