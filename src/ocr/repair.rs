@@ -129,7 +129,24 @@ fn format_candidates(t: &str, f: Format) -> Vec<String> {
         .trim_end_matches(SPECKS);
     let mut out = vec![trimmed.to_string()];
     match f {
-        Format::Grouped => out.push(trimmed.replace('.', ",")),
+        Format::Grouped => {
+            out.push(trimmed.replace('.', ","));
+            // Separators lost altogether (`4878`): regrouped (the arithmetic decides).
+            let (sign, digits) = match trimmed.strip_prefix(['▲', '△']) {
+                Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
+                None => ("", trimmed),
+            };
+            if digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+                let mut g = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        g.push(',');
+                    }
+                    g.push(c);
+                }
+                out.push(format!("{sign}{g}"));
+            }
+        }
         Format::Decimals(k) => {
             let (sign, digits) = match trimmed.strip_prefix(['▲', '△']) {
                 Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
@@ -172,7 +189,7 @@ fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for base in bases {
         let unsigned = base
-            .strip_prefix(['▲', '△', '-', '−'])
+            .strip_prefix(['▲', '△', '-', '−', '－', 'ー'])
             .unwrap_or(&base)
             .to_string();
         let mut variants = vec![base.clone(), unsigned.clone(), format!("▲{unsigned}")];
@@ -457,7 +474,15 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
     }
     // A row where it fails is repaired when one confusion of one of its three cells makes
     // it hold (the difference first, then either operand given the other two).
-    let grouped_value = |t: &str, want: i128| {
+    // A column without negative numbers (budget amounts) does not get one from a repair:
+    // when either of two cells could take the sign, the one in the column of signs does.
+    let negatives: Vec<bool> = (0..nc)
+        .map(|c| (0..nr).any(|r| value(grid, r, c).is_some_and(|v| v.value < 0)))
+        .collect();
+    let grouped_value = |t: &str, want: i128, col: usize| {
+        if want < 0 && !negatives.get(col).copied().unwrap_or(false) {
+            return None;
+        }
         sign_candidates(t, Some(Format::Grouped))
             .into_iter()
             .find(|s| parse(s).is_some_and(|z| z.value == want && fits(&z, Format::Grouped)))
@@ -473,19 +498,19 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             let why = format!("c{c} = c{b} - c{a}");
             let (ta, tb, tc) = (text(grid, r, a), text(grid, r, b), text(grid, r, c));
             if let (Some(x), Some(y), false) = (x, y, tc.is_empty()) {
-                if let Some(fixed) = grouped_value(&tc, y.value - x.value) {
+                if let Some(fixed) = grouped_value(&tc, y.value - x.value, c) {
                     set(grid, r, c, fixed, &why);
                     continue;
                 }
             }
             if let (Some(y), Some(z), false) = (y, z, ta.is_empty()) {
-                if let Some(fixed) = grouped_value(&ta, y.value - z.value) {
+                if let Some(fixed) = grouped_value(&ta, y.value - z.value, a) {
                     set(grid, r, a, fixed, &why);
                     continue;
                 }
             }
             if let (Some(x), Some(z), false) = (x, z, tb.is_empty()) {
-                if let Some(fixed) = grouped_value(&tb, x.value + z.value) {
+                if let Some(fixed) = grouped_value(&tb, x.value + z.value, b) {
                     set(grid, r, b, fixed, &why);
                 }
             }
@@ -515,9 +540,12 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                 }
                 let (mut n, mut ok) = (0, 0);
                 for r in 0..nr {
-                    if let (Some(x), Some(z), Some(v)) =
-                        (value(grid, r, a), value(grid, r, c), value(grid, r, d))
-                    {
+                    // (A rate printed `－` is no rate, not zero.)
+                    if let (Some(x), Some(z), Some(v)) = (
+                        value(grid, r, a),
+                        value(grid, r, c),
+                        parse(&text(grid, r, d)),
+                    ) {
                         if let Some(want) = ratio(z.value, x.value) {
                             n += 1;
                             ok += usize::from((v.value - want).abs() <= 1);
@@ -650,6 +678,13 @@ mod tests {
             &["統計", "--", "1,703", "1,703", "－"],
             &["斎場", "－", "1,107", "1,107", "erly"],
             &["消防署", "1,519", "－", "▲1,519", "FFDi"],
+            &["客船", "32,747", "－", "32,747", "－"],
+            &["車両", "19,531", "14,653", "44878", "425.0"],
+            // Clean rows: the evidence for the relations is the majority of rows.
+            &["学校", "916,048", "918,086", "2,038", "0.2"],
+            &["図書館", "45,993", "38,509", "▲7,484", "▲16.3"],
+            &["給食", "19,165", "13,575", "▲5,590", "▲29.2"],
+            &["博物館", "12,585,984", "13,094,126", "508,142", "4.0"],
         ]);
         let log = repair_grid(&mut g);
         let t = texts(&g);
@@ -666,8 +701,12 @@ mod tests {
         assert_eq!(t[11][1], "－", "dashes");
         assert_eq!(t[12][4], "皆増");
         assert_eq!(t[13][4], "皆減");
+        assert_eq!(t[14][1], "32,747", "amounts take no sign: the change does");
+        assert_eq!(t[14][3], "▲32,747");
+        assert_eq!(t[15][3], "▲4,878", "sign read as 4 and separators lost");
+        assert_eq!(t[15][4], "▲25.0");
         assert_eq!(t[0][1], "前年度");
-        assert_eq!(log.len(), 13, "{log:#?}");
+        assert_eq!(log.len(), 17, "{log:#?}");
     }
 
     #[test]

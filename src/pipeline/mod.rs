@@ -249,6 +249,9 @@ fn read_page(
             match log {
                 Ok((r, log)) => {
                     *g = r;
+                    for line in &log {
+                        tracing::debug!(page = n, "{line}");
+                    }
                     g.diagnostics.extend(log);
                 }
                 Err(message) => summary.warnings.push(format!(
