@@ -162,10 +162,11 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     while p < rows.len() && p < s.max_preamble_rows {
         let r = &rows[p];
         let ne = r.nonempty();
-        let caption_like = !ne.is_empty()
+        let caption_like = (!ne.is_empty()
             && ne.iter().all(|&k| {
                 is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s)
-            });
+            }))
+            || budget_heading(r);
         if !(caption_like || single_spanning_text(r)) {
             break;
         }
@@ -181,6 +182,25 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     }
     let pre: Vec<String> = rows.drain(..p).map(|r| row_line(&r)).collect();
     (pre, k)
+}
+
+/// A budget book's heading line above a table (`１款 市税  49,286,300千円`, `２項 固定資産税
+/// …`): a 款 or 項 with its total, not a header row.
+fn budget_heading(r: &WorkRow) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[0-9]+\s*[款項]\s*\S").expect("valid regex")
+    });
+    let ne = r.nonempty();
+    let Some((&first, rest)) = ne.split_first() else {
+        return false;
+    };
+    let norm = |t: &str| -> String { t.trim().nfkc().collect() };
+    RE.is_match(&norm(r.text(first)))
+        && rest.iter().all(|&k| {
+            let t = norm(r.text(k));
+            t.ends_with("円") && t.chars().any(|c| c.is_ascii_digit())
+        })
 }
 
 /// A row's texts on one line.
@@ -390,6 +410,26 @@ mod tests {
         let s = LogicalSettings::default();
         let g = grid(1, &[&["科目", "金額"], &["市債", "1"], &["－1－", ""]], &[]);
         assert_eq!(part(&g, 0, &s).rows.len(), 2);
+    }
+
+    #[test]
+    fn budget_headings_above_a_table_are_its_caption() {
+        let s = LogicalSettings::default();
+        let g = grid(
+            1,
+            &[
+                &["１款市税", "", "", "49,286,300千円"],
+                &["２項固定資産税", "", "", "23,861,300千円"],
+                &["1 固定資産税", "23,806,300", "23,180,700", "625,600"],
+                &["2 交付金", "55,000", "55,000", "0"],
+            ],
+            &[],
+        );
+        let p = part(&g, 0, &s);
+        assert_eq!(p.preamble.len(), 2, "{:?}", p.preamble);
+        assert_eq!(p.header_n, 0);
+        assert_eq!(p.rows.len(), 2);
+        assert!(!budget_heading(&p.rows[0]), "a 目 row is no heading");
     }
 
     #[test]

@@ -99,6 +99,9 @@ fn fuji_tax_items_compare_across_years() {
         ("^個人$", 15_840_700i64, 16_203_500i64),
         ("^法人$", 2_580_200, 2_515_500),
         ("^市たばこ税$", 1_979_000, 2_001_000),
+        // Printed under a 款/項 heading box joined to the table's rulings, no header of
+        // its own on the page: a headerless continuation of the 目 table.
+        ("^固定資産税$", 23_180_700, 23_806_300),
     ];
     for (pattern, r7, r8) in cases {
         let rows = json_of(&[
