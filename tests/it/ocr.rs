@@ -82,6 +82,27 @@ fn rows(v: &serde_json::Value) -> Vec<Vec<String>> {
     out
 }
 
+/// `extract` of an OCR'd document with a fresh cache, its first page checked to be OCR'd;
+/// `None` when Tesseract is not installed (and not required).
+fn ocr_extract(test: &str, file: &Path) -> Option<serde_json::Value> {
+    if !tesseract_ready(test) {
+        return None;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (v, _) = extract(file, cache.path(), None);
+    assert_eq!(page_field(&v, "text_source"), "ocr", "{test}");
+    Some(v)
+}
+
+/// [`ocr_extract`] of a file of the shared corpus (`None` when `../shared` is absent).
+fn ocr_extract_corpus(test: &str, rel: &str) -> Option<serde_json::Value> {
+    let Some(corpus) = crate::common::corpus() else {
+        eprintln!("note: {test} skipped: ../shared absent");
+        return None;
+    };
+    ocr_extract(test, &corpus.join(rel))
+}
+
 #[test]
 fn ruled_jpeg_scan_gives_the_grid() {
     if !tesseract_ready("ruled_jpeg_scan_gives_the_grid") {
@@ -115,12 +136,9 @@ fn ruled_jpeg_scan_gives_the_grid() {
 
 #[test]
 fn flate_png_scan_is_read() {
-    if !tesseract_ready("flate_png_scan_is_read") {
+    let Some(v) = ocr_extract("flate_png_scan_is_read", &fixture("scan_budget_png.pdf")) else {
         return;
-    }
-    let cache = tempfile::tempdir().expect("temp dir");
-    let (v, _) = extract(&fixture("scan_budget_png.pdf"), cache.path(), None);
-    assert_eq!(page_field(&v, "text_source"), "ocr");
+    };
     let text: String = rows(&v).concat().concat();
     assert!(text.contains("議会費"), "{text}");
 }
@@ -128,12 +146,10 @@ fn flate_png_scan_is_read() {
 #[test]
 fn ccitt_fax_scan_is_rendered_and_read() {
     // CCITT Group 4 is not decoded in Rust: the page is rendered (pdftoppm) and OCR'd.
-    if !tesseract_ready("ccitt_fax_scan_is_rendered_and_read") {
+    let file = fixture("scan_fax_ccitt.pdf");
+    let Some(v) = ocr_extract("ccitt_fax_scan_is_rendered_and_read", &file) else {
         return;
-    }
-    let cache = tempfile::tempdir().expect("temp dir");
-    let (v, _) = extract(&fixture("scan_fax_ccitt.pdf"), cache.path(), None);
-    assert_eq!(page_field(&v, "text_source"), "ocr");
+    };
     assert!(
         page_field(&v, "rulings").as_u64().unwrap_or(0) >= 20,
         "{}",
@@ -176,15 +192,13 @@ fn missing_tesseract_is_a_page_warning() {
 /// (stitching by place and shape, header fragments merged, numbers repaired).
 #[test]
 fn scanned_budget_over_three_pages_is_one_table() {
-    let Some(corpus) = crate::common::corpus() else {
-        eprintln!("note: scanned_budget_over_three_pages_is_one_table skipped: ../shared absent");
+    let test = "scanned_budget_over_three_pages_is_one_table";
+    let Some(v) = ocr_extract_corpus(test, "dev/dev_0022.pdf") else {
         return;
     };
-    if !tesseract_ready("scanned_budget_over_three_pages_is_one_table") {
+    let Some(corpus) = crate::common::corpus() else {
         return;
-    }
-    let cache = tempfile::tempdir().expect("temp dir");
-    let (v, _) = extract(&corpus.join("dev/dev_0022.pdf"), cache.path(), None);
+    };
     let tables = v["tables"].as_array().cloned().unwrap_or_default();
     assert_eq!(tables.len(), 1, "{}", v["tables"]);
     assert_eq!(tables[0]["pages"], serde_json::json!([1, 2, 3]));
@@ -253,20 +267,16 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
         .output()
         .expect("run nenpo");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let q = Command::new(env!("CARGO_BIN_EXE_nenpo"))
-        .args([
-            "query",
-            "select item, previous_value, current_value, change_value, change_rate_value, text_source from budget_items where item = '児童虐待防止対策事業費'",
-            "--output",
-            &s(&out),
-            "--format",
-            "json",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("run nenpo query");
-    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
-    let rows: serde_json::Value = serde_json::from_slice(&q.stdout).expect("JSON");
+    let query = |sql: &str| -> serde_json::Value {
+        let q = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+            .args(["query", sql, "--output", &s(&out), "--format", "json"])
+            .current_dir(root())
+            .output()
+            .expect("run nenpo query");
+        assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+        serde_json::from_slice(&q.stdout).expect("JSON")
+    };
+    let rows = query("select item, previous_value, current_value, change_value, change_rate_value, text_source from budget_items where item = '児童虐待防止対策事業費'");
     assert_eq!(
         rows,
         serde_json::json!([{
@@ -279,19 +289,7 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
         }])
     );
     // The per-page decision is in the documents table.
-    let d = Command::new(env!("CARGO_BIN_EXE_nenpo"))
-        .args([
-            "query",
-            "select pages_ocr, page_text_sources from documents",
-            "--output",
-            &s(&out),
-            "--format",
-            "json",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("run nenpo query");
-    let docs: serde_json::Value = serde_json::from_slice(&d.stdout).expect("JSON");
+    let docs = query("select pages_ocr, page_text_sources from documents");
     assert_eq!(
         docs,
         serde_json::json!([{"pages_ocr": 2, "page_text_sources": ["ocr", "ocr"]}])
@@ -302,20 +300,10 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
 /// table read with its numbers in their own cells, its patient ID kept as printed.
 #[test]
 fn camelot_image_only_page_is_read() {
-    let Some(corpus) = crate::common::corpus() else {
-        eprintln!("note: camelot_image_only_page_is_read skipped: ../shared absent");
+    let test = "camelot_image_only_page_is_read";
+    let Some(v) = ocr_extract_corpus(test, "peers/camelot/pdf/image.pdf") else {
         return;
     };
-    if !tesseract_ready("camelot_image_only_page_is_read") {
-        return;
-    }
-    let cache = tempfile::tempdir().expect("temp dir");
-    let (v, _) = extract(
-        &corpus.join("peers/camelot/pdf/image.pdf"),
-        cache.path(),
-        None,
-    );
-    assert_eq!(page_field(&v, "text_source"), "ocr");
     let rows = rows(&v);
     let arm = rows
         .iter()
