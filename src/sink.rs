@@ -15,29 +15,16 @@ use polars::prelude::*;
 
 use crate::normalize::kinds::{CanonicalCell, ColumnKind};
 
-/// One data row of the generic tables dataset, with its lineage.
+/// One data row of the generic tables dataset: its lineage, its table's column names and
+/// its cells.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableRow {
-    pub table_index: u32,
-    pub row_index: u32,
-    pub page: u32,
-    pub kind: String,
-    pub section: Vec<String>,
+    pub lineage: RowLineage,
     pub columns: Vec<String>,
     pub cells: Vec<String>,
-    /// The row's box on its page: x0, top, x1, bottom (points, top-left origin).
-    pub bbox: [f64; 4],
-    /// `lattice` or `stream`.
-    pub mode: String,
-    /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
-    pub text_source: String,
-    /// The row's cross-year key: a short hash of [`TableRow::item_path`].
-    pub item_key: String,
-    /// The readable key: section path and label, each reduced (`区政改革/区長権限移譲`).
-    pub item_path: String,
 }
 
-/// Lineage and keys of a row, shared by the kind and values datasets.
+/// Lineage and keys of a row, shared by every dataset.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RowLineage {
     pub table_index: u32,
@@ -52,7 +39,9 @@ pub struct RowLineage {
     pub item_path: String,
     /// The row's label as printed (its first cell not in the section path).
     pub label: String,
+    /// The row's box on its page: x0, top, x1, bottom (points, top-left origin).
     pub bbox: [f64; 4],
+    /// `lattice` or `stream`.
     pub mode: String,
     /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
     pub text_source: String,
@@ -167,30 +156,24 @@ pub fn write_table_rows(
 ) -> Result<PathBuf, Error> {
     let path = partition_dir(out, dataset, fiscal_year).join(format!("{file_key}.parquet"));
     let n = rows.len();
-    let col_f = |name: &str, i: usize| {
-        Column::new(
-            name.into(),
-            rows.iter().map(|r| r.bbox[i]).collect::<Vec<f64>>(),
-        )
-    };
     let columns = vec![
         Column::new("document_id".into(), vec![document_id.to_string(); n]),
         Column::new("source_path".into(), vec![source_path.to_string(); n]),
-        col("table_index", rows, |r| r.table_index),
-        col("row_index", rows, |r| r.row_index),
-        col("page", rows, |r| r.page),
-        col("kind", rows, |r| r.kind.clone()),
-        str_list("section", rows.iter().map(|r| r.section.clone())),
+        col("table_index", rows, |r| r.lineage.table_index),
+        col("row_index", rows, |r| r.lineage.row_index),
+        col("page", rows, |r| r.lineage.page),
+        col("kind", rows, |r| r.lineage.kind.clone()),
+        str_list("section", rows.iter().map(|r| r.lineage.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
-        col_f("bbox_x0", 0),
-        col_f("bbox_top", 1),
-        col_f("bbox_x1", 2),
-        col_f("bbox_bottom", 3),
-        col("mode", rows, |r| r.mode.clone()),
-        col("text_source", rows, |r| r.text_source.clone()),
-        col("item_key", rows, |r| r.item_key.clone()),
-        col("item_path", rows, |r| r.item_path.clone()),
+        col("bbox_x0", rows, |r| r.lineage.bbox[0]),
+        col("bbox_top", rows, |r| r.lineage.bbox[1]),
+        col("bbox_x1", rows, |r| r.lineage.bbox[2]),
+        col("bbox_bottom", rows, |r| r.lineage.bbox[3]),
+        col("mode", rows, |r| r.lineage.mode.clone()),
+        col("text_source", rows, |r| r.lineage.text_source.clone()),
+        col("item_key", rows, |r| r.lineage.item_key.clone()),
+        col("item_path", rows, |r| r.lineage.item_path.clone()),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),
@@ -459,18 +442,21 @@ mod tests {
 
     fn row(i: u32) -> TableRow {
         TableRow {
-            table_index: 0,
-            row_index: i,
-            page: 1,
-            kind: "data".into(),
-            section: vec!["II 区政改革".into()],
+            lineage: RowLineage {
+                table_index: 0,
+                row_index: i,
+                page: 1,
+                kind: "data".into(),
+                section: vec!["II 区政改革".into()],
+                bbox: [1.0, 2.0, 3.0, 4.0],
+                mode: "lattice".into(),
+                text_source: "digital".into(),
+                item_key: "k".into(),
+                item_path: "区政改革/項目".into(),
+                ..Default::default()
+            },
             columns: vec!["課題".into(), "金額".into()],
             cells: vec![format!("項目{i}"), "1,000".into()],
-            bbox: [1.0, 2.0, 3.0, 4.0],
-            mode: "lattice".into(),
-            text_source: "digital".into(),
-            item_key: "k".into(),
-            item_path: "区政改革/項目".into(),
         }
     }
 

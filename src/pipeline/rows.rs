@@ -132,6 +132,11 @@ pub fn document_rows(
     fiscal_year: Option<i32>,
 ) -> DocumentRows {
     let mut typed = typed_tables(&x.tables, &settings.values);
+    let text_sources: std::collections::HashMap<usize, &str> = x
+        .pages
+        .iter()
+        .map(|p| (p.number, p.text_source.as_str()))
+        .collect();
     let context = fiscal_year.map(|y| era::era_on(y, 4, 1));
     let mut datasets = kind_datasets(kinds);
     let mut last: Vec<Option<Matched>> = vec![None; kinds.len()];
@@ -219,26 +224,16 @@ pub fn document_rows(
                 item_path,
                 bbox: [row.bbox.x0, row.bbox.top, row.bbox.x1, row.bbox.bottom],
                 mode: super::run::mode_name(table.mode).into(),
-                text_source: x
-                    .pages
-                    .iter()
-                    .find(|p| p.number == row.page)
-                    .map_or("none", |p| p.text_source.as_str())
+                text_source: text_sources
+                    .get(&row.page)
+                    .copied()
+                    .unwrap_or("none")
                     .into(),
             };
             out.tables.push(TableRow {
-                table_index: lineage.table_index,
-                row_index: lineage.row_index,
-                page: lineage.page,
-                kind: lineage.kind.clone(),
-                section: row.section.clone(),
+                lineage: lineage.clone(),
                 columns: table.columns.clone(),
                 cells: row.cells.clone(),
-                bbox: lineage.bbox,
-                mode: lineage.mode.clone(),
-                text_source: lineage.text_source.clone(),
-                item_key: lineage.item_key.clone(),
-                item_path: lineage.item_path.clone(),
             });
             // This row's canonical cells (canonical rows skip section rows, as here).
             let canon = match canon_iter.peek() {
