@@ -34,9 +34,10 @@ pub enum Op {
 impl Relation {
     /// Parses `change = current - previous` or `change_rate = change / previous %`.
     pub fn parse(s: &str) -> Result<Relation, String> {
-        let re = Regex::new(r"^\s*(\w+)\s*=\s*(\w+)\s*([-+/])\s*(\w+)\s*(%)?\s*$")
-            .map_err(|e| e.to_string())?;
-        let c = re.captures(s).ok_or_else(|| {
+        static RE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+            Regex::new(r"^\s*(\w+)\s*=\s*(\w+)\s*([-+/])\s*(\w+)\s*(%)?\s*$").expect("valid regex")
+        });
+        let c = RE.captures(s).ok_or_else(|| {
             format!(
                 "{s:?} is not `name = name - name`, `name = name + name` or `name = name / name %`"
             )

@@ -128,37 +128,46 @@ fn format_candidates(t: &str, f: Format) -> Vec<String> {
         .trim_start_matches(|c| SPECKS.contains(&c) && c != '-')
         .trim_end_matches(SPECKS);
     let mut out = vec![trimmed.to_string()];
+    // The sign, and the digits after it when they are nothing but digits.
+    let (sign, rest) = match trimmed.strip_prefix(['▲', '△']) {
+        Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
+        None => ("", trimmed),
+    };
+    let digits = Some(rest).filter(|d| d.chars().all(|c| c.is_ascii_digit()));
     match f {
         Format::Grouped => {
             out.push(trimmed.replace('.', ","));
             // Separators lost altogether (`4878`): regrouped (the arithmetic decides).
-            let (sign, digits) = match trimmed.strip_prefix(['▲', '△']) {
-                Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
-                None => ("", trimmed),
-            };
-            if digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit()) {
-                let mut g = String::new();
-                for (i, c) in digits.chars().enumerate() {
-                    if i > 0 && (digits.len() - i) % 3 == 0 {
-                        g.push(',');
-                    }
-                    g.push(c);
-                }
-                out.push(format!("{sign}{g}"));
+            if let Some(d) = digits.filter(|d| d.len() >= 4) {
+                out.push(format!("{sign}{}", group_thousands(d)));
             }
         }
         Format::Decimals(k) => {
-            let (sign, digits) = match trimmed.strip_prefix(['▲', '△']) {
-                Some(d) => (&trimmed[..trimmed.len() - d.len()], d),
-                None => ("", trimmed),
-            };
-            if k > 0 && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() > k as usize {
-                let at = digits.len() - k as usize;
-                out.push(format!("{sign}{}.{}", &digits[..at], &digits[at..]));
+            if let Some(d) = digits.filter(|d| k > 0 && d.len() > k as usize) {
+                let at = d.len() - k as usize;
+                out.push(format!("{sign}{}.{}", &d[..at], &d[at..]));
             }
         }
     }
     out
+}
+
+/// Whether a relation between columns holds in `ok` of the `n` rows that have numbers in
+/// all its columns: in 70% of them, and 3 at least.
+fn most_rows(ok: usize, n: usize) -> bool {
+    ok >= 3 && ok as f64 >= 0.7 * n as f64
+}
+
+/// `1234567` → `1,234,567` (ASCII digits).
+fn group_thousands(digits: &str) -> String {
+    let mut g = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            g.push(',');
+        }
+        g.push(c);
+    }
+    g
 }
 
 /// The format most of a column's clean numbers have, if any.
@@ -209,32 +218,6 @@ fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
         }
     }
     out
-}
-
-#[cfg(test)]
-fn format_num(value: i128, decimals: u32, grouped: bool) -> String {
-    let neg = value < 0;
-    let digits = value.unsigned_abs().to_string();
-    let digits = format!("{digits:0>width$}", width = decimals as usize + 1);
-    let (int, frac) = digits.split_at(digits.len() - decimals as usize);
-    let int = if grouped {
-        let mut g = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                g.push(',');
-            }
-            g.push(c);
-        }
-        g
-    } else {
-        int.to_string()
-    };
-    let sign = if neg { "▲" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
 }
 
 /// Whether a cell text reads as a number.
@@ -466,7 +449,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                         ok += usize::from(z.value == y.value - x.value);
                     }
                 }
-                if ok >= 3 && ok as f64 >= 0.7 * n as f64 {
+                if most_rows(ok, n) {
                     differences.push((a, b, c));
                 }
             }
@@ -552,7 +535,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                         }
                     }
                 }
-                if ok >= 3 && ok as f64 >= 0.7 * n as f64 && best.is_none_or(|(_, _, o)| ok > o) {
+                if most_rows(ok, n) && best.is_none_or(|(_, _, o)| ok > o) {
                     best = Some((a, c, ok));
                 }
             }
@@ -657,8 +640,8 @@ mod tests {
         assert_eq!(parse("1.234.567"), None);
         assert_eq!(parse("12,34"), None);
         assert_eq!(parse("－"), None);
-        assert_eq!(format_num(-12345, 1, true), "▲1,234.5");
-        assert_eq!(format_num(5, 1, false), "0.5");
+        assert_eq!(group_thousands("1234567"), "1,234,567");
+        assert_eq!(group_thousands("123"), "123");
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub(crate) fn separators(lines: &[Line<'_>], s: &TableSettings) -> Vec<f64> {
     }
     let t = (s.crossing_frac * lines.len() as f64).floor() as i64;
     let need = s.min_column_support.min(lines.len()).max(1);
+    let em = lines.iter().map(|l| l.size).fold(0.0, f64::max).max(1.0);
     let mut out = Vec::new();
     let n = cov.len();
     let mut k = 0;
@@ -150,7 +151,6 @@ pub(crate) fn separators(lines: &[Line<'_>], s: &TableSettings) -> Vec<f64> {
             // A gap some lines cross must open a column: segments starting right of
             // it (within a few em), not only text running on from the left (long item
             // names in a left-aligned column of mostly short ones).
-            let em = lines.iter().map(|l| l.size).fold(0.0, f64::max).max(1.0);
             let (lo, hi) = (sep, bps[end] + 3.0 * em);
             let starting = segs.iter().filter(|g| g.x0 >= lo && g.x0 <= hi).count();
             if starting < need {
