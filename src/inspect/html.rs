@@ -469,6 +469,7 @@ mod tests {
 
     fn table() -> LogicalTable {
         LogicalTable {
+            units: Vec::new(),
             pages: vec![1, 2],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

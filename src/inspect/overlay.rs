@@ -500,6 +500,7 @@ mod tests {
 
     fn table(pages: Vec<usize>, bbox: Rect, header_n: usize, rows: Vec<Row>) -> LogicalTable {
         LogicalTable {
+            units: Vec::new(),
             pages,
             bbox,
             mode: Mode::Lattice,

@@ -20,6 +20,7 @@ mod settings;
 mod span;
 mod stitch;
 pub(crate) mod text;
+mod unit;
 
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +91,9 @@ pub struct LogicalTable {
     pub spans: Vec<Span>,
     /// Text just above the table (title, unit note such as `（単位：千円）`), if any.
     pub caption: Option<String>,
+    /// Each column's unit as printed in a unit row under the header (`千円`), taken off
+    /// the rows (`None` where none was printed).
+    pub units: Vec<Option<String>>,
 }
 
 /// One page's layout and the grids found on it.
@@ -325,6 +329,7 @@ fn build_table(
             rows: Vec::new(),
             spans: Vec::new(),
             caption,
+            units: Vec::new(),
         };
     };
     let n_cols = first.grid.n_cols();
@@ -516,6 +521,15 @@ fn build_table(
         });
     }
     let spans = span::spans(&rows, &section_flags, n_cols);
+    // Each column's unit: from the first part that printed one.
+    let mut units: Vec<Option<String>> = vec![None; n_cols];
+    for (p, _) in members {
+        for (u, pu) in units.iter_mut().zip(&p.units) {
+            if u.is_none() {
+                u.clone_from(pu);
+            }
+        }
+    }
     let mut pages: Vec<usize> = members.iter().map(|(p, _)| p.grid.page).collect();
     pages.sort_unstable();
     pages.dedup();
@@ -528,6 +542,7 @@ fn build_table(
         rows: out,
         spans,
         caption,
+        units,
     }
 }
 

@@ -58,6 +58,16 @@ pub struct LogicalSettings {
     /// (`予算額（千円）` over its two sub-columns). Default 0.6: header lines are stacked
     /// without a gap; a caption or unit note keeps at least half a line away.
     pub header_line_max_gap_lines: f64,
+    /// Unit words printed alone in a unit row under the header (`unit::take_unit_row`).
+    /// Default `千円 百万円 億円 万円 円 千人 人 世帯 件 % ％`: the units of budget books
+    /// and statistics tables.
+    pub unit_words: Vec<String>,
+    /// A unit row is looked for among this many top rows of a grid (caption and header
+    /// rows included). Default 6: up to three header rows, a caption and a unit note.
+    pub unit_row_max_depth: usize,
+    /// A unit row has at least this many cells starting with a unit word alone. Default 2:
+    /// budget tables print a unit over every amount column; one unit cell is a data cell.
+    pub unit_row_min_cells: usize,
     /// At most this many text lines above a table form its caption. Default 2 (title and
     /// unit note).
     pub caption_max_lines: usize,
@@ -80,6 +90,11 @@ impl Default for LogicalSettings {
             header_grid_max_gap: 12.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
+            unit_words: ["千円", "百万円", "億円", "万円", "円", "千人", "人", "世帯", "件", "%", "％"]
+                .map(String::from)
+                .to_vec(),
+            unit_row_max_depth: 6,
+            unit_row_min_cells: 2,
             caption_max_gap_lines: 1.5,
             caption_max_lines: 2,
             total_sum_min_columns: 2,

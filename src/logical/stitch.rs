@@ -38,6 +38,8 @@ pub struct Part<'a> {
     /// Its page was OCR'd: its texts may be misread, so a repeated header is recognised
     /// by its place and shape when its text differs.
     pub ocr: bool,
+    /// Each column's unit from a unit row taken off its rows (`unit::take_unit_row`).
+    pub units: Vec<Option<String>>,
 }
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
@@ -52,6 +54,7 @@ pub fn parts_of_grid<'a>(
 ) -> Vec<Part<'a>> {
     let mut rows = grid_rows(grid, 0);
     rows.retain(|r| !r.is_blank());
+    let units = super::unit::take_unit_row(&mut rows, s);
     // Defensive: a page number or footer caught at the edge of a grid is not a row.
     while rows.last().is_some_and(lone_page_number) {
         rows.pop();
@@ -111,6 +114,7 @@ pub fn parts_of_grid<'a>(
                 rows,
                 header_n,
                 ocr: false,
+                units: units.clone(),
             }
         })
         .collect()

@@ -126,11 +126,14 @@ fn header_texts(t: &LogicalTable, c: usize) -> Vec<&str> {
 /// The unit a column's own header names; parts that are table notes (`（単位：千円）`
 /// caught in a header row) are left to [`table_unit`].
 fn header_unit(t: &LogicalTable, c: usize) -> Option<Unit> {
-    header_texts(t, c)
-        .into_iter()
-        .flat_map(|h| h.split('/'))
-        .filter(|p| !p.contains("単位"))
-        .find_map(unit_in_text)
+    let printed = t.units.get(c).and_then(|u| u.as_deref()).and_then(unit_in_text);
+    printed.or_else(|| {
+        header_texts(t, c)
+            .into_iter()
+            .flat_map(|h| h.split('/'))
+            .filter(|p| !p.contains("単位"))
+            .find_map(unit_in_text)
+    })
 }
 
 /// The unit a table note names: in the caption, or a header cell that says `単位`.
@@ -371,6 +374,7 @@ pub(crate) mod tests {
         rows: &[(&[&str], RowKind)],
     ) -> LogicalTable {
         LogicalTable {
+            units: Vec::new(),
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

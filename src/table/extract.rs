@@ -240,6 +240,9 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
             grids.push(g);
         }
     }
+    if req.mode == Mode::Auto {
+        grids = super::spread::join_spreads(grids, layout.width, s);
+    }
     if req.mode == Mode::Lattice && explicit.is_none() {
         return grids;
     }

@@ -259,6 +259,38 @@ pub(crate) fn with_text_hints(
     let mut extra = Vec::new();
     let mut col_edges = st.col_edges.clone();
     let need = s.min_column_support.min(lines.len()).max(1);
+    // Rule `letter_spaced_label`: a gap with a line of single characters on both sides
+    // of it and nothing else in the ruled column (`説　　　明` spread over a wide 説明
+    // box) runs inside one word: the column's text is one cell's (its amounts set right),
+    // not two columns.
+    let letter_spaced = |a: f64, b: f64, sep: f64| {
+        lines.iter().any(|l| {
+            let ws: Vec<&&Word> = l
+                .words
+                .iter()
+                .filter(|w| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0)
+                .collect();
+            ws.len() >= 2
+                && ws.iter().all(|w| w.text.trim().chars().count() == 1)
+                && ws.iter().any(|w| w.bbox.x1 <= sep)
+                && ws.iter().any(|w| w.bbox.x0 >= sep)
+        })
+    };
+    // Rule `unlabelled_column`: a gap whose ruled column has its top line (the label of
+    // the column) all on one side of it is inside that column's cells: amounts set right
+    // in a 説明 box under the one label `説　明`. A column the rules forgot has its own
+    // label in the header.
+    let unlabelled = |a: f64, b: f64, sep: f64| {
+        let in_col = |w: &&Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
+        lines
+            .iter()
+            .filter(|l| l.words.iter().any(|w| in_col(&w)))
+            .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
+            .is_some_and(|top| {
+                let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
+                ws.iter().all(|w| w.bbox.x1 <= sep) || ws.iter().all(|w| w.bbox.x0 >= sep)
+            })
+    };
     for sep in separators(&lines, s) {
         if sep <= x0 || sep >= x1 {
             continue;
@@ -268,6 +300,9 @@ pub(crate) fn with_text_hints(
         let (Some(&a), Some(&b)) = (st.col_edges.get(k), st.col_edges.get(k + 1)) else {
             continue;
         };
+        if letter_spaced(a, b, sep) || unlabelled(a, b, sep) {
+            continue;
+        }
         let support = lines
             .iter()
             .filter(|l| {
@@ -312,7 +347,12 @@ pub(crate) fn with_text_hints(
     }
     col_edges.sort_by(f64::total_cmp);
     let col_of = |w: &Word| super::grid::interval(&col_edges, w.bbox.cx());
-    for band in st.row_edges.windows(2) {
+    // Rule `ruled_rows`: a table that draws rules between its body rows (at least
+    // `ruled_rows_min` inner row rules) means every one of them: lines inside a ruled band
+    // are one cell's lines (a 節 box listing its 細節 with their amounts), not rows whose
+    // rule is missing.
+    let rows_ruled = st.row_edges.len().saturating_sub(2) >= s.ruled_rows_min;
+    for band in st.row_edges.windows(2).filter(|_| !rows_ruled) {
         let idx: Vec<usize> = (0..lines.len())
             .filter(|&i| lines[i].bbox.cy() > band[0] && lines[i].bbox.cy() < band[1])
             .collect();
@@ -521,6 +561,55 @@ mod tests {
             structure(&better, &s).expect("structure").col_edges.len(),
             4
         );
+    }
+
+    #[test]
+    fn a_letter_spaced_label_keeps_its_box_one_column() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // A ruled 説明 box: `説` and `明` spread over its header, items with their amounts
+        // set right below; the gap between them is no column.
+        let r = full_grid(&[0.0, 60.0, 300.0], &[0.0, 20.0, 100.0]);
+        let words = [
+            w("区分", 5.0, 5.0),
+            w("説", 80.0, 5.0),
+            w("明", 260.0, 5.0),
+            w("1 現年", 5.0, 25.0),
+            w("まちづくり使用料", 65.0, 25.0),
+            w("500", 270.0, 25.0),
+            w("市有建物使用料", 65.0, 40.0),
+            w("446", 270.0, 40.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        // The label set over the text alone, nothing over the amounts: one column too.
+        let mut words = words.to_vec();
+        words[2] = w("明", 120.0, 5.0);
+        let refs: Vec<&Word> = words.iter().collect();
+        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+    }
+
+    #[test]
+    fn lines_inside_a_ruled_box_of_a_row_ruled_table_stay_one_cell() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // Rules under the header and between every row: a 節 box listing two 細節 with
+        // amounts is one cell, not two rows.
+        let ys = [0.0, 20.0, 40.0, 60.0, 80.0, 120.0, 140.0];
+        let r = full_grid(&[0.0, 100.0, 200.0], &ys);
+        let mut words = vec![w("区分", 5.0, 5.0), w("金額", 105.0, 5.0)];
+        for y in [25.0, 45.0, 65.0, 85.0, 125.0] {
+            words.push(w("手当", 5.0, y));
+            words.push(w("10", 150.0, y));
+        }
+        words.push(w("管理職手当", 5.0, 100.0));
+        words.push(w("5", 150.0, 100.0));
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        assert!(with_text_hints(region, &st, &refs, &s).is_none());
     }
 
     #[test]

@@ -99,6 +99,7 @@ mod extract;
 mod grid;
 mod lattice;
 pub mod settings;
+mod spread;
 mod stream;
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -32,6 +32,19 @@ pub struct TableSettings {
     /// zebra-striped budget tables (dev_0052), where header band plus first stripe make
     /// two rows.
     pub hinted_min_rows: usize,
+    /// Two-page spreads (`spread::join_spreads`): the halves' tops, bottoms and row edges
+    /// match when within this many points. Default 4.0 pt: each half is ruled on its own
+    /// and its rules land 0.5–2 pt from the other half's (Fuji budget books).
+    pub spread_edge_tol: f64,
+    /// Text hints: a ruled region with at least this many inner row edges rules its body
+    /// rows itself, and text does not add rows. Default 4: a two-level header and a total
+    /// rule make three; a table ruled only there leaves its body rows to the text.
+    pub ruled_rows_min: usize,
+    /// Two-page spreads: at least this fraction of the row edges of the half with fewer
+    /// rows must match an edge of the other half. Default 0.8: the left half of a
+    /// 事項別明細書 has only the edges of its 目 boxes, each of which the right half repeats;
+    /// two unrelated tables side by side share their top and bottom at most.
+    pub spread_min_shared_edges: f64,
 
     // ---- stream --------------------------------------------------------------------
     /// Words on one line farther apart than this many em (font size) belong to different
@@ -95,6 +108,9 @@ impl Default for TableSettings {
             edge_cover_frac: 0.5,
             lattice_min_slots: 2,
             hinted_min_rows: 3,
+            spread_edge_tol: 4.0,
+            ruled_rows_min: 4,
+            spread_min_shared_edges: 0.8,
             segment_gap_em: 0.8,
             crossing_frac: 0.2,
             min_column_support: 2,
