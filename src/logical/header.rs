@@ -70,7 +70,7 @@ fn header_like_prefix(rows: &[WorkRow], s: &LogicalSettings) -> usize {
     let mut k = 0;
     while k < rows.len() && k < s.max_header_rows {
         let r = &rows[k];
-        if !header_like(r, s) || single_spanning_text(r) {
+        if !header_like(r, s) || single_spanning_text(r) || r.units_taken {
             break;
         }
         // A further header row must sit under a group (a column-spanning cell or an empty

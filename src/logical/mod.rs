@@ -118,6 +118,28 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             );
         }
     }
+    // Page furniture found as a table (a boxed 款/項 heading) is the heading of the part
+    // below it on its page, which takes its place at the top of the page.
+    let mut i = 0;
+    while i < parts.len() {
+        if stitch::is_furniture(&parts[i]) {
+            let f = parts.remove(i);
+            tracing::debug!(page = f.grid.page, lines = ?stitch::furniture_lines(&f), "logical: page furniture is no table");
+            if let Some(next) = parts.get_mut(i).filter(|n| n.page_index == f.page_index) {
+                let mut lines = stitch::furniture_lines(&f);
+                lines.append(&mut next.heading);
+                next.heading = lines;
+                next.first_on_page |= f.first_on_page;
+            }
+            if let Some(prev) = i.checked_sub(1).and_then(|j| parts.get_mut(j)) {
+                if prev.page_index == f.page_index {
+                    prev.last_on_page |= f.last_on_page;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
     // A label row repeated at the top of the next page is a header on both.
     for i in 1..parts.len() {
         let (a, b) = (&parts[i - 1], &parts[i]);
@@ -164,17 +186,20 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             }
         }
     }
-    groups
+    let firsts: Vec<&Grid> = groups.iter().map(|(m, _)| parts[m[0]].grid).collect();
+    let mut tables: Vec<LogicalTable> = groups
         .iter()
         .map(|(members, skips)| {
             let first = &parts[members[0]];
             let others: Vec<Rect> = pages.get(first.page_index).map_or(Vec::new(), |p| {
                 p.grids.iter().filter(|g| !std::ptr::eq(*g, first.grid)).map(|g| g.bbox).collect()
             });
-            let caption = if first.preamble.is_empty() {
-                pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
-            } else {
+            let caption = if !first.preamble.is_empty() {
                 Some(first.preamble.join("\n"))
+            } else if !first.heading.is_empty() {
+                Some(first.heading.join("\n"))
+            } else {
+                pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
             };
             for m in members.iter().filter_map(|&m| parts.get(m)).filter(|p| !p.notes.is_empty()) {
                 tracing::debug!(page = m.grid.page, notes = ?m.notes, "logical: note rows under a table part dropped");
@@ -182,7 +207,33 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
             build_table(&members, pages.get(first.page_index).map(|p| p.layout), caption, settings)
         })
-        .collect()
+        .collect();
+    inherit_columns(&mut tables, &firsts, settings);
+    tables
+}
+
+/// Rule `headerless_sibling`: a table printed without a header right after a table with
+/// the same columns (the next 項 of a budget book, under its own heading box) has that
+/// table's columns and units; its header rows stay empty, as printed.
+fn inherit_columns(tables: &mut [LogicalTable], firsts: &[&Grid], s: &LogicalSettings) {
+    for i in 1..tables.len().min(firsts.len()) {
+        let (done, rest) = tables.split_at_mut(i);
+        let (Some(prev), Some(t)) = (done.last(), rest.first_mut()) else {
+            continue;
+        };
+        let unlabelled = t.header_rows.is_empty() && t.columns.iter().all(|c| c.trim().is_empty());
+        let same_columns = stitch::column_distance(firsts[i - 1], firsts[i])
+            .is_some_and(|d| d <= s.continuation_column_tolerance);
+        let near = t.pages.first() >= prev.pages.last() && t.pages.first().copied() <= prev.pages.last().map(|p| p + 1);
+        if unlabelled && same_columns && near && prev.columns.len() == t.columns.len() {
+            t.columns.clone_from(&prev.columns);
+            for (u, pu) in t.units.iter_mut().zip(&prev.units) {
+                if u.is_none() {
+                    u.clone_from(pu);
+                }
+            }
+        }
+    }
 }
 
 /// The identifier column: the first column without row-spanning cells whose own text
@@ -298,6 +349,7 @@ fn header_line_above(
         pages: vec![part.grid.page],
         bbox: Rect::new(part.bbox.x0, line.bbox.top, part.bbox.x1, top),
         part: 0,
+        units_taken: false,
     };
     let centers = spans
         .iter()

@@ -33,6 +33,9 @@ pub struct WorkRow {
     pub bbox: Rect,
     /// Index of the grid (part) it came from.
     pub part: usize,
+    /// A unit row's units were taken off this row (`unit::take_unit_row`): units are
+    /// printed under the header, so this row and the rows below it are body.
+    pub units_taken: bool,
 }
 
 impl WorkRow {
@@ -114,6 +117,7 @@ pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
                 pages: vec![g.page],
                 bbox: Rect::new(g.bbox.x0, top, g.bbox.x1, bottom),
                 part,
+                units_taken: false,
             }
         })
         .collect()

@@ -40,6 +40,9 @@ pub struct Part<'a> {
     pub ocr: bool,
     /// Each column's unit from a unit row taken off its rows (`unit::take_unit_row`).
     pub units: Vec<Option<String>>,
+    /// Page furniture found as a table of its own right above it (a budget book's
+    /// `１款 市税 49,286,300千円` box, a running head): its lines (see [`is_furniture`]).
+    pub heading: Vec<String>,
 }
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
@@ -115,6 +118,7 @@ pub fn parts_of_grid<'a>(
                 header_n,
                 ocr: false,
                 units: units.clone(),
+                heading: Vec::new(),
             }
         })
         .collect()
@@ -188,8 +192,27 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     (pre, k)
 }
 
+/// Rule `furniture_part`: a part none of whose rows is table content — only budget
+/// headings ([`budget_heading`]) and caption lines, or nothing left once its caption was
+/// taken — is page furniture (a boxed 款/項 heading, a running head `１５款国庫支出金１項
+/// 国庫負担金` drawn in a ruled box), not a table: its lines become the heading of the
+/// table below it.
+pub fn is_furniture(p: &Part<'_>) -> bool {
+    p.header_n == 0 && p.rows.iter().all(budget_heading)
+}
+
+/// The lines of a furniture part (its preamble and rows), top to bottom.
+pub fn furniture_lines(p: &Part<'_>) -> Vec<String> {
+    p.preamble
+        .iter()
+        .cloned()
+        .chain(p.rows.iter().map(row_line))
+        .collect()
+}
+
 /// A budget book's heading line above a table (`１款 市税  49,286,300千円`, `２項 固定資産税
-/// …`): a 款 or 項 with its total, not a header row.
+/// …`, or the running head `１５款国庫支出金１項 国庫負担金`): a 款 or 項 with its total or
+/// its name, not a header row.
 fn budget_heading(r: &WorkRow) -> bool {
     use unicode_normalization::UnicodeNormalization;
     static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -201,9 +224,11 @@ fn budget_heading(r: &WorkRow) -> bool {
     };
     let norm = |t: &str| -> String { t.trim().nfkc().collect() };
     RE.is_match(&norm(r.text(first)))
+        && rest.len() <= 2
         && rest.iter().all(|&k| {
             let t = norm(r.text(k));
-            t.ends_with("円") && t.chars().any(|c| c.is_ascii_digit())
+            let total = t.ends_with("円") && t.chars().any(|c| c.is_ascii_digit());
+            total || !t.chars().any(|c| c.is_ascii_digit())
         })
 }
 
@@ -244,7 +269,7 @@ fn lone_page_number(r: &WorkRow) -> bool {
 
 /// Mean distance of the column boundaries of two grids as a fraction of the wider one,
 /// `None` when the column counts differ.
-fn column_distance(a: &Grid, b: &Grid) -> Option<f64> {
+pub(super) fn column_distance(a: &Grid, b: &Grid) -> Option<f64> {
     if a.n_cols() != b.n_cols() || a.col_edges.len() != b.col_edges.len() || a.col_edges.is_empty()
     {
         return None;
@@ -277,6 +302,7 @@ pub fn continues(
         || !prev.last_on_page
         || !next.first_on_page
         || !next.preamble.is_empty()
+        || !same_heading(prev, next)
     {
         return None;
     }
@@ -303,6 +329,17 @@ pub fn continues(
     let top_ok =
         next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;
     top_ok.then_some(0)
+}
+
+/// Rule `repeated_heading`: a budget book repeats its 款/項 heading at the top of every
+/// page of a table; a different last heading line (the next 項) starts another table.
+/// Parts without a heading do not object.
+fn same_heading(prev: &Part<'_>, next: &Part<'_>) -> bool {
+    use super::text::squash;
+    match (prev.heading.last(), next.heading.last()) {
+        (Some(a), Some(b)) => squash(a) == squash(b),
+        _ => true,
+    }
 }
 
 /// Whether part `b` lies right below part `a` on the same page, as wide and with as many

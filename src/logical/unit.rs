@@ -65,6 +65,8 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
         }
         if r.is_blank() {
             rows.remove(i);
+        } else {
+            r.units_taken = true;
         }
     }
     units

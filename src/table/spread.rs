@@ -57,23 +57,37 @@ fn halves_match(l: &Grid, r: &Grid, s: &TableSettings) -> bool {
         || (l.bbox.top - r.bbox.top).abs() > tol
         || (l.bbox.bottom - r.bbox.bottom).abs() > tol
     {
+        tracing::trace!(page = l.page, left = ?l.bbox, right = ?r.bbox, "table: not spread halves (top or bottom differ)");
         return false;
     }
-    let (few, many) = if l.row_edges.len() <= r.row_edges.len() {
-        (&l.row_edges, &r.row_edges)
-    } else {
-        (&r.row_edges, &l.row_edges)
-    };
+    let (le, re) = (ruled_edges(l, tol), ruled_edges(r, tol));
+    let (few, many) = if le.len() <= re.len() { (&le, &re) } else { (&re, &le) };
     let shared = few
         .iter()
         .filter(|&&y| many.iter().any(|&m| (m - y).abs() <= tol))
         .count();
+    tracing::debug!(page = l.page, shared, of = few.len(), left = ?le, right = ?re, "table: spread halves candidate");
     !few.is_empty() && shared as f64 >= s.spread_min_shared_edges * few.len() as f64
+}
+
+/// The row edges a half's rules draw: its cells' boxes (a half's rows without text were
+/// dropped and its row edges shrunk, the boxes keep the rules' places) and its frame.
+fn ruled_edges(g: &Grid, tol: f64) -> Vec<f64> {
+    let ys: Vec<f64> = g
+        .cells
+        .iter()
+        .flat_map(|c| [c.bbox.top, c.bbox.bottom])
+        .chain([g.bbox.top, g.bbox.bottom])
+        .collect();
+    cluster_1d(&ys, tol).iter().map(|c| mean_at(&ys, c)).collect()
 }
 
 /// One grid from the two halves.
 fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
-    let ys: Vec<f64> = l.row_edges.iter().chain(&r.row_edges).copied().collect();
+    let ys: Vec<f64> = ruled_edges(l, s.spread_edge_tol)
+        .into_iter()
+        .chain(ruled_edges(r, s.spread_edge_tol))
+        .collect();
     let row_edges: Vec<f64> = cluster_1d(&ys, s.spread_edge_tol)
         .iter()
         .map(|c| mean_at(&ys, c))
@@ -251,8 +265,9 @@ mod tests {
         let (l2, r2) = halves();
         assert_eq!(join_spreads(vec![l2, r2], 1400.0, &s).len(), 2);
         // Rows that do not line up.
-        let (l3, mut r3) = halves();
-        r3.row_edges = vec![100.5, 110.0, 130.0, 140.0, 160.0, 179.5];
+        let (l3, _) = halves();
+        let (rr, rc): (&[f64], &[f64]) = (&[100.5, 110.0, 130.0, 140.0, 160.0, 179.5], &[450.0, 550.0]);
+        let r3 = grid(rr, rc, (0..5).map(|i| cell(i, 0, 1, "x", (rr, rc))).collect());
         assert_eq!(join_spreads(vec![l3, r3], 842.0, &s).len(), 2);
     }
 }
