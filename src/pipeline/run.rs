@@ -199,8 +199,18 @@ pub fn run(
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let out = opts.output.clone().unwrap_or_else(|| p.output_dir());
-    let lock_name = format!("lock{}", opts.shard.map(|s| s.suffix()).unwrap_or_default());
-    let _lock = Lock::acquire(&meta_dir(&out).join(lock_name)).map_err(RunError::Locked)?;
+    // A whole-output run (and --merge-only) holds the output's lock exclusively, since its
+    // cleanup may remove any file; a shard run holds it shared (shards write disjoint
+    // files and clean up only their own) and its shard's lock exclusively.
+    let whole = meta_dir(&out).join("lock");
+    let _locks = match opts.shard {
+        None => vec![Lock::acquire(&whole).map_err(RunError::Locked)?],
+        Some(s) => vec![
+            Lock::acquire_shared(&whole).map_err(RunError::Locked)?,
+            Lock::acquire(&meta_dir(&out).join(format!("lock{}", s.suffix())))
+                .map_err(RunError::Locked)?,
+        ],
+    };
     let files = list_inputs(p, opts)?;
     let mut report = RunReport {
         pipeline: p.config.name.clone(),

@@ -195,3 +195,108 @@ fn progress_lines_count_processed_documents_only() {
         "{err}"
     );
 }
+
+/// `nenpo run --input INPUT --output OUT --json ARGS` as a child process, not waited for.
+fn spawn_run(input: &Path, out: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["run", "--json"])
+        .args(args)
+        .arg("--input")
+        .arg(input)
+        .arg("--output")
+        .arg(out)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start nenpo run")
+}
+
+/// Rows of the `tables` dataset under `out`, counted by `nenpo query` from the files.
+fn rows_in_files(out: &Path) -> u64 {
+    let q = nenpo(&[
+        "query",
+        "select count(*) as n from tables",
+        "--output",
+        out.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+    ]);
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+    let text = String::from_utf8_lossy(&q.stdout).into_owned();
+    text.lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in {text:?}"))
+}
+
+/// Issue 13: two runs started in the same instant on one output, with different inputs.
+/// The lock was a file created, then filled with a pid: the second run read it empty,
+/// took it for a dead run's, deleted it, and both ran, each one's cleanup deleting the
+/// other's files while its state still listed them (rows lost for good). Now exactly one
+/// runs each time, the other refuses naming the holder, and a rerun has every row.
+#[test]
+fn issue_13_runs_started_together_exclude_each_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    // Eight copies of each file, and every run forced: a run lasts a few tenths of a
+    // second (a no-op run a few milliseconds, less than two process starts may differ).
+    for (d, files) in [
+        (&a, &["dev_0009.pdf"][..]),
+        (&b, &["fuji-r8-sainyu-01-shizei.pdf", "dev_0038.pdf"][..]),
+    ] {
+        std::fs::create_dir_all(d).expect("mkdir");
+        for f in files {
+            for k in 0..8 {
+                let to = d.join(format!("{k}-{f}"));
+                std::fs::copy(root().join("samples").join(f), to).expect("copy");
+            }
+        }
+    }
+    // What b alone gives in a fresh output.
+    let reference = spawn_run(&b, &dir.path().join("ref"), &[])
+        .wait_with_output()
+        .expect("run");
+    assert!(reference.status.success());
+    let reference: serde_json::Value = serde_json::from_slice(&reference.stdout).expect("json");
+    let expected = reference["rows"].as_u64().expect("rows");
+    assert!(expected > 0, "{reference}");
+
+    let out = dir.path().join("out");
+    for i in 0..10 {
+        let (first, second) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let runs = [
+            spawn_run(first, &out, &["--force"]),
+            spawn_run(second, &out, &["--force"]),
+        ];
+        let outputs: Vec<std::process::Output> = runs
+            .into_iter()
+            .map(|c| c.wait_with_output().expect("wait"))
+            .collect();
+        let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+        let refused: Vec<&std::process::Output> = outputs
+            .iter()
+            .filter(|o| said(o).contains("another nenpo run"))
+            .collect();
+        assert_eq!(
+            refused.len(),
+            1,
+            "start {i}: exactly one run must be refused: {:?}",
+            outputs.iter().map(said).collect::<Vec<_>>()
+        );
+        for o in &outputs {
+            if said(o).contains("another nenpo run") {
+                assert_eq!(o.status.code(), Some(2), "{}", said(o));
+                assert!(said(o).contains("(pid "), "names the holder: {}", said(o));
+            } else {
+                assert!(o.status.success(), "start {i}: {}", said(o));
+            }
+        }
+    }
+    // Whatever ran last, a rerun over b holds all of b's rows, in files that exist.
+    let rerun = spawn_run(&b, &out, &[]).wait_with_output().expect("run");
+    assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&rerun.stdout).expect("json");
+    assert_eq!(report["rows"].as_u64(), Some(expected), "{report}");
+    assert_eq!(rows_in_files(&out), expected);
+}
