@@ -59,10 +59,19 @@ pub struct OcrSettings {
     /// README, OCR: on the 12 scanned dev documents, characters 0.976 vs 0.972, cells found
     /// verbatim 0.880 vs 0.853, row match 0.36 vs 0.23). 0 keeps the image's resolution.
     pub target_dpi: f64,
-    /// An embedded page image with more pixels than this is not decoded here (its pixels
-    /// would take that many bytes at least) but rendered by `renderer` at `target_dpi`,
-    /// whose size the page bounds. Default 60,000,000 (an A3 page at 400 dpi has 31 M).
+    /// An embedded page image with more pixels than this (by its dictionary, or by its
+    /// own JPEG header, which must agree with the dictionary) is not decoded here (its
+    /// pixels would take that many bytes at least) but rendered by `renderer` at
+    /// `target_dpi`. A rendering and the resampled image are held to it too: their
+    /// resolution is lowered until the page fits. Default 60,000,000 (an A3 page at 400
+    /// dpi has 31 M).
     pub max_image_pixels: u64,
+    /// A Flate image stream may inflate to at most its declared size (`/Width` ×
+    /// `/Height` × components, plus one filter byte a row under a PNG predictor) plus this
+    /// many bytes (padding some writers leave); inflation stops there and the image is
+    /// refused, so a decompression bomb costs no more than the image it claims to be.
+    /// Default 65,536.
+    pub image_stream_slack_bytes: u64,
     /// Skew is searched within ±this many degrees. Default 2.0 (corpus scans: ±0.7°).
     pub max_skew_deg: f64,
     /// Step of the fine skew search in degrees. Default 0.02 (at 300 dpi a 0.02° error
@@ -157,6 +166,7 @@ impl Default for OcrSettings {
             undecoded_share_max: 0.5,
             target_dpi: 300.0,
             max_image_pixels: 60_000_000,
+            image_stream_slack_bytes: 65_536,
             max_skew_deg: 2.0,
             skew_step_deg: 0.02,
             min_skew_deg: 0.03,
