@@ -291,6 +291,10 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
         None => Settings::default(),
     };
     let x = extract(&bytes, &opts, &settings).with_context(|| format!("{}", a.file.display()))?;
+    // Pages that failed: the tables printed are those of the other pages.
+    for w in &x.failures {
+        eprintln!("warning: {}: {w}", a.file.display());
+    }
     let mut stdout = std::io::stdout().lock();
     match a.format {
         Format::Json => {
@@ -440,6 +444,15 @@ impl nenpo::pipeline::run::Progress for RunProgress {
             "ok" => format!(
                 "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
                 rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
+            ),
+            "partial" => format!(
+                "partial: {} ({} pages, {} tables, {} rows, {:.2} s): {}",
+                rec.path,
+                rec.pages,
+                rec.tables,
+                rec.rows,
+                rec.seconds,
+                rec.warnings.join("; ")
             ),
             _ => format!(
                 "failed: {}: {}",
@@ -600,8 +613,8 @@ fn print_report(r: &RunReport) {
         .map(|s| format!(" (shard {s})"))
         .unwrap_or_default();
     println!(
-        "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} failed, {} removed",
-        r.pipeline, r.documents, r.new, r.changed, r.skipped, r.failed, r.removed
+        "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} partial, {} failed, {} removed",
+        r.pipeline, r.documents, r.new, r.changed, r.skipped, r.partial, r.failed, r.removed
     );
     println!(
         "dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s",
@@ -614,6 +627,11 @@ fn print_report(r: &RunReport) {
     println!("datasets under {}", r.output_dir.display());
     for w in &r.warnings {
         println!("  warning: {w}");
+    }
+    for p in &r.partials {
+        for w in &p.warnings {
+            println!("  partial: {}: {w}", p.path);
+        }
     }
     for f in &r.failures {
         println!("  failed: {}: {}", f.path, f.error);

@@ -320,35 +320,51 @@ impl OcrPage {
     }
 }
 
+/// A page's word model as [`page_layout`] read it.
+#[derive(Clone, Debug)]
+pub struct PageRead {
+    /// The layout, with its [`TextSource`].
+    pub layout: PageLayout,
+    /// Warnings for the page summary (the failure among them).
+    pub warnings: Vec<String>,
+    /// Why the page lost its words, when it needed OCR and OCR failed (the image could not
+    /// be decoded or rendered, Tesseract failed or is missing).
+    pub failure: Option<String>,
+}
+
 /// The word model of one page, OCR'd when the page needs it: the pipeline's entry point.
-/// `pdf` is the document's bytes (for rendering pages that are not one image). Returns
-/// the layout (with its [`TextSource`]) and warnings for the page summary.
+/// `pdf` is the document's bytes (for rendering pages that are not one image).
 pub fn page_layout(
     pdf: &[u8],
     doc: &Document,
     content: &PageContent,
     layout_settings: &LayoutSettings,
     s: &OcrSettings,
-) -> (PageLayout, Vec<String>) {
+) -> PageRead {
     let class = classify(content, s);
     let n = content.number;
-    let mut warnings = Vec::new();
     let from_content = |source: TextSource| {
         let mut l = crate::layout::page_layout(content, layout_settings);
         l.text_source = source;
         l
     };
+    let read = |layout: PageLayout, warnings: Vec<String>| PageRead {
+        layout,
+        warnings,
+        failure: None,
+    };
     match class {
-        PageClass::Digital => (from_content(TextSource::Digital), warnings),
-        PageClass::HiddenOcrLayer => (from_content(TextSource::HiddenOcrLayer), warnings),
-        PageClass::Empty => (from_content(TextSource::None), warnings),
-        PageClass::NeedsOcr { .. } if !s.enabled => {
-            warnings.push(format!(
+        PageClass::Digital => read(from_content(TextSource::Digital), Vec::new()),
+        PageClass::HiddenOcrLayer => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
+        PageClass::Empty => read(from_content(TextSource::None), Vec::new()),
+        // Turned off by the settings: a warning, not a failure.
+        PageClass::NeedsOcr { .. } if !s.enabled => read(
+            from_content(TextSource::None),
+            vec![format!(
                 "page {n}: needs ocr ({}) but ocr is disabled",
                 class.reason()
-            ));
-            (from_content(TextSource::None), warnings)
-        }
+            )],
+        ),
         PageClass::NeedsOcr { image } => match ocr_page(pdf, doc, content, image, s) {
             Ok(page) => {
                 let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
@@ -375,11 +391,15 @@ pub fn page_layout(
                     rulings,
                     text_source: TextSource::Ocr,
                 };
-                (layout, warnings)
+                read(layout, Vec::new())
             }
             Err(e) => {
-                warnings.push(format!("page {n}: ocr failed: {e}"));
-                (from_content(TextSource::None), warnings)
+                let failed = format!("page {n}: ocr failed: {e}");
+                PageRead {
+                    layout: from_content(TextSource::None),
+                    warnings: vec![failed.clone()],
+                    failure: Some(failed),
+                }
             }
         },
     }

@@ -118,6 +118,9 @@ pub struct RunReport {
     pub removed: usize,
     /// Documents processed in this run that succeeded.
     pub ok: usize,
+    /// Documents processed in this run of which some pages failed (the others' rows are
+    /// written): their warnings are in `partials`.
+    pub partial: usize,
     pub tables: u64,
     pub rows: u64,
     pub pages: u64,
@@ -128,6 +131,7 @@ pub struct RunReport {
     pub totals_mismatches: u64,
     pub seconds: f64,
     pub failures: Vec<Failure>,
+    pub partials: Vec<Partial>,
     pub warnings: Vec<String>,
 }
 
@@ -135,6 +139,13 @@ pub struct RunReport {
 pub struct Failure {
     pub path: String,
     pub error: String,
+}
+
+/// A document read in part: what failed on its pages.
+#[derive(Clone, Debug, Serialize)]
+pub struct Partial {
+    pub path: String,
+    pub warnings: Vec<String>,
 }
 
 /// What processing one document produced.
@@ -250,7 +261,7 @@ pub fn run(
                 if !opts.force
                     && prev.pipeline_hash == pipeline_hash
                     && prev.nenpo_version == version
-                    && prev.record.status == "ok" =>
+                    && matches!(prev.record.status.as_str(), "ok" | "partial") =>
             {
                 if prev.size == size && prev.mtime_ns == mtime {
                     report.skipped += 1;
@@ -311,6 +322,13 @@ pub fn run(
             if outcome.record.status == "ok" {
                 r.ok += 1;
                 r.pages_ocr += outcome.pages_ocr;
+            } else if outcome.record.status == "partial" {
+                r.partial += 1;
+                r.pages_ocr += outcome.pages_ocr;
+                r.partials.push(Partial {
+                    path: outcome.record.path.clone(),
+                    warnings: outcome.record.warnings.clone(),
+                });
             } else {
                 r.failed += 1;
                 r.failures.push(Failure {
@@ -369,6 +387,7 @@ pub fn run(
     }
     totals(&state, &mut report);
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    report.partials.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
     if !todo.is_empty() || dirty {
         let name = format!(
@@ -411,7 +430,10 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out
 
 /// Tables, rows and pages over every document the state holds.
 fn totals(state: &State, r: &mut RunReport) {
-    let ok = state.documents.values().filter(|d| d.record.status == "ok");
+    let ok = state
+        .documents
+        .values()
+        .filter(|d| matches!(d.record.status.as_str(), "ok" | "partial"));
     for d in ok {
         r.tables += d.record.tables as u64;
         r.rows += d.record.rows as u64;
@@ -480,6 +502,16 @@ fn merge(
             error: d.record.error.clone().unwrap_or_default(),
         })
         .collect();
+    report.partials = state
+        .documents
+        .values()
+        .filter(|d| d.record.status == "partial")
+        .map(|d| Partial {
+            path: d.record.path.clone(),
+            warnings: d.record.warnings.clone(),
+        })
+        .collect();
+    report.partial = report.partials.len();
     totals(&state, report);
     Ok(())
 }
@@ -793,6 +825,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         .filter(|s| s.text_source == crate::layout::TextSource::Ocr)
         .count() as u64;
     rec.pages = extraction.page_count as u32;
+    rec.warnings = extraction.failures.clone();
     rec.pages_ocr = pages_ocr as u32;
     rec.page_text_sources = extraction
         .pages
@@ -875,7 +908,13 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
             }
         }
     }
-    rec.status = "ok".into();
+    // Pages that failed are warnings on a document read in part.
+    rec.status = if rec.warnings.is_empty() {
+        "ok"
+    } else {
+        "partial"
+    }
+    .into();
     tracing::debug!(path = %rec.path, tables = rec.tables, rows = rec.rows, "document done");
     outcome(rec, files, pages_ocr)
 }

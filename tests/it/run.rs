@@ -300,3 +300,79 @@ fn issue_13_runs_started_together_exclude_each_other() {
     assert_eq!(report["rows"].as_u64(), Some(expected), "{report}");
     assert_eq!(rows_in_files(&out), expected);
 }
+
+/// Issue 13: a page that fails is a warning on its document, never silence. Without
+/// Tesseract (an empty PATH) a digital page plus a scanned one is `partial`, its
+/// `warnings` naming the page, and a document of only a scan is `failed`.
+#[test]
+fn issue_13_failed_pages_make_a_partial_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    for (from, to) in [
+        ("samples/dev_0009.pdf", "good.pdf"),
+        ("tests/fixtures/digital_then_scan.pdf", "mixed.pdf"),
+        ("tests/fixtures/scan_ruled_jpeg.pdf", "scan.pdf"),
+    ] {
+        std::fs::copy(root().join(from), input.join(to)).expect("copy");
+    }
+    let out_dir = dir.path().join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["run", "--json", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out_dir)
+        .env("PATH", "")
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .current_dir(root())
+        .output()
+        .expect("run nenpo");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (&report["ok"], &report["partial"], &report["failed"]),
+        (&serde_json::json!(1), &serde_json::json!(1), &serde_json::json!(1)),
+        "{report}"
+    );
+    assert!(err.contains("partial: "), "{err}");
+    let q = nenpo(&[
+        "query",
+        "select path, status, error, warnings from documents order by path",
+        "--output",
+        out_dir.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+    let docs: serde_json::Value = serde_json::from_slice(&q.stdout).expect("json");
+    let doc = |name: &str| {
+        docs.as_array()
+            .expect("rows")
+            .iter()
+            .find(|d| d["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {docs}"))
+    };
+    let good = doc("good.pdf");
+    assert_eq!((&good["status"], &good["warnings"]), (&"ok".into(), &serde_json::json!([])));
+    let mixed = doc("mixed.pdf");
+    assert_eq!(mixed["status"], "partial", "{mixed}");
+    assert_eq!(mixed["error"], serde_json::Value::Null);
+    let warnings = mixed["warnings"].as_array().expect("warnings list");
+    assert_eq!(warnings.len(), 1, "{mixed}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .is_some_and(|w| w.starts_with("page 2: ocr failed: tesseract not found")),
+        "{mixed}"
+    );
+    let scan = doc("scan.pdf");
+    assert_eq!(scan["status"], "failed", "{scan}");
+    assert!(
+        scan["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("none of the 1 pages could be read")),
+        "{scan}"
+    );
+}
