@@ -75,6 +75,8 @@ pub struct RunOptions {
     pub output: Option<PathBuf>,
     /// Reprocess every document.
     pub force: bool,
+    /// Reprocess documents that failed (or were read in part) even when unchanged.
+    pub retry_failed: bool,
     pub shard: Option<Shard>,
     /// Only join the shards' states into the documents table.
     pub merge_only: bool,
@@ -114,7 +116,12 @@ pub struct RunReport {
     pub new: usize,
     pub changed: usize,
     pub skipped: usize,
+    /// Documents processed in this run that failed.
     pub failed: usize,
+    /// Documents skipped that had failed before: unchanged (bytes, pipeline, nenpo), they
+    /// would fail again, so they are not retried without `--retry-failed`. Counted in
+    /// `skipped`.
+    pub failed_unchanged: usize,
     pub removed: usize,
     /// Documents processed in this run that succeeded.
     pub ok: usize,
@@ -248,7 +255,9 @@ pub fn run(
     let pipeline_hash = p.content_hash();
     let version = env!("CARGO_PKG_VERSION");
 
-    // What needs doing: stat first, hash only when size or time differ.
+    // What needs doing: stat first, hash only when size or time differ. A document that
+    // failed (or was read in part) is done too, unless --retry-failed: the same bytes, the
+    // same pipeline and the same nenpo would give the same result.
     let mut todo: Vec<(PathBuf, String, Todo)> = Vec::new();
     let mut dirty = false;
     for f in &files {
@@ -256,15 +265,22 @@ pub fn run(
         let prev = state.documents.get_mut(&key);
         let meta = std::fs::metadata(f).ok();
         let (size, mtime) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
+        let done = |status: &str| match status {
+            "ok" => true,
+            "partial" | "failed" => !opts.retry_failed,
+            _ => false,
+        };
         match prev {
             Some(prev)
                 if !opts.force
                     && prev.pipeline_hash == pipeline_hash
                     && prev.nenpo_version == version
-                    && matches!(prev.record.status.as_str(), "ok" | "partial") =>
+                    && done(&prev.record.status) =>
             {
+                let failed = prev.record.status == "failed";
                 if prev.size == size && prev.mtime_ns == mtime {
                     report.skipped += 1;
+                    report.failed_unchanged += failed as usize;
                 } else if std::fs::read(f).is_ok_and(|b| document_id(&b) == prev.record.document_id)
                 {
                     // Touched, not changed: remember the new time, keep the rows.
@@ -272,6 +288,7 @@ pub fn run(
                     prev.mtime_ns = mtime;
                     dirty = true;
                     report.skipped += 1;
+                    report.failed_unchanged += failed as usize;
                 } else {
                     todo.push((f.clone(), key, Todo::Changed));
                 }

@@ -159,7 +159,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Path, size and modification time of every file under `dir`.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
     let mut files = Vec::new();
     collect(dir, &mut files);
     let mut v: Vec<_> = files

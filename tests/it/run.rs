@@ -376,3 +376,57 @@ fn issue_13_failed_pages_make_a_partial_document() {
         "{scan}"
     );
 }
+
+/// Issue 13: a failed document was redone (as `changed`) on every rerun, rewriting the
+/// state, `documents.parquet` and `last_run.json`. Now an unchanged failed document is
+/// not retried and a rerun with nothing else to do writes no file (exit 1 still: the
+/// archive holds a failure); changed bytes or `--retry-failed` retry it.
+#[test]
+fn issue_13_failed_documents_are_not_retried() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::copy(root().join("samples/dev_0009.pdf"), input.join("good.pdf")).expect("copy");
+    std::fs::write(input.join("broken.pdf"), b"%PDF-1.4 nothing here").expect("write");
+    let out_dir = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--json",
+            "--input",
+            input.to_str().expect("utf-8"),
+            "--output",
+            out_dir.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let out = nenpo(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), report)
+    };
+    let (code, first) = run(&[]);
+    assert_eq!((code, &first["failed"]), (Some(1), &1.into()), "{first}");
+    let before = crate::batch::snapshot(&out_dir);
+    assert!(before.len() >= 4, "{before:?}");
+
+    let (code, second) = run(&[]);
+    assert_eq!(code, Some(1), "{second}");
+    assert_eq!(
+        (&second["skipped"], &second["failed_unchanged"], &second["failed"], &second["changed"]),
+        (&2.into(), &1.into(), &0.into(), &0.into()),
+        "{second}"
+    );
+    assert_eq!(crate::batch::snapshot(&out_dir), before, "the no-op rerun wrote files");
+
+    let (code, retried) = run(&["--retry-failed"]);
+    assert_eq!(code, Some(1), "{retried}");
+    assert_eq!(
+        (&retried["changed"], &retried["failed"], &retried["skipped"]),
+        (&1.into(), &1.into(), &1.into()),
+        "{retried}"
+    );
+    // Changed bytes are retried without the flag.
+    std::fs::write(input.join("broken.pdf"), b"%PDF-1.4 still nothing").expect("write");
+    let (_, changed) = run(&[]);
+    assert_eq!((&changed["changed"], &changed["failed"]), (&1.into(), &1.into()), "{changed}");
+}
