@@ -629,7 +629,11 @@ mod tests {
             .finish()
             .expect("read");
         assert_eq!(df.height(), 2);
-        let warnings = df.column("warnings").expect("warnings").list().expect("list");
+        let warnings = df
+            .column("warnings")
+            .expect("warnings")
+            .list()
+            .expect("list");
         assert_eq!(warnings.get_as_series(0).expect("row 0").len(), 0);
         let w = warnings.get_as_series(1).expect("row 1");
         assert_eq!(w.str().expect("str").get(0), Some("page 2: ocr failed: x"));

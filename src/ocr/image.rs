@@ -538,7 +538,9 @@ pub fn deskew_resample(
     max_pixels: u64,
 ) -> Result<Gray, String> {
     if !(scale > 0.0 && scale.is_finite() && skew_deg.is_finite()) {
-        return Err(format!("cannot resample by {scale} and rotate by {skew_deg}°"));
+        return Err(format!(
+            "cannot resample by {scale} and rotate by {skew_deg}°"
+        ));
     }
     let capped = capped_scale(scale, img.width, img.height, max_pixels);
     // Rounded down when capped, so the cap holds.
@@ -659,9 +661,19 @@ pub fn prepare(
             Ok(g) => (g, *bbox),
             // A broken or unusual stream: poppler may still draw it.
             Err(e) => {
-                tracing::debug!(page = content.number, "embedded image not decoded ({e}); rendering");
+                tracing::debug!(
+                    page = content.number,
+                    "embedded image not decoded ({e}); rendering"
+                );
                 (
-                    render(&s.renderer, source.pdf(), content.number, dpi, size, s.max_image_pixels)?,
+                    render(
+                        &s.renderer,
+                        source.pdf(),
+                        content.number,
+                        dpi,
+                        size,
+                        s.max_image_pixels,
+                    )?,
                     page_rect,
                 )
             }
@@ -696,11 +708,9 @@ pub fn prepare(
     let mut image = if skew == 0.0 && (scale - 1.0).abs() < 0.02 {
         img
     } else {
-        deskew_resample(&img, skew, scale, s.max_image_pixels).map_err(|message| {
-            Error::Image {
-                what: source.describe(),
-                message,
-            }
+        deskew_resample(&img, skew, scale, s.max_image_pixels).map_err(|message| Error::Image {
+            what: source.describe(),
+            message,
         })?
     };
     let t2 = std::time::Instant::now();
@@ -912,8 +922,11 @@ mod tests {
     #[test]
     fn flate_inflation_stops_at_the_image_size() {
         let s = OcrSettings::default();
-        let ok = decode(&stream("FlateDecode", zlib(&[7u8; 100 * 100]), 100, 100, 1), &s)
-            .expect("decodes");
+        let ok = decode(
+            &stream("FlateDecode", zlib(&[7u8; 100 * 100]), 100, 100, 1),
+            &s,
+        )
+        .expect("decodes");
         assert_eq!(ok.pixels, vec![7u8; 100 * 100]);
         // 50 MB of zeros declared as a 100x100 gray image.
         let bomb = zlib(&vec![0u8; 50 << 20]);
@@ -974,7 +987,12 @@ mod tests {
         assert!(dpi < 300.0 && px <= 60_000_000.0, "{dpi} {px}");
         let g = Gray::new(100, 50, 255);
         let big = deskew_resample(&g, 0.3, 1e9, 1_000_000).expect("capped");
-        assert!(big.width * big.height <= 1_000_000, "{}x{}", big.width, big.height);
+        assert!(
+            big.width * big.height <= 1_000_000,
+            "{}x{}",
+            big.width,
+            big.height
+        );
         assert!(big.width >= 1400, "{}x{}", big.width, big.height);
         for bad in [f64::INFINITY, f64::NAN, 0.0, -1.0] {
             assert!(deskew_resample(&g, 0.0, bad, 1_000_000).is_err(), "{bad}");

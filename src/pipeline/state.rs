@@ -175,7 +175,10 @@ impl Lock {
                     [one] => format!("pid {one}"),
                     many => format!(
                         "pids {}",
-                        many.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 Err(format!(

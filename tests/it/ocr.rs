@@ -181,7 +181,12 @@ fn missing_tesseract_is_a_page_failure() {
     let cache = tempfile::tempdir().expect("temp dir");
     let run = |file: &str| {
         Command::new(env!("CARGO_BIN_EXE_nenpo"))
-            .args(["extract", &fixture(file).to_string_lossy(), "--format", "json"])
+            .args([
+                "extract",
+                &fixture(file).to_string_lossy(),
+                "--format",
+                "json",
+            ])
             .env("XDG_CACHE_HOME", cache.path())
             .env("PATH", "")
             .current_dir(root())
@@ -208,7 +213,9 @@ fn missing_tesseract_is_a_page_failure() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["page_info"][1]["text_source"], "none");
-    assert!(v["page_info"][1]["warnings"].to_string().contains("ocr failed"));
+    assert!(v["page_info"][1]["warnings"]
+        .to_string()
+        .contains("ocr failed"));
     assert!(!v["tables"].as_array().expect("tables").is_empty(), "{v}");
 }
 

@@ -295,7 +295,11 @@ fn issue_13_runs_started_together_exclude_each_other() {
     }
     // Whatever ran last, a rerun over b holds all of b's rows, in files that exist.
     let rerun = spawn_run(&b, &out, &[]).wait_with_output().expect("run");
-    assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
+    assert!(
+        rerun.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&rerun.stdout).expect("json");
     assert_eq!(report["rows"].as_u64(), Some(expected), "{report}");
     assert_eq!(rows_in_files(&out), expected);
@@ -332,7 +336,11 @@ fn issue_13_failed_pages_make_a_partial_document() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
         (&report["ok"], &report["partial"], &report["failed"]),
-        (&serde_json::json!(1), &serde_json::json!(1), &serde_json::json!(1)),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(1),
+            &serde_json::json!(1)
+        ),
         "{report}"
     );
     assert!(err.contains("partial: "), "{err}");
@@ -355,7 +363,10 @@ fn issue_13_failed_pages_make_a_partial_document() {
             .unwrap_or_else(|| panic!("{name} in {docs}"))
     };
     let good = doc("good.pdf");
-    assert_eq!((&good["status"], &good["warnings"]), (&"ok".into(), &serde_json::json!([])));
+    assert_eq!(
+        (&good["status"], &good["warnings"]),
+        (&"ok".into(), &serde_json::json!([]))
+    );
     let mixed = doc("mixed.pdf");
     assert_eq!(mixed["status"], "partial", "{mixed}");
     assert_eq!(mixed["error"], serde_json::Value::Null);
@@ -412,11 +423,20 @@ fn issue_13_failed_documents_are_not_retried() {
     let (code, second) = run(&[]);
     assert_eq!(code, Some(1), "{second}");
     assert_eq!(
-        (&second["skipped"], &second["failed_unchanged"], &second["failed"], &second["changed"]),
+        (
+            &second["skipped"],
+            &second["failed_unchanged"],
+            &second["failed"],
+            &second["changed"]
+        ),
         (&2.into(), &1.into(), &0.into(), &0.into()),
         "{second}"
     );
-    assert_eq!(crate::batch::snapshot(&out_dir), before, "the no-op rerun wrote files");
+    assert_eq!(
+        crate::batch::snapshot(&out_dir),
+        before,
+        "the no-op rerun wrote files"
+    );
 
     let (code, retried) = run(&["--retry-failed"]);
     assert_eq!(code, Some(1), "{retried}");
@@ -428,5 +448,9 @@ fn issue_13_failed_documents_are_not_retried() {
     // Changed bytes are retried without the flag.
     std::fs::write(input.join("broken.pdf"), b"%PDF-1.4 still nothing").expect("write");
     let (_, changed) = run(&[]);
-    assert_eq!((&changed["changed"], &changed["failed"]), (&1.into(), &1.into()), "{changed}");
+    assert_eq!(
+        (&changed["changed"], &changed["failed"]),
+        (&1.into(), &1.into()),
+        "{changed}"
+    );
 }
