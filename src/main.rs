@@ -157,12 +157,17 @@ struct RunArgs {
     /// Reprocess every document, changed or not.
     #[arg(long)]
     force: bool,
+    /// Reprocess the documents that failed or were read in part, even when unchanged
+    /// (otherwise a document is retried only when its bytes, the pipeline or nenpo
+    /// changed).
+    #[arg(long)]
+    retry_failed: bool,
     /// Process only shard i of N (0-based, e.g. `--shard 2/8`; documents split by a hash of
     /// their path). Shards write disjoint files; finish with `--merge-only`.
     #[arg(long, value_name = "i/N")]
     shard: Option<String>,
     /// Join the shards' results into the documents table and state; process nothing.
-    #[arg(long, conflicts_with_all = ["shard", "force"])]
+    #[arg(long, conflicts_with_all = ["shard", "force", "retry_failed"])]
     merge_only: bool,
     /// Write an HTML report for each document of this run that failed or whose totals do
     /// not reconcile, and an index page of the run, into DIR.
@@ -291,6 +296,10 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
         None => Settings::default(),
     };
     let x = extract(&bytes, &opts, &settings).with_context(|| format!("{}", a.file.display()))?;
+    // Pages that failed: the tables printed are those of the other pages.
+    for w in &x.failures {
+        eprintln!("warning: {}: {w}", a.file.display());
+    }
     let mut stdout = std::io::stdout().lock();
     match a.format {
         Format::Json => {
@@ -441,6 +450,15 @@ impl nenpo::pipeline::run::Progress for RunProgress {
                 "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
                 rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
             ),
+            "partial" => format!(
+                "partial: {} ({} pages, {} tables, {} rows, {:.2} s): {}",
+                rec.path,
+                rec.pages,
+                rec.tables,
+                rec.rows,
+                rec.seconds,
+                rec.warnings.join("; ")
+            ),
             _ => format!(
                 "failed: {}: {}",
                 rec.path,
@@ -475,6 +493,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         input: a.input,
         output: a.output,
         force: a.force,
+        retry_failed: a.retry_failed,
         shard,
         merge_only: a.merge_only,
         exe: std::env::current_exe().ok(),
@@ -493,7 +512,8 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     } else {
         print_report(&report);
     }
-    Ok(if report.failed > 0 {
+    // Failed documents not retried still fail the run: the archive holds them.
+    Ok(if report.failed + report.failed_unchanged > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -600,8 +620,8 @@ fn print_report(r: &RunReport) {
         .map(|s| format!(" (shard {s})"))
         .unwrap_or_default();
     println!(
-        "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} failed, {} removed",
-        r.pipeline, r.documents, r.new, r.changed, r.skipped, r.failed, r.removed
+        "pipeline {}{shard}: {} documents: {} new, {} changed, {} skipped (unchanged), {} partial, {} failed, {} removed",
+        r.pipeline, r.documents, r.new, r.changed, r.skipped, r.partial, r.failed, r.removed
     );
     println!(
         "dataset: {} pages ({} OCR'd this run), {} tables, {} rows; {:.1} s",
@@ -612,8 +632,19 @@ fn print_report(r: &RunReport) {
         r.unparsed_cells, r.totals_mismatches
     );
     println!("datasets under {}", r.output_dir.display());
+    if r.failed_unchanged > 0 {
+        println!(
+            "  {} failed documents unchanged since they failed: not retried (--retry-failed retries them)",
+            r.failed_unchanged
+        );
+    }
     for w in &r.warnings {
         println!("  warning: {w}");
+    }
+    for p in &r.partials {
+        for w in &p.warnings {
+            println!("  partial: {}: {w}", p.path);
+        }
     }
     for f in &r.failures {
         println!("  failed: {}: {}", f.path, f.error);

@@ -83,7 +83,9 @@ pub struct DocumentRecord {
     pub size: u64,
     pub fiscal_year: Option<i32>,
     pub pages: u32,
-    /// `ok`, `failed`, or `removed` (gone from the archive, rows kept as the pipeline says).
+    /// `ok`; `partial` (some pages failed, see `warnings`; the rows of the others are
+    /// written); `failed` (see `error`); or `removed` (gone from the archive, rows kept as
+    /// the pipeline says).
     pub status: String,
     pub error: Option<String>,
     pub tables: u32,
@@ -103,6 +105,11 @@ pub struct DocumentRecord {
     /// `hidden_ocr_layer` (a scanner's invisible text, used as is), `ocr`, or `none`.
     #[serde(default)]
     pub page_text_sources: Vec<String>,
+    /// What failed on the document's pages, one entry per failure naming its page (a page
+    /// that could not be parsed, an image that could not be decoded or OCR'd, a stage that
+    /// panicked). Not empty exactly when `status` is `partial`.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -394,6 +401,7 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
             "page_text_sources",
             docs.iter().map(|d| d.page_text_sources.clone()),
         ),
+        str_list("warnings", docs.iter().map(|d| d.warnings.clone())),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),
@@ -610,10 +618,24 @@ mod tests {
             error: Some("bad".into()),
             ..Default::default()
         };
-        let p = write_documents(dir.path(), &[d]).expect("write");
+        let partial = DocumentRecord {
+            document_id: "e".into(),
+            status: "partial".into(),
+            warnings: vec!["page 2: ocr failed: x".into()],
+            ..Default::default()
+        };
+        let p = write_documents(dir.path(), &[d, partial]).expect("write");
         let df = ParquetReader::new(File::open(&p).expect("open"))
             .finish()
             .expect("read");
-        assert_eq!(df.height(), 1);
+        assert_eq!(df.height(), 2);
+        let warnings = df
+            .column("warnings")
+            .expect("warnings")
+            .list()
+            .expect("list");
+        assert_eq!(warnings.get_as_series(0).expect("row 0").len(), 0);
+        let w = warnings.get_as_series(1).expect("row 1");
+        assert_eq!(w.str().expect("str").get(0), Some("page 2: ocr failed: x"));
     }
 }

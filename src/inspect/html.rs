@@ -405,16 +405,18 @@ pub fn header_spans(rows: &[Vec<String>]) -> Vec<(usize, usize, usize, usize)> {
 pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> String {
     let mut h = String::new();
     let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>nenpo run</title><style>{}</style></head><body>\n", style_sheet());
-    let failed = records.iter().filter(|r| r.status != "ok").count();
+    let failed = records.iter().filter(|r| r.status == "failed").count();
+    let partial = records.iter().filter(|r| r.status == "partial").count();
     let (tables, rows): (u64, u64) = records
         .iter()
         .fold((0, 0), |(t, r), d| (t + d.tables as u64, r + d.rows as u64));
     let seconds: f64 = records.iter().map(|r| r.seconds).sum();
     let _ = writeln!(
         h,
-        "<h1>nenpo run</h1>\n<p>{} documents ({} ok, {} failed), {} tables, {} rows, {:.1} s of document time.</p>",
+        "<h1>nenpo run</h1>\n<p>{} documents ({} ok, {} partial, {} failed), {} tables, {} rows, {:.1} s of document time.</p>",
         records.len(),
-        records.len() - failed,
+        records.len() - failed - partial,
+        partial,
         failed,
         tables,
         rows,
@@ -437,7 +439,7 @@ pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> S
             tb = r.tables,
             rw = r.rows,
             s = r.seconds,
-            err = escape(r.error.as_deref().unwrap_or("")),
+            err = escape(&r.error.iter().chain(&r.warnings).cloned().collect::<Vec<_>>().join("; ")),
         );
     }
     h.push_str("</tbody></table>\n</body></html>\n");
@@ -614,7 +616,7 @@ mod tests {
             },
         ];
         let html = run_index_html(&recs, &[None, Some("def.html".into())]);
-        assert!(html.contains("2 documents (1 ok, 1 failed), 2 tables, 10 rows"));
+        assert!(html.contains("2 documents (1 ok, 0 partial, 1 failed), 2 tables, 10 rows"));
         assert!(html.contains("<a href=\"def.html\">report</a>") && html.contains("pdf: bad xref"));
         assert!(html.contains("class=\"status-failed\""));
     }

@@ -448,13 +448,9 @@ fn parse_wari(t: &str) -> Option<Decimal> {
             .map_or(Some(0), |m| small_kanji_or_digits(m.as_str()))
     };
     let (w, b, r) = (part(1)?, part(2)?, part(3)?);
-    Some(
-        Decimal {
-            mantissa: w * 100 + b * 10 + r,
-            scale: 1,
-        }
-        .reduce(),
-    )
+    // `割` takes any number of digits: too many for a number is no number, not a panic.
+    let mantissa = w.checked_mul(100)?.checked_add(b * 10 + r)?;
+    Some(Decimal { mantissa, scale: 1 }.reduce())
 }
 
 /// Reads one cell.
@@ -857,5 +853,13 @@ mod tests {
         assert_eq!(dec(-4, 1).to_f64(), -0.4);
         assert_eq!(dec(5, 3).to_f64(), 0.005);
         assert_eq!(dec(12, 0).to_f64(), 12.0);
+    }
+
+    #[test]
+    fn a_wari_too_large_for_a_number_is_text() {
+        // 38 digits parse as i128; times 100 they do not fit (was an overflow).
+        let t = format!("{}割", "9".repeat(38));
+        assert_eq!(parse_cell(&t), Cell::Text);
+        assert_eq!(parse_wari(&t), None);
     }
 }

@@ -147,20 +147,41 @@ pub fn page_source<'a>(
     })
 }
 
-/// Decodes an embedded image to gray.
-pub fn decode(stream: &ImageStream) -> Result<Gray, String> {
+/// Decodes an embedded image to gray. Nothing is allocated for pixels before the
+/// image's size is known to agree with its dictionary and to be within
+/// `max_image_pixels`, and Flate inflation stops at the size the image can have.
+pub fn decode(stream: &ImageStream, s: &OcrSettings) -> Result<Gray, String> {
+    let pixels = (stream.width as u64).saturating_mul(stream.height as u64);
+    if pixels > s.max_image_pixels {
+        return Err(format!(
+            "{}x{} is more than max_image_pixels ({})",
+            stream.width, stream.height, s.max_image_pixels
+        ));
+    }
     match stream.filter.as_str() {
-        "DCTDecode" => decode_jpeg(&stream.data),
-        "FlateDecode" => decode_flate(stream),
+        "DCTDecode" => decode_jpeg(stream, s),
+        "FlateDecode" => decode_flate(stream, s),
         other => Err(format!("filter {other} not decoded here")),
     }
 }
 
-fn decode_jpeg(data: &[u8]) -> Result<Gray, String> {
-    let mut d = jpeg_decoder::Decoder::new(data);
-    let px = d.decode().map_err(|e| e.to_string())?;
+fn decode_jpeg(stream: &ImageStream, s: &OcrSettings) -> Result<Gray, String> {
+    let mut d = jpeg_decoder::Decoder::new(stream.data.as_slice());
+    // The frame header (SOF) first: the decoder would allocate what it says.
+    d.read_info().map_err(|e| e.to_string())?;
     let info = d.info().ok_or("jpeg without a header")?;
     let (w, h) = (info.width as usize, info.height as usize);
+    if (info.width as u32, info.height as u32) != (stream.width, stream.height) {
+        return Err(format!(
+            "jpeg header says {w}x{h}, the image dictionary {}x{}",
+            stream.width, stream.height
+        ));
+    }
+    // Checked in `decode` for the dictionary's size, which the header's equals; the
+    // decoder's own limit is a second guard (at most 4 bytes a pixel, CMYK).
+    let limit = s.max_image_pixels.saturating_mul(4);
+    d.set_max_decoding_buffer_size(usize::try_from(limit).unwrap_or(usize::MAX));
+    let px = d.decode().map_err(|e| e.to_string())?;
     let pixels = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => px,
         jpeg_decoder::PixelFormat::L16 => px.chunks_exact(2).map(|c| c[0]).collect(),
@@ -191,22 +212,45 @@ fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114) / 1000) as u8
 }
 
-fn decode_flate(stream: &ImageStream) -> Result<Gray, String> {
-    let mut raw = Vec::new();
-    flate2::read::ZlibDecoder::new(stream.data.as_slice())
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("flate: {e}"))?;
+/// `a * b` for sizes taken from input: an error rather than an overflow.
+fn mul(a: usize, b: usize) -> Result<usize, String> {
+    a.checked_mul(b)
+        .ok_or_else(|| format!("image size {a} x {b} overflows"))
+}
+
+fn decode_flate(stream: &ImageStream, s: &OcrSettings) -> Result<Gray, String> {
     let (w, h, c) = (
         stream.width as usize,
         stream.height as usize,
         stream.components as usize,
     );
-    let row = w * c;
+    if !matches!(c, 1 | 3) || stream.bits_per_component != 8 {
+        return Err(format!(
+            "{c} components of {} bits",
+            stream.bits_per_component
+        ));
+    }
+    let row = mul(w, c)?;
     // PNG predictors (/DecodeParms /Predictor 10–15): one filter byte per row (img2pdf
     // writes PNG scans so).
-    let data = if stream.predictor >= 10 {
+    let png = stream.predictor >= 10;
+    let size = mul(if png { row + 1 } else { row }, h)?;
+    // Inflate no further than the image can be (a bomb stops here, not at its end).
+    let cap = (size as u64).saturating_add(s.image_stream_slack_bytes);
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(stream.data.as_slice())
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("flate: {e}"))?;
+    if raw.len() as u64 > cap {
+        return Err(format!(
+            "flate image inflates past {cap} bytes (the size of {w}x{h}x{c} plus \
+             image_stream_slack_bytes): refused"
+        ));
+    }
+    let data = if png {
         unpredict_png(&raw, row, h, c)?
-    } else if raw.len() >= h * row {
+    } else if raw.len() >= size {
         raw
     } else {
         return Err(format!(
@@ -214,13 +258,13 @@ fn decode_flate(stream: &ImageStream) -> Result<Gray, String> {
             raw.len()
         ));
     };
+    // `data` holds at least `h` rows of `row` bytes (checked above, or by unpredict_png).
     let pixels = match c {
         1 => data[..w * h].to_vec(),
-        3 => data[..w * h * 3]
+        _ => data[..row * h]
             .chunks_exact(3)
             .map(|p| luma(p[0], p[1], p[2]))
             .collect(),
-        _ => return Err(format!("{c} components")),
     };
     Ok(Gray {
         width: w,
@@ -229,9 +273,17 @@ fn decode_flate(stream: &ImageStream) -> Result<Gray, String> {
     })
 }
 
-/// Undoes PNG row predictors (filter types 0–4, `bpp` bytes per pixel).
+/// Undoes PNG row predictors (filter types 0–4, `bpp` bytes per pixel). Data shorter
+/// than `h` rows of `row + 1` bytes is an error.
 fn unpredict_png(raw: &[u8], row: usize, h: usize, bpp: usize) -> Result<Vec<u8>, String> {
-    let mut out = vec![0u8; row * h];
+    let need = mul(row.checked_add(1).ok_or("png row size overflows")?, h)?;
+    if raw.len() < need {
+        return Err(format!(
+            "png-predicted image has {} bytes for {h} rows of {row} (needs {need})",
+            raw.len()
+        ));
+    }
+    let mut out = vec![0u8; mul(row, h)?];
     for y in 0..h {
         let src = &raw[y * (row + 1)..(y + 1) * (row + 1)];
         let (ft, src) = (src[0], &src[1..]);
@@ -270,15 +322,37 @@ fn unpredict_png(raw: &[u8], row: usize, h: usize, bpp: usize) -> Result<Vec<u8>
     Ok(out)
 }
 
-/// Renders one page with `pdftoppm -gray` at `dpi`, the PDF given on stdin.
-pub fn render(program: &str, pdf: &[u8], page: usize, dpi: f64) -> Result<Gray, Error> {
+/// The highest resolution (dots per inch, at most `dpi`) at which a `width_pt` ×
+/// `height_pt` page has at most `max_pixels` pixels.
+pub fn capped_dpi(dpi: f64, width_pt: f64, height_pt: f64, max_pixels: u64) -> f64 {
+    let area_in2 = (width_pt / 72.0) * (height_pt / 72.0);
+    if !(area_in2.is_finite() && area_in2 > 0.0) {
+        return dpi;
+    }
+    let most = (max_pixels as f64 / area_in2).sqrt();
+    dpi.min(most)
+}
+
+/// Renders one page with `pdftoppm -gray` at `dpi`, the PDF given on stdin; the
+/// resolution is lowered so that the page (`size_pt`, as displayed) has at most
+/// `max_pixels` pixels.
+pub fn render(
+    program: &str,
+    pdf: &[u8],
+    page: usize,
+    dpi: f64,
+    size_pt: (f64, f64),
+    max_pixels: u64,
+) -> Result<Gray, Error> {
     let fail = |message: String| Error::Render {
         page,
         program: program.to_string(),
         message,
     };
     let p = page.to_string();
-    let r = format!("{}", dpi.round().max(1.0));
+    // Whole dots per inch, rounded down so the cap holds.
+    let dpi = capped_dpi(dpi, size_pt.0, size_pt.1, max_pixels);
+    let r = format!("{}", dpi.floor().max(1.0));
     let mut child = Command::new(program)
         .args(["-r", &r, "-gray", "-f", &p, "-l", &p, "-"])
         .stdin(Stdio::piped())
@@ -299,7 +373,15 @@ pub fn render(program: &str, pdf: &[u8], page: usize, dpi: f64) -> Result<Gray, 
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    parse_pnm(&out.stdout).map_err(fail)
+    let img = parse_pnm(&out.stdout).map_err(fail)?;
+    // The page size poppler used may differ from ours (a crop box): hold it to the cap.
+    if (img.width as u64).saturating_mul(img.height as u64) > max_pixels.saturating_mul(2) {
+        return Err(fail(format!(
+            "rendering is {}x{} pixels, over max_image_pixels ({max_pixels})",
+            img.width, img.height
+        )));
+    }
+    Ok(img)
 }
 
 /// Parses binary PGM (P5) or PPM (P6) with 8-bit samples into gray.
@@ -335,9 +417,10 @@ pub fn parse_pnm(data: &[u8]) -> Result<Gray, String> {
         return Err(format!("pnm maxval {max} (only 255 read)"));
     }
     let body = data.get(i..).unwrap_or(&[]);
+    let n = mul(w, h)?;
     let pixels = match fields[0].as_str() {
-        "P5" if body.len() >= w * h => body[..w * h].to_vec(),
-        "P6" if body.len() >= w * h * 3 => body[..w * h * 3]
+        "P5" if body.len() >= n => body[..n].to_vec(),
+        "P6" if body.len() / 3 >= n => body[..n * 3]
             .chunks_exact(3)
             .map(|p| luma(p[0], p[1], p[2]))
             .collect(),
@@ -434,11 +517,38 @@ pub fn estimate_skew(img: &Gray, ink: u8, s: &OcrSettings) -> f64 {
     )
 }
 
+/// The largest scale, at most `scale`, at which a `width` × `height` image has at most
+/// `max_pixels` pixels.
+pub fn capped_scale(scale: f64, width: usize, height: usize, max_pixels: u64) -> f64 {
+    let px = width as f64 * height as f64;
+    if px <= 0.0 {
+        return scale;
+    }
+    scale.min((max_pixels as f64 / px).sqrt())
+}
+
 /// Rotates by `-skew_deg` about the centre and scales by `scale` in one bilinear pass
-/// (16.16 fixed point, stepping along each output row: about 5 ns a pixel).
-pub fn deskew_resample(img: &Gray, skew_deg: f64, scale: f64) -> Gray {
-    let w2 = ((img.width as f64 * scale).round() as usize).max(1);
-    let h2 = ((img.height as f64 * scale).round() as usize).max(1);
+/// (16.16 fixed point, stepping along each output row: about 5 ns a pixel). The scale is
+/// lowered so the output has at most `max_pixels` pixels; a scale or angle that is not a
+/// finite number (or a scale that is not positive) is an error.
+pub fn deskew_resample(
+    img: &Gray,
+    skew_deg: f64,
+    scale: f64,
+    max_pixels: u64,
+) -> Result<Gray, String> {
+    if !(scale > 0.0 && scale.is_finite() && skew_deg.is_finite()) {
+        return Err(format!(
+            "cannot resample by {scale} and rotate by {skew_deg}°"
+        ));
+    }
+    let capped = capped_scale(scale, img.width, img.height, max_pixels);
+    // Rounded down when capped, so the cap holds.
+    let size = |n: usize| {
+        let v = n as f64 * capped;
+        (if capped < scale { v.floor() } else { v.round() } as usize).max(1)
+    };
+    let (w2, h2, scale) = (size(img.width), size(img.height), capped);
     let mut out = Gray::new(w2, h2, 255);
     let (sin, cos) = skew_deg.to_radians().sin_cos();
     let (cx, cy) = (img.width as f64 / 2.0, img.height as f64 / 2.0);
@@ -469,7 +579,7 @@ pub fn deskew_resample(img: &Gray, skew_deg: f64, scale: f64) -> Gray {
             sy += dsy;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Prepared image pixels → page points: the image fills `bbox` (its placement; the
@@ -545,16 +655,33 @@ pub fn prepare(
         300.0
     };
     let page_rect = Rect::new(0.0, 0.0, content.width, content.height);
+    let size = (content.width, content.height);
     let (img, bbox) = match source {
-        PageSource::Embedded { stream, bbox, .. } => match decode(stream) {
+        PageSource::Embedded { stream, bbox, .. } => match decode(stream, s) {
             Ok(g) => (g, *bbox),
             // A broken or unusual stream: poppler may still draw it.
-            Err(_) => (
-                render(&s.renderer, source.pdf(), content.number, dpi)?,
-                page_rect,
-            ),
+            Err(e) => {
+                tracing::debug!(
+                    page = content.number,
+                    "embedded image not decoded ({e}); rendering"
+                );
+                (
+                    render(
+                        &s.renderer,
+                        source.pdf(),
+                        content.number,
+                        dpi,
+                        size,
+                        s.max_image_pixels,
+                    )?,
+                    page_rect,
+                )
+            }
         },
-        PageSource::Render { pdf, page, .. } => (render(&s.renderer, pdf, *page, dpi)?, page_rect),
+        PageSource::Render { pdf, page, .. } => (
+            render(&s.renderer, pdf, *page, dpi, size, s.max_image_pixels)?,
+            page_rect,
+        ),
     };
     if img.width < 2 || img.height < 2 || bbox.width() <= 0.0 || bbox.height() <= 0.0 {
         return Err(Error::Image {
@@ -577,10 +704,14 @@ pub fn prepare(
     } else {
         1.0
     };
+    let scale = capped_scale(scale, img.width, img.height, s.max_image_pixels);
     let mut image = if skew == 0.0 && (scale - 1.0).abs() < 0.02 {
         img
     } else {
-        deskew_resample(&img, skew, scale)
+        deskew_resample(&img, skew, scale, s.max_image_pixels).map_err(|message| Error::Image {
+            what: source.describe(),
+            message,
+        })?
     };
     let t2 = std::time::Instant::now();
     let map = PixelMap {
@@ -642,7 +773,7 @@ mod tests {
             let g = lines_image(1200, 800, &[100, 250, 400, 600], deg);
             let est = estimate_skew(&g, 128, &s);
             assert!((est - deg).abs() <= 0.03, "true {deg} found {est}");
-            let straight = deskew_resample(&g, est, 1.0);
+            let straight = deskew_resample(&g, est, 1.0, s.max_image_pixels).expect("resample");
             // After deskewing, one row holds most of the first line's ink.
             let dark_in_row = |y: usize| {
                 (0..straight.width)
@@ -660,7 +791,7 @@ mod tests {
     #[test]
     fn resample_scales() {
         let g = Gray::new(200, 100, 255);
-        let r = deskew_resample(&g, 0.0, 1.5);
+        let r = deskew_resample(&g, 0.0, 1.5, 1_000_000).expect("resample");
         assert_eq!((r.width, r.height), (300, 150));
         assert!(r.pixels.iter().all(|&p| p == 255));
     }
@@ -732,6 +863,141 @@ mod tests {
         // Rows with the Sub (1) and Up (2) predictors.
         let raw = [1u8, 1, 1, 1, 2, 3, 4, 5];
         assert_eq!(unpredict_png(&raw, 3, 2, 1), Ok(vec![1, 2, 3, 4, 6, 8]));
+    }
+
+    /// An 8x8 gray baseline JPEG (PIL, quality 50): paper 200 with one dark row.
+    const TINY_JPEG: &str = "ffd8ffe000104a46494600010100000100010000ffdb004300100b0c0e0c0a100e0d0e1211101318281a181616183123251d283a333d3c3933383740485c4e404457453738506d51575f626768673e4d71797064785c656763ffc0000b080008000801011100ffc40014000100000000000000000000000000000005ffc4001b100000070100000000000000000000000000020405135494d3ffda0008010100003f0062372b69331ba0ffd9";
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    fn stream(filter: &str, data: Vec<u8>, w: u32, h: u32, components: u32) -> ImageStream {
+        ImageStream {
+            data,
+            filter: filter.into(),
+            filters: vec![filter.into()],
+            width: w,
+            height: h,
+            bits_per_component: 8,
+            color_space: "DeviceGray".into(),
+            components,
+            predictor: 1,
+            decode_identity: true,
+        }
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).expect("compress");
+        e.finish().expect("compress")
+    }
+
+    #[test]
+    fn jpeg_header_must_agree_with_the_dictionary_before_decoding() {
+        let s = OcrSettings::default();
+        let jpeg = unhex(TINY_JPEG);
+        let g = decode(&stream("DCTDecode", jpeg.clone(), 8, 8, 1), &s).expect("decodes");
+        assert_eq!((g.width, g.height), (8, 8));
+        assert!(g.get(0, 3) < 100 && g.get(0, 0) > 150, "{:?}", g.pixels);
+        // The frame header patched to say 60000x60000 while the dictionary says 100x100:
+        // refused from the header, before any pixel buffer is allocated.
+        let sof = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("SOF0");
+        let mut bomb = jpeg.clone();
+        bomb[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+        let e = decode(&stream("DCTDecode", bomb.clone(), 100, 100, 1), &s).expect_err("refused");
+        assert!(e.contains("60000x60000") && e.contains("100x100"), "{e}");
+        // Header and dictionary agreeing on 60000x60000: over max_image_pixels.
+        let e = decode(&stream("DCTDecode", bomb, 60000, 60000, 1), &s).expect_err("refused");
+        assert!(e.contains("max_image_pixels"), "{e}");
+    }
+
+    #[test]
+    fn flate_inflation_stops_at_the_image_size() {
+        let s = OcrSettings::default();
+        let ok = decode(
+            &stream("FlateDecode", zlib(&[7u8; 100 * 100]), 100, 100, 1),
+            &s,
+        )
+        .expect("decodes");
+        assert_eq!(ok.pixels, vec![7u8; 100 * 100]);
+        // 50 MB of zeros declared as a 100x100 gray image.
+        let bomb = zlib(&vec![0u8; 50 << 20]);
+        // Refused once one byte past the cap (10,000 + slack) has come out.
+        let e = decode(&stream("FlateDecode", bomb, 100, 100, 1), &s).expect_err("refused");
+        assert!(e.contains("inflates past 75536 bytes"), "{e}");
+        // Padding within image_stream_slack_bytes is accepted.
+        let mut padded = vec![7u8; 100 * 100];
+        padded.extend_from_slice(&[0u8; 1000]);
+        assert!(decode(&stream("FlateDecode", zlib(&padded), 100, 100, 1), &s).is_ok());
+    }
+
+    #[test]
+    fn predicted_rgb_flate_decodes() {
+        // 2x2 RGB, rows with the None (0) and Up (2) predictors: white, black / same.
+        let raw = [0u8, 255, 255, 255, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0];
+        let mut st = stream("FlateDecode", zlib(&raw), 2, 2, 3);
+        st.predictor = 15;
+        let g = decode(&st, &OcrSettings::default()).expect("decodes");
+        assert_eq!(g.pixels, vec![255, 0, 255, 0]);
+    }
+
+    #[test]
+    fn short_predicted_data_is_an_error_not_a_panic() {
+        // Two rows of 3 bytes need 8 bytes (a filter byte a row); 5 given.
+        let e = unpredict_png(&[2, 1, 1, 1, 0], 3, 2, 1).expect_err("short");
+        assert!(e.contains("needs 8"), "{e}");
+        assert!(unpredict_png(&[], 3, 2, 1).is_err());
+        let mut st = stream("FlateDecode", zlib(&[1, 2, 3]), 100, 100, 1);
+        st.predictor = 15;
+        assert!(decode(&st, &OcrSettings::default()).is_err());
+    }
+
+    #[test]
+    fn sizes_from_input_never_overflow() {
+        let huge = format!("P5\n{} 2\n255\n\x01\x02", usize::MAX);
+        let e = parse_pnm(huge.as_bytes()).expect_err("overflow");
+        assert!(e.contains("overflows"), "{e}");
+        let huge = format!("P6\n{} 3\n255\n\x01\x02", usize::MAX / 2);
+        assert!(parse_pnm(huge.as_bytes()).is_err());
+        let mut st = stream("FlateDecode", zlib(&[0]), u32::MAX, u32::MAX, 3);
+        let s = OcrSettings {
+            max_image_pixels: u64::MAX,
+            ..OcrSettings::default()
+        };
+        assert!(decode(&st, &s).is_err());
+        st.predictor = 12;
+        assert!(decode(&st, &s).is_err());
+    }
+
+    #[test]
+    fn render_and_resample_sizes_are_capped() {
+        // A4 at 300 dpi is under the default cap: unchanged.
+        assert_eq!(capped_dpi(300.0, 595.0, 842.0, 60_000_000), 300.0);
+        // A 200 x 200 inch page at 300 dpi would be 3.6 G pixels.
+        let dpi = capped_dpi(300.0, 14_400.0, 14_400.0, 60_000_000);
+        let px = (200.0 * dpi.floor()) * (200.0 * dpi.floor());
+        assert!(dpi < 300.0 && px <= 60_000_000.0, "{dpi} {px}");
+        let g = Gray::new(100, 50, 255);
+        let big = deskew_resample(&g, 0.3, 1e9, 1_000_000).expect("capped");
+        assert!(
+            big.width * big.height <= 1_000_000,
+            "{}x{}",
+            big.width,
+            big.height
+        );
+        assert!(big.width >= 1400, "{}x{}", big.width, big.height);
+        for bad in [f64::INFINITY, f64::NAN, 0.0, -1.0] {
+            assert!(deskew_resample(&g, 0.0, bad, 1_000_000).is_err(), "{bad}");
+        }
+        assert!(deskew_resample(&g, f64::NAN, 1.0, 1_000_000).is_err());
     }
 
     #[test]

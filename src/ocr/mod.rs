@@ -59,10 +59,19 @@ pub struct OcrSettings {
     /// README, OCR: on the 12 scanned dev documents, characters 0.976 vs 0.972, cells found
     /// verbatim 0.880 vs 0.853, row match 0.36 vs 0.23). 0 keeps the image's resolution.
     pub target_dpi: f64,
-    /// An embedded page image with more pixels than this is not decoded here (its pixels
-    /// would take that many bytes at least) but rendered by `renderer` at `target_dpi`,
-    /// whose size the page bounds. Default 60,000,000 (an A3 page at 400 dpi has 31 M).
+    /// An embedded page image with more pixels than this (by its dictionary, or by its
+    /// own JPEG header, which must agree with the dictionary) is not decoded here (its
+    /// pixels would take that many bytes at least) but rendered by `renderer` at
+    /// `target_dpi`. A rendering and the resampled image are held to it too: their
+    /// resolution is lowered until the page fits. Default 60,000,000 (an A3 page at 400
+    /// dpi has 31 M).
     pub max_image_pixels: u64,
+    /// A Flate image stream may inflate to at most its declared size (`/Width` ×
+    /// `/Height` × components, plus one filter byte a row under a PNG predictor) plus this
+    /// many bytes (padding some writers leave); inflation stops there and the image is
+    /// refused, so a decompression bomb costs no more than the image it claims to be.
+    /// Default 65,536.
+    pub image_stream_slack_bytes: u64,
     /// Skew is searched within ±this many degrees. Default 2.0 (corpus scans: ±0.7°).
     pub max_skew_deg: f64,
     /// Step of the fine skew search in degrees. Default 0.02 (at 300 dpi a 0.02° error
@@ -157,6 +166,7 @@ impl Default for OcrSettings {
             undecoded_share_max: 0.5,
             target_dpi: 300.0,
             max_image_pixels: 60_000_000,
+            image_stream_slack_bytes: 65_536,
             max_skew_deg: 2.0,
             skew_step_deg: 0.02,
             min_skew_deg: 0.03,
@@ -310,35 +320,51 @@ impl OcrPage {
     }
 }
 
+/// A page's word model as [`page_layout`] read it.
+#[derive(Clone, Debug)]
+pub struct PageRead {
+    /// The layout, with its [`TextSource`].
+    pub layout: PageLayout,
+    /// Warnings for the page summary (the failure among them).
+    pub warnings: Vec<String>,
+    /// Why the page lost its words, when it needed OCR and OCR failed (the image could not
+    /// be decoded or rendered, Tesseract failed or is missing).
+    pub failure: Option<String>,
+}
+
 /// The word model of one page, OCR'd when the page needs it: the pipeline's entry point.
-/// `pdf` is the document's bytes (for rendering pages that are not one image). Returns
-/// the layout (with its [`TextSource`]) and warnings for the page summary.
+/// `pdf` is the document's bytes (for rendering pages that are not one image).
 pub fn page_layout(
     pdf: &[u8],
     doc: &Document,
     content: &PageContent,
     layout_settings: &LayoutSettings,
     s: &OcrSettings,
-) -> (PageLayout, Vec<String>) {
+) -> PageRead {
     let class = classify(content, s);
     let n = content.number;
-    let mut warnings = Vec::new();
     let from_content = |source: TextSource| {
         let mut l = crate::layout::page_layout(content, layout_settings);
         l.text_source = source;
         l
     };
+    let read = |layout: PageLayout, warnings: Vec<String>| PageRead {
+        layout,
+        warnings,
+        failure: None,
+    };
     match class {
-        PageClass::Digital => (from_content(TextSource::Digital), warnings),
-        PageClass::HiddenOcrLayer => (from_content(TextSource::HiddenOcrLayer), warnings),
-        PageClass::Empty => (from_content(TextSource::None), warnings),
-        PageClass::NeedsOcr { .. } if !s.enabled => {
-            warnings.push(format!(
+        PageClass::Digital => read(from_content(TextSource::Digital), Vec::new()),
+        PageClass::HiddenOcrLayer => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
+        PageClass::Empty => read(from_content(TextSource::None), Vec::new()),
+        // Turned off by the settings: a warning, not a failure.
+        PageClass::NeedsOcr { .. } if !s.enabled => read(
+            from_content(TextSource::None),
+            vec![format!(
                 "page {n}: needs ocr ({}) but ocr is disabled",
                 class.reason()
-            ));
-            (from_content(TextSource::None), warnings)
-        }
+            )],
+        ),
         PageClass::NeedsOcr { image } => match ocr_page(pdf, doc, content, image, s) {
             Ok(page) => {
                 let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
@@ -365,11 +391,15 @@ pub fn page_layout(
                     rulings,
                     text_source: TextSource::Ocr,
                 };
-                (layout, warnings)
+                read(layout, Vec::new())
             }
             Err(e) => {
-                warnings.push(format!("page {n}: ocr failed: {e}"));
-                (from_content(TextSource::None), warnings)
+                let failed = format!("page {n}: ocr failed: {e}");
+                PageRead {
+                    layout: from_content(TextSource::None),
+                    warnings: vec![failed.clone()],
+                    failure: Some(failed),
+                }
             }
         },
     }

@@ -54,7 +54,7 @@ pub enum Error {
     },
     #[error("the document has no pages")]
     NoPages,
-    #[error("none of the {pages} pages could be read; page 1: {first}")]
+    #[error("none of the {pages} pages could be read; the first failure: {first}")]
     NoPageReadable { pages: usize, first: String },
     #[error("internal error (a bug in nenpo) while reading {what}: {message}")]
     Panic { what: String, message: String },
@@ -75,6 +75,12 @@ pub struct PageSummary {
     pub warnings: Vec<String>,
     /// The page could not be read at all (its warning says why).
     pub unread: bool,
+    /// What failed on this page, so that it lost some or all of its content: the page
+    /// could not be parsed, its image could not be decoded or OCR'd, or a stage panicked.
+    /// Each is also among `warnings`. (Not in the `extract` JSON, whose `warnings` have
+    /// them.)
+    #[serde(skip)]
+    pub failures: Vec<String>,
 }
 
 /// The tables of one document.
@@ -87,6 +93,9 @@ pub struct Extraction {
     /// The fiscal year named by the document's title (its metadata title or the first
     /// page's top text), if any.
     pub title_fiscal_year: Option<i32>,
+    /// Every page failure (`PageSummary::failures`), in page order, each naming its page:
+    /// the document was read only in part when this is not empty.
+    pub failures: Vec<String>,
 }
 
 /// Loads a PDF and reads the pages `opts.pages` (all when `None`) in parallel, each into
@@ -132,8 +141,10 @@ pub fn read_pages(
     Ok((doc, pages))
 }
 
-/// Reads a PDF's tables. Pages are read in parallel; a page that fails to parse is
-/// recorded as a warning on its summary and gives no tables (the rest still count).
+/// Reads a PDF's tables. Pages are read in parallel; a page that fails (to parse, to be
+/// decoded or OCR'd, or by a panic in a stage) is recorded as a failure on its summary and
+/// on the extraction, and gives what it could (the rest still count). When every page
+/// failed the document is an error; a panic while assembling the logical tables is too.
 pub fn extract(
     bytes: &[u8],
     opts: &ExtractOptions,
@@ -141,16 +152,20 @@ pub fn extract(
 ) -> Result<Extraction, Error> {
     let (doc, pages) = read_pages(bytes, opts, settings)?;
     let page_count = doc.page_count();
-    if pages.iter().all(|(_, s, _)| s.unread) {
+    if pages.iter().all(|(_, s, _)| !s.failures.is_empty()) {
         let first = pages
             .first()
-            .and_then(|(_, s, _)| s.warnings.first().cloned())
+            .and_then(|(_, s, _)| s.failures.first().cloned())
             .unwrap_or_default();
         return Err(Error::NoPageReadable {
             pages: pages.len(),
             first,
         });
     }
+    let failures: Vec<String> = pages
+        .iter()
+        .flat_map(|(_, s, _)| s.failures.iter().cloned())
+        .collect();
     let mut title_fiscal_year = doc
         .info_title()
         .as_deref()
@@ -173,13 +188,18 @@ pub fn extract(
             grids: grids.clone(),
         })
         .collect();
-    let tables = assemble(&page_grids, &settings.logical);
+    let tables =
+        guarded(|| assemble(&page_grids, &settings.logical)).map_err(|message| Error::Panic {
+            what: "assembling logical tables".into(),
+            message,
+        })?;
     let summaries = pages.into_iter().map(|(_, s, _)| s).collect();
     Ok(Extraction {
         page_count,
         pages: summaries,
         tables,
         title_fiscal_year,
+        failures,
     })
 }
 
@@ -201,11 +221,14 @@ fn read_page(
         grids: 0,
         warnings: Vec::new(),
         unread: false,
+        failures: Vec::new(),
     };
     let content = match doc.page(n) {
         Ok(c) => c,
         Err(e) => {
-            summary.warnings.push(format!("page {n} not read: {e}"));
+            let failed = format!("page {n} not read: {e}");
+            summary.warnings.push(failed.clone());
+            summary.failures.push(failed);
             summary.unread = true;
             return (
                 PageLayout {
@@ -218,24 +241,29 @@ fn read_page(
         }
     };
     // Classifies the page's text layer; OCRs the page image when it needs it.
-    let (layout, ocr_warnings) =
+    let read =
         guarded(|| crate::ocr::page_layout(bytes, doc, &content, &settings.layout, &settings.ocr))
             .unwrap_or_else(|message| {
                 let failed = format!("page {n}: layout failed (a bug in nenpo): {message}");
-                let empty = PageLayout {
-                    number: n,
-                    width: content.width,
-                    height: content.height,
-                    ..Default::default()
-                };
-                (empty, vec![failed])
+                crate::ocr::PageRead {
+                    layout: PageLayout {
+                        number: n,
+                        width: content.width,
+                        height: content.height,
+                        ..Default::default()
+                    },
+                    warnings: vec![failed.clone()],
+                    failure: Some(failed),
+                }
             });
-    summary.warnings.extend(ocr_warnings);
+    let layout = read.layout;
+    summary.warnings.extend(read.warnings);
+    summary.failures.extend(read.failure);
     let mut grids =
         guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
-            summary.warnings.push(format!(
-                "page {n}: table detection failed (a bug in nenpo): {message}"
-            ));
+            let failed = format!("page {n}: table detection failed (a bug in nenpo): {message}");
+            summary.warnings.push(failed.clone());
+            summary.failures.push(failed);
             Vec::new()
         });
     if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
@@ -254,9 +282,13 @@ fn read_page(
                     }
                     g.diagnostics.extend(log);
                 }
-                Err(message) => summary.warnings.push(format!(
-                    "page {n}: ocr repair failed (a bug in nenpo), grid kept as read: {message}"
-                )),
+                Err(message) => {
+                    let failed = format!(
+                        "page {n}: ocr repair failed (a bug in nenpo), grid kept as read: {message}"
+                    );
+                    summary.warnings.push(failed.clone());
+                    summary.failures.push(failed);
+                }
             }
         }
     }

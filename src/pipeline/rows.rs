@@ -377,6 +377,7 @@ columns = [
             pages: Vec::new(),
             tables,
             title_fiscal_year: Some(2025),
+            failures: Vec::new(),
         }
     }
 

@@ -75,6 +75,8 @@ pub struct RunOptions {
     pub output: Option<PathBuf>,
     /// Reprocess every document.
     pub force: bool,
+    /// Reprocess documents that failed (or were read in part) even when unchanged.
+    pub retry_failed: bool,
     pub shard: Option<Shard>,
     /// Only join the shards' states into the documents table.
     pub merge_only: bool,
@@ -114,10 +116,18 @@ pub struct RunReport {
     pub new: usize,
     pub changed: usize,
     pub skipped: usize,
+    /// Documents processed in this run that failed.
     pub failed: usize,
+    /// Documents skipped that had failed before: unchanged (bytes, pipeline, nenpo), they
+    /// would fail again, so they are not retried without `--retry-failed`. Counted in
+    /// `skipped`.
+    pub failed_unchanged: usize,
     pub removed: usize,
     /// Documents processed in this run that succeeded.
     pub ok: usize,
+    /// Documents processed in this run of which some pages failed (the others' rows are
+    /// written): their warnings are in `partials`.
+    pub partial: usize,
     pub tables: u64,
     pub rows: u64,
     pub pages: u64,
@@ -128,6 +138,7 @@ pub struct RunReport {
     pub totals_mismatches: u64,
     pub seconds: f64,
     pub failures: Vec<Failure>,
+    pub partials: Vec<Partial>,
     pub warnings: Vec<String>,
 }
 
@@ -135,6 +146,13 @@ pub struct RunReport {
 pub struct Failure {
     pub path: String,
     pub error: String,
+}
+
+/// A document read in part: what failed on its pages.
+#[derive(Clone, Debug, Serialize)]
+pub struct Partial {
+    pub path: String,
+    pub warnings: Vec<String>,
 }
 
 /// What processing one document produced.
@@ -199,8 +217,18 @@ pub fn run(
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let out = opts.output.clone().unwrap_or_else(|| p.output_dir());
-    let lock_name = format!("lock{}", opts.shard.map(|s| s.suffix()).unwrap_or_default());
-    let _lock = Lock::acquire(&meta_dir(&out).join(lock_name)).map_err(RunError::Locked)?;
+    // A whole-output run (and --merge-only) holds the output's lock exclusively, since its
+    // cleanup may remove any file; a shard run holds it shared (shards write disjoint
+    // files and clean up only their own) and its shard's lock exclusively.
+    let whole = meta_dir(&out).join("lock");
+    let _locks = match opts.shard {
+        None => vec![Lock::acquire(&whole).map_err(RunError::Locked)?],
+        Some(s) => vec![
+            Lock::acquire_shared(&whole).map_err(RunError::Locked)?,
+            Lock::acquire(&meta_dir(&out).join(format!("lock{}", s.suffix())))
+                .map_err(RunError::Locked)?,
+        ],
+    };
     let files = list_inputs(p, opts)?;
     let mut report = RunReport {
         pipeline: p.config.name.clone(),
@@ -227,7 +255,9 @@ pub fn run(
     let pipeline_hash = p.content_hash();
     let version = env!("CARGO_PKG_VERSION");
 
-    // What needs doing: stat first, hash only when size or time differ.
+    // What needs doing: stat first, hash only when size or time differ. A document that
+    // failed (or was read in part) is done too, unless --retry-failed: the same bytes, the
+    // same pipeline and the same nenpo would give the same result.
     let mut todo: Vec<(PathBuf, String, Todo)> = Vec::new();
     let mut dirty = false;
     for f in &files {
@@ -235,15 +265,22 @@ pub fn run(
         let prev = state.documents.get_mut(&key);
         let meta = std::fs::metadata(f).ok();
         let (size, mtime) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
+        let done = |status: &str| match status {
+            "ok" => true,
+            "partial" | "failed" => !opts.retry_failed,
+            _ => false,
+        };
         match prev {
             Some(prev)
                 if !opts.force
                     && prev.pipeline_hash == pipeline_hash
                     && prev.nenpo_version == version
-                    && prev.record.status == "ok" =>
+                    && done(&prev.record.status) =>
             {
+                let failed = prev.record.status == "failed";
                 if prev.size == size && prev.mtime_ns == mtime {
                     report.skipped += 1;
+                    report.failed_unchanged += failed as usize;
                 } else if std::fs::read(f).is_ok_and(|b| document_id(&b) == prev.record.document_id)
                 {
                     // Touched, not changed: remember the new time, keep the rows.
@@ -251,6 +288,7 @@ pub fn run(
                     prev.mtime_ns = mtime;
                     dirty = true;
                     report.skipped += 1;
+                    report.failed_unchanged += failed as usize;
                 } else {
                     todo.push((f.clone(), key, Todo::Changed));
                 }
@@ -301,6 +339,13 @@ pub fn run(
             if outcome.record.status == "ok" {
                 r.ok += 1;
                 r.pages_ocr += outcome.pages_ocr;
+            } else if outcome.record.status == "partial" {
+                r.partial += 1;
+                r.pages_ocr += outcome.pages_ocr;
+                r.partials.push(Partial {
+                    path: outcome.record.path.clone(),
+                    warnings: outcome.record.warnings.clone(),
+                });
             } else {
                 r.failed += 1;
                 r.failures.push(Failure {
@@ -359,6 +404,7 @@ pub fn run(
     }
     totals(&state, &mut report);
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    report.partials.sort_by(|a, b| a.path.cmp(&b.path));
     report.seconds = started.elapsed().as_secs_f64();
     if !todo.is_empty() || dirty {
         let name = format!(
@@ -401,7 +447,10 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out
 
 /// Tables, rows and pages over every document the state holds.
 fn totals(state: &State, r: &mut RunReport) {
-    let ok = state.documents.values().filter(|d| d.record.status == "ok");
+    let ok = state
+        .documents
+        .values()
+        .filter(|d| matches!(d.record.status.as_str(), "ok" | "partial"));
     for d in ok {
         r.tables += d.record.tables as u64;
         r.rows += d.record.rows as u64;
@@ -470,6 +519,16 @@ fn merge(
             error: d.record.error.clone().unwrap_or_default(),
         })
         .collect();
+    report.partials = state
+        .documents
+        .values()
+        .filter(|d| d.record.status == "partial")
+        .map(|d| Partial {
+            path: d.record.path.clone(),
+            warnings: d.record.warnings.clone(),
+        })
+        .collect();
+    report.partial = report.partials.len();
     totals(&state, report);
     Ok(())
 }
@@ -783,6 +842,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         .filter(|s| s.text_source == crate::layout::TextSource::Ocr)
         .count() as u64;
     rec.pages = extraction.page_count as u32;
+    rec.warnings = extraction.failures.clone();
     rec.pages_ocr = pages_ocr as u32;
     rec.page_text_sources = extraction
         .pages
@@ -865,7 +925,13 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
             }
         }
     }
-    rec.status = "ok".into();
+    // Pages that failed are warnings on a document read in part.
+    rec.status = if rec.warnings.is_empty() {
+        "ok"
+    } else {
+        "partial"
+    }
+    .into();
     tracing::debug!(path = %rec.path, tables = rec.tables, rows = rec.rows, "document done");
     outcome(rec, files, pages_ocr)
 }

@@ -115,59 +115,105 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// An exclusive lock on an output directory (or one shard of it), released on drop.
+/// A lock on an output directory (or one shard of it): an OS advisory lock (`flock`) on a
+/// lock file, held for as long as this value lives and released by the OS when the
+/// process ends in any way (even SIGKILL), so a dead run's lock is never mistaken for a
+/// live one and two runs starting in the same instant cannot both take it.
+///
+/// Nothing is written into the file (a no-op rerun writes nothing); a refusal names the
+/// holder by the kernel's own list of locks (`/proc/locks`). The file is never deleted:
+/// deleting a lock file while another process has it open would let two processes lock
+/// two different files under the same name.
 #[derive(Debug)]
 pub struct Lock {
-    path: PathBuf,
+    _file: File,
 }
 
 impl Lock {
-    /// Takes the lock file `path`. A lock left by a process that no longer runs is taken
-    /// over; one held by a running process is refused with a message naming it.
+    /// Takes the lock file `path` exclusively, or fails at once with a message naming the
+    /// holder.
     pub fn acquire(path: &Path) -> Result<Lock, String> {
+        Self::take(path, true)
+    }
+
+    /// Takes the lock file `path` shared: any number of shared holders may hold it
+    /// together, but not while an exclusive holder does (and the other way round).
+    pub fn acquire_shared(path: &Path) -> Result<Lock, String> {
+        Self::take(path, false)
+    }
+
+    fn take(path: &Path, exclusive: bool) -> Result<Lock, String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    let _ = f.sync_all();
-                    return Ok(Lock { path: path.into() });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(path)
-                        .ok()
-                        .and_then(|s| s.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if process_alive(pid) => {
-                            return Err(format!(
-                                "another nenpo run (pid {pid}) is writing this output; wait for it to finish (lock file {})",
-                                path.display()
-                            ))
-                        }
-                        _ => {
-                            tracing::warn!(lock = %path.display(), "taking over a lock left by a run that no longer runs");
-                            let _ = std::fs::remove_file(path);
-                        }
-                    }
-                }
-                Err(e) => return Err(format!("cannot create lock file {}: {e}", path.display())),
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| format!("cannot open lock file {}: {e}", path.display()))?;
+        let taken = if exclusive {
+            file.try_lock()
+        } else {
+            file.try_lock_shared()
+        };
+        match taken {
+            Ok(()) => Ok(Lock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holders = file
+                    .metadata()
+                    .ok()
+                    .and_then(|m| {
+                        let locks = std::fs::read_to_string("/proc/locks").ok()?;
+                        Some(lock_holders(&locks, &m))
+                    })
+                    .unwrap_or_default();
+                let holder = match holders.as_slice() {
+                    [] => "pid unknown".to_string(),
+                    [one] => format!("pid {one}"),
+                    many => format!(
+                        "pids {}",
+                        many.iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                Err(format!(
+                    "another nenpo run ({holder}) is writing this output; wait for it to finish (lock file {})",
+                    path.display()
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(format!("cannot lock {}: {e}", path.display()))
             }
         }
-        Err(format!("cannot take the lock file {}", path.display()))
     }
 }
 
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
+/// The processes holding a `flock` on the file `meta` describes, by the kernel's list of
+/// locks (`/proc/locks` lines: `1: FLOCK  ADVISORY  WRITE 1779 fe:00:10117129 0 EOF`).
+fn lock_holders(locks: &str, meta: &std::fs::Metadata) -> Vec<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let dev = meta.dev();
+    // Linux's dev_t encoding of major and minor numbers.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let me = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+    let mut pids: Vec<u32> = locks
+        .lines()
+        .filter(|l| l.contains("FLOCK") && !l.contains("->"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // id, FLOCK, ADVISORY, READ/WRITE, pid, dev:inode, start, end
+            (f.get(5) == Some(&me.as_str())).then(|| f.get(4)?.parse().ok())?
+        })
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
 }
 
 /// Whether a process with this id runs (Linux: `/proc/<pid>` exists).
@@ -212,16 +258,47 @@ mod tests {
     }
 
     #[test]
-    fn lock_is_exclusive_and_stale_locks_are_taken_over() {
+    fn lock_is_exclusive_and_released_with_its_holder() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("lock");
         let held = Lock::acquire(&p).expect("first");
         let e = Lock::acquire(&p).expect_err("second is refused");
-        assert!(e.contains("another nenpo run"), "{e}");
+        let me = format!("(pid {})", std::process::id());
+        assert!(e.contains("another nenpo run") && e.contains(&me), "{e}");
+        assert!(Lock::acquire_shared(&p).is_err(), "shared is refused too");
         drop(held);
-        assert!(!p.exists());
-        // A lock from a process that does not exist.
-        std::fs::write(&p, "4294967\n").expect("write");
-        let _l = Lock::acquire(&p).expect("stale lock taken over");
+        // Nothing is written, and what a file holds does not lock it: only the OS lock does.
+        assert_eq!(std::fs::read(&p).expect("read"), b"");
+        std::fs::write(&p, format!("{}\n", std::process::id())).expect("write");
+        let again = Lock::acquire(&p).expect("free once released");
+        drop(again);
+        let s1 = Lock::acquire_shared(&p).expect("shared");
+        let _s2 = Lock::acquire_shared(&p).expect("shared twice");
+        let e = Lock::acquire(&p).expect_err("exclusive refused while shared");
+        assert!(e.contains(&me), "{e}");
+        drop(s1);
+    }
+
+    #[test]
+    fn lock_holders_are_read_from_the_kernel_list() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("lock");
+        std::fs::write(&p, b"").expect("write");
+        let meta = std::fs::metadata(&p).expect("stat");
+        use std::os::unix::fs::MetadataExt;
+        let dev = meta.dev();
+        let (major, minor) = (
+            ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff),
+            (dev & 0xff) | ((dev >> 12) & !0xff),
+        );
+        let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+        let locks = format!(
+            "1: FLOCK  ADVISORY  WRITE 1779 fe:00:1 0 EOF\n\
+             2: FLOCK  ADVISORY  READ 42 {id} 0 EOF\n\
+             3: FLOCK  ADVISORY  READ 7 {id} 0 EOF\n\
+             4: POSIX  ADVISORY  WRITE 9 {id} 0 EOF\n"
+        );
+        assert_eq!(lock_holders(&locks, &meta), vec![7, 42]);
+        assert_eq!(lock_holders("", &meta), Vec::<u32>::new());
     }
 }

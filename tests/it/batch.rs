@@ -159,7 +159,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Path, size and modification time of every file under `dir`.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
     let mut files = Vec::new();
     collect(dir, &mut files);
     let mut v: Vec<_> = files
@@ -333,18 +333,25 @@ fn a_second_run_on_the_same_output_is_refused() {
     make_archive(dir.path(), 2);
     let p = pipeline(dir.path(), "thread");
     std::fs::create_dir_all(dir.path().join("out/_nenpo")).expect("mkdir");
-    // A lock held by a live process (this test).
-    std::fs::write(
-        dir.path().join("out/_nenpo/lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .expect("lock");
+    let lock = dir.path().join("out/_nenpo/lock");
+    // A pid in the lock file does not hold it (only an OS lock does): the run goes ahead.
+    std::fs::write(&lock, format!("{}\n", std::process::id())).expect("write");
     let (code, _, err) = run(&["run", p.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{err}");
+    // A lock held by a live process (this test), as a run holds it.
+    let held = std::fs::File::open(&lock).expect("open");
+    held.try_lock().expect("lock");
+    let (code, _, err) = run(&["run", p.to_str().expect("utf-8"), "--force"]);
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("another nenpo run") && err.contains("lock"),
+        err.contains("another nenpo run")
+            && err.contains(&format!("(pid {})", std::process::id()))
+            && err.contains("lock"),
         "{err}"
     );
+    drop(held);
+    let (code, _, err) = run(&["run", p.to_str().expect("utf-8"), "--force"]);
+    assert_eq!(code, Some(0), "released with its holder: {err}");
 }
 
 /// A minimal PDF from object bodies (object i+1 = bodies[i]), with a correct xref.

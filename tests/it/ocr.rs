@@ -173,17 +173,50 @@ fn hidden_text_layer_is_used_not_ocrd() {
     );
 }
 
+/// Without Tesseract (an empty PATH: neither tesseract nor pdftoppm can be found) a
+/// scanned page fails: a document of only such pages is an error, and one with a digital
+/// page too keeps that page's tables and says on stderr which page failed (issue 13).
 #[test]
-fn missing_tesseract_is_a_page_warning() {
-    // An empty PATH: neither tesseract nor pdftoppm can be found.
+fn missing_tesseract_is_a_page_failure() {
     let cache = tempfile::tempdir().expect("temp dir");
-    let (v, _) = extract(&fixture("scan_ruled_jpeg.pdf"), cache.path(), Some(""));
-    assert_eq!(page_field(&v, "text_source"), "none");
-    let warnings = page_field(&v, "warnings").to_string();
+    let run = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_nenpo"))
+            .args([
+                "extract",
+                &fixture(file).to_string_lossy(),
+                "--format",
+                "json",
+            ])
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("PATH", "")
+            .current_dir(root())
+            .output()
+            .expect("run nenpo")
+    };
+    let out = run("scan_ruled_jpeg.pdf");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        warnings.contains("apt-get install tesseract-ocr tesseract-ocr-jpn"),
-        "{warnings}"
+        err.contains("none of the 1 pages could be read")
+            && err.contains("page 1: ocr failed")
+            && err.contains("apt-get install tesseract-ocr tesseract-ocr-jpn"),
+        "{err}"
     );
+    // Page 1 of dev_0009 (digital), then the fax scan (tests/fixtures/make_scans.py).
+    let out = run("digital_then_scan.pdf");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("warning: ")
+            && l.contains("digital_then_scan.pdf: page 2: ocr failed: tesseract not found")),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["page_info"][1]["text_source"], "none");
+    assert!(v["page_info"][1]["warnings"]
+        .to_string()
+        .contains("ocr failed"));
+    assert!(!v["tables"].as_array().expect("tables").is_empty(), "{v}");
 }
 
 /// A three-page scanned budget table of the dev corpus (two-level header misread by
