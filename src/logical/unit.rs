@@ -13,8 +13,9 @@ use super::part::WorkRow;
 use super::settings::LogicalSettings;
 
 /// The unit word `text` starts with and the rest after it, when the unit stands alone
-/// (`千円`, `千円 946`, `千円△354`) or, with `glued`, is run into other text
-/// (`千円まちづくり…`, a unit line joined to a 説明 box's first line).
+/// (`千円`, `千円 946`, `千円△354`) or, with `glued`, is run into Japanese text
+/// (`千円まちづくり…`, a unit line joined to a 説明 box's first line); never before other
+/// words (`% of national turnover`).
 pub(crate) fn unit_prefix<'a>(
     text: &'a str,
     s: &'a LogicalSettings,
@@ -27,16 +28,13 @@ pub(crate) fn unit_prefix<'a>(
         .filter_map(|u| t.strip_prefix(u.as_str()).map(|rest| (u.as_str(), rest)))
         // The longest unit first (`千円` before `円`).
         .max_by_key(|(u, _)| u.len())
-        .filter(|(_, rest)| {
-            let next = rest.chars().next();
-            glued
-                || next.is_none_or(|c| {
-                    c.is_whitespace()
-                        || c.is_ascii_digit()
-                        || matches!(c, '△' | '▲' | '-' | '－' | '−' | '―' | '0'..='9' | '０'..='９')
-                })
-        })
         .map(|(u, rest)| (u, rest.trim_start()))
+        .filter(|(_, rest)| {
+            rest.chars().next().is_none_or(|c| {
+                matches!(c, '△' | '▲' | '-' | '－' | '−' | '―' | '0'..='9' | '０'..='９')
+                    || (glued && super::text::is_cjk(c))
+            })
+        })
 }
 
 /// Finds and removes the unit row of a part's rows (see the module comment); returns
@@ -54,20 +52,36 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
     let Some(i) = found else {
         return units;
     };
-    if let Some(r) = rows.get_mut(i) {
-        for (k, sl) in r.slots.iter_mut().enumerate() {
-            if let Some((u, rest)) = unit_prefix(&sl.text, s, true) {
-                if let Some(x) = units.get_mut(k) {
-                    *x = Some(u.to_string());
-                }
-                sl.text = rest.to_string();
+    let Some(r) = rows.get(i) else {
+        return units;
+    };
+    let mut stripped = r.clone();
+    let mut from_unit_cell = vec![false; n];
+    for (k, sl) in stripped.slots.iter_mut().enumerate() {
+        if let Some((u, rest)) = unit_prefix(&sl.text, s, true) {
+            if let Some(x) = units.get_mut(k) {
+                *x = Some(u.to_string());
             }
+            if let Some(f) = from_unit_cell.get_mut(k) {
+                *f = !rest.is_empty();
+            }
+            sl.text = rest.to_string();
         }
-        if r.is_blank() {
-            rows.remove(i);
-        } else {
-            r.units_taken = true;
-        }
+    }
+    // What is left must be the first data row run into the units (a number, or the rest
+    // of a cell that began with its unit); labels beside bare units (`$000's` | `%`) are
+    // a header row of units and labels, left to the header.
+    let data_left = stripped
+        .nonempty()
+        .iter()
+        .any(|&k| from_unit_cell.get(k) == Some(&true) || super::text::is_numeric(stripped.text(k)));
+    if stripped.is_blank() {
+        rows.remove(i);
+    } else if data_left {
+        stripped.units_taken = true;
+        rows[i] = stripped;
+    } else {
+        return vec![None; n];
     }
     units
 }
@@ -125,6 +139,15 @@ mod tests {
         let units = take_unit_row(&mut rows, &s);
         assert!(units.iter().all(Option::is_none));
         assert_eq!(rows.len(), 3);
+        // A unit before words is a label.
+        let g = grid(1, &[&["", "% of turnover", "% of stores"], &["A", "1", "2"]], &[]);
+        let mut rows = grid_rows(&g, 0);
+        assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
+        // Units beside labels (a header row of sub-labels) are left to the header.
+        let g = grid(1, &[&["Loan", "Amount", "", ""], &["", "$000's", "%", "%"], &["A", "1", "2", "3"]], &[]);
+        let mut rows = grid_rows(&g, 0);
+        assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
+        assert_eq!(rows[1].texts(), vec!["", "$000's", "%", "%"]);
         // One unit cell is no unit row either.
         let g = grid(1, &[&["区分", "金額"], &["職員数", "人 12"]], &[]);
         let mut rows = grid_rows(&g, 0);

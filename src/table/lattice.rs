@@ -259,28 +259,11 @@ pub(crate) fn with_text_hints(
     let mut extra = Vec::new();
     let mut col_edges = st.col_edges.clone();
     let need = s.min_column_support.min(lines.len()).max(1);
-    // Rule `letter_spaced_label`: a gap with a line of single characters on both sides
-    // of it and nothing else in the ruled column (`説　　　明` spread over a wide 説明
-    // box) runs inside one word: the column's text is one cell's (its amounts set right),
-    // not two columns.
-    let letter_spaced = |a: f64, b: f64, sep: f64| {
-        lines.iter().any(|l| {
-            let ws: Vec<&&Word> = l
-                .words
-                .iter()
-                .filter(|w| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0)
-                .collect();
-            ws.len() >= 2
-                && ws.iter().all(|w| w.text.trim().chars().count() == 1)
-                && ws.iter().any(|w| w.bbox.x1 <= sep)
-                && ws.iter().any(|w| w.bbox.x0 >= sep)
-        })
-    };
-    // Rule `unlabelled_column`: a gap whose ruled column has its top line (the label of
-    // the column) all on one side of it is inside that column's cells: amounts set right
-    // in a 説明 box under the one label `説　明`. A column the rules forgot has its own
-    // label in the header.
-    let unlabelled = |a: f64, b: f64, sep: f64| {
+    // Rule `letter_spaced_label`: a ruled column whose top line (its label) is single
+    // characters spread over the column (`説　　　明` over a wide 説明 box) is one labelled
+    // column: text aligned inside it (amounts set right under the items) is the cells'
+    // own layout, not a column the rules forgot.
+    let letter_spaced = |a: f64, b: f64| {
         let in_col = |w: &&Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
         lines
             .iter()
@@ -288,7 +271,7 @@ pub(crate) fn with_text_hints(
             .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
             .is_some_and(|top| {
                 let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
-                ws.iter().all(|w| w.bbox.x1 <= sep) || ws.iter().all(|w| w.bbox.x0 >= sep)
+                ws.len() >= 2 && ws.iter().all(|w| w.text.trim().chars().count() == 1)
             })
     };
     for sep in separators(&lines, s) {
@@ -300,7 +283,7 @@ pub(crate) fn with_text_hints(
         let (Some(&a), Some(&b)) = (st.col_edges.get(k), st.col_edges.get(k + 1)) else {
             continue;
         };
-        if letter_spaced(a, b, sep) || unlabelled(a, b, sep) {
+        if letter_spaced(a, b) {
             continue;
         }
         let support = lines
@@ -585,10 +568,16 @@ mod tests {
         let st = structure(region, &s).expect("structure");
         assert!(with_text_hints(region, &st, &refs, &s).is_none());
         // The label set over the text alone, nothing over the amounts: one column too.
-        let mut words = words.to_vec();
-        words[2] = w("明", 120.0, 5.0);
-        let refs: Vec<&Word> = words.iter().collect();
+        let mut spaced = words.to_vec();
+        spaced[2] = w("明", 120.0, 5.0);
+        let refs: Vec<&Word> = spaced.iter().collect();
         assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        // A label that is a word (a group label over two sub-columns) keeps the split.
+        let mut labelled = words.to_vec();
+        labelled[1] = w("Population", 80.0, 5.0);
+        labelled[2] = w("Total", 260.0, 5.0);
+        let refs: Vec<&Word> = labelled.iter().collect();
+        assert!(with_text_hints(region, &st, &refs, &s).is_some());
     }
 
     #[test]
