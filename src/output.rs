@@ -28,6 +28,10 @@ struct TableJson<'a> {
     rows: Vec<RowJson<'a>>,
     spans: &'a [Span],
     caption: &'a Option<String>,
+    /// The unit most of its amount columns are printed in (`千円`), from a unit row.
+    unit: Option<&'a str>,
+    /// Each column's unit as printed in a unit row, `null` where none.
+    units: &'a [Option<String>],
 }
 
 #[derive(Serialize)]
@@ -64,6 +68,8 @@ fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) ->
         },
         spans: &t.spans,
         caption: &t.caption,
+        unit: t.unit(),
+        units: &t.units,
     }
 }
 

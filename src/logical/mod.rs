@@ -96,6 +96,20 @@ pub struct LogicalTable {
     pub units: Vec<Option<String>>,
 }
 
+impl LogicalTable {
+    /// The unit printed over most of its columns that have one (`千円`), if any.
+    pub fn unit(&self) -> Option<&str> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for u in self.units.iter().flatten() {
+            match counts.iter_mut().find(|(x, _)| *x == u.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((u.as_str(), 1)),
+            }
+        }
+        counts.into_iter().max_by_key(|&(_, n)| n).map(|(u, _)| u)
+    }
+}
+
 /// One page's layout and the grids found on it.
 #[derive(Clone, Debug)]
 pub struct PageGrids<'a> {
@@ -460,7 +474,10 @@ fn build_table(
 
     // Stitch the parts: a first row without its own identifier continues the row before.
     let mut rows: Vec<WorkRow> = Vec::new();
-    for (pi, body) in bodies.into_iter().enumerate() {
+    for (pi, mut body) in bodies.into_iter().enumerate() {
+        if let Some(last) = rows.last() {
+            stitch::continue_spans(last, &mut body, id_col);
+        }
         let mut it = body.into_iter();
         if pi > 0 {
             if let Some(r) = it.next() {
@@ -528,6 +545,7 @@ fn build_table(
         sum_total_row = kind::sum_total(&texts, s);
     }
 
+    let body_numeric = header::numeric_columns(&rows, s);
     // Sections and kinds, top to bottom.
     let mut stack = SectionStack::default();
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
@@ -547,7 +565,9 @@ fn build_table(
         }
         let mut path = stack.path();
         if kind != RowKind::Section {
-            for c in 0..id_col {
+            // Grouping columns name the group; their amounts (a 目's 本年度 beside its
+            // 節 rows) are no part of a path.
+            for c in (0..id_col).filter(|&c| !body_numeric.get(c).copied().unwrap_or(false)) {
                 let t = r.text(c).trim();
                 if !t.is_empty() && path.last().is_none_or(|p| p != t) {
                     path.push(t.to_string());

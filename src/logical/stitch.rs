@@ -392,6 +392,38 @@ pub fn is_cut_continuation(last: &WorkRow, r: &WorkRow, id_col: usize) -> bool {
         && !super::text::starts_paragraph(b)
 }
 
+/// Rule `span_over_break`: a box spanning the last rows of a page (a 目's 説明 beside its
+/// 節 boxes) whose column goes on as one empty box at the top of the next page (the 節
+/// list continues there, the 説明 does not) is the same box: its text fills the rows the
+/// empty box covers on the new page, as it fills the rows above the break. Columns left
+/// of `from_col` (grouping columns, filled down after stitching) are left alone.
+pub fn continue_spans(last: &WorkRow, body: &mut [WorkRow], from_col: usize) {
+    for (k, above) in last.slots.iter().enumerate().skip(from_col) {
+        let spanning = above.filled || (above.own && above.rowspan > 1);
+        if !spanning || above.text.trim().is_empty() {
+            continue;
+        }
+        let Some(first) = body.first().and_then(|r| r.slots.get(k)) else {
+            continue;
+        };
+        // An empty box starting at the top of the new part and spanning its rows.
+        let (cell, open) = (first.cell, first.own && first.rowspan > 1 && first.text.trim().is_empty());
+        if !open || cell == usize::MAX {
+            continue;
+        }
+        for r in body.iter_mut() {
+            match r.slots.get_mut(k) {
+                Some(sl) if sl.cell == cell && sl.text.trim().is_empty() => {
+                    sl.text.clone_from(&above.text);
+                    sl.filled = true;
+                    sl.own = false;
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
 /// Appends the continuation row `r` to `last`: every column's text joined across the
 /// break, the pages merged.
 pub fn join_rows(last: &mut WorkRow, r: &WorkRow) {
@@ -444,6 +476,31 @@ mod tests {
         // Different columns.
         let g7 = grid(2, &[&["a", "1", "2"]], &[]);
         assert_eq!(continues(&p1, &part(&g7, 1, &s), &h, &s), None);
+    }
+
+    #[test]
+    fn a_box_spanning_the_page_break_fills_the_empty_box_below_it() {
+        // Page 1: 目 and 説明 boxes spanning two 節 rows; page 2: two more 節 rows beside
+        // one empty 説明 box, then 計.
+        let g1 = grid(1, &[&["1 議会費", "1 報酬", "給与費 448,879"], &["", "2 給料", ""]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
+        let g2 = grid(2, &[&["", "11 役務費", ""], &["", "12 委託料", ""], &["計", "", "x"]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
+        let mut a = grid_rows(&g1, 0);
+        fill_rowspans_all(&mut a);
+        let mut b = grid_rows(&g2, 1);
+        continue_spans(&a[1], &mut b, 1);
+        assert_eq!(b[0].text(2), "給与費 448,879");
+        assert_eq!(b[1].text(2), "給与費 448,879");
+        assert_eq!(b[2].text(2), "x", "the 計 row's own box is left alone");
+        assert!(b[1].slots[2].filled);
+        // A box with text of its own on the new page is another box.
+        let g3 = grid(2, &[&["", "11 役務費", "旅費 10"], &["", "12 委託料", ""]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
+        let mut c = grid_rows(&g3, 1);
+        continue_spans(&a[1], &mut c, 1);
+        assert_eq!(c[1].text(2), "");
+    }
+
+    fn fill_rowspans_all(rows: &mut [WorkRow]) {
+        super::super::part::fill_rowspans(rows, |_| true);
     }
 
     #[test]

@@ -93,7 +93,9 @@ fn is_number(t: Option<&ColumnType>) -> bool {
 fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) -> Option<Matched> {
     let mut best: Option<(usize, &Matched)> = None;
     for m in last.iter().flatten() {
-        if m.types.len() != typed.columns.len() {
+        // As many columns, or fewer with every mapped one among them: the left half of a
+        // budget book's spread printed alone (its 節 half too small to be a table).
+        if typed.columns.len() > m.types.len() {
             continue;
         }
         let Some(kind) = kinds.get(m.kind) else {
@@ -107,6 +109,10 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
                 continue;
             };
             mapped += 1;
+            if *tc >= typed.columns.len() {
+                ok = false;
+                continue;
+            }
             if col.kind == ColumnKind::Text {
                 continue;
             }
@@ -122,6 +128,27 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
         }
     }
     best.map(|(_, m)| m.clone())
+}
+
+/// Rule `group_amount`: a number right of a grouping column (a 目 whose text is in the
+/// row's section path, its 本年度 beside it) with no other text column between them is
+/// the group's figure: its label is the group's, its path the section above the group.
+/// Elsewhere `None` (the row's own label).
+fn group_lineage(base: &RowLineage, row: &crate::logical::Row, c: usize) -> Option<RowLineage> {
+    let in_path = |t: &str| row.section.iter().any(|p| p.trim() == t.trim());
+    let k = (0..c).rev().find(|&k| {
+        row.cells.get(k).is_some_and(|t| !t.trim().is_empty() && parse_cell(t) == Cell::Text)
+    })?;
+    let label = row.cells.get(k)?;
+    if !in_path(label) {
+        return None;
+    }
+    let section: Vec<String> = row.section.iter().take_while(|p| p.trim() != label.trim()).cloned().collect();
+    let mut l = base.clone();
+    l.label = label.clone();
+    l.item_path = crate::normalize::item_key::item_key(label, &section);
+    l.item_key = key_hash(&l.item_path);
+    Some(l)
 }
 
 /// The rows of every dataset for one document.
@@ -247,7 +274,9 @@ pub fn document_rows(
                 (k.columns.get(ci)?.kind != ColumnKind::Text).then_some((ci, k))
             };
             for (c, raw) in row.cells.iter().enumerate() {
-                if unit_row || raw.trim().is_empty() {
+                // A number filled down from a spanning cell above was printed once, on the
+                // row above: a value of that row only.
+                if unit_row || raw.trim().is_empty() || row.spanned_from_above.contains(&c) {
                     continue;
                 }
                 let canonical_cell = canon_of(c).and_then(|(ci, k)| {
@@ -261,7 +290,7 @@ pub fn document_rows(
                     continue;
                 }
                 let mut v = ValueRow {
-                    lineage: lineage.clone(),
+                    lineage: group_lineage(&lineage, row, c).unwrap_or_else(|| lineage.clone()),
                     column_index: c as u32,
                     column: table.columns.get(c).cloned().unwrap_or_default(),
                     raw: raw.clone(),
@@ -296,7 +325,35 @@ pub fn document_rows(
                 }
                 out.values.push(v);
             }
-            if let (Some((k, _)), Some(canon), false) = (kind, canon, unit_row) {
+            if let (Some((k, m)), Some(canon), false) = (kind, canon, unit_row) {
+                // A kind whose every column is filled down from the row above (a 目 beside
+                // its second 節 in a budget book's spread) has no row of its own here.
+                let mapped: Vec<usize> = m.map.iter().flatten().copied().collect();
+                let repeat = !mapped.is_empty()
+                    && mapped.iter().all(|c| {
+                        row.spanned_from_above.contains(c)
+                            || row.cells.get(*c).is_none_or(|t| t.trim().is_empty())
+                    });
+                if repeat {
+                    continue;
+                }
+                // The kind's item is its first text column (the 目 of a spread whose row
+                // label is the 節 beside it).
+                let mut lineage = lineage;
+                let item = k
+                    .columns
+                    .iter()
+                    .zip(&m.map)
+                    .find(|(c, _)| c.kind == ColumnKind::Text)
+                    .and_then(|(_, tc)| tc.and_then(|tc| row.cells.get(tc)))
+                    .filter(|t| !t.trim().is_empty());
+                if let Some(item) = item {
+                    let section: Vec<String> =
+                        row.section.iter().take_while(|p| p.trim() != item.trim()).cloned().collect();
+                    lineage.label = item.clone();
+                    lineage.item_path = crate::normalize::item_key::item_key(item, &section);
+                    lineage.item_key = key_hash(&lineage.item_path);
+                }
                 if let Some(ds) = datasets.iter_mut().find(|d| d.dataset == k.dataset) {
                     let cells = ds
                         .columns

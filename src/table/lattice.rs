@@ -190,15 +190,11 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
             }
         }
     }
-    // Each group's bounding block of slots becomes one cell (slots claimed once).
-    let mut bounds: Vec<Option<(usize, usize, usize, usize)>> = vec![None; nr * nc];
-    for r in 0..nr {
-        for c in 0..nc {
-            let g = find(&mut parent, r * nc + c);
-            let b = bounds[g].get_or_insert((r, c, r, c));
-            *b = (b.0.min(r), b.1.min(c), b.2.max(r), b.3.max(c));
-        }
-    }
+    // Each group of slots becomes cells: a rectangular group one cell; a group of another
+    // shape (a budget book's 款 row spanning the 款 and 項 columns, its 款 column running
+    // on down beside the boxed 項 rows: an L) the rectangles read off it row by row — the
+    // widest run from its top-left slot, as far down as that run stays in the group.
+    let group: Vec<usize> = (0..nr * nc).map(|i| find(&mut parent, i)).collect();
     let mut claimed = vec![false; nr * nc];
     let mut spans = Vec::new();
     for r in 0..nr {
@@ -206,12 +202,18 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
             if claimed[r * nc + c] {
                 continue;
             }
-            let g = find(&mut parent, r * nc + c);
-            let (r0, c0, r1, c1) = bounds[g].unwrap_or((r, c, r, c));
-            // An L-shaped group: fall back to the single slot.
-            let block_free = (r0 == r && c0 == c)
-                && (r0..=r1).all(|rr| (c0..=c1).all(|cc| !claimed[rr * nc + cc]));
-            let (r1, c1) = if block_free { (r1, c1) } else { (r, c) };
+            let g = group[r * nc + c];
+            let free = |rr: usize, cc: usize, claimed: &[bool]| {
+                group[rr * nc + cc] == g && !claimed[rr * nc + cc]
+            };
+            let mut c1 = c;
+            while c1 + 1 < nc && free(r, c1 + 1, &claimed) {
+                c1 += 1;
+            }
+            let mut r1 = r;
+            while r1 + 1 < nr && (c..=c1).all(|cc| free(r1 + 1, cc, &claimed)) {
+                r1 += 1;
+            }
             for rr in r..=r1 {
                 for cc in c..=c1 {
                     claimed[rr * nc + cc] = true;
@@ -599,6 +601,32 @@ mod tests {
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
         assert!(with_text_hints(region, &st, &refs, &s).is_none());
+    }
+
+    #[test]
+    fn an_l_shaped_group_is_read_as_rectangles() {
+        let s = TableSettings::default();
+        // 款 | 項 | 金額: the 款 row spans 款 and 項 (no rule between them), the 款 column
+        // runs on down beside two boxed 項 rows (no rule under the 款 row in it).
+        let r = vec![
+            hline(0.0, 0.0, 300.0),
+            hline(20.0, 100.0, 300.0),
+            hline(40.0, 100.0, 300.0),
+            hline(60.0, 0.0, 300.0),
+            vline(0.0, 0.0, 60.0),
+            vline(100.0, 20.0, 60.0),
+            vline(200.0, 0.0, 60.0),
+            vline(300.0, 0.0, 60.0),
+        ];
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        let mut spans: Vec<(usize, usize, usize, usize)> =
+            st.spans.iter().map(|x| (x.row, x.col, x.rowspan, x.colspan)).collect();
+        spans.sort_unstable();
+        assert_eq!(
+            spans,
+            vec![(0, 0, 1, 2), (0, 2, 1, 1), (1, 0, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1)]
+        );
     }
 
     #[test]
