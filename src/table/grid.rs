@@ -217,8 +217,36 @@ pub(crate) fn build_grid(
     }
     let (top, bottom) = (st.row_edges[0], st.row_edges[nr]);
     let (left, right) = (st.col_edges[0], st.col_edges[nc]);
+    // Rule `ruled_edge_splits_words`: in a ruled grid, a word running across an edge
+    // between two different cells of its row is two words (characters of a vertical
+    // label `経/常` set on the same lines as `収/入` in the next ruled column were run
+    // together into `経収`).
+    let split: Vec<Word> = if ruled {
+        words
+            .iter()
+            .flat_map(|w| {
+                let r = interval(&st.row_edges, w.bbox.cy());
+                let cuts: Vec<f64> = (1..nc)
+                    .filter(|&k| {
+                        let x = st.col_edges[k];
+                        let differ = owner.get(r * nc + k - 1) != owner.get(r * nc + k);
+                        differ && w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol
+                    })
+                    .map(|k| st.col_edges[k])
+                    .collect();
+                if cuts.is_empty() {
+                    vec![(*w).clone()]
+                } else {
+                    split_word_at(w, &cuts)
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let words: Vec<&Word> = if ruled { split.iter().collect() } else { words.to_vec() };
     let mut members: Vec<Vec<&Word>> = vec![Vec::new(); st.spans.len()];
-    for w in words {
+    for w in &words {
         let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
         if cx < left || cx > right || cy < top || cy > bottom {
             continue;
@@ -492,6 +520,21 @@ mod tests {
             st.spans
         );
         assert_eq!(st.spans.len(), 3, "the header row is split: {:?}", st.spans);
+    }
+
+    #[test]
+    fn a_word_across_a_ruled_edge_between_two_cells_is_split() {
+        // Two ruled columns; `経収` was run together from 経 (column 0) and 収 (column 1).
+        let st = Structure::plain(vec![0.0, 20.0], vec![0.0, 50.0, 100.0]);
+        let words = [w("経収", 40.0, 5.0)]; // 経 40..50, 収 50..60
+        let refs: Vec<&Word> = words.iter().collect();
+        let g = build_grid(1, Mode::Lattice, &st, &refs, true, &TableSettings::default(), vec![]).expect("grid");
+        assert_eq!(g.text_matrix(), vec![vec!["経", "収"]]);
+        // A cell spanning both columns keeps the word whole.
+        let mut st2 = st.clone();
+        st2.spans = vec![Span { row: 0, col: 0, rowspan: 1, colspan: 2 }];
+        let g = build_grid(1, Mode::Lattice, &st2, &refs, true, &TableSettings::default(), vec![]).expect("grid");
+        assert_eq!(g.text_matrix(), vec![vec!["経収"]]);
     }
 
     #[test]

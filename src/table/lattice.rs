@@ -194,7 +194,29 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
     // shape (a budget book's 款 row spanning the 款 and 項 columns, its 款 column running
     // on down beside the boxed 項 rows: an L) the rectangles read off it row by row — the
     // widest run from its top-left slot, as far down as that run stays in the group.
+    // Any other shape (broken rules of a scan) keeps the old reading: its bounding block
+    // when still free, else the single slot.
     let group: Vec<usize> = (0..nr * nc).map(|i| find(&mut parent, i)).collect();
+    let mut bounds: Vec<Option<(usize, usize, usize, usize)>> = vec![None; nr * nc];
+    for r in 0..nr {
+        for c in 0..nc {
+            let b = bounds[group[r * nc + c]].get_or_insert((r, c, r, c));
+            *b = (b.0.min(r), b.1.min(c), b.2.max(r), b.3.max(c));
+        }
+    }
+    // An L: the group's top row spans its block, the rest of it is the block's first
+    // column.
+    let is_l = |g: usize| {
+        let Some((r0, c0, r1, c1)) = bounds[g] else {
+            return false;
+        };
+        let pure = (r0..=r1).all(|rr| (c0..=c1).all(|cc| group[rr * nc + cc] == g));
+        !pure
+            && (c0..=c1).all(|cc| group[r0 * nc + cc] == g)
+            && (r0 + 1..=r1).all(|rr| {
+                (c0..=c1).all(|cc| (group[rr * nc + cc] == g) == (cc == c0))
+            })
+    };
     let mut claimed = vec![false; nr * nc];
     let mut spans = Vec::new();
     for r in 0..nr {
@@ -203,17 +225,29 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
                 continue;
             }
             let g = group[r * nc + c];
-            let free = |rr: usize, cc: usize, claimed: &[bool]| {
-                group[rr * nc + cc] == g && !claimed[rr * nc + cc]
+            let (r1, c1) = if is_l(g) {
+                let free = |rr: usize, cc: usize, claimed: &[bool]| {
+                    group[rr * nc + cc] == g && !claimed[rr * nc + cc]
+                };
+                let mut c1 = c;
+                while c1 + 1 < nc && free(r, c1 + 1, &claimed) {
+                    c1 += 1;
+                }
+                let mut r1 = r;
+                while r1 + 1 < nr && (c..=c1).all(|cc| free(r1 + 1, cc, &claimed)) {
+                    r1 += 1;
+                }
+                (r1, c1)
+            } else {
+                let (r0, c0, r1, c1) = bounds[g].unwrap_or((r, c, r, c));
+                let block_free = (r0 == r && c0 == c)
+                    && (r0..=r1).all(|rr| (c0..=c1).all(|cc| !claimed[rr * nc + cc]));
+                if block_free {
+                    (r1, c1)
+                } else {
+                    (r, c)
+                }
             };
-            let mut c1 = c;
-            while c1 + 1 < nc && free(r, c1 + 1, &claimed) {
-                c1 += 1;
-            }
-            let mut r1 = r;
-            while r1 + 1 < nr && (c..=c1).all(|cc| free(r1 + 1, cc, &claimed)) {
-                r1 += 1;
-            }
             for rr in r..=r1 {
                 for cc in c..=c1 {
                     claimed[rr * nc + cc] = true;
