@@ -5,7 +5,8 @@
 //!
 //! Rule `unit_row`: among the first `unit_row_max_depth` rows of a part, the first row in
 //! which at least `unit_row_min_cells` cells start with a unit word on its own (`千円`
-//! alone, or followed by a space or a number) is the unit row. Every cell of it that
+//! alone, or followed by a number), or one cell is a unit before a number (a table of one
+//! amount column), is the unit row. Every cell of it that
 //! starts with a unit word gives that unit to its column and loses it; a row left blank
 //! is dropped.
 
@@ -42,12 +43,18 @@ pub(crate) fn unit_prefix<'a>(
 pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec<Option<String>> {
     let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
     let mut units = vec![None; n];
+    // A table with one amount column prints one unit, over its first number.
+    let lone_unit_before_number = |r: &WorkRow| {
+        let units: Vec<&str> = r.slots.iter().filter_map(|sl| unit_prefix(&sl.text, s, false)).map(|(_, rest)| rest).collect();
+        units.len() == 1 && units.iter().all(|rest| super::text::is_numeric(rest))
+    };
     let found = rows.iter().take(s.unit_row_max_depth).position(|r| {
         r.slots
             .iter()
             .filter(|sl| unit_prefix(&sl.text, s, false).is_some())
             .count()
             >= s.unit_row_min_cells
+            || lone_unit_before_number(r)
     });
     let Some(i) = found else {
         return units;
@@ -148,9 +155,14 @@ mod tests {
         let mut rows = grid_rows(&g, 0);
         assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
         assert_eq!(rows[1].texts(), vec!["", "$000's", "%", "%"]);
-        // One unit cell is no unit row either.
-        let g = grid(1, &[&["区分", "金額"], &["職員数", "人 12"]], &[]);
+        // One unit cell alone is no unit row either.
+        let g = grid(1, &[&["区分", "金額"], &["職員数", "人"]], &[]);
         let mut rows = grid_rows(&g, 0);
         assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
+        // But a table of one amount column prints its one unit over its first number.
+        let g = grid(1, &[&["款", "金額"], &["1 市税", "千円 49,286,300"]], &[]);
+        let mut rows = grid_rows(&g, 0);
+        assert_eq!(take_unit_row(&mut rows, &s)[1].as_deref(), Some("千円"));
+        assert_eq!(rows[1].texts(), vec!["1 市税", "49,286,300"]);
     }
 }

@@ -137,6 +137,26 @@ fn first_unit_width(line: &[&Word]) -> f64 {
 
 /// The text of a cell from its words. `right` is the cell's right edge (the ruling of a
 /// lattice cell); the text's own right extent is used when it reaches further.
+/// Rule `stacked_long_vowel`: a label set vertically one character a line prints the
+/// long vowel mark `ー` turned, as a vertical bar (`サ｜ビス`); read left to right,
+/// a bar between two katakana is that mark.
+pub(crate) fn long_vowel_marks(text: &str) -> String {
+    let kana = |c: Option<&char>| c.is_some_and(|&c| ('\u{30A1}'..='\u{30FA}').contains(&c) || ('\u{FF66}'..='\u{FF9D}').contains(&c));
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let bar = matches!(c, '|' | '｜' | '︱' | '│');
+            if bar && i > 0 && kana(chars.get(i - 1)) && kana(chars.get(i + 1)) {
+                'ー'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) -> String {
     let lines = group_lines(words, s.line_overlap);
     let text_right = lines
@@ -183,6 +203,14 @@ pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_bar_between_katakana_is_the_long_vowel_mark() {
+        assert_eq!(long_vowel_marks("サ｜ビス活動"), "サービス活動");
+        assert_eq!(long_vowel_marks("A|B"), "A|B");
+        assert_eq!(long_vowel_marks("収益｜計"), "収益｜計");
+    }
+
     use super::super::testutil::{w, word};
     use super::*;
 

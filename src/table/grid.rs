@@ -271,7 +271,7 @@ pub(crate) fn build_grid(
             } else {
                 None
             };
-            cell_text(m, r, s)
+            super::cell_text::long_vowel_marks(&cell_text(m, r, s))
         })
         .collect();
     // Rows / columns with text starting in them are kept.
