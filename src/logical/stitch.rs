@@ -322,9 +322,12 @@ pub fn continues(
         // (A header not found at all on the first page was misread there.)
         let misread_repeat =
             prev.ocr && next.ocr && (next.header_n == header.len() || header.is_empty());
-        return (misread_repeat
-            || partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header))
-        .then_some(next.header_n);
+        if misread_repeat
+            || partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header)
+        {
+            return Some(next.header_n);
+        }
+        return data_taken_for_header(prev, next, header, s).then_some(0);
     }
     let top_ok =
         next.page_height <= 0.0 || next.bbox.top <= s.continuation_max_top * next.page_height;
@@ -353,6 +356,37 @@ pub fn directly_above(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
         && overlap
         && a.grid.n_cols() == b.grid.n_cols()
         && b.preamble.is_empty()
+}
+
+/// Rule `continued_list`: a list continued on the next page without its header (a
+/// text table, no column of numbers, whose first row reads like a header: every cell a
+/// short text) is no new
+/// table when that first row is mostly filled, like the last row before the break, and
+/// shares no text with the header printed on the first page.
+fn data_taken_for_header(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    s: &LogicalSettings,
+) -> bool {
+    use super::text::squash;
+    // A header found over numbers is one; only a text table's is in doubt.
+    let body = next.rows.get(next.header_n..).unwrap_or(&[]);
+    if super::header::numeric_columns(body, s).iter().any(|&b| b) {
+        return false;
+    }
+    let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
+        return false;
+    };
+    if header.is_empty() || last.slots.len() != first.slots.len() {
+        return false;
+    }
+    let labels: std::collections::BTreeSet<String> =
+        header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect();
+    let n = first.slots.len();
+    2 * first.nonempty().len() > n
+        && 2 * last.nonempty().len() > n
+        && first.slots.iter().all(|s| !labels.contains(&squash(&s.text)))
 }
 
 /// Whether the texts of `rows` are all texts of `header`, and at least half of them.
@@ -501,6 +535,23 @@ mod tests {
 
     fn fill_rowspans_all(rows: &mut [WorkRow]) {
         super::super::part::fill_rowspans(rows, |_| true);
+    }
+
+    #[test]
+    fn a_list_continued_without_its_header_is_no_new_table() {
+        let s = LogicalSettings::default();
+        let g1 = grid(1, &[&["施設名", "郵便番号", "住所"], &["江別市立病院", "067-8585", "江別市若草町"]], &[]);
+        // Page 2 starts with a row of short texts, which header detection takes for labels.
+        let g2 = grid(2, &[&["名寄市立総合病院", "096-8511", "名寄市西７条"], &["富良野病院", "076-8765", "富良野市住吉町"]], &[]);
+        let (p1, mut p2) = (part(&g1, 0, &s), part(&g2, 1, &s));
+        p2.header_n = 1;
+        let h = vec![vec!["施設名".to_string(), "郵便番号".to_string(), "住所".to_string()]];
+        assert_eq!(continues(&p1, &p2, &h, &s), Some(0));
+        // A row repeating a header label is a header.
+        let g3 = grid(2, &[&["施設名", "電話", "URL"], &["富良野病院", "0167", "x"]], &[]);
+        let mut p3 = part(&g3, 1, &s);
+        p3.header_n = 1;
+        assert_eq!(continues(&p1, &p3, &h, &s), None);
     }
 
     #[test]
