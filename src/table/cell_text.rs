@@ -137,6 +137,13 @@ fn first_unit_width(line: &[&Word]) -> f64 {
 
 /// The text of a cell from its words. `right` is the cell's right edge (the ruling of a
 /// lattice cell); the text's own right extent is used when it reaches further.
+/// A word of one wide (CJK) character: a piece of a letter-spaced Japanese label
+/// (`説　　明`, `給　与　費`).
+pub(crate) fn single_wide_char(text: &str) -> bool {
+    let mut cs = text.trim().chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if is_wide(c))
+}
+
 /// Rule `stacked_long_vowel`: a label set vertically one character a line prints the
 /// long vowel mark `ー` turned, as a vertical bar (`サ｜ビス`); read left to right,
 /// a bar between two katakana is that mark.

@@ -162,7 +162,14 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
                     })
             })
         });
-        let straddles = straddles || runs_across;
+        // Rule `letter_spaced_span`: one line of single characters spread over the span
+        // (`給　　与　　費` over the 給与費 columns) is one word, a label of them all.
+        let letter_spaced = text.len() >= 2
+            && text.iter().all(|w| super::cell_text::single_wide_char(&w.text))
+            && text.iter().all(|a| {
+                text.iter().all(|b| a.bbox.overlap_y(&b.bbox) > 0.5 * a.bbox.height().min(b.bbox.height()))
+            });
+        let straddles = straddles || runs_across || letter_spaced;
         let mut cols: Vec<usize> = text
             .iter()
             .map(|w| inner.iter().take_while(|&&x| w.bbox.cx() >= x).count())
@@ -535,6 +542,22 @@ mod tests {
         st2.spans = vec![Span { row: 0, col: 0, rowspan: 1, colspan: 2 }];
         let g = build_grid(1, Mode::Lattice, &st2, &refs, true, &TableSettings::default(), vec![]).expect("grid");
         assert_eq!(g.text_matrix(), vec![vec!["経収"]]);
+    }
+
+    #[test]
+    fn a_letter_spaced_label_keeps_its_span() {
+        // `給　与　費` spread over a cell spanning three columns: one label.
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0], vec![0.0, 50.0, 100.0, 150.0]);
+        st.spans = vec![
+            Span { row: 0, col: 0, rowspan: 1, colspan: 3 },
+            Span { row: 1, col: 0, rowspan: 1, colspan: 1 },
+            Span { row: 1, col: 1, rowspan: 1, colspan: 1 },
+            Span { row: 1, col: 2, rowspan: 1, colspan: 1 },
+        ];
+        let words = [w("給", 20.0, 5.0), w("与", 70.0, 5.0), w("費", 120.0, 5.0)];
+        let refs: Vec<&Word> = words.iter().collect();
+        split_filled_spans(&mut st, &refs, &TableSettings::default());
+        assert_eq!(st.spans[0].colspan, 3, "{:?}", st.spans);
     }
 
     #[test]

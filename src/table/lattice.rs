@@ -307,7 +307,7 @@ pub(crate) fn with_text_hints(
             .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
             .is_some_and(|top| {
                 let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
-                ws.len() >= 2 && ws.iter().all(|w| w.text.trim().chars().count() == 1)
+                ws.len() >= 2 && ws.iter().all(|w| super::cell_text::single_wide_char(&w.text))
             })
     };
     for sep in separators(&lines, s) {
