@@ -232,14 +232,24 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
 fn inherit_columns(tables: &mut [LogicalTable], firsts: &[&Grid], s: &LogicalSettings) {
     for i in 1..tables.len().min(firsts.len()) {
         let (done, rest) = tables.split_at_mut(i);
-        let (Some(prev), Some(t)) = (done.last(), rest.first_mut()) else {
+        let Some(t) = rest.first_mut() else {
             continue;
         };
         let unlabelled = t.header_rows.is_empty() && t.columns.iter().all(|c| c.trim().is_empty());
-        let same_columns = stitch::column_distance(firsts[i - 1], firsts[i])
-            .is_some_and(|d| d <= s.continuation_column_tolerance);
-        let near = t.pages.first() >= prev.pages.last() && t.pages.first().copied() <= prev.pages.last().map(|p| p + 1);
-        if unlabelled && same_columns && near && prev.columns.len() == t.columns.len() {
+        if !unlabelled {
+            continue;
+        }
+        // The nearest table before it with the same columns (other tables may come
+        // between: a 項 whose halves could not be joined).
+        let sibling = (0..i).rev().find(|&j| {
+            let prev = &done[j];
+            let same_columns = stitch::column_distance(firsts[j], firsts[i])
+                .is_some_and(|d| d <= s.continuation_column_tolerance);
+            let near = t.pages.first() >= prev.pages.last()
+                && t.pages.first().copied() <= prev.pages.last().map(|p| p + 1);
+            same_columns && near && prev.columns.len() == t.columns.len()
+        });
+        if let Some(prev) = sibling.and_then(|j| done.get(j)) {
             t.columns.clone_from(&prev.columns);
             for (u, pu) in t.units.iter_mut().zip(&prev.units) {
                 if u.is_none() {

@@ -138,8 +138,11 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
                 if !rows.is_empty() {
                     for &(c, slack) in &cols {
                         let Some(found) = int_at(i, c) else { continue };
+                        // A number filled down from a spanning cell (a 目's amount beside
+                        // each of its 節 rows) was printed once: it adds once.
                         let expected: i64 = rows
                             .iter()
+                            .filter(|&&r| !t.rows[r].spanned_from_above.contains(&c))
                             .filter_map(|&r| int_at(r, c))
                             .fold(0i64, |a, b| a.saturating_add(b));
                         let allowed = slack * rows.len() as f64;
@@ -213,6 +216,24 @@ mod tests {
                 (&["合計", "250", "170", "▲32.0"], Total),
             ],
         );
+        assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn filled_down_amounts_add_once() {
+        // A spread: the 目 and its 本年度 filled down over its two 節 rows.
+        let mut t = table(
+            &["目", "本年度（千円）", "節", "金額（千円）"],
+            &[],
+            None,
+            &[
+                (&["1 個人", "300", "1 現年", "200"], Data),
+                (&["1 個人", "300", "2 滞納", "100"], Data),
+                (&["2 法人", "50", "1 現年", "50"], Data),
+                (&["計", "350", "", ""], Total),
+            ],
+        );
+        t.rows[1].spanned_from_above = vec![0, 1];
         assert_eq!(check(&t), vec![]);
     }
 

@@ -198,6 +198,7 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     let rulings = clip_rulings(&layout.rulings, req.area);
     let mut grids: Vec<Grid> = Vec::new();
     let mut taken: Vec<Rect> = Vec::new();
+    let mut small: Vec<(Rect, Grid)> = Vec::new();
     if req.mode != Mode::Stream && explicit.is_none() {
         for region in ruled_regions(&rulings, s) {
             let Some(mut st) = lattice_structure(&region, s) else {
@@ -234,6 +235,8 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
                 continue;
             };
             if req.mode == Mode::Auto && (g.n_rows() < 2 || g.n_cols() < 2) {
+                // Too small for a table alone; it may be one half of a spread.
+                small.push((region.bbox.expand(1.0), g));
                 continue;
             }
             taken.push(region.bbox.expand(1.0));
@@ -241,7 +244,19 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
         }
     }
     if req.mode == Mode::Auto {
-        grids = super::spread::join_spreads(grids, layout.width, s);
+        let (rects, smalls): (Vec<Rect>, Vec<Grid>) = small.into_iter().unzip();
+        let all: Vec<Grid> = smalls.into_iter().chain(grids).collect();
+        // A small grid left alone is no table (its words go to unruled detection); one
+        // joined into a spread is taken.
+        grids = super::spread::join_spreads(all, layout.width, layout.height, s)
+            .into_iter()
+            .filter(|g| (g.n_rows() >= 2 && g.n_cols() >= 2) || super::spread::is_spread(g))
+            .collect();
+        for r in &rects {
+            if grids.iter().any(|g| g.bbox.expand(1.0).contains_point(r.cx(), r.cy())) {
+                taken.push(*r);
+            }
+        }
     }
     if req.mode == Mode::Lattice && explicit.is_none() {
         return grids;

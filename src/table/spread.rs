@@ -4,8 +4,8 @@
 //! same lines. A reader reads them as one table: a 目 box beside the several 節 boxes it
 //! holds is one cell spanning their rows.
 //!
-//! Rule `join_spreads`: a lattice grid wholly left of the page's centre and one wholly
-//! right of it, with the same top and bottom (within `spread_edge_tol`) and most of the
+//! Rule `join_spreads`: on a landscape sheet, a lattice grid of two columns or more
+//! wholly left of the page's centre and one wholly right of it, with the same top and bottom (within `spread_edge_tol`) and most of the
 //! row edges of the half with fewer rows matching an edge of the other
 //! (`spread_min_shared_edges`), become one grid: columns of the left half then of the
 //! right half, rows at the union of both halves' row edges, each cell spanning the rows
@@ -18,8 +18,14 @@ use super::{Cell, Grid, Mode};
 
 /// Joins the halves of two-page spreads among one page's grids (any order); the others
 /// are returned as they are.
-pub(crate) fn join_spreads(mut grids: Vec<Grid>, page_width: f64, s: &TableSettings) -> Vec<Grid> {
-    if page_width <= 0.0 || grids.len() < 2 {
+pub(crate) fn join_spreads(
+    mut grids: Vec<Grid>,
+    page_width: f64,
+    page_height: f64,
+    s: &TableSettings,
+) -> Vec<Grid> {
+    // Two portrait pages side by side make a landscape sheet.
+    if page_width <= page_height || grids.len() < 2 {
         return grids;
     }
     let centre = page_width / 2.0;
@@ -50,9 +56,19 @@ pub(crate) fn join_spreads(mut grids: Vec<Grid>, page_width: f64, s: &TableSetti
     out
 }
 
+const SPREAD_NOTE: &str = "two-page spread:";
+
+/// Whether a grid was joined from the halves of a spread.
+pub(crate) fn is_spread(g: &Grid) -> bool {
+    g.diagnostics.iter().any(|d| d.starts_with(SPREAD_NOTE))
+}
+
 /// Same top and bottom, and most row edges of the half with fewer rows shared.
 fn halves_match(l: &Grid, r: &Grid, s: &TableSettings) -> bool {
     let tol = s.spread_edge_tol;
+    if l.n_cols() < 2 || r.n_cols() < 2 {
+        return false;
+    }
     if l.page != r.page
         || (l.bbox.top - r.bbox.top).abs() > tol
         || (l.bbox.bottom - r.bbox.bottom).abs() > tol
@@ -152,8 +168,7 @@ fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
     let mut diagnostics = l.diagnostics.clone();
     diagnostics.extend(r.diagnostics.iter().cloned());
     diagnostics.push(format!(
-        "two-page spread: the ruled halves left and right of the page's centre share their rows; joined as one table ({} + {} columns)",
-        nl,
+        "{SPREAD_NOTE} the ruled halves left and right of the page's centre share their rows; joined as one table ({nl} + {} columns)",
         r.n_cols()
     ));
     Grid {
@@ -230,7 +245,7 @@ mod tests {
     fn halves_of_a_spread_are_one_grid() {
         let s = TableSettings::default();
         let (l, r) = halves();
-        let out = join_spreads(vec![r, l], 842.0, &s);
+        let out = join_spreads(vec![r, l], 842.0, 595.0, &s);
         assert_eq!(out.len(), 1);
         let g = &out[0];
         assert_eq!(g.n_rows(), 3);
@@ -260,14 +275,17 @@ mod tests {
         let (l, mut r) = halves();
         // Right half starts lower: another table.
         r.bbox.top += 40.0;
-        assert_eq!(join_spreads(vec![l.clone(), r], 842.0, &s).len(), 2);
+        assert_eq!(join_spreads(vec![l.clone(), r], 842.0, 595.0, &s).len(), 2);
+        // A portrait page holds no spread.
+        let (l4, r4) = halves();
+        assert_eq!(join_spreads(vec![l4, r4], 842.0, 1191.0, &s).len(), 2);
         // Both halves on the left of the centre of a wider page.
         let (l2, r2) = halves();
-        assert_eq!(join_spreads(vec![l2, r2], 1400.0, &s).len(), 2);
+        assert_eq!(join_spreads(vec![l2, r2], 1400.0, 595.0, &s).len(), 2);
         // Rows that do not line up.
         let (l3, _) = halves();
         let (rr, rc): (&[f64], &[f64]) = (&[100.5, 110.0, 130.0, 140.0, 160.0, 179.5], &[450.0, 550.0]);
         let r3 = grid(rr, rc, (0..5).map(|i| cell(i, 0, 1, "x", (rr, rc))).collect());
-        assert_eq!(join_spreads(vec![l3, r3], 842.0, &s).len(), 2);
+        assert_eq!(join_spreads(vec![l3, r3], 842.0, 595.0, &s).len(), 2);
     }
 }
