@@ -293,14 +293,24 @@ fn identifier_column(
         // A row labelled by a cell spanning into this column from the left (a 款 row's
         // name over the 款 and 項 columns) has its label here too.
         let spanned_label = |r: &WorkRow| {
-            r.slots.get(c).is_some_and(|sl| !sl.own && sl.cell != usize::MAX)
-                && (0..c).rev().find(|&k| r.slots.get(k).is_some_and(|x| x.own)).is_some_and(|k| {
-                    r.slots.get(k).is_some_and(|x| {
-                        x.colspan > c - k && Some(x.cell) == r.slots.get(c).map(|y| y.cell) && !x.text.trim().is_empty()
+            r.slots
+                .get(c)
+                .is_some_and(|sl| !sl.own && sl.cell != usize::MAX)
+                && (0..c)
+                    .rev()
+                    .find(|&k| r.slots.get(k).is_some_and(|x| x.own))
+                    .is_some_and(|k| {
+                        r.slots.get(k).is_some_and(|x| {
+                            x.colspan > c - k
+                                && Some(x.cell) == r.slots.get(c).map(|y| y.cell)
+                                && !x.text.trim().is_empty()
+                        })
                     })
-                })
         };
-        let filled = sample.iter().filter(|r| r.own_text(c) || spanned_label(r)).count();
+        let filled = sample
+            .iter()
+            .filter(|r| r.own_text(c) || spanned_label(r))
+            .count();
         if !spans_rows && filled as f64 >= s.identifier_fill_fraction * sample.len() as f64 {
             return c;
         }

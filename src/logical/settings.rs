@@ -90,9 +90,21 @@ impl Default for LogicalSettings {
             header_grid_max_gap: 12.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
-            unit_words: ["千円", "百万円", "億円", "万円", "円", "千人", "人", "世帯", "件", "%", "％"]
-                .map(String::from)
-                .to_vec(),
+            unit_words: [
+                "千円",
+                "百万円",
+                "億円",
+                "万円",
+                "円",
+                "千人",
+                "人",
+                "世帯",
+                "件",
+                "%",
+                "％",
+            ]
+            .map(String::from)
+            .to_vec(),
             unit_row_max_depth: 6,
             unit_row_min_cells: 2,
             caption_max_gap_lines: 1.5,

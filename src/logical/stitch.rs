@@ -381,12 +381,19 @@ fn data_taken_for_header(
     if header.is_empty() || last.slots.len() != first.slots.len() {
         return false;
     }
-    let labels: std::collections::BTreeSet<String> =
-        header.iter().flatten().map(|t| squash(t)).filter(|t| !t.is_empty()).collect();
+    let labels: std::collections::BTreeSet<String> = header
+        .iter()
+        .flatten()
+        .map(|t| squash(t))
+        .filter(|t| !t.is_empty())
+        .collect();
     let n = first.slots.len();
     2 * first.nonempty().len() > n
         && 2 * last.nonempty().len() > n
-        && first.slots.iter().all(|s| !labels.contains(&squash(&s.text)))
+        && first
+            .slots
+            .iter()
+            .all(|s| !labels.contains(&squash(&s.text)))
 }
 
 /// Whether the texts of `rows` are all texts of `header`, and at least half of them.
@@ -441,7 +448,10 @@ pub fn continue_spans(last: &WorkRow, body: &mut [WorkRow], from_col: usize) {
             continue;
         };
         // An empty box starting at the top of the new part and spanning its rows.
-        let (cell, open) = (first.cell, first.own && first.rowspan > 1 && first.text.trim().is_empty());
+        let (cell, open) = (
+            first.cell,
+            first.own && first.rowspan > 1 && first.text.trim().is_empty(),
+        );
         if !open || cell == usize::MAX {
             continue;
         }
@@ -516,8 +526,23 @@ mod tests {
     fn a_box_spanning_the_page_break_fills_the_empty_box_below_it() {
         // Page 1: 目 and 説明 boxes spanning two 節 rows; page 2: two more 節 rows beside
         // one empty 説明 box, then 計.
-        let g1 = grid(1, &[&["1 議会費", "1 報酬", "給与費 448,879"], &["", "2 給料", ""]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
-        let g2 = grid(2, &[&["", "11 役務費", ""], &["", "12 委託料", ""], &["計", "", "x"]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
+        let g1 = grid(
+            1,
+            &[
+                &["1 議会費", "1 報酬", "給与費 448,879"],
+                &["", "2 給料", ""],
+            ],
+            &[(0, 0, 2, 1), (0, 2, 2, 1)],
+        );
+        let g2 = grid(
+            2,
+            &[
+                &["", "11 役務費", ""],
+                &["", "12 委託料", ""],
+                &["計", "", "x"],
+            ],
+            &[(0, 0, 2, 1), (0, 2, 2, 1)],
+        );
         let mut a = grid_rows(&g1, 0);
         fill_rowspans_all(&mut a);
         let mut b = grid_rows(&g2, 1);
@@ -527,7 +552,11 @@ mod tests {
         assert_eq!(b[2].text(2), "x", "the 計 row's own box is left alone");
         assert!(b[1].slots[2].filled);
         // A box with text of its own on the new page is another box.
-        let g3 = grid(2, &[&["", "11 役務費", "旅費 10"], &["", "12 委託料", ""]], &[(0, 0, 2, 1), (0, 2, 2, 1)]);
+        let g3 = grid(
+            2,
+            &[&["", "11 役務費", "旅費 10"], &["", "12 委託料", ""]],
+            &[(0, 0, 2, 1), (0, 2, 2, 1)],
+        );
         let mut c = grid_rows(&g3, 1);
         continue_spans(&a[1], &mut c, 1);
         assert_eq!(c[1].text(2), "");
@@ -540,15 +569,37 @@ mod tests {
     #[test]
     fn a_list_continued_without_its_header_is_no_new_table() {
         let s = LogicalSettings::default();
-        let g1 = grid(1, &[&["施設名", "郵便番号", "住所"], &["江別市立病院", "067-8585", "江別市若草町"]], &[]);
+        let g1 = grid(
+            1,
+            &[
+                &["施設名", "郵便番号", "住所"],
+                &["江別市立病院", "067-8585", "江別市若草町"],
+            ],
+            &[],
+        );
         // Page 2 starts with a row of short texts, which header detection takes for labels.
-        let g2 = grid(2, &[&["名寄市立総合病院", "096-8511", "名寄市西７条"], &["富良野病院", "076-8765", "富良野市住吉町"]], &[]);
+        let g2 = grid(
+            2,
+            &[
+                &["名寄市立総合病院", "096-8511", "名寄市西７条"],
+                &["富良野病院", "076-8765", "富良野市住吉町"],
+            ],
+            &[],
+        );
         let (p1, mut p2) = (part(&g1, 0, &s), part(&g2, 1, &s));
         p2.header_n = 1;
-        let h = vec![vec!["施設名".to_string(), "郵便番号".to_string(), "住所".to_string()]];
+        let h = vec![vec![
+            "施設名".to_string(),
+            "郵便番号".to_string(),
+            "住所".to_string(),
+        ]];
         assert_eq!(continues(&p1, &p2, &h, &s), Some(0));
         // A row repeating a header label is a header.
-        let g3 = grid(2, &[&["施設名", "電話", "URL"], &["富良野病院", "0167", "x"]], &[]);
+        let g3 = grid(
+            2,
+            &[&["施設名", "電話", "URL"], &["富良野病院", "0167", "x"]],
+            &[],
+        );
         let mut p3 = part(&g3, 1, &s);
         p3.header_n = 1;
         assert_eq!(continues(&p1, &p3, &h, &s), None);

@@ -344,7 +344,15 @@ fn empty_input() {
 /// A budget book's page: a boxed 款/項 heading found as a grid of its own, then the
 /// 目 table below it.
 fn budget_page(n: usize, heading: &str, body: &[&[&str]]) -> Vec<Grid> {
-    let head = grid_at(n, 40.0, &[&["１款市税", "", "", "49,286,300千円"], &[heading, "", "", "23,861,300千円"]], &[]);
+    let head = grid_at(
+        n,
+        40.0,
+        &[
+            &["１款市税", "", "", "49,286,300千円"],
+            &[heading, "", "", "23,861,300千円"],
+        ],
+        &[],
+    );
     let mut rows: Vec<&[&str]> = Vec::new();
     if n == 1 {
         rows.push(&["目", "本年度", "前年度", "比較"]);
@@ -356,26 +364,69 @@ fn budget_page(n: usize, heading: &str, body: &[&[&str]]) -> Vec<Grid> {
 #[test]
 fn budget_headings_are_captions_and_a_repeated_heading_continues_the_table() {
     let (l1, l2) = (page(1), page(2));
-    let p1 = budget_page(1, "２項固定資産税", &[&["1 固定資産税", "23,806,300", "23,180,700", "625,600"]]);
-    let p2 = budget_page(2, "２項固定資産税", &[&["2 交付金", "55,000", "55,000", "0"], &["計", "23,861,300", "23,235,700", "625,600"]]);
+    let p1 = budget_page(
+        1,
+        "２項固定資産税",
+        &[&["1 固定資産税", "23,806,300", "23,180,700", "625,600"]],
+    );
+    let p2 = budget_page(
+        2,
+        "２項固定資産税",
+        &[
+            &["2 交付金", "55,000", "55,000", "0"],
+            &["計", "23,861,300", "23,235,700", "625,600"],
+        ],
+    );
     let t = assemble(
-        &[PageGrids { layout: &l1, grids: p1 }, PageGrids { layout: &l2, grids: p2 }],
+        &[
+            PageGrids {
+                layout: &l1,
+                grids: p1,
+            },
+            PageGrids {
+                layout: &l2,
+                grids: p2,
+            },
+        ],
         &LogicalSettings::default(),
     );
     assert_eq!(t.len(), 1, "{t:#?}");
     assert_eq!(t[0].pages, vec![1, 2]);
     assert_eq!(t[0].rows.len(), 3);
-    assert_eq!(t[0].caption.as_deref(), Some("１款市税 49,286,300千円\n２項固定資産税 23,861,300千円"));
+    assert_eq!(
+        t[0].caption.as_deref(),
+        Some("１款市税 49,286,300千円\n２項固定資産税 23,861,300千円")
+    );
     // The next 項 on the next page is another table, with the same columns.
-    let p2 = budget_page(2, "３項軽自動車税", &[&["1 環境性能割", "85,000", "50,000", "35,000"]]);
-    let p1 = budget_page(1, "２項固定資産税", &[&["1 固定資産税", "23,806,300", "23,180,700", "625,600"]]);
+    let p2 = budget_page(
+        2,
+        "３項軽自動車税",
+        &[&["1 環境性能割", "85,000", "50,000", "35,000"]],
+    );
+    let p1 = budget_page(
+        1,
+        "２項固定資産税",
+        &[&["1 固定資産税", "23,806,300", "23,180,700", "625,600"]],
+    );
     let t = assemble(
-        &[PageGrids { layout: &l1, grids: p1 }, PageGrids { layout: &l2, grids: p2 }],
+        &[
+            PageGrids {
+                layout: &l1,
+                grids: p1,
+            },
+            PageGrids {
+                layout: &l2,
+                grids: p2,
+            },
+        ],
         &LogicalSettings::default(),
     );
     assert_eq!(t.len(), 2, "{t:#?}");
     assert!(t[1].header_rows.is_empty(), "printed without a header");
-    assert_eq!(t[1].columns, t[0].columns, "a headerless sibling has its columns");
+    assert_eq!(
+        t[1].columns, t[0].columns,
+        "a headerless sibling has its columns"
+    );
 }
 
 #[test]

@@ -45,7 +45,12 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
     let mut units = vec![None; n];
     // A table with one amount column prints one unit, over its first number.
     let lone_unit_before_number = |r: &WorkRow| {
-        let units: Vec<&str> = r.slots.iter().filter_map(|sl| unit_prefix(&sl.text, s, false)).map(|(_, rest)| rest).collect();
+        let units: Vec<&str> = r
+            .slots
+            .iter()
+            .filter_map(|sl| unit_prefix(&sl.text, s, false))
+            .map(|(_, rest)| rest)
+            .collect();
         units.len() == 1 && units.iter().all(|rest| super::text::is_numeric(rest))
     };
     let found = rows.iter().take(s.unit_row_max_depth).position(|r| {
@@ -78,10 +83,9 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
     // What is left must be the first data row run into the units (a number, or the rest
     // of a cell that began with its unit); labels beside bare units (`$000's` | `%`) are
     // a header row of units and labels, left to the header.
-    let data_left = stripped
-        .nonempty()
-        .iter()
-        .any(|&k| from_unit_cell.get(k) == Some(&true) || super::text::is_numeric(stripped.text(k)));
+    let data_left = stripped.nonempty().iter().any(|&k| {
+        from_unit_cell.get(k) == Some(&true) || super::text::is_numeric(stripped.text(k))
+    });
     if stripped.is_blank() {
         rows.remove(i);
     } else if data_left {
@@ -95,8 +99,8 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::super::part::testutil::grid;
     use super::super::part::grid_rows;
+    use super::super::part::testutil::grid;
     use super::*;
 
     #[test]
@@ -113,7 +117,10 @@ mod tests {
         );
         let mut rows = grid_rows(&g, 0);
         let units = take_unit_row(&mut rows, &s);
-        assert_eq!(units, vec![None, Some("千円".to_string()), Some("千円".to_string())]);
+        assert_eq!(
+            units,
+            vec![None, Some("千円".to_string()), Some("千円".to_string())]
+        );
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].texts(), vec!["1 市税", "100", "90"]);
     }
@@ -125,7 +132,12 @@ mod tests {
             1,
             &[
                 &["目", "本年度", "比較", "説明"],
-                &["1 総務使用料", "千円 946", "千円△354", "千円まちづくりセンター使用料 500"],
+                &[
+                    "1 総務使用料",
+                    "千円 946",
+                    "千円△354",
+                    "千円まちづくりセンター使用料 500",
+                ],
                 &["2 民生使用料", "137,190", "△2,360", "保育料 132,038"],
             ],
             &[],
@@ -134,24 +146,52 @@ mod tests {
         let units = take_unit_row(&mut rows, &s);
         assert_eq!(units[0], None);
         assert_eq!(units[3].as_deref(), Some("千円"));
-        assert_eq!(rows[1].texts(), vec!["1 総務使用料", "946", "△354", "まちづくりセンター使用料 500"]);
+        assert_eq!(
+            rows[1].texts(),
+            vec![
+                "1 総務使用料",
+                "946",
+                "△354",
+                "まちづくりセンター使用料 500"
+            ]
+        );
     }
 
     #[test]
     fn words_starting_with_a_unit_are_no_unit_row() {
         let s = LogicalSettings::default();
         // 人件費 starts with 人, 円滑化 with 円: no unit alone, no unit row.
-        let g = grid(1, &[&["区分", "金額"], &["人件費", "100"], &["円滑化事業", "200"]], &[]);
+        let g = grid(
+            1,
+            &[
+                &["区分", "金額"],
+                &["人件費", "100"],
+                &["円滑化事業", "200"],
+            ],
+            &[],
+        );
         let mut rows = grid_rows(&g, 0);
         let units = take_unit_row(&mut rows, &s);
         assert!(units.iter().all(Option::is_none));
         assert_eq!(rows.len(), 3);
         // A unit before words is a label.
-        let g = grid(1, &[&["", "% of turnover", "% of stores"], &["A", "1", "2"]], &[]);
+        let g = grid(
+            1,
+            &[&["", "% of turnover", "% of stores"], &["A", "1", "2"]],
+            &[],
+        );
         let mut rows = grid_rows(&g, 0);
         assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
         // Units beside labels (a header row of sub-labels) are left to the header.
-        let g = grid(1, &[&["Loan", "Amount", "", ""], &["", "$000's", "%", "%"], &["A", "1", "2", "3"]], &[]);
+        let g = grid(
+            1,
+            &[
+                &["Loan", "Amount", "", ""],
+                &["", "$000's", "%", "%"],
+                &["A", "1", "2", "3"],
+            ],
+            &[],
+        );
         let mut rows = grid_rows(&g, 0);
         assert!(take_unit_row(&mut rows, &s).iter().all(Option::is_none));
         assert_eq!(rows[1].texts(), vec!["", "$000's", "%", "%"]);

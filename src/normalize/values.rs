@@ -126,7 +126,11 @@ fn header_texts(t: &LogicalTable, c: usize) -> Vec<&str> {
 /// The unit a column's own header names; parts that are table notes (`（単位：千円）`
 /// caught in a header row) are left to [`table_unit`].
 fn header_unit(t: &LogicalTable, c: usize) -> Option<Unit> {
-    let printed = t.units.get(c).and_then(|u| u.as_deref()).and_then(unit_in_text);
+    let printed = t
+        .units
+        .get(c)
+        .and_then(|u| u.as_deref())
+        .and_then(unit_in_text);
     printed.or_else(|| {
         header_texts(t, c)
             .into_iter()

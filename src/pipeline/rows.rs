@@ -137,13 +137,20 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
 fn group_lineage(base: &RowLineage, row: &crate::logical::Row, c: usize) -> Option<RowLineage> {
     let in_path = |t: &str| row.section.iter().any(|p| p.trim() == t.trim());
     let k = (0..c).rev().find(|&k| {
-        row.cells.get(k).is_some_and(|t| !t.trim().is_empty() && parse_cell(t) == Cell::Text)
+        row.cells
+            .get(k)
+            .is_some_and(|t| !t.trim().is_empty() && parse_cell(t) == Cell::Text)
     })?;
     let label = row.cells.get(k)?;
     if !in_path(label) {
         return None;
     }
-    let section: Vec<String> = row.section.iter().take_while(|p| p.trim() != label.trim()).cloned().collect();
+    let section: Vec<String> = row
+        .section
+        .iter()
+        .take_while(|p| p.trim() != label.trim())
+        .cloned()
+        .collect();
     let mut l = base.clone();
     l.label = label.clone();
     l.item_path = crate::normalize::item_key::item_key(label, &section);
@@ -348,8 +355,12 @@ pub fn document_rows(
                     .and_then(|(_, tc)| tc.and_then(|tc| row.cells.get(tc)))
                     .filter(|t| !t.trim().is_empty());
                 if let Some(item) = item {
-                    let section: Vec<String> =
-                        row.section.iter().take_while(|p| p.trim() != item.trim()).cloned().collect();
+                    let section: Vec<String> = row
+                        .section
+                        .iter()
+                        .take_while(|p| p.trim() != item.trim())
+                        .cloned()
+                        .collect();
                     lineage.label = item.clone();
                     lineage.item_path = crate::normalize::item_key::item_key(item, &section);
                     lineage.item_key = key_hash(&lineage.item_path);

@@ -148,7 +148,11 @@ pub(crate) fn single_wide_char(text: &str) -> bool {
 /// long vowel mark `ー` turned, as a vertical bar (`サ｜ビス`); read left to right,
 /// a bar between two katakana is that mark.
 pub(crate) fn long_vowel_marks(text: &str) -> String {
-    let kana = |c: Option<&char>| c.is_some_and(|&c| ('\u{30A1}'..='\u{30FA}').contains(&c) || ('\u{FF66}'..='\u{FF9D}').contains(&c));
+    let kana = |c: Option<&char>| {
+        c.is_some_and(|&c| {
+            ('\u{30A1}'..='\u{30FA}').contains(&c) || ('\u{FF66}'..='\u{FF9D}').contains(&c)
+        })
+    };
     let chars: Vec<char> = text.chars().collect();
     chars
         .iter()

@@ -253,7 +253,10 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
             .filter(|g| (g.n_rows() >= 2 && g.n_cols() >= 2) || super::spread::is_spread(g))
             .collect();
         for r in &rects {
-            if grids.iter().any(|g| g.bbox.expand(1.0).contains_point(r.cx(), r.cy())) {
+            if grids
+                .iter()
+                .any(|g| g.bbox.expand(1.0).contains_point(r.cx(), r.cy()))
+            {
                 taken.push(*r);
             }
         }

@@ -165,9 +165,12 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
         // Rule `letter_spaced_span`: one line of single characters spread over the span
         // (`給　　与　　費` over the 給与費 columns) is one word, a label of them all.
         let letter_spaced = text.len() >= 2
-            && text.iter().all(|w| super::cell_text::single_wide_char(&w.text))
+            && text
+                .iter()
+                .all(|w| super::cell_text::single_wide_char(&w.text))
             && text.iter().all(|a| {
-                text.iter().all(|b| a.bbox.overlap_y(&b.bbox) > 0.5 * a.bbox.height().min(b.bbox.height()))
+                text.iter()
+                    .all(|b| a.bbox.overlap_y(&b.bbox) > 0.5 * a.bbox.height().min(b.bbox.height()))
             });
         let straddles = straddles || runs_across || letter_spaced;
         let mut cols: Vec<usize> = text
@@ -251,7 +254,11 @@ pub(crate) fn build_grid(
     } else {
         Vec::new()
     };
-    let words: Vec<&Word> = if ruled { split.iter().collect() } else { words.to_vec() };
+    let words: Vec<&Word> = if ruled {
+        split.iter().collect()
+    } else {
+        words.to_vec()
+    };
     let mut members: Vec<Vec<&Word>> = vec![Vec::new(); st.spans.len()];
     for w in &words {
         let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
@@ -535,12 +542,35 @@ mod tests {
         let st = Structure::plain(vec![0.0, 20.0], vec![0.0, 50.0, 100.0]);
         let words = [w("経収", 40.0, 5.0)]; // 経 40..50, 収 50..60
         let refs: Vec<&Word> = words.iter().collect();
-        let g = build_grid(1, Mode::Lattice, &st, &refs, true, &TableSettings::default(), vec![]).expect("grid");
+        let g = build_grid(
+            1,
+            Mode::Lattice,
+            &st,
+            &refs,
+            true,
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
         assert_eq!(g.text_matrix(), vec![vec!["経", "収"]]);
         // A cell spanning both columns keeps the word whole.
         let mut st2 = st.clone();
-        st2.spans = vec![Span { row: 0, col: 0, rowspan: 1, colspan: 2 }];
-        let g = build_grid(1, Mode::Lattice, &st2, &refs, true, &TableSettings::default(), vec![]).expect("grid");
+        st2.spans = vec![Span {
+            row: 0,
+            col: 0,
+            rowspan: 1,
+            colspan: 2,
+        }];
+        let g = build_grid(
+            1,
+            Mode::Lattice,
+            &st2,
+            &refs,
+            true,
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
         assert_eq!(g.text_matrix(), vec![vec!["経収"]]);
     }
 
@@ -549,10 +579,30 @@ mod tests {
         // `給　与　費` spread over a cell spanning three columns: one label.
         let mut st = Structure::plain(vec![0.0, 20.0, 40.0], vec![0.0, 50.0, 100.0, 150.0]);
         st.spans = vec![
-            Span { row: 0, col: 0, rowspan: 1, colspan: 3 },
-            Span { row: 1, col: 0, rowspan: 1, colspan: 1 },
-            Span { row: 1, col: 1, rowspan: 1, colspan: 1 },
-            Span { row: 1, col: 2, rowspan: 1, colspan: 1 },
+            Span {
+                row: 0,
+                col: 0,
+                rowspan: 1,
+                colspan: 3,
+            },
+            Span {
+                row: 1,
+                col: 0,
+                rowspan: 1,
+                colspan: 1,
+            },
+            Span {
+                row: 1,
+                col: 1,
+                rowspan: 1,
+                colspan: 1,
+            },
+            Span {
+                row: 1,
+                col: 2,
+                rowspan: 1,
+                colspan: 1,
+            },
         ];
         let words = [w("給", 20.0, 5.0), w("与", 70.0, 5.0), w("費", 120.0, 5.0)];
         let refs: Vec<&Word> = words.iter().collect();

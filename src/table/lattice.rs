@@ -213,9 +213,7 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
         let pure = (r0..=r1).all(|rr| (c0..=c1).all(|cc| group[rr * nc + cc] == g));
         !pure
             && (c0..=c1).all(|cc| group[r0 * nc + cc] == g)
-            && (r0 + 1..=r1).all(|rr| {
-                (c0..=c1).all(|cc| (group[rr * nc + cc] == g) == (cc == c0))
-            })
+            && (r0 + 1..=r1).all(|rr| (c0..=c1).all(|cc| (group[rr * nc + cc] == g) == (cc == c0)))
     };
     let mut claimed = vec![false; nr * nc];
     let mut spans = Vec::new();
@@ -307,7 +305,10 @@ pub(crate) fn with_text_hints(
             .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
             .is_some_and(|top| {
                 let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
-                ws.len() >= 2 && ws.iter().all(|w| super::cell_text::single_wide_char(&w.text))
+                ws.len() >= 2
+                    && ws
+                        .iter()
+                        .all(|w| super::cell_text::single_wide_char(&w.text))
             })
     };
     for sep in separators(&lines, s) {
@@ -654,12 +655,23 @@ mod tests {
         ];
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        let mut spans: Vec<(usize, usize, usize, usize)> =
-            st.spans.iter().map(|x| (x.row, x.col, x.rowspan, x.colspan)).collect();
+        let mut spans: Vec<(usize, usize, usize, usize)> = st
+            .spans
+            .iter()
+            .map(|x| (x.row, x.col, x.rowspan, x.colspan))
+            .collect();
         spans.sort_unstable();
         assert_eq!(
             spans,
-            vec![(0, 0, 1, 2), (0, 2, 1, 1), (1, 0, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1)]
+            vec![
+                (0, 0, 1, 2),
+                (0, 2, 1, 1),
+                (1, 0, 2, 1),
+                (1, 1, 1, 1),
+                (1, 2, 1, 1),
+                (2, 1, 1, 1),
+                (2, 2, 1, 1)
+            ]
         );
     }
 

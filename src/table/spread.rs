@@ -33,13 +33,13 @@ pub(crate) fn join_spreads(
     while let Some(g) = grids.pop() {
         let left_half = g.mode == Mode::Lattice && g.bbox.x1 <= centre;
         let partner = if left_half {
-            grids
-                .iter()
-                .position(|r| r.mode == Mode::Lattice && r.bbox.x0 >= centre && halves_match(&g, r, s))
+            grids.iter().position(|r| {
+                r.mode == Mode::Lattice && r.bbox.x0 >= centre && halves_match(&g, r, s)
+            })
         } else if g.mode == Mode::Lattice && g.bbox.x0 >= centre {
-            grids
-                .iter()
-                .position(|l| l.mode == Mode::Lattice && l.bbox.x1 <= centre && halves_match(l, &g, s))
+            grids.iter().position(|l| {
+                l.mode == Mode::Lattice && l.bbox.x1 <= centre && halves_match(l, &g, s)
+            })
         } else {
             None
         };
@@ -77,7 +77,11 @@ fn halves_match(l: &Grid, r: &Grid, s: &TableSettings) -> bool {
         return false;
     }
     let (le, re) = (ruled_edges(l, tol), ruled_edges(r, tol));
-    let (few, many) = if le.len() <= re.len() { (&le, &re) } else { (&re, &le) };
+    let (few, many) = if le.len() <= re.len() {
+        (&le, &re)
+    } else {
+        (&re, &le)
+    };
     let shared = few
         .iter()
         .filter(|&&y| many.iter().any(|&m| (m - y).abs() <= tol))
@@ -95,7 +99,10 @@ fn ruled_edges(g: &Grid, tol: f64) -> Vec<f64> {
         .flat_map(|c| [c.bbox.top, c.bbox.bottom])
         .chain([g.bbox.top, g.bbox.bottom])
         .collect();
-    cluster_1d(&ys, tol).iter().map(|c| mean_at(&ys, c)).collect()
+    cluster_1d(&ys, tol)
+        .iter()
+        .map(|c| mean_at(&ys, c))
+        .collect()
 }
 
 /// One grid from the two halves.
@@ -156,7 +163,12 @@ fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
                     col: cc,
                     rowspan: 1,
                     colspan: 1,
-                    bbox: Rect::new(col_edges[cc], row_edges[rr], col_edges[cc + 1], row_edges[rr + 1]),
+                    bbox: Rect::new(
+                        col_edges[cc],
+                        row_edges[rr],
+                        col_edges[cc + 1],
+                        row_edges[rr + 1],
+                    ),
                     text: String::new(),
                     bold: false,
                     size: 0.0,
@@ -255,14 +267,23 @@ mod tests {
         assert_eq!(m[1], vec!["1 個人", "300", "1 現年", "200"]);
         assert_eq!(m[2], vec!["", "", "2 滞納", "100"]);
         let moku = g.cell_at(2, 0).expect("covered");
-        assert_eq!((moku.row, moku.rowspan), (1, 2), "the 目 box spans both 節 rows");
+        assert_eq!(
+            (moku.row, moku.rowspan),
+            (1, 2),
+            "the 目 box spans both 節 rows"
+        );
         // Every slot covered exactly once.
         for row in 0..3 {
             for col in 0..4 {
                 let n = g
                     .cells
                     .iter()
-                    .filter(|c| row >= c.row && row < c.row + c.rowspan && col >= c.col && col < c.col + c.colspan)
+                    .filter(|c| {
+                        row >= c.row
+                            && row < c.row + c.rowspan
+                            && col >= c.col
+                            && col < c.col + c.colspan
+                    })
                     .count();
                 assert_eq!(n, 1, "slot {row},{col}");
             }
@@ -284,8 +305,13 @@ mod tests {
         assert_eq!(join_spreads(vec![l2, r2], 1400.0, 595.0, &s).len(), 2);
         // Rows that do not line up.
         let (l3, _) = halves();
-        let (rr, rc): (&[f64], &[f64]) = (&[100.5, 110.0, 130.0, 140.0, 160.0, 179.5], &[450.0, 550.0]);
-        let r3 = grid(rr, rc, (0..5).map(|i| cell(i, 0, 1, "x", (rr, rc))).collect());
+        let (rr, rc): (&[f64], &[f64]) =
+            (&[100.5, 110.0, 130.0, 140.0, 160.0, 179.5], &[450.0, 550.0]);
+        let r3 = grid(
+            rr,
+            rc,
+            (0..5).map(|i| cell(i, 0, 1, "x", (rr, rc))).collect(),
+        );
         assert_eq!(join_spreads(vec![l3, r3], 842.0, 595.0, &s).len(), 2);
     }
 }

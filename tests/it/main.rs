@@ -9,4 +9,5 @@ mod inspect;
 mod logical_seed;
 mod normalized;
 mod ocr;
+mod real_layouts;
 mod run;

@@ -1,0 +1,121 @@
+//! Real layouts (issue 11): a budget book's 歳入 事項別明細書, printed as two-page spreads
+//! on landscape sheets with boxed 款/項 headings and a 千円 unit row
+//! (`samples/fuji-r8-sainyu-01-shizei.pdf`).
+
+use crate::common::{extract_json, root};
+
+fn tables() -> Vec<serde_json::Value> {
+    let v = extract_json(&root().join("samples/fuji-r8-sainyu-01-shizei.pdf"), &[]);
+    v["tables"].as_array().cloned().unwrap_or_default()
+}
+
+fn cells(r: &serde_json::Value) -> Vec<String> {
+    r["cells"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c.as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_spread_is_one_table_with_its_unit_and_heading() {
+    let t = tables();
+    let first = t.first().expect("a table");
+    assert_eq!(
+        first["columns"],
+        serde_json::json!([
+            "目",
+            "本年度予算額",
+            "前年度予算額",
+            "比較",
+            "節/区分",
+            "節/金額",
+            "説明"
+        ]),
+        "the left and right halves are one table"
+    );
+    assert_eq!(first["unit"], "千円");
+    let caption = first["caption"].as_str().unwrap_or("");
+    assert!(
+        caption.contains("１款市税") && caption.contains("１項市民税"),
+        "{caption}"
+    );
+    let rows: Vec<Vec<String>> = first["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(cells)
+        .collect();
+    // 個人 over its two 節, filled down; the unit row is no row and glued to none.
+    assert_eq!(
+        rows[0][..6],
+        [
+            "1 個人",
+            "16,203,500",
+            "15,840,700",
+            "362,800",
+            "1 現年課税分",
+            "16,084,000"
+        ]
+    );
+    assert_eq!(
+        rows[1][..6],
+        [
+            "1 個人",
+            "16,203,500",
+            "15,840,700",
+            "362,800",
+            "2 滞納繰越分",
+            "119,500"
+        ]
+    );
+    assert_eq!(
+        first["rows"][1]["spanned_from_above"],
+        serde_json::json!([0, 1, 2, 3])
+    );
+    assert_eq!(
+        first["rows"][0]["values"][1],
+        serde_json::json!(16_203_500_000i64)
+    );
+}
+
+#[test]
+fn headings_and_unit_rows_are_never_tables_or_rows() {
+    for t in tables() {
+        let rows = t["rows"].as_array().expect("rows");
+        assert!(!rows.is_empty(), "a table without rows: {t}");
+        for r in rows {
+            for c in cells(r) {
+                assert!(!c.starts_with("千円"), "a unit glued to a row: {r}");
+                assert!(!c.contains("款市税"), "a 款 heading as a row: {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_headerless_item_table_takes_its_siblings_columns() {
+    let t = tables();
+    let tobacco = t
+        .iter()
+        .find(|t| {
+            t["caption"]
+                .as_str()
+                .is_some_and(|c| c.contains("４項市たばこ税"))
+        })
+        .expect("the 市たばこ税 table");
+    assert_eq!(
+        tobacco["header_rows"],
+        serde_json::json!([]),
+        "printed without a header"
+    );
+    assert_eq!(tobacco["columns"][0], "目");
+    assert_eq!(tobacco["unit"], "千円");
+    assert_eq!(
+        tobacco["rows"][0]["values"][1],
+        serde_json::json!(2_001_000_000i64)
+    );
+}
