@@ -381,12 +381,7 @@ fn data_taken_for_header(
     if header.is_empty() || last.slots.len() != first.slots.len() {
         return false;
     }
-    let labels: std::collections::BTreeSet<String> = header
-        .iter()
-        .flatten()
-        .map(|t| squash(t))
-        .filter(|t| !t.is_empty())
-        .collect();
+    let labels = header_labels(header);
     let n = first.slots.len();
     2 * first.nonempty().len() > n
         && 2 * last.nonempty().len() > n
@@ -396,15 +391,20 @@ fn data_taken_for_header(
             .all(|s| !labels.contains(&squash(&s.text)))
 }
 
+/// The header's labels, squashed, blanks left out.
+fn header_labels(header: &[Vec<String>]) -> std::collections::BTreeSet<String> {
+    header
+        .iter()
+        .flatten()
+        .map(|t| super::text::squash(t))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 /// Whether the texts of `rows` are all texts of `header`, and at least half of them.
 fn partial_repeat(rows: &[WorkRow], header: &[Vec<String>]) -> bool {
     use super::text::squash;
-    let h: std::collections::BTreeSet<String> = header
-        .iter()
-        .flatten()
-        .map(|t| squash(t))
-        .filter(|t| !t.is_empty())
-        .collect();
+    let h = header_labels(header);
     let r: std::collections::BTreeSet<String> = rows
         .iter()
         .flat_map(|r| r.slots.iter().map(|s| squash(&s.text)))

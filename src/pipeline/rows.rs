@@ -142,9 +142,11 @@ fn group_lineage(base: &RowLineage, row: &crate::logical::Row, c: usize) -> Opti
             .is_some_and(|t| !t.trim().is_empty() && parse_cell(t) == Cell::Text)
     })?;
     let label = row.cells.get(k)?;
-    if !in_path(label) {
-        return None;
-    }
+    in_path(label).then(|| labelled_as(base, row, label))
+}
+
+/// The lineage with `label` as the item, its path the row's section above that label.
+fn labelled_as(base: &RowLineage, row: &crate::logical::Row, label: &str) -> RowLineage {
     let section: Vec<String> = row
         .section
         .iter()
@@ -152,10 +154,10 @@ fn group_lineage(base: &RowLineage, row: &crate::logical::Row, c: usize) -> Opti
         .cloned()
         .collect();
     let mut l = base.clone();
-    l.label = label.clone();
+    l.label = label.to_string();
     l.item_path = crate::normalize::item_key::item_key(label, &section);
     l.item_key = key_hash(&l.item_path);
-    Some(l)
+    l
 }
 
 /// The rows of every dataset for one document.
@@ -355,15 +357,7 @@ pub fn document_rows(
                     .and_then(|(_, tc)| tc.and_then(|tc| row.cells.get(tc)))
                     .filter(|t| !t.trim().is_empty());
                 if let Some(item) = item {
-                    let section: Vec<String> = row
-                        .section
-                        .iter()
-                        .take_while(|p| p.trim() != item.trim())
-                        .cloned()
-                        .collect();
-                    lineage.label = item.clone();
-                    lineage.item_path = crate::normalize::item_key::item_key(item, &section);
-                    lineage.item_key = key_hash(&lineage.item_path);
+                    lineage = labelled_as(&lineage, row, item);
                 }
                 if let Some(ds) = datasets.iter_mut().find(|d| d.dataset == k.dataset) {
                     let cells = ds
