@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::logical::{LogicalTable, Row, Span};
+use crate::normalize::totals::{check, Mismatch};
 use crate::normalize::values::document_values;
 use crate::pipeline::run::{kind_name, mode_name};
 use crate::pipeline::{Extraction, PageSummary};
@@ -32,6 +33,9 @@ struct TableJson<'a> {
     unit: Option<&'a str>,
     /// Each column's unit as printed in a unit row, `null` where none.
     units: &'a [Option<String>],
+    /// What the table's own arithmetic says: each subtotal or total cell that is not the
+    /// sum of its rows (empty when every total adds up, or the table has none).
+    totals_mismatches: Vec<Mismatch>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +74,7 @@ fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) ->
         caption: &t.caption,
         unit: t.unit(),
         units: &t.units,
+        totals_mismatches: check(t),
     }
 }
 
