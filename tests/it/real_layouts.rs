@@ -80,6 +80,9 @@ fn a_spread_is_one_table_with_its_unit_and_heading() {
         first["rows"][0]["values"][1],
         serde_json::json!(16_203_500_000i64)
     );
+    // Its 計 is the sum of its 目 (each counted once, not once per 節).
+    assert_eq!(first["totals_mismatches"], serde_json::json!([]), "{first}");
+    assert!(t.iter().all(|t| t["totals_mismatches"].is_array()));
 }
 
 #[test]
