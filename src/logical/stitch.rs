@@ -102,7 +102,8 @@ pub fn parts_of_grid<'a>(
             } else {
                 None
             };
-            let (mut preamble, header_n) = take_preamble(&mut rows, s);
+            let (mut preamble, header_n) =
+                take_preamble(&mut rows, grid.mode == crate::table::Mode::Lattice, s);
             preamble.splice(0..0, title);
             let notes = take_notes(&mut rows, s);
             Part {
@@ -164,7 +165,11 @@ fn caption_row(r: &WorkRow) -> bool {
 /// Removes the rows above the header that are not part of the table (a caption, a unit
 /// note, a heading or a paragraph the grid caught) and returns them with the number of
 /// header rows found below them.
-fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, usize) {
+fn take_preamble(
+    rows: &mut Vec<WorkRow>,
+    ruled: bool,
+    s: &LogicalSettings,
+) -> (Vec<String>, usize) {
     let mut p = 0;
     let mut strong = true;
     while p < rows.len() && p < s.max_preamble_rows {
@@ -184,9 +189,28 @@ fn take_preamble(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> (Vec<String>, 
     if p == 0 {
         return (Vec::new(), count_header_rows(rows, s));
     }
-    let k = count_header_rows(&rows[p..], s);
+    let mut k = count_header_rows(&rows[p..], s);
     if k == 0 && !strong {
         return (Vec::new(), count_header_rows(rows, s));
+    }
+    // Rule `group_label_over_all`: a short label in a ruled cell spanning every column,
+    // right above the header (`基本情報` over 施設名 … 電話番号 …), is the header's top
+    // level, not a title: a title is a caption line, or stands outside the rules.
+    if ruled && k > 0 && k < s.max_header_rows {
+        if let Some(last) = p.checked_sub(1).and_then(|i| rows.get(i)) {
+            let n = last.slots.len();
+            let spans_all = last
+                .slots
+                .first()
+                .is_some_and(|sl| sl.own && sl.colspan >= n);
+            let short = super::text::char_len(last.text(0)) <= s.header_max_chars;
+            let caption =
+                is_caption_text(last.text(0)) || is_unit_note(last.text(0)) || budget_heading(last);
+            if n > 1 && spans_all && short && !caption {
+                p -= 1;
+                k += 1;
+            }
+        }
     }
     let pre: Vec<String> = rows.drain(..p).map(|r| row_line(&r)).collect();
     (pre, k)
@@ -603,6 +627,38 @@ mod tests {
         let mut p3 = part(&g3, 1, &s);
         p3.header_n = 1;
         assert_eq!(continues(&p1, &p3, &h, &s), None);
+    }
+
+    #[test]
+    fn a_ruled_label_over_every_column_is_the_top_header_level() {
+        let s = LogicalSettings::default();
+        let g = grid(
+            1,
+            &[
+                &["基本情報", "", ""],
+                &["施設名", "病床数", "医師数"],
+                &["江別病院", "100", "12"],
+                &["千歳病院", "80", "9"],
+            ],
+            &[(0, 0, 1, 3)],
+        );
+        let p = part(&g, 0, &s);
+        assert!(p.preamble.is_empty(), "{:?}", p.preamble);
+        assert_eq!(p.header_n, 2);
+        // A caption line in the same place stays a caption.
+        let g = grid(
+            1,
+            &[
+                &["表1 病院一覧", "", ""],
+                &["施設名", "病床数", "医師数"],
+                &["江別病院", "100", "12"],
+                &["千歳病院", "80", "9"],
+            ],
+            &[(0, 0, 1, 3)],
+        );
+        let p = part(&g, 0, &s);
+        assert_eq!(p.preamble, vec!["表1 病院一覧"]);
+        assert_eq!(p.header_n, 1);
     }
 
     #[test]
