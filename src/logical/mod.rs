@@ -251,11 +251,7 @@ fn inherit_columns(tables: &mut [LogicalTable], firsts: &[&Grid], s: &LogicalSet
         });
         if let Some(prev) = sibling.and_then(|j| done.get(j)) {
             t.columns.clone_from(&prev.columns);
-            for (u, pu) in t.units.iter_mut().zip(&prev.units) {
-                if u.is_none() {
-                    u.clone_from(pu);
-                }
-            }
+            fill_units(&mut t.units, &prev.units);
         }
     }
 }
@@ -293,19 +289,13 @@ fn identifier_column(
         // A row labelled by a cell spanning into this column from the left (a 款 row's
         // name over the 款 and 項 columns) has its label here too.
         let spanned_label = |r: &WorkRow| {
-            r.slots
-                .get(c)
-                .is_some_and(|sl| !sl.own && sl.cell != usize::MAX)
-                && (0..c)
-                    .rev()
-                    .find(|&k| r.slots.get(k).is_some_and(|x| x.own))
-                    .is_some_and(|k| {
-                        r.slots.get(k).is_some_and(|x| {
-                            x.colspan > c - k
-                                && Some(x.cell) == r.slots.get(c).map(|y| y.cell)
-                                && !x.text.trim().is_empty()
-                        })
-                    })
+            r.slots.get(c).is_some_and(|sl| {
+                !sl.own
+                    && sl.cell != usize::MAX
+                    && r.slots[..c]
+                        .iter()
+                        .any(|x| x.own && x.cell == sl.cell && !x.text.trim().is_empty())
+            })
         };
         let filled = sample
             .iter()
@@ -406,6 +396,15 @@ fn header_line_above(
         .join(" ");
     tracing::debug!(line = %text, "logical: header line above the grid taken into the header");
     Some((row, centers, text))
+}
+
+/// Columns without a unit take the one `from` gives them.
+fn fill_units(units: &mut [Option<String>], from: &[Option<String>]) {
+    for (u, f) in units.iter_mut().zip(from) {
+        if u.is_none() {
+            u.clone_from(f);
+        }
+    }
 }
 
 /// One logical table from its parts (each with the number of leading header rows to drop).
@@ -626,11 +625,7 @@ fn build_table(
     // Each column's unit: from the first part that printed one.
     let mut units: Vec<Option<String>> = vec![None; n_cols];
     for (p, _) in members {
-        for (u, pu) in units.iter_mut().zip(&p.units) {
-            if u.is_none() {
-                u.clone_from(pu);
-            }
-        }
+        fill_units(&mut units, &p.units);
     }
     let mut pages: Vec<usize> = members.iter().map(|(p, _)| p.grid.page).collect();
     pages.sort_unstable();

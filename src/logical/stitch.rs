@@ -162,6 +162,17 @@ fn caption_row(r: &WorkRow) -> bool {
         && ne.iter().any(|&k| is_caption_text(r.text(k)))
 }
 
+/// A row of caption lines: every text a caption (`表1 …`), a unit note or a sentence, or
+/// a budget book's 款/項 heading.
+fn caption_like(r: &WorkRow, s: &LogicalSettings) -> bool {
+    let ne = r.nonempty();
+    (!ne.is_empty()
+        && ne.iter().all(|&k| {
+            is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s)
+        }))
+        || budget_heading(r)
+}
+
 /// Removes the rows above the header that are not part of the table (a caption, a unit
 /// note, a heading or a paragraph the grid caught) and returns them with the number of
 /// header rows found below them.
@@ -174,16 +185,11 @@ fn take_preamble(
     let mut strong = true;
     while p < rows.len() && p < s.max_preamble_rows {
         let r = &rows[p];
-        let ne = r.nonempty();
-        let caption_like = (!ne.is_empty()
-            && ne.iter().all(|&k| {
-                is_caption_text(r.text(k)) || is_unit_note(r.text(k)) || is_sentence(r.text(k), s)
-            }))
-            || budget_heading(r);
-        if !(caption_like || single_spanning_text(r)) {
+        let caption = caption_like(r, s);
+        if !(caption || single_spanning_text(r)) {
             break;
         }
-        strong &= caption_like;
+        strong &= caption;
         p += 1;
     }
     if p == 0 {
@@ -204,9 +210,7 @@ fn take_preamble(
                 .first()
                 .is_some_and(|sl| sl.own && sl.colspan >= n);
             let short = super::text::char_len(last.text(0)) <= s.header_max_chars;
-            let caption =
-                is_caption_text(last.text(0)) || is_unit_note(last.text(0)) || budget_heading(last);
-            if n > 1 && spans_all && short && !caption {
+            if n > 1 && spans_all && short && !caption_like(last, s) {
                 p -= 1;
                 k += 1;
             }

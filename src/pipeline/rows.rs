@@ -135,6 +135,9 @@ fn continuation(kinds: &[Kind], last: &[Option<Matched>], typed: &TypedTable) ->
 /// the group's figure: its label is the group's, its path the section above the group.
 /// Elsewhere `None` (the row's own label).
 fn group_lineage(base: &RowLineage, row: &crate::logical::Row, c: usize) -> Option<RowLineage> {
+    if row.section.is_empty() {
+        return None;
+    }
     let in_path = |t: &str| row.section.iter().any(|p| p.trim() == t.trim());
     let k = (0..c).rev().find(|&k| {
         row.cells

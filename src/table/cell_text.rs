@@ -147,7 +147,11 @@ pub(crate) fn single_wide_char(text: &str) -> bool {
 /// Rule `stacked_long_vowel`: a label set vertically one character a line prints the
 /// long vowel mark `ー` turned, as a vertical bar (`サ｜ビス`); read left to right,
 /// a bar between two katakana is that mark.
-pub(crate) fn long_vowel_marks(text: &str) -> String {
+pub(crate) fn long_vowel_marks(text: String) -> String {
+    const BARS: [char; 4] = ['|', '｜', '︱', '│'];
+    if !text.contains(BARS) {
+        return text;
+    }
     let kana = |c: Option<&char>| {
         c.is_some_and(|&c| {
             ('\u{30A1}'..='\u{30FA}').contains(&c) || ('\u{FF66}'..='\u{FF9D}').contains(&c)
@@ -158,7 +162,7 @@ pub(crate) fn long_vowel_marks(text: &str) -> String {
         .iter()
         .enumerate()
         .map(|(i, &c)| {
-            let bar = matches!(c, '|' | '｜' | '︱' | '│');
+            let bar = BARS.contains(&c);
             if bar && i > 0 && kana(chars.get(i - 1)) && kana(chars.get(i + 1)) {
                 'ー'
             } else {
@@ -217,9 +221,9 @@ mod tests {
 
     #[test]
     fn a_bar_between_katakana_is_the_long_vowel_mark() {
-        assert_eq!(long_vowel_marks("サ｜ビス活動"), "サービス活動");
-        assert_eq!(long_vowel_marks("A|B"), "A|B");
-        assert_eq!(long_vowel_marks("収益｜計"), "収益｜計");
+        assert_eq!(long_vowel_marks("サ｜ビス活動".into()), "サービス活動");
+        assert_eq!(long_vowel_marks("A|B".into()), "A|B");
+        assert_eq!(long_vowel_marks("収益｜計".into()), "収益｜計");
     }
 
     use super::super::testutil::{w, word};

@@ -231,34 +231,33 @@ pub(crate) fn build_grid(
     // between two different cells of its row is two words (characters of a vertical
     // label `経/常` set on the same lines as `収/入` in the next ruled column were run
     // together into `経収`).
-    let split: Vec<Word> = if ruled {
-        words
-            .iter()
-            .flat_map(|w| {
-                let r = interval(&st.row_edges, w.bbox.cy());
-                let cuts: Vec<f64> = (1..nc)
-                    .filter(|&k| {
-                        let x = st.col_edges[k];
-                        let differ = owner.get(r * nc + k - 1) != owner.get(r * nc + k);
-                        differ && w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol
-                    })
-                    .map(|k| st.col_edges[k])
-                    .collect();
-                if cuts.is_empty() {
-                    vec![(*w).clone()]
-                } else {
-                    split_word_at(w, &cuts)
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let words: Vec<&Word> = if ruled {
-        split.iter().collect()
-    } else {
-        words.to_vec()
-    };
+    // Only the words that are cut are copied, in their place among the others.
+    let pieces: Vec<std::borrow::Cow<'_, Word>> = words
+        .iter()
+        .flat_map(|&w| {
+            let r = interval(&st.row_edges, w.bbox.cy());
+            let cuts: Vec<f64> = (1..nc)
+                .filter(|&k| {
+                    let x = st.col_edges[k];
+                    let differ = owner.get(r * nc + k - 1) != owner.get(r * nc + k);
+                    ruled
+                        && differ
+                        && w.bbox.x0 < x - s.straddle_tol
+                        && w.bbox.x1 > x + s.straddle_tol
+                })
+                .map(|k| st.col_edges[k])
+                .collect();
+            if cuts.is_empty() {
+                vec![std::borrow::Cow::Borrowed(w)]
+            } else {
+                split_word_at(w, &cuts)
+                    .into_iter()
+                    .map(std::borrow::Cow::Owned)
+                    .collect()
+            }
+        })
+        .collect();
+    let words: Vec<&Word> = pieces.iter().map(|w| w.as_ref()).collect();
     let mut members: Vec<Vec<&Word>> = vec![Vec::new(); st.spans.len()];
     for w in &words {
         let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
@@ -285,7 +284,7 @@ pub(crate) fn build_grid(
             } else {
                 None
             };
-            super::cell_text::long_vowel_marks(&cell_text(m, r, s))
+            super::cell_text::long_vowel_marks(cell_text(m, r, s))
         })
         .collect();
     // Rows / columns with text starting in them are kept.

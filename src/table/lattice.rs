@@ -192,8 +192,8 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
     }
     // Each group of slots becomes cells: a rectangular group one cell; a group of another
     // shape (a budget book's 款 row spanning the 款 and 項 columns, its 款 column running
-    // on down beside the boxed 項 rows: an L) the rectangles read off it row by row — the
-    // widest run from its top-left slot, as far down as that run stays in the group.
+    // on down beside the boxed 項 rows: an L) two cells, its top row and the rest of its
+    // first column.
     // Any other shape (broken rules of a scan) keeps the old reading: its bounding block
     // when still free, else the single slot.
     let group: Vec<usize> = (0..nr * nc).map(|i| find(&mut parent, i)).collect();
@@ -223,21 +223,15 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
                 continue;
             }
             let g = group[r * nc + c];
+            let (r0, c0, r1, c1) = bounds[g].unwrap_or((r, c, r, c));
             let (r1, c1) = if is_l(g) {
-                let free = |rr: usize, cc: usize, claimed: &[bool]| {
-                    group[rr * nc + cc] == g && !claimed[rr * nc + cc]
-                };
-                let mut c1 = c;
-                while c1 + 1 < nc && free(r, c1 + 1, &claimed) {
-                    c1 += 1;
+                // Its top row first (met at its top-left slot), then its first column.
+                if r == r0 {
+                    (r, c1)
+                } else {
+                    (r1, c)
                 }
-                let mut r1 = r;
-                while r1 + 1 < nr && (c..=c1).all(|cc| free(r1 + 1, cc, &claimed)) {
-                    r1 += 1;
-                }
-                (r1, c1)
             } else {
-                let (r0, c0, r1, c1) = bounds[g].unwrap_or((r, c, r, c));
                 let block_free = (r0 == r && c0 == c)
                     && (r0..=r1).all(|rr| (c0..=c1).all(|cc| !claimed[rr * nc + cc]));
                 if block_free {
