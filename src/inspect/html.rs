@@ -472,6 +472,7 @@ mod tests {
     fn table() -> LogicalTable {
         LogicalTable {
             units: Vec::new(),
+            note_unit: None,
             pages: vec![1, 2],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

@@ -483,6 +483,7 @@ mod tests {
                 cell(2, 2, 1, 1, r(2, 2, 3, 3)),
             ],
             diagnostics: Vec::new(),
+            side_label: None,
         }
     }
 
@@ -501,6 +502,7 @@ mod tests {
     fn table(pages: Vec<usize>, bbox: Rect, header_n: usize, rows: Vec<Row>) -> LogicalTable {
         LogicalTable {
             units: Vec::new(),
+            note_unit: None,
             pages,
             bbox,
             mode: Mode::Lattice,

@@ -33,21 +33,30 @@ pub fn single_spanning_text(row: &WorkRow) -> bool {
 /// Columns whose non-empty cells in `rows` are mostly numbers.
 pub fn numeric_columns(rows: &[WorkRow], s: &LogicalSettings) -> Vec<bool> {
     let n = rows.iter().map(|r| r.slots.len()).max().unwrap_or(0);
-    (0..n)
-        .map(|k| {
-            let (mut num, mut all) = (0usize, 0usize);
-            for r in rows {
-                let t = r.text(k);
-                if t.trim().is_empty() {
-                    continue;
-                }
-                all += 1;
-                if is_numeric(t) {
-                    num += 1;
-                }
+    numeric_columns_by(n, rows.iter().map(|r| (0..n).map(|k| r.text(k))), s)
+}
+
+/// [`numeric_columns`] over rows of plain texts (`n` columns).
+pub fn numeric_columns_by<'a, R, C>(n: usize, rows: R, s: &LogicalSettings) -> Vec<bool>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = &'a str>,
+{
+    let mut counts = vec![(0usize, 0usize); n];
+    for r in rows {
+        for ((num, all), t) in counts.iter_mut().zip(r) {
+            if t.trim().is_empty() {
+                continue;
             }
-            all > 0 && num as f64 >= s.numeric_column_fraction * all as f64
-        })
+            *all += 1;
+            if is_numeric(t) {
+                *num += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(num, all)| all > 0 && num as f64 >= s.numeric_column_fraction * all as f64)
         .collect()
 }
 

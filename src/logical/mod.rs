@@ -94,11 +94,19 @@ pub struct LogicalTable {
     /// Each column's unit as printed in a unit row under the header (`千円`), taken off
     /// the rows (`None` where none was printed).
     pub units: Vec<Option<String>>,
+    /// The unit a note above the table names for all its amounts: its caption's
+    /// `（単位：千円）`, or the note of the table above it carried down
+    /// (`unit::carry_unit_notes`). A column's own unit in `units` wins over it.
+    pub note_unit: Option<String>,
 }
 
 impl LogicalTable {
-    /// The unit printed over most of its columns that have one (`千円`), if any.
+    /// The table's unit: its note's (`（単位：千円）`), else the unit printed over most of
+    /// its columns that have one (`千円`), if any.
     pub fn unit(&self) -> Option<&str> {
+        if let Some(u) = &self.note_unit {
+            return Some(u);
+        }
         let mut counts: Vec<(&str, usize)> = Vec::new();
         for u in self.units.iter().flatten() {
             match counts.iter_mut().find(|(x, _)| *x == u.as_str()) {
@@ -212,6 +220,8 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
                 Some(first.preamble.join("\n"))
             } else if !first.heading.is_empty() {
                 Some(first.heading.join("\n"))
+            } else if !first.first_of_grid {
+                None
             } else {
                 pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
             };
@@ -223,6 +233,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
         })
         .collect();
     inherit_columns(&mut tables, &firsts, settings);
+    unit::carry_unit_notes(&mut tables, settings);
     tables
 }
 
@@ -318,9 +329,12 @@ fn header_line_above(
     head: &[WorkRow],
     s: &LogicalSettings,
 ) -> Option<(WorkRow, Vec<Option<f64>>, String)> {
+    if !part.first_of_grid {
+        return None;
+    }
     let top = part.bbox.top;
     let edges = &part.grid.col_edges;
-    let n = part.grid.n_cols();
+    let n = part.n_cols;
     let line = layout
         .lines
         .iter()
@@ -425,9 +439,10 @@ fn build_table(
             spans: Vec::new(),
             caption,
             units: Vec::new(),
+            note_unit: None,
         };
     };
-    let n_cols = first.grid.n_cols();
+    let n_cols = first.n_cols;
     let mut head: Vec<WorkRow> = first.rows.get(..header_n).unwrap_or(&[]).to_vec();
     if first.ocr {
         let repeats: Vec<&[WorkRow]> = members
@@ -436,6 +451,44 @@ fn build_table(
             .filter_map(|(p, k)| p.rows.get(..*k))
             .collect();
         text::best_readings(&mut head, &repeats);
+    }
+    // A unit printed under a header label is the column's (`unit_under_label`).
+    let mut header_units: Vec<Option<String>> = vec![None; n_cols];
+    if let Some(layout) = layout {
+        for r in &mut head {
+            for k in 0..r.slots.len() {
+                let Some(sl) = r
+                    .slots
+                    .get(k)
+                    .filter(|sl| sl.own && !sl.text.trim().is_empty())
+                else {
+                    continue;
+                };
+                let Some(cell) = first.grid.cells.get(sl.cell) else {
+                    continue;
+                };
+                // Words cut at the cell's sides: a line may run on into the next cell
+                // (`人` and the `報 酬` beside it are one word of the text layer).
+                let b = cell.bbox;
+                let cut: Vec<crate::layout::Word> = layout
+                    .words
+                    .iter()
+                    .filter(|w| !w.vertical && w.bbox.cy() > b.top && w.bbox.cy() < b.bottom)
+                    .filter(|w| w.bbox.x1 > b.x0 && w.bbox.x0 < b.x1)
+                    .flat_map(|w| crate::table::split_word_at(w, &[b.x0, b.x1]))
+                    .filter(|w| b.contains_point(w.bbox.cx(), w.bbox.cy()))
+                    .collect();
+                let words: Vec<&crate::layout::Word> = cut.iter().collect();
+                if let Some((u, label)) = unit::unit_under_label(&words, &sl.text, s) {
+                    for x in header_units.iter_mut().skip(k).take(sl.colspan.max(1)) {
+                        *x = Some(u.to_string());
+                    }
+                    if let Some(sl) = r.slots.get_mut(k) {
+                        sl.text = label;
+                    }
+                }
+            }
+        }
     }
     // Label centres per header slot, from the words inside each header cell.
     let word_center = |words: &[&crate::layout::Word]| -> Option<f64> {
@@ -593,6 +646,10 @@ fn build_table(
             stack.close_all();
         }
         let mut path = stack.path();
+        // A side label beside the whole grid names every row (`side_label_column`).
+        if let Some(label) = &first.grid.side_label {
+            path.insert(0, label.clone());
+        }
         if kind != RowKind::Section {
             // Grouping columns name the group; their amounts (a 目's 本年度 beside its
             // 節 rows) are no part of a path.
@@ -623,7 +680,7 @@ fn build_table(
     }
     let spans = span::spans(&rows, &section_flags, n_cols);
     // Each column's unit: from the first part that printed one.
-    let mut units: Vec<Option<String>> = vec![None; n_cols];
+    let mut units = header_units;
     for (p, _) in members {
         fill_units(&mut units, &p.units);
     }
@@ -640,6 +697,7 @@ fn build_table(
         spans,
         caption,
         units,
+        note_unit: None,
     }
 }
 

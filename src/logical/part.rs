@@ -212,6 +212,7 @@ pub mod testutil {
             col_edges,
             cells,
             diagnostics: Vec::new(),
+            side_label: None,
         }
     }
 

@@ -68,6 +68,12 @@ pub struct LogicalSettings {
     /// A unit row has at least this many cells starting with a unit word alone. Default 2:
     /// budget tables print a unit over every amount column; one unit cell is a data cell.
     pub unit_row_min_cells: usize,
+    /// A table without a caption or unit of its own takes the unit of the table right
+    /// above it on its page when it starts at most this many points under it
+    /// (`unit::carry_unit_notes`). Default 10.0 pt, less than a line of body type: stacked
+    /// blocks touch or stand a few points apart (7 pt in a Fuji 給与費明細書); a table with
+    /// a text line between is on its own.
+    pub unit_carry_max_gap: f64,
     /// At most this many text lines above a table form its caption. Default 2 (title and
     /// unit note).
     pub caption_max_lines: usize,
@@ -107,6 +113,7 @@ impl Default for LogicalSettings {
             .to_vec(),
             unit_row_max_depth: 6,
             unit_row_min_cells: 2,
+            unit_carry_max_gap: 10.0,
             caption_max_gap_lines: 1.5,
             caption_max_lines: 2,
             total_sum_min_columns: 2,
@@ -130,7 +137,8 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [(&'static str, f64, f64, f64); 9] = [
+        let checks: [(&'static str, f64, f64, f64); 10] = [
+            ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
             (
                 "header_line_max_gap_lines",
                 self.header_line_max_gap_lines,

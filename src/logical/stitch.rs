@@ -43,6 +43,12 @@ pub struct Part<'a> {
     /// Page furniture found as a table of its own right above it (a budget book's
     /// `１款 市税 49,286,300千円` box, a running head): its lines (see [`is_furniture`]).
     pub heading: Vec<String>,
+    /// It is the top piece of its grid: the text lines right above it may be its caption.
+    /// A lower piece has the piece above it there.
+    pub first_of_grid: bool,
+    /// Its columns: the grid's, less the trailing columns a lower piece leaves empty
+    /// (see [`trailing_empty_columns`]).
+    pub n_cols: usize,
 }
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
@@ -106,6 +112,13 @@ pub fn parts_of_grid<'a>(
                 take_preamble(&mut rows, grid.mode == crate::table::Mode::Lattice, s);
             preamble.splice(0..0, title);
             let notes = take_notes(&mut rows, s);
+            let mut n_cols = grid.n_cols();
+            if n > 1 {
+                n_cols -= trailing_empty_columns(&rows, n_cols);
+                for r in &mut rows {
+                    r.slots.truncate(n_cols);
+                }
+            }
             Part {
                 grid,
                 page_index,
@@ -118,11 +131,27 @@ pub fn parts_of_grid<'a>(
                 rows,
                 header_n,
                 ocr: false,
-                units: units.clone(),
+                units: units.iter().take(n_cols).cloned().collect(),
                 heading: Vec::new(),
+                first_of_grid: i == 0,
+                n_cols,
             }
         })
         .collect()
+}
+
+/// Rule `short_block`: a grid holding several blocks one under the other, each with its
+/// own header row (a 給与費明細書's 職員手当等の内訳, eight allowances a block), may end with
+/// a block of fewer columns, the rest of its width one empty box. The columns such a
+/// lower block leaves empty in every row, header included, at its right end are not its
+/// columns. Returns how many there are (never all of them).
+fn trailing_empty_columns(rows: &[WorkRow], n_cols: usize) -> usize {
+    let used = rows
+        .iter()
+        .filter_map(|r| r.nonempty().last().copied())
+        .max()
+        .map_or(n_cols, |k| k + 1);
+    n_cols.saturating_sub(used.max(1))
 }
 
 /// Whether `r` is a row of column labels over columns that hold numbers in the rows

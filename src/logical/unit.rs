@@ -97,6 +97,95 @@ pub(crate) fn take_unit_row(rows: &mut Vec<WorkRow>, s: &LogicalSettings) -> Vec
     units
 }
 
+/// The unit a note names (`（単位：千円）`, `ア 職員 (単位 千円）`): the unit word right
+/// after `単位`.
+pub(crate) fn note_unit<'a>(text: &str, s: &'a LogicalSettings) -> Option<&'a str> {
+    let t = super::text::squash(text);
+    let (_, after) = t.split_once("単位")?;
+    let after = after.trim_start_matches([':', '：', '=', '＝']);
+    s.unit_words
+        .iter()
+        .filter(|u| !u.is_empty() && after.starts_with(u.as_str()))
+        .max_by_key(|u| u.len())
+        .map(String::as_str)
+}
+
+/// Each table's [`note_unit`](super::LogicalTable::note_unit): the unit its caption's note
+/// names, else (rule `unit_note_carries_down`) the note of the table above. A page's unit
+/// note (`（単位：千円）`) printed once above the first of several tables stacked under one
+/// another (a 給与費明細書's 総括 and the blocks of its 職員手当等の内訳) holds for the
+/// tables below it: a table with no caption and no unit of its own, starting within
+/// `unit_carry_max_gap` points under the bottom of the table before it on the same page,
+/// takes that table's note unit.
+pub(crate) fn carry_unit_notes(tables: &mut [super::LogicalTable], s: &LogicalSettings) {
+    for t in tables.iter_mut() {
+        t.note_unit = t
+            .caption
+            .as_deref()
+            .and_then(|c| note_unit(c, s))
+            .map(str::to_string);
+    }
+    for i in 1..tables.len() {
+        let (done, rest) = tables.split_at_mut(i);
+        let (Some(prev), Some(t)) = (done.last(), rest.first_mut()) else {
+            continue;
+        };
+        let own = t.caption.is_some()
+            || t.units.iter().any(Option::is_some)
+            || t.header_rows.iter().flatten().any(|h| h.contains("単位"));
+        let same_page = prev.pages.last().is_some() && prev.pages.last() == t.pages.first();
+        let prev_bottom = prev
+            .rows
+            .iter()
+            .filter(|r| Some(&r.page) == prev.pages.last())
+            .map(|r| r.bbox.bottom)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let near =
+            t.bbox.top - prev_bottom <= s.unit_carry_max_gap && t.bbox.top >= prev_bottom - 1.0;
+        if !own && same_page && near {
+            t.note_unit.clone_from(&prev.note_unit);
+        }
+    }
+}
+
+/// Rule `unit_under_label`: a header cell may print its column's unit on a line of its
+/// own under the label (`職員数` with `人` under it, in a budget book's 給与費明細書); the
+/// cell's text runs them together (`職員数人`). When the lowest line of the cell's `words`
+/// lies wholly below the others and is a bare unit word (no brackets), the unit is
+/// the column's and the label is the text without it. Returns (unit, label).
+pub(crate) fn unit_under_label<'a>(
+    words: &[&crate::layout::Word],
+    text: &str,
+    s: &'a LogicalSettings,
+) -> Option<(&'a str, String)> {
+    let last = words
+        .iter()
+        .max_by(|a, b| a.bbox.cy().total_cmp(&b.bbox.cy()))?;
+    let (top, bottom) = (last.bbox.top, last.bbox.bottom);
+    let mid = (top + bottom) / 2.0;
+    let (line, above): (Vec<&&crate::layout::Word>, Vec<&&crate::layout::Word>) = words
+        .iter()
+        .partition(|w| w.bbox.top < mid && w.bbox.bottom > mid);
+    if above.is_empty()
+        || above
+            .iter()
+            .any(|w| w.bbox.bottom > top + 0.25 * (bottom - top))
+    {
+        return None;
+    }
+    let mut line = line;
+    line.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let line_text: String = line.iter().map(|w| w.text.as_str()).collect::<String>();
+    // A bracketed unit (`（千円）`, or the `円）` a wrapped `（百万円）` leaves) is part of
+    // the label as printed; only a bare unit word is a unit line.
+    let unit = s
+        .unit_words
+        .iter()
+        .find(|u| u.as_str() == line_text.trim())?;
+    let label = text.trim_end().strip_suffix(line_text.trim())?.trim_end();
+    (!label.is_empty()).then(|| (unit.as_str(), label.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::part::grid_rows;
@@ -204,5 +293,61 @@ mod tests {
         let mut rows = grid_rows(&g, 0);
         assert_eq!(take_unit_row(&mut rows, &s)[1].as_deref(), Some("千円"));
         assert_eq!(rows[1].texts(), vec!["1 市税", "49,286,300"]);
+    }
+
+    fn word(text: &str, x0: f64, top: f64) -> crate::layout::Word {
+        crate::layout::Word {
+            text: text.into(),
+            bbox: crate::geom::Rect::new(
+                x0,
+                top,
+                x0 + 10.0 * text.chars().count() as f64,
+                top + 10.0,
+            ),
+            size: 10.0,
+            bold: false,
+            vertical: false,
+            line: 0,
+            confidence: 1.0,
+            chars: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_note_names_its_unit() {
+        let s = LogicalSettings::default();
+        assert_eq!(note_unit("（単位：千円）", &s), Some("千円"));
+        assert_eq!(
+            note_unit("ア 職員以外の職員 (単位 千円）", &s),
+            Some("千円")
+        );
+        assert_eq!(note_unit("単位：人", &s), Some("人"));
+        assert_eq!(note_unit("給与費明細書", &s), None);
+    }
+
+    #[test]
+    fn a_unit_on_the_last_line_of_a_header_cell_is_the_columns() {
+        let s = LogicalSettings::default();
+        let (a, b) = (word("職員数", 100.0, 10.0), word("人", 125.0, 24.0));
+        assert_eq!(
+            unit_under_label(&[&a, &b], "職員数人", &s),
+            Some(("人", "職員数".to_string()))
+        );
+        let b = word("千円", 110.0, 24.0);
+        assert_eq!(
+            unit_under_label(&[&a, &b], "職員数千円", &s),
+            Some(("千円", "職員数".to_string()))
+        );
+        // A bracketed unit, or the end of a wrapped one, is the label's.
+        let b = word("(千円)", 110.0, 24.0);
+        assert_eq!(unit_under_label(&[&a, &b], "職員数(千円)", &s), None);
+        let b = word("円）", 110.0, 24.0);
+        assert_eq!(unit_under_label(&[&a, &b], "職員数(百万円）", &s), None);
+        // A word on the same line, a second line of words or a label alone stay the label.
+        let b = word("人", 131.0, 10.0);
+        assert_eq!(unit_under_label(&[&a, &b], "職員数人", &s), None);
+        let b = word("人数", 110.0, 24.0);
+        assert_eq!(unit_under_label(&[&a, &b], "職員数人数", &s), None);
+        assert_eq!(unit_under_label(&[&a], "職員数", &s), None);
     }
 }

@@ -140,8 +140,12 @@ fn header_unit(t: &LogicalTable, c: usize) -> Option<Unit> {
     })
 }
 
-/// The unit a table note names: in the caption, or a header cell that says `単位`.
+/// The unit a table note names: the logical stage's note unit (its caption's, or carried
+/// down from the table above), the caption, or a header cell that says `単位`.
 pub fn table_unit(t: &LogicalTable) -> Option<Unit> {
+    if let Some(u) = t.note_unit.as_deref().and_then(unit_in_text) {
+        return Some(u);
+    }
     let notes = t
         .header_rows
         .iter()
@@ -379,6 +383,7 @@ pub(crate) mod tests {
     ) -> LogicalTable {
         LogicalTable {
             units: Vec::new(),
+            note_unit: None,
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

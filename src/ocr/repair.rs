@@ -623,6 +623,7 @@ mod tests {
             col_edges: (0..=nc).map(|c| c as f64 * 10.0).collect(),
             cells,
             diagnostics: Vec::new(),
+            side_label: None,
         }
     }
 

@@ -398,6 +398,7 @@ mod tests {
     fn table(columns: &[&str], rows: &[&[&str]]) -> LogicalTable {
         LogicalTable {
             units: Vec::new(),
+            note_unit: None,
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

@@ -200,23 +200,37 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     let mut taken: Vec<Rect> = Vec::new();
     let mut small: Vec<(Rect, Grid)> = Vec::new();
     if req.mode != Mode::Stream && explicit.is_none() {
-        for region in ruled_regions(&rulings, s) {
-            let Some(mut st) = lattice_structure(&region, s) else {
-                continue;
-            };
+        let regions: Vec<_> = ruled_regions(&rulings, s)
+            .into_iter()
+            .filter_map(|region| {
+                let st = lattice_structure(&region, s)?;
+                let area = region.bbox.expand(1.0);
+                let inside: Vec<&Word> = words
+                    .iter()
+                    .filter(|w| area.contains_point(w.bbox.cx(), w.bbox.cy()))
+                    .collect();
+                Some((region, st, inside))
+            })
+            .collect();
+        // Columns labelled letter-spaced in one grid stay whole in every grid of the
+        // page that rules the same column (`letter_spaced_label`).
+        let protected: Vec<(f64, f64)> = if req.mode == Mode::Auto {
+            regions
+                .iter()
+                .flat_map(|(_, st, inside)| super::lattice::letter_spaced_columns(st, inside, s))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (region, mut st, inside) in regions {
             let framed_only = st.col_edges.len() <= 2;
             if req.mode == Mode::Auto && framed_only && st.row_edges.len() < s.hinted_min_rows + 1 {
                 continue;
             }
-            let area = region.bbox.expand(1.0);
-            let inside: Vec<&Word> = words
-                .iter()
-                .filter(|w| area.contains_point(w.bbox.cx(), w.bbox.cy()))
-                .collect();
             // Text completes sparse rulings only when the caller left the strategy to us:
             // `--mode lattice` means cells from rulings alone (Camelot's and tabula's lattice).
             let hinted = if req.mode == Mode::Auto {
-                with_text_hints(&region, &st, &inside, s)
+                with_text_hints(&region, &st, &inside, &protected, s)
             } else {
                 None
             };
@@ -228,7 +242,9 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
             split_filled_spans(&mut st, &inside, s);
             let big_enough = st.row_edges.len() > s.lattice_min_slots
                 && st.col_edges.len() > s.lattice_min_slots;
-            if req.mode == Mode::Auto && !big_enough {
+            // One ruled row of several columns may be half of a spread (a 項 with one 目).
+            let one_row = st.row_edges.len() == 2 && st.col_edges.len() > s.lattice_min_slots;
+            if req.mode == Mode::Auto && !big_enough && !one_row {
                 continue;
             }
             let Some(g) = build_grid(page, Mode::Lattice, &st, &inside, true, s, Vec::new()) else {
@@ -251,6 +267,7 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
         grids = super::spread::join_spreads(all, layout.width, layout.height, s)
             .into_iter()
             .filter(|g| (g.n_rows() >= 2 && g.n_cols() >= 2) || super::spread::is_spread(g))
+            .map(|g| super::side::take_side_label(g, s))
             .collect();
         for r in &rects {
             if grids

@@ -351,6 +351,7 @@ pub(crate) fn build_grid(
         col_edges,
         cells,
         diagnostics,
+        side_label: None,
     })
 }
 

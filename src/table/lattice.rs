@@ -260,16 +260,52 @@ pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Struc
     })
 }
 
+/// Rule `letter_spaced_label`: a ruled column whose top line (its label) is single
+/// characters spread over the column (`説　　　明` over a wide 説明 box) is one labelled
+/// column: text aligned inside it (amounts set right under the items) is the cells' own
+/// layout, not a column the rules forgot. Returns the (left, right) edges of such columns
+/// of `st` among `words`.
+pub(crate) fn letter_spaced_columns(
+    st: &Structure,
+    words: &[&Word],
+    s: &TableSettings,
+) -> Vec<(f64, f64)> {
+    let lines = lines_of(words, s);
+    st.col_edges
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|&(a, b)| {
+            let in_col = |w: &&Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
+            lines
+                .iter()
+                .filter(|l| l.words.iter().any(|w| in_col(w)))
+                .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
+                .is_some_and(|top| {
+                    let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
+                    ws.len() >= 2
+                        && ws
+                            .iter()
+                            .all(|w| super::cell_text::single_wide_char(&w.text))
+                })
+        })
+        .collect()
+}
+
 /// Completes an incompletely ruled region with text evidence (Camelot's hybrid idea):
 /// a column gap of the text inside that has words between it and every ruled column edge
 /// becomes a virtual vertical ruling (unless, in one ruled row, a line below text on both
 /// its sides runs across it), and a ruled band holding several rows (a line that
 /// starts a new row by `stream::rows` and puts a number in a column where the line
 /// before has one too; numbers do not wrap) gets virtual horizontal rulings between them.
+///
+/// Its own letter-spaced columns and those in `protected` (the same ruled column
+/// labelled so in another grid of the page: a 項 continued under its own heading box
+/// without the header) are never split (see [`letter_spaced_columns`]).
 pub(crate) fn with_text_hints(
     region: &RuledRegion,
     st: &Structure,
     words: &[&Word],
+    protected: &[(f64, f64)],
     s: &TableSettings,
 ) -> Option<RuledRegion> {
     // Bullets in front of list items are not a column.
@@ -287,23 +323,12 @@ pub(crate) fn with_text_hints(
     let mut extra = Vec::new();
     let mut col_edges = st.col_edges.clone();
     let need = s.min_column_support.min(lines.len()).max(1);
-    // Rule `letter_spaced_label`: a ruled column whose top line (its label) is single
-    // characters spread over the column (`説　　　明` over a wide 説明 box) is one labelled
-    // column: text aligned inside it (amounts set right under the items) is the cells'
-    // own layout, not a column the rules forgot.
-    let letter_spaced = |a: f64, b: f64| {
-        let in_col = |w: &&Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
-        lines
+    let own = letter_spaced_columns(st, &words, s);
+    let protected_col = |a: f64, b: f64| {
+        protected
             .iter()
-            .filter(|l| l.words.iter().any(|w| in_col(&w)))
-            .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
-            .is_some_and(|top| {
-                let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
-                ws.len() >= 2
-                    && ws
-                        .iter()
-                        .all(|w| super::cell_text::single_wide_char(&w.text))
-            })
+            .chain(&own)
+            .any(|&(p, q)| (p - a).abs() <= s.spread_edge_tol && (q - b).abs() <= s.spread_edge_tol)
     };
     for sep in separators(&lines, s) {
         if sep <= x0 || sep >= x1 {
@@ -314,7 +339,7 @@ pub(crate) fn with_text_hints(
         let (Some(&a), Some(&b)) = (st.col_edges.get(k), st.col_edges.get(k + 1)) else {
             continue;
         };
-        if letter_spaced(a, b) {
+        if protected_col(a, b) {
             continue;
         }
         let support = lines
@@ -533,7 +558,7 @@ mod tests {
         let s = TableSettings::default();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        let better = with_text_hints(region, &st, &refs, &s).expect("hints");
+        let better = with_text_hints(region, &st, &refs, &[], &s).expect("hints");
         let st2 = structure(&better, &s).expect("structure");
         assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
         assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
@@ -559,7 +584,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
         // The same crossing line above the lines it spans (a spanning header) keeps
         // the column.
         if let Some(last) = words.last_mut() {
@@ -570,7 +595,7 @@ mod tests {
             wd.bbox.bottom += 14.0;
         }
         let refs: Vec<&Word> = words.iter().collect();
-        let better = with_text_hints(region, &st, &refs, &s).expect("hints");
+        let better = with_text_hints(region, &st, &refs, &[], &s).expect("hints");
         assert_eq!(
             structure(&better, &s).expect("structure").col_edges.len(),
             4
@@ -597,18 +622,18 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
         // The label set over the text alone, nothing over the amounts: one column too.
         let mut spaced = words.to_vec();
         spaced[2] = w("明", 120.0, 5.0);
         let refs: Vec<&Word> = spaced.iter().collect();
-        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
         // A label that is a word (a group label over two sub-columns) keeps the split.
         let mut labelled = words.to_vec();
         labelled[1] = w("Population", 80.0, 5.0);
         labelled[2] = w("Total", 260.0, 5.0);
         let refs: Vec<&Word> = labelled.iter().collect();
-        assert!(with_text_hints(region, &st, &refs, &s).is_some());
+        assert!(with_text_hints(region, &st, &refs, &[], &s).is_some());
     }
 
     #[test]
@@ -629,7 +654,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
     }
 
     #[test]

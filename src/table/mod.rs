@@ -65,6 +65,10 @@ pub struct Grid {
     pub cells: Vec<Cell>,
     /// What the strategy noticed or fell back on (recorded, never silent).
     pub diagnostics: Vec<String>,
+    /// A label printed beside the grid in a ruled column of its own spanning every row (a
+    /// vertical `職員手当等の内訳`): it names all the grid's rows and is no column
+    /// (`side::take_side_label`).
+    pub side_label: Option<String>,
 }
 
 impl Grid {
@@ -99,10 +103,12 @@ mod extract;
 mod grid;
 mod lattice;
 pub mod settings;
+mod side;
 mod spread;
 mod stream;
 #[cfg(test)]
 pub(crate) mod testutil;
 
 pub use extract::extract_grids;
+pub(crate) use grid::split_word_at;
 pub use settings::TableSettings;

@@ -45,6 +45,10 @@ pub struct TableSettings {
     /// 事項別明細書 has only the edges of its 目 boxes, each of which the right half repeats;
     /// two unrelated tables side by side share their top and bottom at most.
     pub spread_min_shared_edges: f64,
+    /// Side labels (`side::take_side_label`): a first-column cell spanning every row is
+    /// the grid's side label only in a grid of at least this many rows. Default 3: a
+    /// header and two body rows; in a two-row grid one tall cell is as likely a group.
+    pub side_label_min_rows: usize,
 
     // ---- stream --------------------------------------------------------------------
     /// Words on one line farther apart than this many em (font size) belong to different
@@ -111,6 +115,7 @@ impl Default for TableSettings {
             spread_edge_tol: 4.0,
             ruled_rows_min: 4,
             spread_min_shared_edges: 0.8,
+            side_label_min_rows: 3,
             segment_gap_em: 0.8,
             crossing_frac: 0.2,
             min_column_support: 2,

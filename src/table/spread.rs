@@ -191,6 +191,7 @@ fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
         col_edges,
         cells,
         diagnostics,
+        side_label: None,
     }
 }
 
@@ -221,6 +222,7 @@ mod tests {
             col_edges: ce.to_vec(),
             cells,
             diagnostics: Vec::new(),
+            side_label: None,
         }
     }
 

@@ -1,6 +1,8 @@
 //! Real layouts (issue 11): a budget book's 歳入 事項別明細書, printed as two-page spreads
 //! on landscape sheets with boxed 款/項 headings and a 千円 unit row
-//! (`samples/fuji-r8-sainyu-01-shizei.pdf`).
+//! (`samples/fuji-r8-sainyu-01-shizei.pdf`); and its 給与費明細書, blocks of allowances
+//! stacked in one ruled picture beside a vertical label, under one unit note
+//! (`samples/fuji-r8-99-fuzoku-shiryou-p1.pdf`).
 
 use crate::common::{extract_json, root};
 
@@ -120,5 +122,47 @@ fn a_headerless_item_table_takes_its_siblings_columns() {
     assert_eq!(
         tobacco["rows"][0]["values"][1],
         serde_json::json!(2_001_000_000i64)
+    );
+}
+
+#[test]
+fn stacked_blocks_beside_a_side_label_are_tables_of_their_own() {
+    let v = extract_json(
+        &root().join("samples/fuji-r8-99-fuzoku-shiryou-p1.pdf"),
+        &[],
+    );
+    let t = v["tables"].as_array().cloned().unwrap_or_default();
+    assert_eq!(t.len(), 5, "two 総括 tables and three allowance blocks");
+    // `職員数` prints its unit `人` on a line under the label: the column's unit.
+    assert_eq!(t[1]["columns"][1], "職員数");
+    assert_eq!(t[1]["units"][1], "人");
+    assert_eq!(t[1]["unit"], "千円", "the caption's unit note");
+    let blocks = &t[2..];
+    let widths: Vec<usize> = blocks
+        .iter()
+        .map(|b| b["columns"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(widths, [8, 8, 4], "no side-label column, no empty columns");
+    for b in blocks {
+        assert_eq!(b["columns"][0], "区分");
+        assert_eq!(
+            b["unit"], "千円",
+            "the note above the 総括 holds for the blocks"
+        );
+        assert!(
+            b["caption"].is_null(),
+            "no rows of the block above as caption: {b}"
+        );
+        for r in b["rows"].as_array().expect("rows") {
+            assert_eq!(r["section"], serde_json::json!(["職員手当等の内訳"]));
+        }
+    }
+    assert_eq!(
+        cells(&blocks[2]["rows"][0]),
+        ["本年度", "816", "4,510", "0"]
+    );
+    assert_eq!(
+        blocks[2]["rows"][0]["values"][1],
+        serde_json::json!(816_000i64)
     );
 }
