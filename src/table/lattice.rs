@@ -278,7 +278,7 @@ pub(crate) fn letter_spaced_columns(
             let in_col = |w: &&Word| w.bbox.x0 >= a - 1.0 && w.bbox.x1 <= b + 1.0;
             lines
                 .iter()
-                .filter(|l| l.words.iter().any(|w| in_col(w)))
+                .filter(|l| l.words.iter().any(&in_col))
                 .min_by(|p, q| p.bbox.top.total_cmp(&q.bbox.top))
                 .is_some_and(|top| {
                     let ws: Vec<&&Word> = top.words.iter().filter(|w| in_col(w)).collect();
