@@ -17,9 +17,10 @@ pub enum Label {
 
 /// Words ending in 計 that name things rather than sums (会計 = account, 統計 = statistics,
 /// 設計 = design, 集計 = tabulation, 推計 = estimate, 家計/生計 = household budget/living,
-/// 時計 = clock, 主計 = accounting office).
-const NOT_SUMS: [&str; 9] = [
-    "会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計",
+/// 時計 = clock, 主計 = accounting office), or sum a row's own columns rather than the rows
+/// above (現計 = the budget as revised, 当初 plus each 補正, in a 補正予算整理表).
+const NOT_SUMS: [&str; 10] = [
+    "会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計", "現計",
 ];
 
 /// The kind a row label announces, if any.
@@ -116,6 +117,11 @@ mod tests {
         assert_eq!(label_kind("計"), Some(Label::Sum));
         assert_eq!(label_kind("民生費計"), Some(Label::Sum));
         assert_eq!(label_kind("一般会計"), None);
+        assert_eq!(
+            label_kind("現計"),
+            None,
+            "a revised budget, not a sum of rows"
+        );
         assert_eq!(label_kind("推計"), None);
         assert_eq!(label_kind("北区"), None);
         assert_eq!(resolve(Label::Sum, true), RowKind::Subtotal);

@@ -186,32 +186,57 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             parts[i - 1].header_n = parts[i - 1].rows.len();
         }
     }
-    // Group parts into tables: (part indices, header rows repeated in each part).
-    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-    let mut header: Vec<Vec<String>> = Vec::new();
+    // Group parts into tables: (part indices, header rows repeated in each part, the
+    // table's header).
+    let mut groups: Vec<(Vec<usize>, Vec<usize>, Vec<Vec<String>>)> = Vec::new();
     for i in 0..parts.len() {
-        let cont = match groups.last() {
-            Some((members, _)) => members
-                .last()
-                .and_then(|&j| stitch::continues(&parts[j], &parts[i], &header, settings)),
-            None => None,
-        };
-        match (cont, groups.last_mut()) {
-            (Some(skip), Some((members, skips))) => {
+        let mut cont = groups
+            .last()
+            .and_then(|(members, _, header)| {
+                members
+                    .last()
+                    .and_then(|&j| stitch::continues(&parts[j], &parts[i], header, settings))
+            })
+            .map(|skip| (groups.len() - 1, skip));
+        if cont.is_none() && parts[i].first_on_page {
+            // A table two pages back, the page between holding its facing half.
+            let page = parts[i].grid.page;
+            let between: Vec<&Part<'_>> = parts[..i]
+                .iter()
+                .filter(|p| p.grid.page + 1 == page)
+                .collect();
+            cont = groups
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(g, (members, _, header))| {
+                    let &j = members.last()?;
+                    (parts[j].grid.page + 2 == page)
+                        .then(|| {
+                            stitch::continues_facing(
+                                &parts[j], &parts[i], header, &between, settings,
+                            )
+                        })
+                        .flatten()
+                        .map(|skip| (g, skip))
+                });
+        }
+        match cont.and_then(|(g, skip)| groups.get_mut(g).map(|x| (x, skip))) {
+            Some(((members, skips, _), skip)) => {
                 members.push(i);
                 skips.push(skip);
             }
-            _ => {
+            None => {
                 let hn = parts[i].header_n;
-                header = header::header_matrix(parts[i].rows.get(..hn).unwrap_or(&[]));
-                groups.push((vec![i], vec![hn]));
+                let header = header::header_matrix(parts[i].rows.get(..hn).unwrap_or(&[]));
+                groups.push((vec![i], vec![hn], header));
             }
         }
     }
-    let firsts: Vec<&Grid> = groups.iter().map(|(m, _)| parts[m[0]].grid).collect();
+    let firsts: Vec<&Grid> = groups.iter().map(|(m, _, _)| parts[m[0]].grid).collect();
     let mut tables: Vec<LogicalTable> = groups
         .iter()
-        .map(|(members, skips)| {
+        .map(|(members, skips, _)| {
             let first = &parts[members[0]];
             let others: Vec<Rect> = pages.get(first.page_index).map_or(Vec::new(), |p| {
                 p.grids.iter().filter(|g| !std::ptr::eq(*g, first.grid)).map(|g| g.bbox).collect()
@@ -229,7 +254,9 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
                 tracing::debug!(page = m.grid.page, notes = ?m.notes, "logical: note rows under a table part dropped");
             }
             let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
-            build_table(&members, pages.get(first.page_index).map(|p| p.layout), caption, settings)
+            let layouts: Vec<Option<&PageLayout>> =
+                members.iter().map(|(p, _)| pages.get(p.page_index).map(|pg| pg.layout)).collect();
+            build_table(&members, &layouts, caption, settings)
         })
         .collect();
     inherit_columns(&mut tables, &firsts, settings);
@@ -424,7 +451,7 @@ fn fill_units(units: &mut [Option<String>], from: &[Option<String>]) {
 /// One logical table from its parts (each with the number of leading header rows to drop).
 fn build_table(
     members: &[(&Part<'_>, usize)],
-    layout: Option<&PageLayout>,
+    layouts: &[Option<&PageLayout>],
     caption: Option<String>,
     s: &LogicalSettings,
 ) -> LogicalTable {
@@ -443,7 +470,18 @@ fn build_table(
         };
     };
     let n_cols = first.n_cols;
-    let mut head: Vec<WorkRow> = first.rows.get(..header_n).unwrap_or(&[]).to_vec();
+    // Rule `header_from_continuation`: a table that began without a header (a 項 under
+    // its heading, its header printed over the 項 above) and goes on under a page header
+    // of its own columns takes that header.
+    let first_layout = layouts.first().copied().flatten();
+    let (hp, header_n, layout) = members
+        .iter()
+        .zip(layouts)
+        .skip(1)
+        .filter(|_| header_n == 0)
+        .find(|((p, k), _)| *k > 0 && *k == p.header_n && p.n_cols == n_cols)
+        .map_or((first, header_n, first_layout), |((p, k), l)| (*p, *k, *l));
+    let mut head: Vec<WorkRow> = hp.rows.get(..header_n).unwrap_or(&[]).to_vec();
     if first.ocr {
         let repeats: Vec<&[WorkRow]> = members
             .iter()
@@ -464,7 +502,7 @@ fn build_table(
                 else {
                     continue;
                 };
-                let Some(cell) = first.grid.cells.get(sl.cell) else {
+                let Some(cell) = hp.grid.cells.get(sl.cell) else {
                     continue;
                 };
                 // Words cut at the cell's sides: a line may run on into the next cell
@@ -501,7 +539,7 @@ fn build_table(
         .map(|r| {
             (0..n_cols)
                 .map(|c| {
-                    let cell = first.grid.cells.get(r.slots.get(c)?.cell)?;
+                    let cell = hp.grid.cells.get(r.slots.get(c)?.cell)?;
                     let words: Vec<&crate::layout::Word> = layout?
                         .words
                         .iter()
@@ -516,7 +554,7 @@ fn build_table(
         .collect();
     let mut caption = caption;
     if let (Some(layout), false) = (layout, head.is_empty()) {
-        if let Some((row, line_centers, text)) = header_line_above(layout, first, &head, s) {
+        if let Some((row, line_centers, text)) = header_line_above(layout, hp, &head, s) {
             head.insert(0, row);
             centers.insert(0, line_centers);
             if caption.as_deref().is_some_and(|c| c.ends_with(&text)) {
@@ -529,12 +567,12 @@ fn build_table(
     let label_center =
         |row: usize, col: usize| -> Option<f64> { centers.get(row)?.get(col).copied().flatten() };
     let geo = header::HeaderGeometry {
-        col_edges: &first.grid.col_edges,
-        numeric: header::numeric_columns(first.rows.get(header_n..).unwrap_or(&[]), s),
+        col_edges: &hp.grid.col_edges,
+        numeric: header::numeric_columns(hp.rows.get(header_n..).unwrap_or(&[]), s),
         label_center: &label_center,
         tolerance: s.group_label_center_tolerance,
     };
-    tracing::trace!(col_edges = ?first.grid.col_edges, centers = ?centers, "logical: header geometry");
+    tracing::trace!(col_edges = ?hp.grid.col_edges, centers = ?centers, "logical: header geometry");
     let header_rows = header::header_matrix_with(&head, Some(&geo));
     let columns = if header_rows.is_empty() {
         vec![String::new(); n_cols]

@@ -272,21 +272,27 @@ pub fn furniture_lines(p: &Part<'_>) -> Vec<String> {
 /// its name, not a header row.
 fn budget_heading(r: &WorkRow) -> bool {
     use unicode_normalization::UnicodeNormalization;
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^[0-9]+\s*[款項]\s*\S").expect("valid regex")
-    });
     let ne = r.nonempty();
     let Some((&first, rest)) = ne.split_first() else {
         return false;
     };
     let norm = |t: &str| -> String { t.trim().nfkc().collect() };
-    RE.is_match(&norm(r.text(first)))
+    budget_heading_line(r.text(first))
         && rest.len() <= 2
         && rest.iter().all(|&k| {
             let t = norm(r.text(k));
             let total = t.ends_with("円") && t.chars().any(|c| c.is_ascii_digit());
             total || !t.chars().any(|c| c.is_ascii_digit())
         })
+}
+
+/// A line that starts like a budget book's 款/項 heading (`１款 市税`, `２項固定資産税`).
+fn budget_heading_line(t: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[0-9]+\s*[款項]\s*\S").expect("valid regex")
+    });
+    RE.is_match(&t.trim().nfkc().collect::<String>())
 }
 
 /// A row's texts on one line.
@@ -355,7 +361,39 @@ pub fn continues(
         let header_only = !prev.rows.is_empty() && prev.rows.len() == prev.header_n;
         return (header_only && next.header_n == 0 && directly_above(prev, next, s)).then_some(0);
     }
-    if next.grid.page != prev.grid.page + 1
+    continues_after(prev, next, header, 1, s)
+}
+
+/// Rule `facing_halves`: a budget book may print the two halves of its 事項別明細書 on
+/// facing pages (目 and amounts on the even page, 節 and 説明 on the odd one), so a table
+/// goes on two pages later. `next`, on the page after the one after `prev`'s, continues
+/// `prev`'s table (as [`continues`] says) when every part on the page between (`between`)
+/// has other columns than `prev`'s.
+pub fn continues_facing(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    between: &[&Part<'_>],
+    s: &LogicalSettings,
+) -> Option<usize> {
+    let other_columns = |p: &&Part<'_>| {
+        column_distance(prev.grid, p.grid).is_none_or(|d| d > s.continuation_column_tolerance)
+    };
+    if between.is_empty() || !between.iter().all(other_columns) {
+        return None;
+    }
+    continues_after(prev, next, header, 2, s)
+}
+
+/// [`continues`] for `next` on the page `pages_on` after `prev`'s.
+fn continues_after(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    pages_on: usize,
+    s: &LogicalSettings,
+) -> Option<usize> {
+    if next.grid.page != prev.grid.page + pages_on
         || !prev.last_on_page
         || !next.first_on_page
         || !next.preamble.is_empty()
@@ -379,7 +417,12 @@ pub fn continues(
         // (A header not found at all on the first page was misread there.)
         let misread_repeat =
             prev.ocr && next.ocr && (next.header_n == header.len() || header.is_empty());
+        // Rule `headed_repeat`: a 項 table that began under its heading without a header
+        // (its header printed once for the page, over the 項 above) and goes on under the
+        // same heading on the next page, where the page's header is printed again.
+        let headed_repeat = header.is_empty() && same_heading_printed(prev, next);
         if misread_repeat
+            || headed_repeat
             || partial_repeat(&next.rows[..next.header_n.min(next.rows.len())], header)
         {
             return Some(next.header_n);
@@ -396,9 +439,27 @@ pub fn continues(
 /// Parts without a heading do not object.
 fn same_heading(prev: &Part<'_>, next: &Part<'_>) -> bool {
     use super::text::squash;
-    match (prev.heading.last(), next.heading.last()) {
+    match (heading_lines(prev).last(), heading_lines(next).last()) {
         (Some(a), Some(b)) => squash(a) == squash(b),
         _ => true,
+    }
+}
+
+/// Both parts print a heading and its last lines are the same (see [`same_heading`]).
+fn same_heading_printed(prev: &Part<'_>, next: &Part<'_>) -> bool {
+    !heading_lines(prev).is_empty() && !heading_lines(next).is_empty() && same_heading(prev, next)
+}
+
+/// A part's 款/項 heading: the furniture above it, else its preamble when every line of
+/// it is a budget heading (headings caught as the top rows of a grid, or printed as text
+/// lines right above it).
+fn heading_lines<'p>(p: &'p Part<'_>) -> &'p [String] {
+    if !p.heading.is_empty() {
+        &p.heading
+    } else if !p.preamble.is_empty() && p.preamble.iter().all(|l| budget_heading_line(l)) {
+        &p.preamble
+    } else {
+        &[]
     }
 }
 
@@ -577,6 +638,43 @@ mod tests {
         // Different columns.
         let g7 = grid(2, &[&["a", "1", "2"]], &[]);
         assert_eq!(continues(&p1, &part(&g7, 1, &s), &h, &s), None);
+    }
+
+    #[test]
+    fn a_headerless_item_table_goes_on_two_pages_later_under_its_heading() {
+        let s = LogicalSettings::default();
+        let heading = |p: &mut Part<'_>, h: &str| p.heading = vec!["１款 市税".into(), h.into()];
+        // Page 2: the 目 half of a 項 printed without a header; page 3: its 節 half (other
+        // columns); page 4: the same 項 under its heading, the page's header repeated.
+        let g2 = grid(2, &[&["1 固定資産税", "23,084,800", "23,282,800"]], &[]);
+        let g3 = grid(3, &[&["1 現年課税分", "22,998,000"]], &[]);
+        let g4 = grid(
+            4,
+            &[
+                &["目", "本年度", "前年度"],
+                &["2 交付金", "55,000", "56,000"],
+                &["計", "23,139,800", "23,338,800"],
+            ],
+            &[],
+        );
+        let (mut p2, p3, mut p4) = (part(&g2, 0, &s), part(&g3, 0, &s), part(&g4, 0, &s));
+        heading(&mut p2, "２項 固定資産税");
+        heading(&mut p4, "２項 固定資産税");
+        assert_eq!(p4.header_n, 1);
+        assert_eq!(continues_facing(&p2, &p4, &[], &[&p3], &s), Some(1));
+        // The next 項 is another table; so is one two pages on with the same columns
+        // between (then it is no facing half).
+        let mut p4b = part(&g4, 0, &s);
+        heading(&mut p4b, "３項 軽自動車税");
+        assert_eq!(continues_facing(&p2, &p4b, &[], &[&p3], &s), None);
+        let g3same = grid(3, &[&["1 都市計画税", "3,707,000", "3,750,300"]], &[]);
+        assert_eq!(
+            continues_facing(&p2, &p4, &[], &[&part(&g3same, 0, &s)], &s),
+            None
+        );
+        // Without headings a page's own header starts a new table.
+        let (q2, q4) = (part(&g2, 0, &s), part(&g4, 0, &s));
+        assert_eq!(continues_facing(&q2, &q4, &[], &[&p3], &s), None);
     }
 
     #[test]

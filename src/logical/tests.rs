@@ -362,6 +362,69 @@ fn budget_page(n: usize, heading: &str, body: &[&[&str]]) -> Vec<Grid> {
 }
 
 #[test]
+fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there() {
+    // Page 1: a 項 without a header (its header was printed over the 項 above); page 2:
+    // the facing 節 half (other columns); page 3: the same 項 under its heading and the
+    // page's header, then its 計.
+    let (l1, l2, l3) = (page(1), page(2), page(3));
+    let p1 = vec![
+        grid_at(
+            1,
+            40.0,
+            &[
+                &["１款市税", "", "", "49,286,300千円"],
+                &["２項固定資産税", "", "", "23,861,300千円"],
+            ],
+            &[],
+        ),
+        grid_at(
+            1,
+            100.0,
+            &[&["1 固定資産税", "23,806,300", "23,180,700", "625,600"]],
+            &[],
+        ),
+    ];
+    let p2 = vec![grid_at(
+        2,
+        100.0,
+        &[&["区分", "金額"], &["1 現年課税分", "23,000,000"]],
+        &[],
+    )];
+    let p3 = budget_page(
+        3,
+        "２項固定資産税",
+        &[
+            &["目", "本年度", "前年度", "比較"],
+            &["2 交付金", "55,000", "55,000", "0"],
+            &["計", "23,861,300", "23,235,700", "625,600"],
+        ],
+    );
+    let t = assemble(
+        &[
+            PageGrids {
+                layout: &l1,
+                grids: p1,
+            },
+            PageGrids {
+                layout: &l2,
+                grids: p2,
+            },
+            PageGrids {
+                layout: &l3,
+                grids: p3,
+            },
+        ],
+        &LogicalSettings::default(),
+    );
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert_eq!(t[0].pages, vec![1, 3]);
+    assert_eq!(t[0].columns, ["目", "本年度", "前年度", "比較"]);
+    assert_eq!(cells(&t[0]).len(), 3, "{:?}", cells(&t[0]));
+    assert_eq!(t[0].rows[2].kind, RowKind::Total);
+    assert_eq!(t[1].pages, vec![2]);
+}
+
+#[test]
 fn budget_headings_are_captions_and_a_repeated_heading_continues_the_table() {
     let (l1, l2) = (page(1), page(2));
     let p1 = budget_page(

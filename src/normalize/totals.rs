@@ -136,17 +136,24 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
                     all.clone()
                 };
                 if !rows.is_empty() {
+                    let outer = outline_parents(t, &rows, cols.first().map_or(0, |c| c.0));
                     for &(c, slack) in &cols {
                         let Some(found) = int_at(i, c) else { continue };
                         // A number filled down from a spanning cell (a 目's amount beside
                         // each of its 節 rows) was printed once: it adds once.
-                        let expected: i64 = rows
-                            .iter()
-                            .filter(|&&r| !t.rows[r].spanned_from_above.contains(&c))
-                            .filter_map(|&r| int_at(r, c))
-                            .fold(0i64, |a, b| a.saturating_add(b));
-                        let allowed = slack * rows.len() as f64;
-                        if (found.saturating_sub(expected)).unsigned_abs() as f64 > allowed {
+                        let sum = |rows: &[usize]| -> i64 {
+                            rows.iter()
+                                .filter(|&&r| !t.rows[r].spanned_from_above.contains(&c))
+                                .filter_map(|&r| int_at(r, c))
+                                .fold(0i64, |a, b| a.saturating_add(b))
+                        };
+                        let off = |expected: i64, n: usize| {
+                            (found.saturating_sub(expected)).unsigned_abs() as f64
+                                > slack * n as f64
+                        };
+                        let expected = sum(&rows);
+                        let outline_holds = outer.as_ref().is_some_and(|o| !off(sum(o), o.len()));
+                        if off(expected, rows.len()) && !outline_holds {
                             out.push(Mismatch {
                                 table: 0,
                                 row: i,
@@ -173,6 +180,44 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
         }
     }
     out
+}
+
+/// Rule `outline`: the rows a total covers may be an outline, each outer item the sum of
+/// the inner items under it, and the total adds the outer items only. Two layouts say so:
+/// items numbered in two styles (`１. 普通債` over `(1) 総務`, `(2) 民生`, in a statement of
+/// municipal bonds), and grouping columns (a 款 row with its 項 cell empty over rows of
+/// 項: a budget's 歳入歳出予算). A row's place in the outline is how many of the label
+/// columns (those before `first_value`) hold text and the numbering of the last of them;
+/// when rows in other places follow rows in the first row's place, returns the rows in
+/// that place; `None` otherwise.
+fn outline_parents(t: &LogicalTable, rows: &[usize], first_value: usize) -> Option<Vec<usize>> {
+    use crate::logical::text::{numbering, Numbering};
+    let place = |r: usize| -> (usize, Numbering) {
+        let labels: Vec<&String> = t.rows[r]
+            .cells
+            .iter()
+            .take(first_value)
+            .filter(|x| !x.trim().is_empty())
+            .collect();
+        (
+            labels.len(),
+            labels.last().map_or(Numbering::Plain, |x| numbering(x)),
+        )
+    };
+    let outer = place(*rows.first()?);
+    if outer == (0, Numbering::Plain) {
+        return None;
+    }
+    let parents: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&r| place(r) == outer)
+        .collect();
+    let inner = rows.iter().any(|&r| {
+        let (depth, style) = place(r);
+        (depth > outer.0) || (style != Numbering::Plain && style != outer.1)
+    });
+    (inner && parents.len() < rows.len()).then_some(parents)
 }
 
 /// The mismatched totals of one table, default settings.
@@ -217,6 +262,53 @@ mod tests {
             ],
         );
         assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn an_outline_of_grouping_columns_adds_its_outer_items() {
+        let t = table(
+            &["款", "項", "金額（千円）"],
+            &[],
+            None,
+            &[
+                (&["1 市税", "", "300"], Data),
+                (&["1 市税", "1 市民税", "100"], Data),
+                (&["1 市税", "2 固定資産税", "200"], Data),
+                (&["2 地方譲与税", "", "50"], Data),
+                (&["2 地方譲与税", "1 揮発油", "50"], Data),
+                (&["歳入合計", "", "350"], Total),
+            ],
+        );
+        assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn a_numbered_outline_adds_its_outer_items() {
+        let t = table(
+            &["区分", "現在高（千円）"],
+            &[],
+            None,
+            &[
+                (&["１. 普通債", "300"], Data),
+                (&["(1) 総務", "100"], Data),
+                (&["(2) 民生", "200"], Data),
+                (&["２. 災害復旧債", "50"], Data),
+                (&["計", "350"], Total),
+            ],
+        );
+        assert_eq!(check(&t), vec![]);
+        // Without the outline the same total is off.
+        let t = table(
+            &["区分", "現在高（千円）"],
+            &[],
+            None,
+            &[
+                (&["普通債", "300"], Data),
+                (&["総務", "100"], Data),
+                (&["計", "350"], Total),
+            ],
+        );
+        assert_eq!(check(&t).len(), 1);
     }
 
     #[test]
