@@ -22,6 +22,9 @@ pub struct TableRow {
     pub lineage: RowLineage,
     pub columns: Vec<String>,
     pub cells: Vec<String>,
+    /// How many totals of the row's table do not add up (`normalize::totals`): the
+    /// table's own check, so an analyst can filter tables by it.
+    pub table_totals_mismatches: u32,
 }
 
 /// Lineage and keys of a row, shared by every dataset.
@@ -173,6 +176,9 @@ pub fn write_table_rows(
         str_list("section", rows.iter().map(|r| r.lineage.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
+        col("table_totals_mismatches", rows, |r| {
+            r.table_totals_mismatches
+        }),
         col("bbox_x0", rows, |r| r.lineage.bbox[0]),
         col("bbox_top", rows, |r| r.lineage.bbox[1]),
         col("bbox_x1", rows, |r| r.lineage.bbox[2]),
@@ -465,6 +471,7 @@ mod tests {
             },
             columns: vec!["課題".into(), "金額".into()],
             cells: vec![format!("項目{i}"), "1,000".into()],
+            table_totals_mismatches: 0,
         }
     }
 

@@ -190,6 +190,8 @@ pub fn document_rows(
         let Some(tt) = typed.get_mut(ti) else {
             continue;
         };
+        let mismatches = check_with(table, &settings.values, &settings.totals);
+        let table_mismatches = u32::try_from(mismatches.len()).unwrap_or(u32::MAX);
         let matched = match match_kind(table, kinds)
             .and_then(|k| kinds.iter().position(|x| std::ptr::eq(x, k)))
         {
@@ -273,6 +275,7 @@ pub fn document_rows(
                 lineage: lineage.clone(),
                 columns: table.columns.clone(),
                 cells: row.cells.clone(),
+                table_totals_mismatches: table_mismatches,
             });
             // This row's canonical cells (canonical rows skip section rows, as here).
             let canon = match canon_iter.peek() {
@@ -378,11 +381,8 @@ pub fn document_rows(
             }
         }
         out.unparsed_cells += unparsed.len();
-        out.mismatches.extend(
-            check_with(table, &settings.values, &settings.totals)
-                .into_iter()
-                .map(|m| Mismatch { table: ti, ..m }),
-        );
+        out.mismatches
+            .extend(mismatches.into_iter().map(|m| Mismatch { table: ti, ..m }));
     }
     out.kinds = datasets;
     out

@@ -307,6 +307,28 @@ fn unparsed_cells_are_counted() {
         report["unparsed_cells"].as_u64().unwrap_or(0) > 0,
         "the Fuji pieces read as stream have cells holding two numbers: {report}"
     );
+    // Each table's own check is on its rows in `tables`, and adds up to the documents'.
+    let per_table = json_of(&[
+        "query",
+        "select sum(m) as n from (select document_id, table_index, max(table_totals_mismatches) as m from tables group by document_id, table_index) as t",
+        "--output",
+        o,
+    ]);
+    let per_doc = json_of(&[
+        "query",
+        "select sum(totals_mismatches) as n from documents",
+        "--output",
+        o,
+    ]);
+    assert_eq!(per_table[0]["n"], per_doc[0]["n"], "{per_table} {per_doc}");
+    assert_eq!(
+        per_doc[0]["n"], report["totals_mismatches"],
+        "{per_doc} {report}"
+    );
+    assert!(
+        report["totals_mismatches"].as_u64().unwrap_or(0) > 0,
+        "columns run together make totals that do not add up: {report}"
+    );
     let raw = json_of(&[
         "query",
         "select raw, value from \"values\" where unparsed limit 1",
