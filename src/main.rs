@@ -632,6 +632,18 @@ fn print_report(r: &RunReport) {
         r.unparsed_cells, r.totals_mismatches
     );
     println!("datasets under {}", r.output_dir.display());
+    for w in &r.worst_tables {
+        let t = &w.table;
+        let caption = if t.caption.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", t.caption)
+        };
+        println!(
+            "  totals off: {} table {} (page {}{caption}): {} totals",
+            w.path, t.table_index, t.page, t.totals_mismatches
+        );
+    }
     if r.failed_unchanged > 0 {
         println!(
             "  {} failed documents unchanged since they failed: not retried (--retry-failed retries them)",

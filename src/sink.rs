@@ -113,6 +113,25 @@ pub struct DocumentRecord {
     /// panicked). Not empty exactly when `status` is `partial`.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The document's tables whose totals do not add up, most mismatches first (at most
+    /// [`TABLE_CHECKS_KEPT`]), for the run report's list of the worst tables. Kept in the
+    /// run state; the `tables` dataset has every table's count.
+    #[serde(default)]
+    pub mismatched_tables: Vec<TableCheck>,
+}
+
+/// How many mismatched tables a document's record keeps.
+pub const TABLE_CHECKS_KEPT: usize = 10;
+
+/// A table whose totals do not add up.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TableCheck {
+    pub table_index: u32,
+    /// The page the table starts on.
+    pub page: u32,
+    /// The first line of its caption (at most 60 characters), if any.
+    pub caption: String,
+    pub totals_mismatches: u32,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -140,6 +140,17 @@ pub struct RunReport {
     pub failures: Vec<Failure>,
     pub partials: Vec<Partial>,
     pub warnings: Vec<String>,
+    /// The tables whose totals are furthest from adding up, over every document the
+    /// output holds (at most 10): where to look first.
+    pub worst_tables: Vec<WorstTable>,
+}
+
+/// A table of the run report's worst list.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorstTable {
+    pub path: String,
+    #[serde(flatten)]
+    pub table: crate::sink::TableCheck,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -445,7 +456,47 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out
     gone.len()
 }
 
-/// Tables, rows and pages over every document the state holds.
+/// The tables with mismatched totals, most first (see [`DocumentRecord::mismatched_tables`]).
+fn mismatched_tables(
+    tables: &[crate::logical::LogicalTable],
+    mismatches: &[crate::normalize::totals::Mismatch],
+) -> Vec<crate::sink::TableCheck> {
+    let mut counts: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
+    for m in mismatches {
+        *counts.entry(m.table).or_default() += 1;
+    }
+    let mut out: Vec<crate::sink::TableCheck> = counts
+        .into_iter()
+        .map(|(ti, n)| {
+            let t = tables.get(ti);
+            crate::sink::TableCheck {
+                table_index: u32::try_from(ti).unwrap_or(u32::MAX),
+                page: t
+                    .and_then(|t| t.pages.first())
+                    .map_or(0, |&p| u32::try_from(p).unwrap_or(u32::MAX)),
+                caption: t
+                    .and_then(|t| t.caption.as_deref())
+                    .and_then(|c| c.lines().next())
+                    .map(|l| l.chars().take(60).collect())
+                    .unwrap_or_default(),
+                totals_mismatches: n,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.totals_mismatches
+            .cmp(&a.totals_mismatches)
+            .then(a.table_index.cmp(&b.table_index))
+    });
+    out.truncate(crate::sink::TABLE_CHECKS_KEPT);
+    out
+}
+
+/// How many tables the run report lists as the worst.
+const WORST_TABLES_LISTED: usize = 10;
+
+/// Tables, rows and pages over every document the state holds, and the tables whose
+/// totals are furthest from adding up.
 fn totals(state: &State, r: &mut RunReport) {
     let ok = state
         .documents
@@ -457,7 +508,20 @@ fn totals(state: &State, r: &mut RunReport) {
         r.pages += d.record.pages as u64;
         r.unparsed_cells += d.record.unparsed_cells as u64;
         r.totals_mismatches += d.record.totals_mismatches as u64;
+        r.worst_tables
+            .extend(d.record.mismatched_tables.iter().map(|t| WorstTable {
+                path: d.record.path.clone(),
+                table: t.clone(),
+            }));
     }
+    r.worst_tables.sort_by(|a, b| {
+        b.table
+            .totals_mismatches
+            .cmp(&a.table.totals_mismatches)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.table.table_index.cmp(&b.table.table_index))
+    });
+    r.worst_tables.truncate(WORST_TABLES_LISTED);
 }
 
 fn list_inputs(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError> {
@@ -860,6 +924,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     rec.rows = rows.tables.len() as u32;
     rec.unparsed_cells = rows.unparsed_cells as u32;
     rec.totals_mismatches = rows.mismatches.len() as u32;
+    rec.mismatched_tables = mismatched_tables(&extraction.tables, &rows.mismatches);
     for m in rows.mismatches.iter().take(5) {
         tracing::info!(path = %rec.path, "totals do not add up: {m}");
     }

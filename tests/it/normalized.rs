@@ -329,6 +329,25 @@ fn unparsed_cells_are_counted() {
         report["totals_mismatches"].as_u64().unwrap_or(0) > 0,
         "columns run together make totals that do not add up: {report}"
     );
+    // The report lists the tables furthest off, each with its document and place.
+    let worst = report["worst_tables"].as_array().expect("worst_tables");
+    let listed: u64 = worst
+        .iter()
+        .filter_map(|w| w["totals_mismatches"].as_u64())
+        .sum();
+    assert_eq!(
+        Some(listed),
+        report["totals_mismatches"].as_u64(),
+        "{report}"
+    );
+    assert!(
+        worst
+            .iter()
+            .all(|w| w["path"].as_str().is_some_and(|p| p.ends_with(".pdf"))
+                && w["table_index"].is_u64()
+                && w["page"].as_u64().unwrap_or(0) >= 1),
+        "{report}"
+    );
     let raw = json_of(&[
         "query",
         "select raw, value from \"values\" where unparsed limit 1",
@@ -351,4 +370,5 @@ fn unparsed_cells_are_counted() {
     ]);
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(text.contains("unparsed cells"), "{text}");
+    assert!(text.contains("totals off: "), "{text}");
 }
