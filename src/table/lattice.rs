@@ -386,12 +386,30 @@ pub(crate) fn with_text_hints(
     }
     col_edges.sort_by(f64::total_cmp);
     let col_of = |w: &Word| super::grid::interval(&col_edges, w.bbox.cx());
+    // Columns where the line's text is a number and nothing else.
+    let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> {
+        let cols: Vec<usize> = l.words.iter().map(|w| col_of(w)).collect();
+        let mut out: Vec<usize> = cols
+            .iter()
+            .copied()
+            .filter(|&c| {
+                l.words
+                    .iter()
+                    .zip(&cols)
+                    .all(|(w, &wc)| wc != c || numeric(&w.text))
+            })
+            .collect();
+        out.dedup();
+        out
+    };
     // Rule `ruled_rows`: a table that draws rules between its body rows (at least
     // `ruled_rows_min` inner row rules) means every one of them: lines inside a ruled band
     // are one cell's lines (a 節 box listing its 細節 with their amounts), not rows whose
-    // rule is missing.
+    // rule is missing. Unless (rule `stacked_rows`) the band stacks rows of numbers: two
+    // lines or more each with numbers alone in two columns or more (a 級別職員数 table
+    // rules each block of 級 rows and its 計, not the 級 rows).
     let rows_ruled = st.row_edges.len().saturating_sub(2) >= s.ruled_rows_min;
-    for band in st.row_edges.windows(2).filter(|_| !rows_ruled) {
+    for band in st.row_edges.windows(2) {
         let idx: Vec<usize> = (0..lines.len())
             .filter(|&i| lines[i].bbox.cy() > band[0] && lines[i].bbox.cy() < band[1])
             .collect();
@@ -399,35 +417,44 @@ pub(crate) fn with_text_hints(
             continue;
         }
         let band_lines: Vec<_> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
+        let stacked = band_lines.iter().filter(|l| num_cols(l).len() >= 2).count() >= 2;
+        if rows_ruled && !stacked {
+            continue;
+        }
         let groups = rows(&band_lines, &col_edges, &[], s);
-        for pair in groups.windows(2) {
-            let (Some(&a), Some(&b)) = (pair[0].last(), pair[1].first()) else {
+        // The rows' lines with numbers: a label set beside them (a vertical 令和８年…
+        // between two 級 rows) may make row groups of its own, which are passed over.
+        let numbers = |g: &[usize], from_end: bool| -> Vec<usize> {
+            let pick = |&i: &usize| band_lines.get(i).map(num_cols).filter(|c| !c.is_empty());
+            let found = if from_end {
+                g.iter().rev().find_map(pick)
+            } else {
+                g.iter().find_map(pick)
+            };
+            found.unwrap_or_default()
+        };
+        let mut prev_numbers: Option<Vec<usize>> = None;
+        for (gi, g) in groups.iter().enumerate() {
+            let first_numbers = numbers(g, false);
+            if first_numbers.is_empty() {
                 continue;
-            };
-            let (Some(prev), Some(next)) = (band_lines.get(a), band_lines.get(b)) else {
-                continue;
-            };
-            // Columns where the line's text is a number and nothing else.
-            let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> {
-                let cols: Vec<usize> = l.words.iter().map(|w| col_of(w)).collect();
-                cols.iter()
-                    .copied()
-                    .filter(|&c| {
-                        l.words
-                            .iter()
-                            .zip(&cols)
-                            .all(|(w, &wc)| wc != c || numeric(&w.text))
-                    })
-                    .collect()
-            };
-            let (pn, nn) = (num_cols(prev), num_cols(next));
-            if nn.iter().any(|c| pn.contains(c)) {
-                extra.push(Ruling::horizontal(
-                    (prev.bbox.bottom + next.bbox.top) / 2.0,
-                    x0,
-                    x1,
-                ));
             }
+            let before = gi
+                .checked_sub(1)
+                .and_then(|p| groups.get(p))
+                .and_then(|p| p.last());
+            if let (Some(pn), Some(&b), Some(&f)) = (&prev_numbers, before, g.first()) {
+                if let (Some(last), Some(first)) = (band_lines.get(b), band_lines.get(f)) {
+                    if first_numbers.iter().any(|c| pn.contains(c)) {
+                        extra.push(Ruling::horizontal(
+                            (last.bbox.bottom + first.bbox.top) / 2.0,
+                            x0,
+                            x1,
+                        ));
+                    }
+                }
+            }
+            prev_numbers = Some(numbers(g, true));
         }
     }
     if extra.is_empty() {
@@ -655,6 +682,40 @@ mod tests {
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
         assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
+    }
+
+    #[test]
+    fn stacked_rows_of_numbers_in_a_ruled_band_are_rows() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // A table ruling its header and each block, not its rows: a band of 級 rows, each
+        // with numbers alone in two columns, and a vertical block label beside them whose
+        // middle line sits between two rows.
+        let ys = [0.0, 20.0, 40.0, 60.0, 80.0, 160.0, 180.0];
+        let r = full_grid(&[0.0, 40.0, 100.0, 200.0, 300.0], &ys);
+        let mut words = vec![
+            w("区分", 5.0, 5.0),
+            w("級", 45.0, 5.0),
+            w("職員数", 105.0, 5.0),
+            w("構成比", 205.0, 5.0),
+        ];
+        for (i, y) in [85.0, 105.0, 125.0, 145.0].into_iter().enumerate() {
+            words.push(w(&format!("{}級", i + 1), 45.0, y));
+            words.push(w("60", 150.0, y));
+            words.push(w("7.0", 250.0, y));
+        }
+        words.push(w("令和", 5.0, 95.0));
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        let hinted = with_text_hints(region, &st, &refs, &[], &s).expect("rows from the text");
+        let st2 = structure(&hinted, &s).expect("structure");
+        assert_eq!(
+            st2.row_edges.len(),
+            ys.len() + 3,
+            "four 級 rows in the band: {:?}",
+            st2.row_edges
+        );
     }
 
     #[test]
