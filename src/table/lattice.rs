@@ -421,40 +421,48 @@ pub(crate) fn with_text_hints(
         if rows_ruled && !stacked {
             continue;
         }
-        let groups = rows(&band_lines, &col_edges, &[], s);
-        // The rows' lines with numbers: a label set beside them (a vertical 令和８年…
-        // between two 級 rows) may make row groups of its own, which are passed over.
-        let numbers = |g: &[usize], from_end: bool| -> Vec<usize> {
-            let pick = |&i: &usize| band_lines.get(i).map(num_cols).filter(|c| !c.is_empty());
-            let found = if from_end {
-                g.iter().rev().find_map(pick)
-            } else {
-                g.iter().find_map(pick)
-            };
-            found.unwrap_or_default()
+        // Stacked rows of numbers are a line each: a label beside them (text in the first
+        // column) would otherwise start row groups of its own.
+        let groups = if stacked {
+            (0..band_lines.len()).map(|i| vec![i]).collect()
+        } else {
+            rows(&band_lines, &col_edges, &[], s)
         };
-        let mut prev_numbers: Option<Vec<usize>> = None;
+        // Numbers do not wrap: a row group with a number in a column that already has
+        // one since the last row break starts a row. Groups without numbers (a label set
+        // beside the rows, a vertical 令和８年… between two 級 rows) are passed over.
+        let mut seen: Vec<usize> = Vec::new();
         for (gi, g) in groups.iter().enumerate() {
-            let first_numbers = numbers(g, false);
-            if first_numbers.is_empty() {
+            let nums: Vec<usize> = g
+                .iter()
+                .filter_map(|&i| band_lines.get(i))
+                .flat_map(|l| num_cols(l))
+                .collect();
+            if nums.is_empty() {
                 continue;
             }
             let before = gi
                 .checked_sub(1)
                 .and_then(|p| groups.get(p))
                 .and_then(|p| p.last());
-            if let (Some(pn), Some(&b), Some(&f)) = (&prev_numbers, before, g.first()) {
+            let first_nums = g
+                .iter()
+                .filter_map(|&i| band_lines.get(i))
+                .map(|l| num_cols(l))
+                .find(|c| !c.is_empty())
+                .unwrap_or_default();
+            let breaks = first_nums.iter().any(|c| seen.contains(c));
+            if let (true, Some(&b), Some(&f)) = (breaks, before, g.first()) {
                 if let (Some(last), Some(first)) = (band_lines.get(b), band_lines.get(f)) {
-                    if first_numbers.iter().any(|c| pn.contains(c)) {
-                        extra.push(Ruling::horizontal(
-                            (last.bbox.bottom + first.bbox.top) / 2.0,
-                            x0,
-                            x1,
-                        ));
-                    }
+                    extra.push(Ruling::horizontal(
+                        (last.bbox.bottom + first.bbox.top) / 2.0,
+                        x0,
+                        x1,
+                    ));
                 }
+                seen.clear();
             }
-            prev_numbers = Some(numbers(g, true));
+            seen.extend(nums);
         }
     }
     if extra.is_empty() {
@@ -705,6 +713,8 @@ mod tests {
             words.push(w("7.0", 250.0, y));
         }
         words.push(w("令和", 5.0, 95.0));
+        // `１` of `１月１日` between the next two rows: a number, in a column of its own.
+        words.push(w("１", 5.0, 115.0));
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
