@@ -545,10 +545,12 @@ pub fn is_cut_continuation(last: &WorkRow, r: &WorkRow, id_col: usize) -> bool {
         return true;
     }
     let (a, b) = (last.text(id_col), r.text(id_col));
+    // A 計 row is a row of its own, never the rest of a cut label.
     !a.trim().is_empty()
         && numbering(a) != Numbering::Plain
         && numbering(b) == Numbering::Plain
         && !super::text::starts_paragraph(b)
+        && super::kind::label_kind(b).is_none()
 }
 
 /// Rule `span_over_break`: a box spanning the last rows of a page (a 目's 説明 beside its
@@ -859,5 +861,9 @@ mod tests {
         let g3 = grid(2, &[&["", "機能の拡大", "続き"]], &[]);
         let c = grid_rows(&g3, 1);
         assert!(is_cut_continuation(&a[0], &c[0], 1));
+        // A 計 under a numbered item is the total, not the item's cut label.
+        let g4 = grid(2, &[&["", "計", "1,000"]], &[]);
+        let d = grid_rows(&g4, 1);
+        assert!(!is_cut_continuation(&a[0], &d[0], 1));
     }
 }
