@@ -108,9 +108,16 @@ pub fn parts_of_grid<'a>(
             } else {
                 None
             };
-            let (mut preamble, header_n) =
+            let (mut preamble, mut header_n) =
                 take_preamble(&mut rows, grid.mode == crate::table::Mode::Lattice, s);
             preamble.splice(0..0, title);
+            // Rule `header_over_units`: units are printed under the header, so a part of
+            // header-like rows over a unit row and nothing else is all header (the 目 page
+            // of a budget book left empty while a 目's 節 run on over the facing pages).
+            let units_found = units.iter().any(Option::is_some);
+            if header_n == 0 && n == 1 && units_found && super::header::all_header(&rows, s) {
+                header_n = rows.len();
+            }
             let notes = take_notes(&mut rows, s);
             let mut n_cols = grid.n_cols();
             if n > 1 {

@@ -425,6 +425,42 @@ fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there(
 }
 
 #[test]
+fn a_page_of_header_and_units_alone_is_all_header() {
+    // A 目 page left empty while the 節 of its 目 run on over the facing pages: the
+    // header and its unit row, then nothing; the table goes on on the next 目 page.
+    let (l1, l2, l3) = (page(1), page(2), page(3));
+    let head: [&[&str]; 2] = [
+        &["目", "本年度", "前年度", "比較"],
+        &["", "千円", "千円", "千円"],
+    ];
+    let mut p1: Vec<&[&str]> = head.to_vec();
+    p1.push(&["1 高齢者対策費", "82,996", "79,766", "3,230"]);
+    let p2: Vec<&[&str]> = head.to_vec();
+    let mut p3: Vec<&[&str]> = head.to_vec();
+    p3.push(&["計", "82,996", "79,766", "3,230"]);
+    let t = assemble(
+        &[
+            PageGrids {
+                layout: &l1,
+                grids: vec![grid_at(1, 100.0, &p1, &[])],
+            },
+            PageGrids {
+                layout: &l2,
+                grids: vec![grid_at(2, 100.0, &p2, &[])],
+            },
+            PageGrids {
+                layout: &l3,
+                grids: vec![grid_at(3, 100.0, &p3, &[])],
+            },
+        ],
+        &LogicalSettings::default(),
+    );
+    assert_eq!(t.len(), 1, "{t:#?}");
+    assert_eq!(cells(&t[0]).len(), 2, "{:?}", cells(&t[0]));
+    assert_eq!(t[0].rows[1].kind, RowKind::Total);
+}
+
+#[test]
 fn budget_headings_are_captions_and_a_repeated_heading_continues_the_table() {
     let (l1, l2) = (page(1), page(2));
     let p1 = budget_page(

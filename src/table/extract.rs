@@ -247,7 +247,16 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
             if req.mode == Mode::Auto && !big_enough && !one_row {
                 continue;
             }
-            let Some(g) = build_grid(page, Mode::Lattice, &st, &inside, true, s, Vec::new()) else {
+            let Some(g) = build_grid(
+                page,
+                Mode::Lattice,
+                &st,
+                &inside,
+                true,
+                one_row,
+                s,
+                Vec::new(),
+            ) else {
                 continue;
             };
             if req.mode == Mode::Auto && (g.n_rows() < 2 || g.n_cols() < 2) {
@@ -266,7 +275,11 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
         // joined into a spread is taken.
         grids = super::spread::join_spreads(all, layout.width, layout.height, s)
             .into_iter()
-            .filter(|g| (g.n_rows() >= 2 && g.n_cols() >= 2) || super::spread::is_spread(g))
+            .filter(|g| {
+                (g.n_rows() >= 2 && g.n_cols() >= 2)
+                    || super::spread::is_spread(g)
+                    || one_row_table(g)
+            })
             .map(|g| super::side::take_side_label(g, s))
             .collect();
         for r in &rects {
@@ -331,6 +344,24 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     grids
 }
 
+/// Rule `one_row_table`: a ruled grid of one row holding at least three texts, two of
+/// them numbers, is a table (the one 目 of a 項 at the foot of a budget book's page, its
+/// empty 財源 boxes kept as columns so the 項 continues under the page's header), not
+/// words for unruled detection, which would run its columns together. A boxed heading
+/// (`１款 市税` and its total) has two texts.
+fn one_row_table(g: &Grid) -> bool {
+    let texts: Vec<&str> = g
+        .cells
+        .iter()
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    g.mode == Mode::Lattice
+        && g.n_rows() == 1
+        && texts.len() >= 3
+        && texts.iter().filter(|t| super::stream::numeric(t)).count() >= 2
+}
+
 /// One stream table over `words`; horizontal `rules` crossing its middle are row hints.
 fn stream_grid(
     page: usize,
@@ -355,7 +386,7 @@ fn stream_grid(
         .collect();
     let groups = rows(&lines, &col_edges, &hints, s);
     let st = stream_structure(&lines, col_edges, &groups, columns.is_some(), s)?;
-    build_grid(page, Mode::Stream, &st, words, false, s, diagnostics)
+    build_grid(page, Mode::Stream, &st, words, false, false, s, diagnostics)
 }
 
 #[cfg(test)]
@@ -411,6 +442,29 @@ mod tests {
         assert_eq!(g.len(), 2);
         assert_eq!(g[1].mode, Mode::Stream);
         assert_eq!(g[1].n_rows(), 3);
+    }
+
+    #[test]
+    fn a_ruled_row_of_numbers_is_a_table_and_keeps_its_empty_boxes() {
+        // One ruled row: 目, two amounts, an empty box, another amount.
+        let words = vec![
+            w("1 高齢者対策費", 5.0, 5.0),
+            w("82,996", 105.0, 5.0),
+            w("79,766", 155.0, 5.0),
+            w("76,959", 255.0, 5.0),
+        ];
+        let p = page(
+            words,
+            full_grid(&[0.0, 100.0, 150.0, 200.0, 250.0, 300.0], &[0.0, 20.0]),
+        );
+        let g = run(&p, Mode::Auto);
+        assert_eq!(g.len(), 1, "{g:?}");
+        assert_eq!(g[0].mode, Mode::Lattice);
+        assert_eq!(g[0].n_cols(), 5, "the empty 財源 box is a column");
+        // A boxed heading (a name and its total) is no table.
+        let words = vec![w("１款 市税", 5.0, 5.0), w("46,460,600千円", 155.0, 5.0)];
+        let p = page(words, full_grid(&[0.0, 150.0, 300.0], &[0.0, 20.0]));
+        assert!(run(&p, Mode::Auto).iter().all(|g| g.mode != Mode::Lattice));
     }
 
     #[test]

@@ -204,6 +204,7 @@ pub(crate) fn build_grid(
     st: &Structure,
     words: &[&Word],
     ruled: bool,
+    keep_columns: bool,
     s: &TableSettings,
     diagnostics: Vec<String>,
 ) -> Option<Grid> {
@@ -287,9 +288,10 @@ pub(crate) fn build_grid(
             super::cell_text::long_vowel_marks(cell_text(m, r, s))
         })
         .collect();
-    // Rows / columns with text starting in them are kept.
+    // Rows / columns with text starting in them are kept (every column with
+    // `keep_columns`).
     let mut keep_r = vec![false; nr];
-    let mut keep_c = vec![false; nc];
+    let mut keep_c = vec![keep_columns; nc];
     for (sp, t) in st.spans.iter().zip(&texts) {
         if !t.is_empty() {
             if let Some(k) = keep_r.get_mut(sp.row) {
@@ -415,6 +417,7 @@ mod tests {
             &st,
             &refs,
             false,
+            false,
             &TableSettings::default(),
             vec![],
         )
@@ -473,6 +476,7 @@ mod tests {
             &st,
             &refs,
             true,
+            false,
             &TableSettings::default(),
             vec![],
         )
@@ -548,6 +552,7 @@ mod tests {
             &st,
             &refs,
             true,
+            false,
             &TableSettings::default(),
             vec![],
         )
@@ -567,6 +572,7 @@ mod tests {
             &st2,
             &refs,
             true,
+            false,
             &TableSettings::default(),
             vec![],
         )
