@@ -289,7 +289,11 @@ fn budget_heading(r: &WorkRow) -> bool {
         && rest.iter().all(|&k| {
             let t = norm(r.text(k));
             let total = t.ends_with("円") && t.chars().any(|c| c.is_ascii_digit());
-            total || !t.chars().any(|c| c.is_ascii_digit())
+            // The running head `２１款諸収入 ５項 雑入` read as three cells.
+            let marker = t
+                .strip_suffix('項')
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            total || marker || !t.chars().any(|c| c.is_ascii_digit())
         })
 }
 
@@ -552,12 +556,20 @@ pub fn is_cut_continuation(last: &WorkRow, r: &WorkRow, id_col: usize) -> bool {
         return true;
     }
     let (a, b) = (last.text(id_col), r.text(id_col));
-    // A 計 row is a row of its own, never the rest of a cut label.
+    // A 計 row is a row of its own, never the rest of a cut label; so is a row with a
+    // number in a column where the row before has one (numbers do not wrap: an item
+    // printed without its number, `静岡県議会議員選挙費 0 37,718`).
+    // (One number each: a 節 box stacking its 細節 amounts goes on over the break.)
+    let one_number = |t: &str| !t.trim().contains(char::is_whitespace) && is_numeric(t);
+    let numbers_again = (id_col + 1..r.slots.len()).any(|c| {
+        r.own_text(c) && one_number(r.text(c)) && last.own_text(c) && one_number(last.text(c))
+    });
     !a.trim().is_empty()
         && numbering(a) != Numbering::Plain
         && numbering(b) == Numbering::Plain
         && !super::text::starts_paragraph(b)
         && super::kind::label_kind(b).is_none()
+        && !numbers_again
 }
 
 /// Rule `span_over_break`: a box spanning the last rows of a page (a 目's 説明 beside its
@@ -826,6 +838,9 @@ mod tests {
         assert_eq!(p.header_n, 0);
         assert_eq!(p.rows.len(), 2);
         assert!(!budget_heading(&p.rows[0]), "a 目 row is no heading");
+        // A running head read as three cells is one.
+        let g = grid(1, &[&["２１款諸収入", "５項", "雑入", ""]], &[]);
+        assert!(budget_heading(&grid_rows(&g, 0)[0]));
     }
 
     #[test]
@@ -872,5 +887,15 @@ mod tests {
         let g4 = grid(2, &[&["", "計", "1,000"]], &[]);
         let d = grid_rows(&g4, 1);
         assert!(!is_cut_continuation(&a[0], &d[0], 1));
+        // Nor is an item printed without its number, with amounts of its own.
+        let g5 = grid(1, &[&["", "2 常時啓発費", "534"]], &[]);
+        let g6 = grid(2, &[&["", "静岡県議会議員選挙費", "0"]], &[]);
+        let (e, f) = (grid_rows(&g5, 0), grid_rows(&g6, 1));
+        assert!(!is_cut_continuation(&e[0], &f[0], 1));
+        // But a box stacking amounts goes on over the break.
+        let g7 = grid(1, &[&["", "10 需用費\n消耗品費", "6,264\n732"]], &[]);
+        let g8 = grid(2, &[&["", "食糧費\n印刷製本費", "80\n5,452"]], &[]);
+        let (e, f) = (grid_rows(&g7, 0), grid_rows(&g8, 1));
+        assert!(is_cut_continuation(&e[0], &f[0], 1));
     }
 }
