@@ -625,7 +625,21 @@ fn build_table(
     }
     let section_flags: Vec<bool> = rows.iter().map(is_section).collect();
     // Grouping columns are filled down within their section (across page breaks too).
-    for c in 0..id_col {
+    // A column of amounts is one only where the grid draws its amounts as boxes spanning
+    // rows (a 目's 本年度 beside its 節): elsewhere an empty amount box holds nothing (a
+    // 財産目録's detail lines under an item's total).
+    let numeric_before = header::numeric_columns(&rows, s);
+    let grouping: Vec<usize> = (0..id_col)
+        .filter(|&c| {
+            let spanning = rows.iter().any(|r| {
+                r.slots
+                    .get(c)
+                    .is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX)
+            });
+            !numeric_before.get(c).copied().unwrap_or(false) || spanning
+        })
+        .collect();
+    for c in grouping {
         let mut last: Option<String> = None;
         for (i, r) in rows.iter_mut().enumerate() {
             if section_flags[i] {

@@ -425,6 +425,29 @@ fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there(
 }
 
 #[test]
+fn an_amount_left_of_the_item_names_is_not_filled_down() {
+    // A 財産目録: an account, its total, and the detail lines under it named on the right.
+    let l = page(1);
+    let g = grid(
+        1,
+        &[
+            &["科目", "合計", "摘要", "金額"],
+            &["現金預金", "300", "現金手許有高", "100"],
+            &["", "", "普通預金", "200"],
+            &["未収金", "50", "介護報酬", "50"],
+        ],
+        &[],
+    );
+    let t = one_grid(&l, g);
+    assert_eq!(
+        cells(&t[0])[1],
+        ["現金預金", "", "普通預金", "200"],
+        "{:?}",
+        cells(&t[0])
+    );
+}
+
+#[test]
 fn a_page_of_header_and_units_alone_is_all_header() {
     // A 目 page left empty while the 節 of its 目 run on over the facing pages: the
     // header and its unit row, then nothing; the table goes on on the next 目 page.
