@@ -188,7 +188,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
     }
     // Group parts into tables: (part indices, header rows repeated in each part, the
     // table's header).
-    let mut groups: Vec<(Vec<usize>, Vec<usize>, Vec<Vec<String>>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for i in 0..parts.len() {
         let mut cont = groups
             .last()
@@ -263,6 +263,10 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
     unit::carry_unit_notes(&mut tables, settings);
     tables
 }
+
+/// A table being grouped from parts: its part indices, the header rows repeated in each
+/// part, and its header.
+type Group = (Vec<usize>, Vec<usize>, Vec<Vec<String>>);
 
 /// Rule `headerless_sibling`: a table printed without a header right after a table with
 /// the same columns (the next 項 of a budget book, under its own heading box) has that

@@ -19,7 +19,7 @@
 use crate::geom::Rect;
 use crate::layout::{Orientation, PageLayout, Ruling, Word};
 
-use super::grid::{build_grid, split_filled_spans, split_word_at};
+use super::grid::{build_grid, split_filled_spans, split_word_at, Cells};
 use super::lattice::{ruled_regions, structure as lattice_structure, with_text_hints};
 use super::settings::TableSettings;
 use super::stream::{column_edges, lines_of, rows, separators, structure as stream_structure};
@@ -252,8 +252,10 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
                 Mode::Lattice,
                 &st,
                 &inside,
-                true,
-                one_row,
+                Cells {
+                    ruled: true,
+                    keep_columns: one_row,
+                },
                 s,
                 Vec::new(),
             ) else {
@@ -386,7 +388,18 @@ fn stream_grid(
         .collect();
     let groups = rows(&lines, &col_edges, &hints, s);
     let st = stream_structure(&lines, col_edges, &groups, columns.is_some(), s)?;
-    build_grid(page, Mode::Stream, &st, words, false, false, s, diagnostics)
+    build_grid(
+        page,
+        Mode::Stream,
+        &st,
+        words,
+        Cells {
+            ruled: false,
+            keep_columns: false,
+        },
+        s,
+        diagnostics,
+    )
 }
 
 #[cfg(test)]

@@ -196,6 +196,15 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
     st.spans = out;
 }
 
+/// How [`build_grid`] makes cells.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cells {
+    /// Cells are ruled: a cell's right edge is its wrap width.
+    pub ruled: bool,
+    /// Keep columns without text (a one-row ruled grid's empty boxes are columns).
+    pub keep_columns: bool,
+}
+
 /// Fills a structure with the words whose centre lies in it and builds the grid.
 /// `right_edges`: use a cell's right edge as its wrap width (lattice cells are ruled).
 pub(crate) fn build_grid(
@@ -203,8 +212,7 @@ pub(crate) fn build_grid(
     mode: Mode,
     st: &Structure,
     words: &[&Word],
-    ruled: bool,
-    keep_columns: bool,
+    cells_of: Cells,
     s: &TableSettings,
     diagnostics: Vec<String>,
 ) -> Option<Grid> {
@@ -241,7 +249,7 @@ pub(crate) fn build_grid(
                 .filter(|&k| {
                     let x = st.col_edges[k];
                     let differ = owner.get(r * nc + k - 1) != owner.get(r * nc + k);
-                    ruled
+                    cells_of.ruled
                         && differ
                         && w.bbox.x0 < x - s.straddle_tol
                         && w.bbox.x1 > x + s.straddle_tol
@@ -280,7 +288,7 @@ pub(crate) fn build_grid(
             if m.is_empty() {
                 return String::new();
             }
-            let r = if ruled {
+            let r = if cells_of.ruled {
                 st.span_rect(sp).map(|r| r.x1)
             } else {
                 None
@@ -291,7 +299,7 @@ pub(crate) fn build_grid(
     // Rows / columns with text starting in them are kept (every column with
     // `keep_columns`).
     let mut keep_r = vec![false; nr];
-    let mut keep_c = vec![keep_columns; nc];
+    let mut keep_c = vec![cells_of.keep_columns; nc];
     for (sp, t) in st.spans.iter().zip(&texts) {
         if !t.is_empty() {
             if let Some(k) = keep_r.get_mut(sp.row) {
@@ -416,8 +424,10 @@ mod tests {
             Mode::Stream,
             &st,
             &refs,
-            false,
-            false,
+            Cells {
+                ruled: false,
+                keep_columns: false,
+            },
             &TableSettings::default(),
             vec![],
         )
@@ -475,8 +485,10 @@ mod tests {
             Mode::Lattice,
             &st,
             &refs,
-            true,
-            false,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
             &TableSettings::default(),
             vec![],
         )
@@ -551,8 +563,10 @@ mod tests {
             Mode::Lattice,
             &st,
             &refs,
-            true,
-            false,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
             &TableSettings::default(),
             vec![],
         )
@@ -571,8 +585,10 @@ mod tests {
             Mode::Lattice,
             &st2,
             &refs,
-            true,
-            false,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
             &TableSettings::default(),
             vec![],
         )

@@ -13,7 +13,7 @@ use crate::layout::{Ruling, Word};
 use super::cell_text::starts_with_marker;
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
-use super::stream::{lines_of, numeric, rows, separators};
+use super::stream::{lines_of, rows, separators};
 
 /// A connected group of rulings.
 #[derive(Clone, Debug, PartialEq)]
@@ -385,23 +385,7 @@ pub(crate) fn with_text_hints(
         }
     }
     col_edges.sort_by(f64::total_cmp);
-    let col_of = |w: &Word| super::grid::interval(&col_edges, w.bbox.cx());
-    // Columns where the line's text is a number and nothing else.
-    let num_cols = |l: &super::stream::Line<'_>| -> Vec<usize> {
-        let cols: Vec<usize> = l.words.iter().map(|w| col_of(w)).collect();
-        let mut out: Vec<usize> = cols
-            .iter()
-            .copied()
-            .filter(|&c| {
-                l.words
-                    .iter()
-                    .zip(&cols)
-                    .all(|(w, &wc)| wc != c || numeric(&w.text))
-            })
-            .collect();
-        out.dedup();
-        out
-    };
+    let num_cols = |l: &super::stream::Line<'_>| super::stream::number_columns(l, &col_edges);
     // Rule `ruled_rows`: a table that draws rules between its body rows (at least
     // `ruled_rows_min` inner row rules) means every one of them: lines inside a ruled band
     // are one cell's lines (a 節 box listing its 細節 with their amounts), not rows whose
@@ -436,7 +420,7 @@ pub(crate) fn with_text_hints(
             let nums: Vec<usize> = g
                 .iter()
                 .filter_map(|&i| band_lines.get(i))
-                .flat_map(|l| num_cols(l))
+                .flat_map(&num_cols)
                 .collect();
             if nums.is_empty() {
                 continue;
@@ -448,7 +432,7 @@ pub(crate) fn with_text_hints(
             let first_nums = g
                 .iter()
                 .filter_map(|&i| band_lines.get(i))
-                .map(|l| num_cols(l))
+                .map(&num_cols)
                 .find(|c| !c.is_empty())
                 .unwrap_or_default();
             let breaks = first_nums.iter().any(|c| seen.contains(c));
@@ -597,7 +581,11 @@ mod tests {
         let st2 = structure(&better, &s).expect("structure");
         assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
         assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
-        assert!(numeric("▲1,234") && numeric("17.4%") && !numeric("Freq."));
+        assert!(
+            super::super::stream::numeric("▲1,234")
+                && super::super::stream::numeric("17.4%")
+                && !super::super::stream::numeric("Freq.")
+        );
     }
 
     #[test]

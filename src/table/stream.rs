@@ -204,7 +204,7 @@ pub(crate) fn numeric(text: &str) -> bool {
 }
 
 /// Columns where the line's text is a number and nothing else.
-fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
+pub(crate) fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
     let cols: Vec<usize> = l
         .words
         .iter()

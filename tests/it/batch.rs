@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use polars::prelude::*;
 
-use crate::common::{corpus, nenpo, root};
+use crate::common::{corpus, nenpo, pdf, root, stream};
 
 /// A pipeline file in `dir` reading `dir/in` and writing `dir/out`.
 fn pipeline(dir: &Path, isolation: &str) -> PathBuf {
@@ -352,40 +352,6 @@ fn a_second_run_on_the_same_output_is_refused() {
     drop(held);
     let (code, _, err) = run(&["run", p.to_str().expect("utf-8"), "--force"]);
     assert_eq!(code, Some(0), "released with its holder: {err}");
-}
-
-/// A minimal PDF from object bodies (object i+1 = bodies[i]), with a correct xref.
-fn pdf(bodies: &[Vec<u8>], root: usize) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, b) in bodies.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(b);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", bodies.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            bodies.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
-    let mut v = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
-    v.extend_from_slice(data);
-    v.extend_from_slice(b"\nendstream");
-    v
 }
 
 fn deflate(data: &[u8]) -> Vec<u8> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{corpus, nenpo, root};
+use crate::common::{corpus, nenpo, root, table_pdf};
 
 fn utf8(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -266,11 +266,20 @@ fn bad_kind_config_is_a_clear_error() {
 /// Cells of numeric columns that cannot be read keep their raw text with a null value and
 /// are counted in the run report and the documents table. The Fuji pieces read by text
 /// alignment alone (`mode = "stream"`, the wrong strategy for their ruled spreads) run
-/// columns together, which makes such cells.
+/// columns together, which makes such cells. Each table's totals check is counted the
+/// same way, and the run report lists the tables furthest off.
 #[test]
 fn unparsed_cells_are_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = fuji_inputs(dir.path());
+    // And a table whose printed 合計 is not the sum of its rows (300, printed 350).
+    let off = [
+        &["区分", "金額"][..],
+        &["現金", "100"],
+        &["預金", "200"],
+        &["合計", "350"],
+    ];
+    std::fs::write(input.join("printed-total-off.pdf"), table_pdf(&off)).expect("write pdf");
     let out = dir.path().join("out");
     let default =
         std::fs::read_to_string(root().join("pipelines/default.toml")).expect("default pipeline");
@@ -327,7 +336,13 @@ fn unparsed_cells_are_counted() {
     );
     assert!(
         report["totals_mismatches"].as_u64().unwrap_or(0) > 0,
-        "columns run together make totals that do not add up: {report}"
+        "the printed 合計 does not add up: {report}"
+    );
+    assert!(
+        report["worst_tables"][0]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("printed-total-off.pdf")),
+        "{report}"
     );
     // The report lists the tables furthest off, each with its document and place.
     let worst = report["worst_tables"].as_array().expect("worst_tables");
