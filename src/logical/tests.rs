@@ -26,6 +26,15 @@ fn one_grid(layout: &PageLayout, g: Grid) -> Vec<LogicalTable> {
     )
 }
 
+/// The tables of several pages, each with its grids, with the default settings.
+fn on_pages(pages: Vec<(&PageLayout, Vec<Grid>)>) -> Vec<LogicalTable> {
+    let pages: Vec<PageGrids<'_>> = pages
+        .into_iter()
+        .map(|(layout, grids)| PageGrids { layout, grids })
+        .collect();
+    assemble(&pages, &LogicalSettings::default())
+}
+
 fn cells(t: &LogicalTable) -> Vec<Vec<String>> {
     t.rows.iter().map(|r| r.cells.clone()).collect()
 }
@@ -399,23 +408,7 @@ fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there(
             &["計", "23,861,300", "23,235,700", "625,600"],
         ],
     );
-    let t = assemble(
-        &[
-            PageGrids {
-                layout: &l1,
-                grids: p1,
-            },
-            PageGrids {
-                layout: &l2,
-                grids: p2,
-            },
-            PageGrids {
-                layout: &l3,
-                grids: p3,
-            },
-        ],
-        &LogicalSettings::default(),
-    );
+    let t = on_pages(vec![(&l1, p1), (&l2, p2), (&l3, p3)]);
     assert_eq!(t.len(), 2, "{t:#?}");
     assert_eq!(t[0].pages, vec![1, 3]);
     assert_eq!(t[0].columns, ["目", "本年度", "前年度", "比較"]);
@@ -461,23 +454,11 @@ fn a_page_of_header_and_units_alone_is_all_header() {
     let p2: Vec<&[&str]> = head.to_vec();
     let mut p3: Vec<&[&str]> = head.to_vec();
     p3.push(&["計", "82,996", "79,766", "3,230"]);
-    let t = assemble(
-        &[
-            PageGrids {
-                layout: &l1,
-                grids: vec![grid_at(1, 100.0, &p1, &[])],
-            },
-            PageGrids {
-                layout: &l2,
-                grids: vec![grid_at(2, 100.0, &p2, &[])],
-            },
-            PageGrids {
-                layout: &l3,
-                grids: vec![grid_at(3, 100.0, &p3, &[])],
-            },
-        ],
-        &LogicalSettings::default(),
-    );
+    let t = on_pages(vec![
+        (&l1, vec![grid_at(1, 100.0, &p1, &[])]),
+        (&l2, vec![grid_at(2, 100.0, &p2, &[])]),
+        (&l3, vec![grid_at(3, 100.0, &p3, &[])]),
+    ]);
     assert_eq!(t.len(), 1, "{t:#?}");
     assert_eq!(cells(&t[0]).len(), 2, "{:?}", cells(&t[0]));
     assert_eq!(t[0].rows[1].kind, RowKind::Total);

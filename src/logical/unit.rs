@@ -296,21 +296,7 @@ mod tests {
     }
 
     fn word(text: &str, x0: f64, top: f64) -> crate::layout::Word {
-        crate::layout::Word {
-            text: text.into(),
-            bbox: crate::geom::Rect::new(
-                x0,
-                top,
-                x0 + 10.0 * text.chars().count() as f64,
-                top + 10.0,
-            ),
-            size: 10.0,
-            bold: false,
-            vertical: false,
-            line: 0,
-            confidence: 1.0,
-            chars: Vec::new(),
-        }
+        crate::table::testutil::w(text, x0, top)
     }
 
     #[test]
