@@ -14,6 +14,20 @@ pub fn corpus() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// The shared corpus for `test`: when it is absent the test prints a note and passes,
+/// unless `NENPO_REQUIRE_CORPUS=1` (CI), where it fails.
+pub fn corpus_for(test: &str) -> Option<PathBuf> {
+    let c = corpus();
+    if c.is_none() {
+        assert!(
+            std::env::var("NENPO_REQUIRE_CORPUS").as_deref() != Ok("1"),
+            "{test}: ../shared/corpus is required (NENPO_REQUIRE_CORPUS=1)"
+        );
+        eprintln!("note: {test} skipped: ../shared/corpus absent");
+    }
+    c
+}
+
 /// Runs the nenpo binary with `args`.
 pub fn nenpo(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nenpo"))

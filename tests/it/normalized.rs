@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{corpus, nenpo, root, table_pdf};
+use crate::common::{corpus_for, nenpo, root, table_pdf};
 
 fn utf8(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -186,8 +186,7 @@ fn fuji_tax_items_compare_across_years() {
 /// A reform-report item in two dev documents of different years gets the same item_key.
 #[test]
 fn reform_item_key_is_stable_across_years() {
-    let Some(corpus) = corpus() else {
-        eprintln!("note: ../shared/corpus absent; skipped");
+    let Some(corpus) = corpus_for("reform_item_key_is_stable_across_years") else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");

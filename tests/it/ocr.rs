@@ -96,10 +96,7 @@ fn ocr_extract(test: &str, file: &Path) -> Option<serde_json::Value> {
 
 /// [`ocr_extract`] of a file of the shared corpus (`None` when `../shared` is absent).
 fn ocr_extract_corpus(test: &str, rel: &str) -> Option<serde_json::Value> {
-    let Some(corpus) = crate::common::corpus() else {
-        eprintln!("note: {test} skipped: ../shared absent");
-        return None;
-    };
+    let corpus = crate::common::corpus_for(test)?;
     ocr_extract(test, &corpus.join(rel))
 }
 
@@ -270,10 +267,9 @@ fn scanned_budget_over_three_pages_is_one_table() {
 /// with the kind's default unit 千円.
 #[test]
 fn scanned_budget_with_misread_header_reaches_its_kind() {
-    let Some(corpus) = crate::common::corpus() else {
-        eprintln!(
-            "note: scanned_budget_with_misread_header_reaches_its_kind skipped: ../shared absent"
-        );
+    let Some(corpus) =
+        crate::common::corpus_for("scanned_budget_with_misread_header_reaches_its_kind")
+    else {
         return;
     };
     if !tesseract_ready("scanned_budget_with_misread_header_reaches_its_kind") {

@@ -166,3 +166,53 @@ fn stacked_blocks_beside_a_side_label_are_tables_of_their_own() {
         serde_json::json!(816_000i64)
     );
 }
+
+/// A budget book printing the two halves of its 事項別明細書 on facing pages (R6 book,
+/// pages 268–276: 目 on the even pages, 節 on the odd ones): the 項 starts with one ruled
+/// 目 row at the foot of page 268, goes on on pages 270 and 274 past an empty 目 page (272,
+/// its header and units alone), and ends with its 計 on page 276, which adds up.
+#[test]
+fn a_table_on_facing_pages_goes_on_past_its_other_half() {
+    let Some(corpus) =
+        crate::common::corpus_for("a_table_on_facing_pages_goes_on_past_its_other_half")
+    else {
+        return;
+    };
+    let book = corpus.join("peers/ja-real/fuji-r6-budget-full.pdf");
+    let v = extract_json(&book, &["--pages", "268-276"]);
+    let t = v["tables"].as_array().cloned().unwrap_or_default();
+    let elderly = t
+        .iter()
+        .find(|t| {
+            t["caption"]
+                .as_str()
+                .is_some_and(|c| c.contains("２項老人福祉費"))
+        })
+        .expect("the 老人福祉費 table");
+    assert_eq!(
+        elderly["pages"],
+        serde_json::json!([268, 270, 272, 274, 276]),
+        "{elderly}"
+    );
+    let rows = elderly["rows"].as_array().expect("rows");
+    let labels: Vec<String> = rows.iter().map(|r| cells(r)[0].clone()).collect();
+    assert_eq!(
+        labels,
+        [
+            "1 高齢者対策費",
+            "2 要援護高齢者対策費",
+            "3 介護保険費",
+            "計"
+        ]
+    );
+    assert_eq!(
+        elderly["columns"].as_array().map(Vec::len),
+        Some(8),
+        "the empty 財源 boxes are columns"
+    );
+    assert_eq!(
+        elderly["totals_mismatches"],
+        serde_json::json!([]),
+        "{elderly}"
+    );
+}
