@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::logical::{LogicalTable, Row, Span};
-use crate::normalize::totals::{check, Mismatch};
+use crate::normalize::totals::{check_table, Mismatch, TotalsSettings};
 use crate::normalize::values::document_values;
 use crate::pipeline::run::{kind_name, mode_name};
 use crate::pipeline::{Extraction, PageSummary};
@@ -33,8 +33,10 @@ struct TableJson<'a> {
     unit: Option<&'a str>,
     /// Each column's unit as printed in a unit row, `null` where none.
     units: &'a [Option<String>],
-    /// What the table's own arithmetic says: each subtotal or total cell that is not the
-    /// sum of its rows (empty when every total adds up, or the table has none).
+    /// What the table's own arithmetic says: how many subtotal and total cells were
+    /// compared with the sum of their rows (0: the table has none that can be checked) ...
+    totals_checked: usize,
+    /// ... and each of them that is not the sum of its rows.
     totals_mismatches: Vec<Mismatch>,
 }
 
@@ -57,6 +59,7 @@ fn round(v: f64) -> f64 {
 
 fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) -> TableJson<'_> {
     let b = t.bbox;
+    let check = check_table(t, &Default::default(), &TotalsSettings::default());
     TableJson {
         pages: &t.pages,
         bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
@@ -74,7 +77,8 @@ fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) ->
         caption: &t.caption,
         unit: t.unit(),
         units: &t.units,
-        totals_mismatches: check(t),
+        totals_checked: check.checked,
+        totals_mismatches: check.mismatches,
     }
 }
 

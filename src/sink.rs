@@ -22,8 +22,11 @@ pub struct TableRow {
     pub lineage: RowLineage,
     pub columns: Vec<String>,
     pub cells: Vec<String>,
-    /// How many totals of the row's table do not add up (`normalize::totals`): the
-    /// table's own check, so an analyst can filter tables by it.
+    /// How many subtotal and total cells of the row's table were compared with the sum
+    /// of their rows (`normalize::totals`) ...
+    pub table_totals_checked: u32,
+    /// ... and how many of them do not add up: the table's own check, so an analyst can
+    /// filter tables by it.
     pub table_totals_mismatches: u32,
 }
 
@@ -195,6 +198,7 @@ pub fn write_table_rows(
         str_list("section", rows.iter().map(|r| r.lineage.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
+        col("table_totals_checked", rows, |r| r.table_totals_checked),
         col("table_totals_mismatches", rows, |r| {
             r.table_totals_mismatches
         }),
@@ -490,6 +494,7 @@ mod tests {
             },
             columns: vec!["課題".into(), "金額".into()],
             cells: vec![format!("項目{i}"), "1,000".into()],
+            table_totals_checked: 0,
             table_totals_mismatches: 0,
         }
     }

@@ -89,12 +89,25 @@ fn additive_columns(columns: &[ColumnType], s: &TotalsSettings) -> Vec<(usize, f
         .collect()
 }
 
+/// What a table's own arithmetic says: how many subtotal and total cells were compared
+/// with the sum of their rows, and those that do not match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Check {
+    pub checked: usize,
+    pub mismatches: Vec<Mismatch>,
+}
+
 /// The mismatched totals of one table, its values typed with `values`.
 pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) -> Vec<Mismatch> {
+    check_table(t, values, s).mismatches
+}
+
+/// [`check_with`], with the number of total cells compared.
+pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) -> Check {
     let typed = typed_table(t, values);
     let cols = additive_columns(&typed.columns, s);
     if cols.is_empty() {
-        return Vec::new();
+        return Check::default();
     }
     let int_at = |r: usize, c: usize| -> Option<i64> {
         match typed
@@ -110,6 +123,7 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
     };
     let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
     let mut out = Vec::new();
+    let mut checked = 0usize;
     let mut group: Vec<usize> = Vec::new();
     let mut all: Vec<usize> = Vec::new();
     for (i, k) in kinds.iter().enumerate() {
@@ -139,6 +153,7 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
                     let outer = outline_parents(t, &rows, cols.first().map_or(0, |c| c.0));
                     for &(c, slack) in &cols {
                         let Some(found) = int_at(i, c) else { continue };
+                        checked += 1;
                         // A number filled down from a spanning cell (a 目's amount beside
                         // each of its 節 rows) was printed once: it adds once.
                         let sum = |rows: &[usize]| -> i64 {
@@ -179,7 +194,10 @@ pub fn check_with(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings) 
             }
         }
     }
-    out
+    Check {
+        checked,
+        mismatches: out,
+    }
 }
 
 /// Rule `outline`: the rows a total covers may be an outline, each outer item the sum of
@@ -262,6 +280,26 @@ mod tests {
             ],
         );
         assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn a_check_counts_the_totals_it_compared() {
+        let t = table(
+            &["区分", "金額（千円）", "構成比（%）"],
+            &[],
+            None,
+            &[
+                (&["a", "100", "40.0"], Data),
+                (&["b", "150", "60.0"], Data),
+                (&["合計", "250", "100.0"], Total),
+            ],
+        );
+        let c = check_table(&t, &ValueSettings::default(), &TotalsSettings::default());
+        assert_eq!(
+            (c.checked, c.mismatches.len()),
+            (1, 0),
+            "percentages are not summed"
+        );
     }
 
     #[test]

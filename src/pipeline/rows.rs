@@ -19,7 +19,7 @@ use crate::normalize::kinds::{
     canonical_rows_mapped, map_columns, match_kind, match_kind_by_relations, ColumnKind, Kind,
 };
 use crate::normalize::number::{parse_cell, Cell};
-use crate::normalize::totals::{check_with, Mismatch};
+use crate::normalize::totals::{check_table, Mismatch};
 use crate::normalize::values::{read_values, typed_tables, ColumnType, TypedTable};
 use crate::sink::{KindRow, RowLineage, TableRow, ValueRow};
 
@@ -190,7 +190,9 @@ pub fn document_rows(
         let Some(tt) = typed.get_mut(ti) else {
             continue;
         };
-        let mismatches = check_with(table, &settings.values, &settings.totals);
+        let check = check_table(table, &settings.values, &settings.totals);
+        let table_checked = u32::try_from(check.checked).unwrap_or(u32::MAX);
+        let mismatches = check.mismatches;
         let table_mismatches = u32::try_from(mismatches.len()).unwrap_or(u32::MAX);
         let matched = match match_kind(table, kinds)
             .and_then(|k| kinds.iter().position(|x| std::ptr::eq(x, k)))
@@ -275,6 +277,7 @@ pub fn document_rows(
                 lineage: lineage.clone(),
                 columns: table.columns.clone(),
                 cells: row.cells.clone(),
+                table_totals_checked: table_checked,
                 table_totals_mismatches: table_mismatches,
             });
             // This row's canonical cells (canonical rows skip section rows, as here).

@@ -329,6 +329,13 @@ fn unparsed_cells_are_counted() {
         o,
     ]);
     assert_eq!(per_table[0]["n"], per_doc[0]["n"], "{per_table} {per_doc}");
+    let checked = json_of(&[
+        "query",
+        "select max(table_totals_checked) as n from tables where source_path like '%printed-total-off.pdf'",
+        "--output",
+        o,
+    ]);
+    assert_eq!(checked[0]["n"], 1, "the one 合計 cell compared: {checked}");
     assert_eq!(
         per_doc[0]["n"], report["totals_mismatches"],
         "{per_doc} {report}"

@@ -215,4 +215,8 @@ fn a_table_on_facing_pages_goes_on_past_its_other_half() {
         serde_json::json!([]),
         "{elderly}"
     );
+    assert_eq!(
+        elderly["totals_checked"], 7,
+        "the 計 row's seven amount columns"
+    );
 }
