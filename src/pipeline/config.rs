@@ -192,6 +192,12 @@ impl Pipeline {
         if let Err(e) = config.settings.values.validate() {
             return Err(invalid(format!("settings.values.{e}")));
         }
+        if let Err(e) = config.settings.table.validate() {
+            return Err(invalid(format!("settings.table.{e}")));
+        }
+        if let Err(e) = config.settings.logical.validate() {
+            return Err(invalid(format!("settings.{e}")));
+        }
         let slack = config.settings.totals.slack_per_row;
         if !(slack.is_finite() && slack >= 0.0) {
             return Err(invalid(format!(
@@ -518,6 +524,13 @@ headers = ["本年度予算額"]
         assert!(e.contains("money") && e.contains("line"), "{e}");
         let e = err("[settings.values]\nnumeric_fraction = 2.0\n".into());
         assert!(e.contains("settings.values.numeric_fraction"), "{e}");
+        let e = err("[settings.table]\njoint_tol = -3.0\n".into());
+        assert!(e.contains("settings.table.joint_tol"), "{e}");
+        let e = err("[settings.logical]\nnumeric_column_fraction = 1.5\n".into());
+        assert!(
+            e.contains("settings.logical.numeric_column_fraction"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -104,6 +104,84 @@ pub struct TableSettings {
     pub region_max_words_per_segment: f64,
 }
 
+impl TableSettings {
+    /// Rejects tolerances below 0, fractions outside 0–1 and counts below what the rules
+    /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
+    pub fn validate(&self) -> Result<(), String> {
+        let inf = f64::MAX;
+        let checks: [(&str, f64, f64, f64); 22] = [
+            ("joint_tol", self.joint_tol, 0.0, inf),
+            ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
+            ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
+            ("lattice_min_slots", self.lattice_min_slots as f64, 1.0, inf),
+            ("hinted_min_rows", self.hinted_min_rows as f64, 1.0, inf),
+            ("spread_edge_tol", self.spread_edge_tol, 0.0, inf),
+            ("ruled_rows_min", self.ruled_rows_min as f64, 1.0, inf),
+            (
+                "spread_min_shared_edges",
+                self.spread_min_shared_edges,
+                0.0,
+                1.0,
+            ),
+            (
+                "side_label_min_rows",
+                self.side_label_min_rows as f64,
+                2.0,
+                inf,
+            ),
+            ("segment_gap_em", self.segment_gap_em, 0.0, inf),
+            ("crossing_frac", self.crossing_frac, 0.0, 1.0),
+            (
+                "min_column_support",
+                self.min_column_support as f64,
+                1.0,
+                inf,
+            ),
+            ("min_column_gap", self.min_column_gap, 0.0, inf),
+            ("line_overlap", self.line_overlap, 0.0, 1.0),
+            (
+                "continuation_max_gap_em",
+                self.continuation_max_gap_em,
+                0.0,
+                inf,
+            ),
+            (
+                "continuation_max_outdent_em",
+                self.continuation_max_outdent_em,
+                0.0,
+                inf,
+            ),
+            (
+                "interleave_min_overlap",
+                self.interleave_min_overlap,
+                0.0,
+                1.0,
+            ),
+            ("straddle_tol", self.straddle_tol, 0.0, inf),
+            ("region_max_gap_em", self.region_max_gap_em, 0.0, inf),
+            (
+                "region_max_plain_run",
+                self.region_max_plain_run as f64,
+                0.0,
+                inf,
+            ),
+            ("region_min_rows", self.region_min_rows as f64, 1.0, inf),
+            (
+                "region_max_words_per_segment",
+                self.region_max_words_per_segment,
+                0.0,
+                inf,
+            ),
+        ];
+        for (name, value, min, max) in checks {
+            if !(value >= min && value <= max) {
+                return Err(format!("{name} must be within {min}..={max}, got {value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for TableSettings {
     fn default() -> Self {
         TableSettings {
@@ -143,5 +221,20 @@ mod tests {
         assert_eq!(s.joint_tol, 1.5);
         assert_eq!(s.segment_gap_em, TableSettings::default().segment_gap_em);
         assert!(toml::from_str::<TableSettings>("no_such = 1").is_err());
+    }
+
+    #[test]
+    fn defaults_validate_and_bad_values_fail() {
+        assert!(TableSettings::default().validate().is_ok());
+        let s = TableSettings {
+            joint_tol: -3.0,
+            ..TableSettings::default()
+        };
+        assert!(s.validate().is_err_and(|e| e.contains("joint_tol")));
+        let s = TableSettings {
+            crossing_frac: f64::NAN,
+            ..TableSettings::default()
+        };
+        assert!(s.validate().is_err());
     }
 }
