@@ -49,6 +49,47 @@ pub struct LayoutSettings {
     pub axis_tolerance: f64,
 }
 
+impl LayoutSettings {
+    /// Rejects negative distances and fractions outside 0–1.
+    pub fn validate(&self) -> Result<(), String> {
+        let inf = f64::MAX;
+        let checks: [(&str, f64, f64, f64); 11] = [
+            ("word_gap_em", self.word_gap_em, 0.0, inf),
+            (
+                "letter_spacing_max_em",
+                self.letter_spacing_max_em,
+                0.0,
+                inf,
+            ),
+            (
+                "letter_spacing_evenness",
+                self.letter_spacing_evenness,
+                0.0,
+                1.0,
+            ),
+            (
+                "letter_spacing_pair_max_em",
+                self.letter_spacing_pair_max_em,
+                0.0,
+                inf,
+            ),
+            ("line_overlap", self.line_overlap, 0.0, 1.0),
+            ("dedupe_tolerance", self.dedupe_tolerance, 0.0, inf),
+            ("snap_tolerance", self.snap_tolerance, 0.0, inf),
+            ("join_tolerance", self.join_tolerance, 0.0, inf),
+            ("min_ruling_length", self.min_ruling_length, 0.0, inf),
+            ("max_ruling_thickness", self.max_ruling_thickness, 0.0, inf),
+            ("axis_tolerance", self.axis_tolerance, 0.0, inf),
+        ];
+        for (name, value, min, max) in checks {
+            if !(value >= min && value <= max) {
+                return Err(format!("{name} must be within {min}..={max}, got {value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for LayoutSettings {
     fn default() -> Self {
         LayoutSettings {

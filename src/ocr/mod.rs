@@ -197,6 +197,60 @@ impl Default for OcrSettings {
     }
 }
 
+impl OcrSettings {
+    /// Rejects values its rules cannot use: a negative length or angle, a fraction or
+    /// confidence outside 0–1, `target_dpi` beyond 1200 (a page would be rendered at
+    /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
+    pub fn validate(&self) -> Result<(), String> {
+        let inf = f64::MAX;
+        let checks: [(&str, f64, f64, f64); 17] = [
+            ("image_cover_min", self.image_cover_min, 0.0, 1.0),
+            ("undecoded_share_max", self.undecoded_share_max, 0.0, 1.0),
+            ("target_dpi", self.target_dpi, 0.0, 1200.0),
+            ("max_image_pixels", self.max_image_pixels as f64, 1.0, inf),
+            ("max_skew_deg", self.max_skew_deg, 0.0, 45.0),
+            ("skew_step_deg", self.skew_step_deg, 1e-4, 45.0),
+            ("min_skew_deg", self.min_skew_deg, 0.0, 45.0),
+            ("ruling_min_length_pt", self.ruling_min_length_pt, 0.0, inf),
+            ("ruling_max_gap_pt", self.ruling_max_gap_pt, 0.0, inf),
+            ("ruling_min_fill", self.ruling_min_fill, 0.0, 1.0),
+            (
+                "ruling_max_thickness_pt",
+                self.ruling_max_thickness_pt,
+                0.0,
+                inf,
+            ),
+            (
+                "artefact_tolerance_pt",
+                self.artefact_tolerance_pt,
+                0.0,
+                inf,
+            ),
+            (
+                "noise_max_confidence",
+                f64::from(self.noise_max_confidence),
+                0.0,
+                1.0,
+            ),
+            ("lone_dash_gap_em", self.lone_dash_gap_em, 0.0, inf),
+            ("psm", f64::from(self.psm), 0.0, 13.0),
+            (
+                "min_word_confidence",
+                f64::from(self.min_word_confidence),
+                0.0,
+                1.0,
+            ),
+            ("cjk_cell_em", self.cjk_cell_em, 0.0, self.cjk_cell_max_em),
+        ];
+        for (name, value, min, max) in checks {
+            if !(value >= min && value <= max) {
+                return Err(format!("{name} must be within {min}..={max}, got {value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why a page could not be OCR'd. The page is then kept without words and the message
 /// becomes its warning; the rest of the document (and the run) goes on.
 #[derive(Debug, thiserror::Error)]

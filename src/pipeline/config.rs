@@ -192,8 +192,14 @@ impl Pipeline {
         if let Err(e) = config.settings.values.validate() {
             return Err(invalid(format!("settings.values.{e}")));
         }
+        if let Err(e) = config.settings.layout.validate() {
+            return Err(invalid(format!("settings.layout.{e}")));
+        }
         if let Err(e) = config.settings.table.validate() {
             return Err(invalid(format!("settings.table.{e}")));
+        }
+        if let Err(e) = config.settings.ocr.validate() {
+            return Err(invalid(format!("settings.ocr.{e}")));
         }
         if let Err(e) = config.settings.logical.validate() {
             return Err(invalid(format!("settings.{e}")));
@@ -526,6 +532,10 @@ headers = ["本年度予算額"]
         assert!(e.contains("settings.values.numeric_fraction"), "{e}");
         let e = err("[settings.table]\njoint_tol = -3.0\n".into());
         assert!(e.contains("settings.table.joint_tol"), "{e}");
+        let e = err("[settings.ocr]\ntarget_dpi = 1e6\n".into());
+        assert!(e.contains("settings.ocr.target_dpi"), "{e}");
+        let e = err("[settings.layout]\nline_overlap = 2.0\n".into());
+        assert!(e.contains("settings.layout.line_overlap"), "{e}");
         let e = err("[settings.logical]\nnumeric_column_fraction = 1.5\n".into());
         assert!(
             e.contains("settings.logical.numeric_column_fraction"),
