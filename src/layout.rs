@@ -53,7 +53,7 @@ impl LayoutSettings {
     /// Rejects negative distances and fractions outside 0–1.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [(&str, f64, f64, f64); 11] = [
+        let checks: [crate::limits::Limit<'_>; 11] = [
             ("word_gap_em", self.word_gap_em, 0.0, inf),
             (
                 "letter_spacing_max_em",
@@ -81,12 +81,7 @@ impl LayoutSettings {
             ("max_ruling_thickness", self.max_ruling_thickness, 0.0, inf),
             ("axis_tolerance", self.axis_tolerance, 0.0, inf),
         ];
-        for (name, value, min, max) in checks {
-            if !(value >= min && value <= max) {
-                return Err(format!("{name} must be within {min}..={max}, got {value}"));
-            }
-        }
-        Ok(())
+        crate::limits::check(&checks)
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod geom;
 pub mod inspect;
 pub mod layout;
+mod limits;
 pub mod logical;
 pub mod normalize;
 pub mod ocr;

@@ -137,7 +137,7 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [(&'static str, f64, f64, f64); 10] = [
+        let checks: [crate::limits::Limit<'static>; 10] = [
             ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
             (
                 "header_line_max_gap_lines",
@@ -189,17 +189,15 @@ impl LogicalSettings {
                 f64::MAX,
             ),
         ];
-        for (name, value, min, max) in checks {
-            if !(value >= min && value <= max) {
-                return Err(SettingsError::OutOfRange {
-                    name,
-                    value,
-                    min,
-                    max,
-                });
-            }
+        match crate::limits::first_out_of_range(&checks) {
+            Some((name, value, min, max)) => Err(SettingsError::OutOfRange {
+                name,
+                value,
+                min,
+                max,
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 

@@ -203,7 +203,7 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [(&str, f64, f64, f64); 17] = [
+        let checks: [crate::limits::Limit<'_>; 17] = [
             ("image_cover_min", self.image_cover_min, 0.0, 1.0),
             ("undecoded_share_max", self.undecoded_share_max, 0.0, 1.0),
             ("target_dpi", self.target_dpi, 0.0, 1200.0),
@@ -242,12 +242,7 @@ impl OcrSettings {
             ),
             ("cjk_cell_em", self.cjk_cell_em, 0.0, self.cjk_cell_max_em),
         ];
-        for (name, value, min, max) in checks {
-            if !(value >= min && value <= max) {
-                return Err(format!("{name} must be within {min}..={max}, got {value}"));
-            }
-        }
-        Ok(())
+        crate::limits::check(&checks)
     }
 }
 

@@ -401,7 +401,9 @@ pub(crate) fn with_text_hints(
             continue;
         }
         let band_lines: Vec<_> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
-        let stacked = band_lines.iter().filter(|l| num_cols(l).len() >= 2).count() >= 2;
+        // Each line's columns holding a number alone, read once.
+        let line_nums: Vec<Vec<usize>> = band_lines.iter().map(&num_cols).collect();
+        let stacked = line_nums.iter().filter(|c| c.len() >= 2).count() >= 2;
         if rows_ruled && !stacked {
             continue;
         }
@@ -419,8 +421,9 @@ pub(crate) fn with_text_hints(
         for (gi, g) in groups.iter().enumerate() {
             let nums: Vec<usize> = g
                 .iter()
-                .filter_map(|&i| band_lines.get(i))
-                .flat_map(&num_cols)
+                .filter_map(|&i| line_nums.get(i))
+                .flatten()
+                .copied()
                 .collect();
             if nums.is_empty() {
                 continue;
@@ -429,13 +432,11 @@ pub(crate) fn with_text_hints(
                 .checked_sub(1)
                 .and_then(|p| groups.get(p))
                 .and_then(|p| p.last());
-            let first_nums = g
+            let breaks = g
                 .iter()
-                .filter_map(|&i| band_lines.get(i))
-                .map(&num_cols)
+                .filter_map(|&i| line_nums.get(i))
                 .find(|c| !c.is_empty())
-                .unwrap_or_default();
-            let breaks = first_nums.iter().any(|c| seen.contains(c));
+                .is_some_and(|first| first.iter().any(|c| seen.contains(c)));
             if let (true, Some(&b), Some(&f)) = (breaks, before, g.first()) {
                 if let (Some(last), Some(first)) = (band_lines.get(b), band_lines.get(f)) {
                     extra.push(Ruling::horizontal(

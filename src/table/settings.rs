@@ -109,7 +109,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [(&str, f64, f64, f64); 22] = [
+        let checks: [crate::limits::Limit<'_>; 22] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -173,12 +173,7 @@ impl TableSettings {
                 inf,
             ),
         ];
-        for (name, value, min, max) in checks {
-            if !(value >= min && value <= max) {
-                return Err(format!("{name} must be within {min}..={max}, got {value}"));
-            }
-        }
-        Ok(())
+        crate::limits::check(&checks)
     }
 }
 
