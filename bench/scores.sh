@@ -6,7 +6,8 @@
 # usage: bench/scores.sh [peers|digital|scanned|seed|all]   (default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$(pwd)/${CARGO_TARGET_DIR:-target}/release/nenpo"
+target="${CARGO_TARGET_DIR:-target}"; case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
+bin="${NENPO_BIN:-$target/release/nenpo}"
 shared="$(pwd)/../shared"
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 2; }
 what="${1:-all}"

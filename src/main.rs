@@ -138,6 +138,16 @@ struct ExtractArgs {
     /// defaults.
     #[arg(long)]
     pipeline: Option<PathBuf>,
+    /// The OCR engine for scanned pages (overrides the pipeline's `settings.ocr.engine`).
+    #[arg(long, value_enum)]
+    ocr_engine: Option<OcrEngineArg>,
+}
+
+/// `--ocr-engine`: PP-OCRv6 (default) or Tesseract.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OcrEngineArg {
+    Paddle,
+    Tesseract,
 }
 
 #[derive(clap::Args)]
@@ -291,10 +301,15 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
             .transpose()?,
         password: a.password,
     };
-    let settings = match &a.pipeline {
+    let mut settings = match &a.pipeline {
         Some(p) => nenpo::pipeline::config::Pipeline::load(p)?.config.settings,
         None => Settings::default(),
     };
+    match a.ocr_engine {
+        Some(OcrEngineArg::Paddle) => settings.ocr.engine = nenpo::ocr::Engine::Paddle,
+        Some(OcrEngineArg::Tesseract) => settings.ocr.engine = nenpo::ocr::Engine::Tesseract,
+        None => {}
+    }
     let x = extract(&bytes, &opts, &settings).with_context(|| format!("{}", a.file.display()))?;
     // Pages that failed: the tables printed are those of the other pages.
     for w in &x.failures {

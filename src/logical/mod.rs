@@ -616,6 +616,7 @@ fn build_table(
         }
         rows.extend(it);
     }
+    part::drop_label_only_rows(&mut rows, is_section);
 
     if first.ocr {
         // Roman numerals of headings misread by OCR (`Il` for Ⅱ), renumbered in order.

@@ -146,6 +146,55 @@ pub fn fill_rowspans(rows: &mut [WorkRow], fill: impl Fn(usize) -> bool) {
     }
 }
 
+/// Rule `label_only_row`: a row whose only texts open row-spanning boxes that run on into
+/// the next row (a side label such as `支出` over its items), every other box empty, holds
+/// no data: it is dropped and the next row becomes where those labels start. The welfare
+/// statements (資金収支計算書) draw such a blank ruled line where a section opens with
+/// no items of its own (`その他の活動による収支 / 支出`, then only its 計 row).
+/// Call after [`fill_rowspans`]; `is_section` rows are kept.
+pub fn drop_label_only_rows(rows: &mut Vec<WorkRow>, is_section: impl Fn(&WorkRow) -> bool) {
+    let mut i = 0;
+    while i + 1 < rows.len() {
+        let (r, next) = (&rows[i], &rows[i + 1]);
+        let opens = |k: usize, sl: &Slot| {
+            sl.own
+                && sl.rowspan > 1
+                && next.slots.get(k).is_some_and(|n| n.filled && n.cell == sl.cell)
+        };
+        let any_opening = r
+            .slots
+            .iter()
+            .enumerate()
+            .any(|(k, sl)| !sl.text.trim().is_empty() && opens(k, sl));
+        let only_labels = r
+            .slots
+            .iter()
+            .enumerate()
+            .all(|(k, sl)| sl.text.trim().is_empty() || sl.filled || opens(k, sl));
+        if !any_opening || !only_labels || is_section(r) {
+            i += 1;
+            continue;
+        }
+        let starts: Vec<usize> = r
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(k, sl)| !sl.text.trim().is_empty() && opens(*k, sl))
+            .map(|(k, _)| k)
+            .collect();
+        let removed = rows.remove(i);
+        if let Some(n) = rows.get_mut(i) {
+            for k in starts {
+                if let (Some(sl), Some(src)) = (n.slots.get_mut(k), removed.slots.get(k)) {
+                    sl.filled = false;
+                    sl.own = true;
+                    sl.rowspan = src.rowspan.saturating_sub(1);
+                }
+            }
+        }
+    }
+}
+
 fn cur_slot_cell_left(slots: &[Slot], k: usize) -> Option<usize> {
     k.checked_sub(1).and_then(|j| slots.get(j)).map(|s| s.cell)
 }
@@ -241,6 +290,37 @@ mod tests {
         assert_eq!(rows[2].text(0), "1 区");
         assert!(rows[2].slots[0].filled);
         assert!(!rows[1].slots[0].filled);
+    }
+
+    #[test]
+    fn label_only_rows_are_dropped() {
+        // `支出` opens a box over two rows; its first row is otherwise empty.
+        let g = grid(
+            1,
+            &[
+                &["収支", "収入", "計(7)", "0"],
+                &["", "支出", "", ""],
+                &["", "", "計(8)", "0"],
+            ],
+            &[(0, 0, 3, 1), (1, 1, 2, 1)],
+        );
+        let mut rows = grid_rows(&g, 0);
+        fill_rowspans(&mut rows, |_| true);
+        drop_label_only_rows(&mut rows, |_| false);
+        let texts: Vec<Vec<String>> = rows.iter().map(|r| r.texts()).collect();
+        assert_eq!(texts, vec![vec!["収支", "収入", "計(7)", "0"], vec!["収支", "支出", "計(8)", "0"]]);
+        assert!(rows[1].slots[0].filled, "the outer label still comes from above");
+        assert!(!rows[1].slots[1].filled && rows[1].slots[1].own, "支出 starts here now");
+        // A row with a value of its own, or a label that spans nothing, stays.
+        let g = grid(
+            1,
+            &[&["支出", "", "1"], &["", "計", "1"], &["小計", "", ""]],
+            &[(0, 0, 2, 1)],
+        );
+        let mut rows = grid_rows(&g, 0);
+        fill_rowspans(&mut rows, |_| true);
+        drop_label_only_rows(&mut rows, |_| false);
+        assert_eq!(rows.len(), 3);
     }
 
     #[test]

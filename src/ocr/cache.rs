@@ -53,6 +53,14 @@ pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
         "psm": s.psm,
         "tesseract": s.tesseract,
         "renderer": s.renderer,
+        "engine": s.engine,
+        "det_max_side": s.det_max_side,
+        "det_threshold": s.det_threshold,
+        "det_box_threshold": s.det_box_threshold,
+        "det_unclip_ratio": s.det_unclip_ratio,
+        "det_max_boxes": s.det_max_boxes,
+        "rec_max_width": s.rec_max_width,
+        "rec_word_break": s.rec_word_break,
     });
     h.update(serde_json::to_vec(&relevant).unwrap_or_default());
     match source {
@@ -115,7 +123,7 @@ mod tests {
     use super::*;
     use crate::geom::Rect;
     use crate::ocr::image::PixelMap;
-    use crate::ocr::tesseract::TessWord;
+    use crate::ocr::words::EngineWord;
 
     #[test]
     fn stores_and_hits() {
@@ -142,7 +150,7 @@ mod tests {
                 height: 3508,
             },
             rulings: vec![],
-            words: vec![TessWord {
+            words: vec![EngineWord {
                 text: "▲1".into(),
                 left: 1.0,
                 top: 2.0,

@@ -16,7 +16,10 @@
 
 pub mod cache;
 pub mod classify;
+pub mod forms;
+mod forms_table;
 pub mod image;
+pub mod paddle;
 pub mod repair;
 pub mod rulings;
 pub mod tesseract;
@@ -35,6 +38,18 @@ use nenpo_pdf::{Document, PageContent};
 
 pub use classify::{classify, PageClass};
 
+/// The recognizer that reads a page image.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// PP-OCRv6 small run by rten ([`paddle`]): the default. When its models are not
+    /// installed, pages are read with Tesseract (if installed) and say so.
+    #[default]
+    Paddle,
+    /// The Tesseract CLI ([`tesseract`]).
+    Tesseract,
+}
+
 /// Thresholds and choices of the OCR stage. Every field has one default, given here.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -42,6 +57,39 @@ pub struct OcrSettings {
     /// OCR pages that need it. When false such pages get no words (`text_source: none`)
     /// and a warning. Default true.
     pub enabled: bool,
+    /// The recognizer: `paddle` (default) or `tesseract`.
+    pub engine: Engine,
+    /// Where PP-OCR's two `.onnx` files are. Default: `$NENPO_OCR_MODELS`, else
+    /// `$XDG_CACHE_HOME/nenpo/models`, else `~/.cache/nenpo/models`, where
+    /// `scripts/install-ocr-models.sh` installs them.
+    pub models_dir: Option<PathBuf>,
+    /// PP-OCR detection: the page image is scaled so that its longer side is at most this
+    /// many pixels. Default 2000 (PaddleOCR's own limit; an A4 page at 170 dpi).
+    pub det_max_side: usize,
+    /// PP-OCR detection: a pixel whose text probability exceeds this is text. Default 0.3
+    /// (PaddleOCR's).
+    pub det_threshold: f64,
+    /// PP-OCR detection: a region whose box has a lower mean probability is dropped.
+    /// Default 0.5 (PaddleOCR's).
+    pub det_box_threshold: f64,
+    /// PP-OCR detection: a region's box is grown by area × this / perimeter (the model
+    /// predicts shrunk boxes). Default 1.6 (PaddleOCR's).
+    pub det_unclip_ratio: f64,
+    /// PP-OCR detection: at most this many text regions a page (a dense A3 list has about
+    /// 2,000 cells). Default 5000.
+    pub det_max_boxes: usize,
+    /// PP-OCR recognition: lines read together in one batch. Default 6 (PaddleOCR's).
+    pub rec_batch: usize,
+    /// PP-OCR recognition: a line is scaled to 48 px high and at most this many wide.
+    /// Default 3200 (a 60 em line).
+    pub rec_max_width: usize,
+    /// PP-OCR words: a character whose centre is more than this many line-box heights
+    /// past the previous one's starts a new word (a column gap inside one detected line).
+    /// Default 1.5: characters of a word are 0.5–1 em apart, a line box is 1.15 em high.
+    pub rec_word_break: f64,
+    /// PP-OCR: read Chinese character forms as their Japanese forms ([`forms`]): the
+    /// recognizer's probability for `稅` counts for `税`. Default true.
+    pub japanese_forms: bool,
     /// A page with at least this many decoded, visible glyphs has a real text layer and is
     /// never OCR'd. Default 20: a scan carrying a page number or a stamp in real text has
     /// fewer; the sparsest digital page of the corpus (a title over a chart) has more.
@@ -161,6 +209,17 @@ impl Default for OcrSettings {
     fn default() -> Self {
         OcrSettings {
             enabled: true,
+            engine: Engine::Paddle,
+            models_dir: None,
+            det_max_side: 2000,
+            det_threshold: 0.3,
+            det_box_threshold: 0.5,
+            det_unclip_ratio: 1.6,
+            det_max_boxes: 5000,
+            rec_batch: 6,
+            rec_max_width: 3200,
+            rec_word_break: 1.5,
+            japanese_forms: true,
             min_text_glyphs: 20,
             image_cover_min: 0.5,
             undecoded_share_max: 0.5,
@@ -203,7 +262,14 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 17] = [
+        let checks: [crate::limits::Limit<'_>; 25] = [
+            ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
+            ("det_threshold", self.det_threshold, 0.0, 1.0),
+            ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
+            ("det_unclip_ratio", self.det_unclip_ratio, 0.0, 10.0),
+            ("det_max_boxes", self.det_max_boxes as f64, 1.0, 1e6),
+            ("rec_batch", self.rec_batch as f64, 1.0, 64.0),
+            ("rec_max_width", self.rec_max_width as f64, 48.0, 16384.0),
             ("image_cover_min", self.image_cover_min, 0.0, 1.0),
             ("undecoded_share_max", self.undecoded_share_max, 0.0, 1.0),
             ("target_dpi", self.target_dpi, 0.0, 1200.0),
@@ -241,6 +307,7 @@ impl OcrSettings {
                 1.0,
             ),
             ("cjk_cell_em", self.cjk_cell_em, 0.0, self.cjk_cell_max_em),
+            ("rec_word_break", self.rec_word_break, 0.1, 100.0),
         ];
         crate::limits::check(&checks)
     }
@@ -268,6 +335,10 @@ pub enum Error {
         program: String,
         message: String,
     },
+    #[error("PP-OCR models not found in {dir} (`{det}`, `{rec}`): install them with `{install}`, or set NENPO_OCR_MODELS or settings.ocr.models_dir", det = paddle::DET_FILE, rec = paddle::REC_FILE, install = paddle::INSTALL)]
+    ModelsMissing { dir: String },
+    #[error("PP-OCR: {message}")]
+    Model { message: String },
     #[error("image {what} could not be decoded: {message}")]
     Image { what: String, message: String },
     #[error("io error on {what}: {source}")]
@@ -287,8 +358,13 @@ pub struct OcrPage {
     pub glyphs: Vec<OcrGlyph>,
     /// Ruling lines found in the image: (x0, y0, x1, y1, thickness), points.
     pub segments: Vec<[f64; 5]>,
-    /// Tesseract's own version line, as used for the cache key.
+    /// The engine that read the page (Tesseract's version line, or PP-OCR's model
+    /// hashes), as used for the cache key.
     pub engine: String,
+    /// Why the page was not read as asked (PP-OCR requested, its models missing: read
+    /// with Tesseract). Not cached: said on every run until fixed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What the cache keeps of one page: Tesseract's words and the rulings in pixels of the
@@ -301,7 +377,7 @@ pub struct OcrRaw {
     pub skew_deg: f64,
     pub map: image::PixelMap,
     pub rulings: Vec<rulings::PxSegment>,
-    pub words: Vec<tesseract::TessWord>,
+    pub words: Vec<words::EngineWord>,
 }
 
 impl OcrRaw {
@@ -317,6 +393,7 @@ impl OcrRaw {
                 .map(|r| self.map.segment_to_points(r))
                 .collect(),
             engine: self.engine.clone(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -379,6 +456,8 @@ pub struct PageRead {
     /// Why the page lost its words, when it needed OCR and OCR failed (the image could not
     /// be decoded or rendered, Tesseract failed or is missing).
     pub failure: Option<String>,
+    /// The OCR engine that read the page (`OcrPage::engine`), when it was OCR'd.
+    pub engine: Option<String>,
 }
 
 /// The word model of one page, OCR'd when the page needs it: the pipeline's entry point.
@@ -401,6 +480,7 @@ pub fn page_layout(
         layout,
         warnings,
         failure: None,
+        engine: None,
     };
     match class {
         PageClass::Digital => read(from_content(TextSource::Digital), Vec::new()),
@@ -440,7 +520,11 @@ pub fn page_layout(
                     rulings,
                     text_source: TextSource::Ocr,
                 };
-                read(layout, Vec::new())
+                let warnings = page.warnings.iter().map(|w| format!("page {n}: {w}")).collect();
+                PageRead {
+                    engine: Some(page.engine.clone()),
+                    ..read(layout, warnings)
+                }
             }
             Err(e) => {
                 let failed = format!("page {n}: ocr failed: {e}");
@@ -448,6 +532,7 @@ pub fn page_layout(
                     layout: from_content(TextSource::None),
                     warnings: vec![failed.clone()],
                     failure: Some(failed),
+                    engine: None,
                 }
             }
         },
@@ -476,8 +561,55 @@ fn content_segments(content: &PageContent) -> Vec<RawSegment> {
     out
 }
 
+/// The recognizer a run uses, chosen once per page from the settings and what is
+/// installed.
+enum Reader {
+    Paddle(std::sync::Arc<paddle::Models>),
+    /// Tesseract, with its version line.
+    Tesseract(String),
+}
+
+impl Reader {
+    /// The engine `s` asks for, or Tesseract with a warning when PP-OCR's models are
+    /// missing and Tesseract is there. With neither, PP-OCR's error (it names the
+    /// install command).
+    fn choose(s: &OcrSettings) -> Result<(Reader, Vec<String>), Error> {
+        match s.engine {
+            Engine::Tesseract => Ok((Reader::Tesseract(tesseract::version(&s.tesseract)?), Vec::new())),
+            Engine::Paddle => match paddle::load(s) {
+                Ok(m) => Ok((Reader::Paddle(m), Vec::new())),
+                Err(e @ Error::ModelsMissing { .. }) => match tesseract::version(&s.tesseract) {
+                    Ok(v) => Ok((
+                        Reader::Tesseract(v),
+                        vec![format!("{e}; read with tesseract instead")],
+                    )),
+                    Err(_) => Err(e),
+                },
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    fn engine(&self) -> String {
+        match self {
+            Reader::Paddle(m) => m.engine.clone(),
+            Reader::Tesseract(v) => v.clone(),
+        }
+    }
+
+    fn read(&self, page: &image::PreparedPage, s: &OcrSettings) -> Result<Vec<words::EngineWord>, Error> {
+        match self {
+            Reader::Paddle(m) => m.read(&page.image, &page.rulings, s),
+            Reader::Tesseract(_) => {
+                let dpi = page.image.width as f64 / (page.map.bbox.width() / 72.0);
+                tesseract::parse_tsv(&tesseract::run(&page.pgm(), dpi, s)?)
+            }
+        }
+    }
+}
+
 /// OCRs one page (from the cache when it was OCR'd before with the same image, settings
-/// and Tesseract). `image` is the index of the page-covering image, if one.
+/// and engine). `image` is the index of the page-covering image, if one.
 pub fn ocr_page(
     pdf: &[u8],
     doc: &Document,
@@ -485,19 +617,21 @@ pub fn ocr_page(
     image: Option<usize>,
     s: &OcrSettings,
 ) -> Result<OcrPage, Error> {
-    let engine = tesseract::version(&s.tesseract)?;
+    let (reader, warnings) = Reader::choose(s)?;
+    let engine = reader.engine();
     let source = image::page_source(pdf, doc, content, image, s)?;
     let key = cache::key(&source, s, &engine);
     if s.cache {
         if let Some(hit) = cache::load(s, &key) {
-            return Ok(hit.to_page(s));
+            let mut page = hit.to_page(s);
+            page.warnings = warnings;
+            return Ok(page);
         }
     }
     let t0 = std::time::Instant::now();
     let page = image::prepare(&source, content, s)?;
     let t1 = std::time::Instant::now();
-    let dpi = page.image.width as f64 / (page.map.bbox.width() / 72.0);
-    let tsv = tesseract::run(&page.pgm(), dpi, s)?;
+    let words = reader.read(&page, s)?;
     let t2 = std::time::Instant::now();
     let raw = OcrRaw {
         image: source.describe(),
@@ -505,21 +639,24 @@ pub fn ocr_page(
         skew_deg: page.skew_deg,
         map: page.map,
         rulings: page.rulings,
-        words: tesseract::parse_tsv(&tsv)?,
+        words,
     };
     tracing::debug!(
         page = content.number,
         image = %raw.image,
+        engine = %raw.engine,
         skew = raw.skew_deg,
         rulings = raw.rulings.len(),
         words = raw.words.len(),
         prepare_ms = (t1 - t0).as_millis() as u64,
-        tesseract_ms = (t2 - t1).as_millis() as u64,
+        read_ms = (t2 - t1).as_millis() as u64,
         "ocr page"
     );
     if s.cache {
         // A cache that cannot be written only costs time on the next run.
         let _ = cache::store(s, &key, &raw);
     }
-    Ok(raw.to_page(s))
+    let mut out = raw.to_page(s);
+    out.warnings = warnings;
+    Ok(out)
 }

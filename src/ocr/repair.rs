@@ -21,7 +21,9 @@
 //! 4. **Header fragments.** A column with texts in the header rows and hardly any below
 //!    (Tesseract cut a label of a multi-line header into pieces, and a piece opened a
 //!    column of its own; its few body texts are a bold subtotal pushed over the column
-//!    edge, in rows where the neighbour is empty) is merged into that neighbour.
+//!    edge, in rows where the neighbour is empty) is merged into that neighbour. Not in a
+//!    lattice grid: there every column edge is a drawn ruling, and a column with only a
+//!    header (`備考` over empty cells, the welfare statements' scans) is a real column.
 //!
 //! Every repair is recorded in the grid's diagnostics (`ocr repair r3c4 "47.5" → "▲7.5"
 //! (difference of c2, c3)`). Only grids of OCR'd pages are repaired.
@@ -232,6 +234,9 @@ fn has_number(t: &str) -> bool {
 /// returns what was merged.
 pub fn merge_header_fragments(grid: &mut Grid) -> Vec<String> {
     let mut log = Vec::new();
+    if grid.mode == crate::table::Mode::Lattice {
+        return log;
+    }
     while let Some((k, into)) = fragment_column(grid) {
         let moved = merge_column(grid, k, into);
         log.push(format!(
@@ -742,6 +747,17 @@ mod tests {
             &["啓発", "1,344", ""],
         ]);
         assert!(merge_header_fragments(&mut g).is_empty());
+        // In a lattice grid every column is drawn: a header-only 備考 column stays.
+        let mut g = grid(&[
+            &["勘定科目", "予算(A)", "差異", "備考"],
+            &["介護保険事業収入", "691,445,000", "△5,115,121", ""],
+            &["その他の収入", "1,154,000", "69,254", ""],
+            &["事業活動収入計", "694,473,000", "△5,071,424", ""],
+        ]);
+        assert_eq!(merge_header_fragments(&mut g.clone()).len(), 1, "stream: merged");
+        g.mode = Mode::Lattice;
+        assert!(merge_header_fragments(&mut g).is_empty());
+        assert_eq!(g.n_cols(), 4);
     }
 
     #[test]

@@ -10,21 +10,8 @@ use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 
+use super::words::EngineWord;
 use super::{Error, OcrSettings};
-
-/// One recognised word, in pixels of the image Tesseract read.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TessWord {
-    pub text: String,
-    pub left: f64,
-    pub top: f64,
-    pub width: f64,
-    pub height: f64,
-    /// 0–1 (Tesseract's 0–100 divided by 100).
-    pub confidence: f32,
-    /// Tesseract's (block, paragraph, line) numbers: words of one text line share them.
-    pub line: (u32, u32, u32),
-}
 
 /// Writes `data` to the child's stdin from another thread while its output is collected.
 pub(crate) fn feed_and_wait(child: &mut Child, data: &[u8]) -> std::io::Result<Output> {
@@ -151,7 +138,7 @@ pub fn run(pgm: &[u8], dpi: f64, s: &OcrSettings) -> Result<String, Error> {
 }
 
 /// Parses Tesseract's TSV: the word rows (level 5) with non-blank text.
-pub fn parse_tsv(tsv: &str) -> Result<Vec<TessWord>, Error> {
+pub fn parse_tsv(tsv: &str) -> Result<Vec<EngineWord>, Error> {
     let mut words = Vec::new();
     for (i, line) in tsv.lines().enumerate() {
         if i == 0 && line.starts_with("level") {
@@ -185,7 +172,7 @@ pub fn parse_tsv(tsv: &str) -> Result<Vec<TessWord>, Error> {
             .parse()
             .map_err(|_| bad(format!("confidence {:?}", f[10])))?;
         let u = |k: usize| -> Result<u32, Error> { Ok(int(k)?.max(0) as u32) };
-        words.push(TessWord {
+        words.push(EngineWord {
             text: text.to_string(),
             left: int(6)? as f64,
             top: int(7)? as f64,

@@ -1,4 +1,4 @@
-//! Tesseract's word boxes (pixels) into glyphs in page points for the layout stage.
+//! An OCR engine's word boxes (pixels) into glyphs in page points for the layout stage.
 //!
 //! * Every glyph of a text line gets one height, an em centred on its ink: Tesseract's
 //!   boxes are ink boxes (`一` is a few pixels high, digits lack the descender), while
@@ -14,7 +14,6 @@
 
 use super::image::PixelMap;
 use super::rulings::PxSegment;
-use super::tesseract::TessWord;
 use super::{OcrGlyph, OcrSettings};
 
 /// CJK ideographs, kana, full-width forms and CJK punctuation.
@@ -23,8 +22,24 @@ pub fn is_cjk(c: char) -> bool {
         0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2E80..=0x2FDF)
 }
 
+/// One recognised word, in pixels of the image the engine read (Tesseract's TSV rows,
+/// PP-OCR's words of a line).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EngineWord {
+    pub text: String,
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+    /// 0–1 (Tesseract's 0–100 divided by 100; PP-OCR's lowest character probability).
+    pub confidence: f32,
+    /// The engine's text line: words of one line share it (Tesseract's block, paragraph,
+    /// line numbers; PP-OCR's line box).
+    pub line: (u32, u32, u32),
+}
+
 /// The em of digits and Latin capitals is about this many times their ink height.
-const CAP_HEIGHT_EM: f64 = 0.72;
+pub const CAP_HEIGHT_EM: f64 = 0.72;
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
@@ -75,7 +90,7 @@ fn is_dash_word(text: &str) -> bool {
 /// held within n × `cjk_cell_em` … n × `cjk_cell_max_em`, from its left edge (a single character: centred on its ink), never starting
 /// before the previous word ends nor running past the next word's left edge.
 pub fn to_glyphs(
-    words: &[TessWord],
+    words: &[EngineWord],
     map: &PixelMap,
     rulings: &[PxSegment],
     s: &OcrSettings,
@@ -84,7 +99,7 @@ pub fn to_glyphs(
     let tol = s.artefact_tolerance_pt / sx.max(1e-9);
     let artefact = |c: char| s.artefact_chars.contains(c);
     // Text lines in order of first appearance, each with its words in Tesseract's order.
-    let mut lines: Vec<((u32, u32, u32), Vec<&TessWord>)> = Vec::new();
+    let mut lines: Vec<((u32, u32, u32), Vec<&EngineWord>)> = Vec::new();
     for w in words
         .iter()
         .filter(|w| w.confidence >= s.min_word_confidence)
@@ -227,8 +242,8 @@ mod tests {
     use super::*;
     use crate::geom::Rect;
 
-    fn word(text: &str, left: f64, top: f64, width: f64, height: f64, line: u32) -> TessWord {
-        TessWord {
+    fn word(text: &str, left: f64, top: f64, width: f64, height: f64, line: u32) -> EngineWord {
+        EngineWord {
             text: text.into(),
             left,
             top,

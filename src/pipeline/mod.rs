@@ -72,6 +72,10 @@ pub struct PageSummary {
     /// Painted glyphs whose text could not be decoded (the page needs OCR when many).
     pub undecoded_glyphs: usize,
     pub grids: usize,
+    /// The OCR engine that read the page (`pp-ocrv6-small det=… rec=…`, or Tesseract's
+    /// version line), when it was OCR'd.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_engine: Option<String>,
     pub warnings: Vec<String>,
     /// The page could not be read at all (its warning says why).
     pub unread: bool,
@@ -219,6 +223,7 @@ fn read_page(
         rulings: 0,
         undecoded_glyphs: 0,
         grids: 0,
+        ocr_engine: None,
         warnings: Vec::new(),
         unread: false,
         failures: Vec::new(),
@@ -254,8 +259,10 @@ fn read_page(
                     },
                     warnings: vec![failed.clone()],
                     failure: Some(failed),
+                    engine: None,
                 }
             });
+    summary.ocr_engine = read.engine.clone();
     let layout = read.layout;
     summary.warnings.extend(read.warnings);
     summary.failures.extend(read.failure);

@@ -1,6 +1,9 @@
 //! OCR of scanned pages (`src/ocr`): the small scans in `tests/fixtures/` (made by
 //! `tests/fixtures/make_scans.py`) through `nenpo extract`. Tests that need Tesseract
-//! print a note and pass when it is absent, unless `NENPO_REQUIRE_TESSERACT=1` (CI).
+//! print a note and pass when it is absent, unless `NENPO_REQUIRE_TESSERACT=1` (CI); tests
+//! that need the PP-OCR models likewise, unless `NENPO_REQUIRE_MODELS=1` (CI, after
+//! `scripts/install-ocr-models.sh`). Each run gets its own OCR cache (`XDG_CACHE_HOME`)
+//! and is pointed at the installed models (`NENPO_OCR_MODELS`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,11 +36,52 @@ fn tesseract_ready(test: &str) -> bool {
     ok
 }
 
+/// Where `scripts/install-ocr-models.sh` put the PP-OCR models for this user (as nenpo
+/// looks for them before a test moves `XDG_CACHE_HOME`).
+fn models_dir() -> PathBuf {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("NENPO_OCR_MODELS").unwrap_or_else(|| {
+        var("XDG_CACHE_HOME")
+            .or_else(|| var("HOME").map(|h| h.join(".cache")))
+            .unwrap_or_default()
+            .join("nenpo/models")
+    })
+}
+
+/// Whether the PP-OCR models are installed; panics when they are required but absent.
+fn models_ready(test: &str) -> bool {
+    let d = models_dir();
+    let ok = ["PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"]
+        .iter()
+        .all(|f| d.join(f).is_file());
+    if !ok {
+        assert!(
+            std::env::var("NENPO_REQUIRE_MODELS").as_deref() != Ok("1"),
+            "{test}: the PP-OCR models are required (NENPO_REQUIRE_MODELS=1) in {}: scripts/install-ocr-models.sh",
+            d.display()
+        );
+        eprintln!("note: {test} skipped: no PP-OCR models in {} (scripts/install-ocr-models.sh)", d.display());
+    }
+    ok
+}
+
 /// Runs `nenpo extract FILE --format json` with its own OCR cache and optional PATH.
 fn extract(file: &Path, cache: &Path, path_env: Option<&str>) -> (serde_json::Value, Output) {
+    extract_with(file, cache, path_env, &[])
+}
+
+/// [`extract`] with more arguments.
+fn extract_with(
+    file: &Path,
+    cache: &Path,
+    path_env: Option<&str>,
+    more: &[&str],
+) -> (serde_json::Value, Output) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nenpo"));
     cmd.args(["extract", &file.to_string_lossy(), "--format", "json"])
+        .args(more)
         .env("XDG_CACHE_HOME", cache)
+        .env("NENPO_OCR_MODELS", models_dir())
         .current_dir(root());
     if let Some(p) = path_env {
         cmd.env("PATH", p);
@@ -185,6 +229,7 @@ fn missing_tesseract_is_a_page_failure() {
                 "json",
             ])
             .env("XDG_CACHE_HOME", cache.path())
+            .env("NENPO_OCR_MODELS", cache.path().join("no-models"))
             .env("PATH", "")
             .current_dir(root())
             .output()
@@ -196,7 +241,8 @@ fn missing_tesseract_is_a_page_failure() {
     assert!(
         err.contains("none of the 1 pages could be read")
             && err.contains("page 1: ocr failed")
-            && err.contains("apt-get install tesseract-ocr tesseract-ocr-jpn"),
+            && err.contains("PP-OCR models not found")
+            && err.contains("scripts/install-ocr-models.sh"),
         "{err}"
     );
     // Page 1 of dev_0009 (digital), then the fax scan (tests/fixtures/make_scans.py).
@@ -205,7 +251,7 @@ fn missing_tesseract_is_a_page_failure() {
     assert!(out.status.success(), "{err}");
     assert!(
         err.lines().any(|l| l.starts_with("warning: ")
-            && l.contains("digital_then_scan.pdf: page 2: ocr failed: tesseract not found")),
+            && l.contains("digital_then_scan.pdf: page 2: ocr failed: PP-OCR models not found")),
         "{err}"
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -214,6 +260,91 @@ fn missing_tesseract_is_a_page_failure() {
         .to_string()
         .contains("ocr failed"));
     assert!(!v["tables"].as_array().expect("tables").is_empty(), "{v}");
+}
+
+/// Without the PP-OCR models, a scanned page is read by Tesseract, and its warning says
+/// which command installs the models; `--ocr-engine tesseract` asks for Tesseract with no
+/// warning; with the models, PP-OCR reads it.
+#[test]
+fn missing_models_fall_back_to_tesseract_and_say_how_to_install() {
+    let test = "missing_models_fall_back_to_tesseract_and_say_how_to_install";
+    if !tesseract_ready(test) || !models_ready(test) {
+        return;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let file = fixture("scan_budget_png.pdf");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nenpo"));
+    let out = cmd
+        .args(["extract", &file.to_string_lossy(), "--format", "json"])
+        .env("XDG_CACHE_HOME", cache.path())
+        .env("NENPO_OCR_MODELS", cache.path().join("no-models"))
+        .current_dir(root())
+        .output()
+        .expect("run nenpo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warnings = page_field(&v, "warnings").to_string();
+    assert!(
+        warnings.contains("PP-OCR models not found")
+            && warnings.contains("scripts/install-ocr-models.sh")
+            && warnings.contains("read with tesseract instead"),
+        "{warnings}"
+    );
+    let engine = page_field(&v, "ocr_engine").as_str().unwrap_or("").to_string();
+    assert!(engine.starts_with("tesseract"), "{engine}");
+    assert!(rows(&v).concat().concat().contains("議会費"));
+    // Asked for by name: no warning.
+    let (v, _) = extract_with(&file, cache.path(), None, &["--ocr-engine", "tesseract"]);
+    assert_eq!(page_field(&v, "warnings"), &serde_json::json!([]));
+    assert!(page_field(&v, "ocr_engine").as_str().unwrap_or("").starts_with("tesseract"));
+    // The default with the models installed.
+    let (v, _) = extract(&file, cache.path(), None);
+    assert_eq!(page_field(&v, "warnings"), &serde_json::json!([]));
+    let engine = page_field(&v, "ocr_engine").as_str().unwrap_or("").to_string();
+    assert!(engine.starts_with("pp-ocrv6-small det="), "{engine}");
+    assert!(rows(&v).concat().concat().contains("議会費"));
+}
+
+/// A real 600 dpi CCITT scan (a welfare corporation's 資金収支計算書, `/Rotate 270`) read
+/// by PP-OCR: `△` negatives, `決算(B)` in its Japanese form (the recognizer's Chinese
+/// `决` folded), the empty ruled `備考` column kept, every amount row exact.
+#[test]
+fn ppocr_reads_a_real_scanned_statement() {
+    let test = "ppocr_reads_a_real_scanned_statement";
+    let Some(corpus) = crate::common::corpus_for(test) else {
+        return;
+    };
+    if !models_ready(test) {
+        return;
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let file = corpus.join("real-more/oasisniikawa-keisanshorui-r2.pdf");
+    let (v, _) = extract_with(&file, cache.path(), None, &["--pages", "1"]);
+    assert_eq!(page_field(&v, "text_source"), "ocr");
+    let t = &v["tables"][0];
+    let columns: Vec<&str> = t["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(
+        columns.contains(&"決算(B)") && columns.contains(&"備考"),
+        "{columns:?}"
+    );
+    let got = rows(&v);
+    for want in [
+        ["事業活動による収支", "収入", "介護保険事業収入", "691,445,000", "696,560,121", "△5,115,121"],
+        ["事業活動による収支", "支出", "人件費支出", "480,708,000", "478,804,769", "1,903,231"],
+        ["施設整備等による収支", "支出", "施設整備等支出計(5)", "69,317,000", "68,151,333", "1,165,667"],
+    ] {
+        assert!(
+            got.iter().any(|r| r.len() >= 6 && r[..6] == want.map(String::from)),
+            "{want:?} not in {got:#?}"
+        );
+    }
+    // The table's own arithmetic agrees: every 計 row adds up.
+    assert_eq!(t["totals_mismatches"], serde_json::json!([]), "{}", t["totals_mismatches"]);
 }
 
 /// A three-page scanned budget table of the dev corpus (two-level header misread by
@@ -326,7 +457,7 @@ fn scanned_budget_with_misread_header_reaches_its_kind() {
 }
 
 /// Camelot's image-only test page (a scanned English report): OCR'd, its bone-density
-/// table read with its numbers in their own cells, its patient ID kept as printed.
+/// table read with its numbers in their own cells, down to its totals.
 #[test]
 fn camelot_image_only_page_is_read() {
     let test = "camelot_image_only_page_is_read";
@@ -342,6 +473,12 @@ fn camelot_image_only_page_is_read() {
         arm.contains(&"197.82".to_string()) && arm.contains(&"0.807".to_string()),
         "{arm:?}"
     );
-    let text: String = rows.concat().concat();
-    assert!(text.contains("A01291605"), "{text}");
+    let total = rows
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Total"))
+        .unwrap_or_else(|| panic!("no Total row in {rows:?}"));
+    assert!(
+        total.contains(&"2131.39".to_string()) && total.contains(&"1.152".to_string()),
+        "{total:?}"
+    );
 }
