@@ -59,6 +59,7 @@ pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
         "det_box_threshold": s.det_box_threshold,
         "det_unclip_ratio": s.det_unclip_ratio,
         "det_max_boxes": s.det_max_boxes,
+        "det_split_lines": s.det_split_lines,
         "rec_max_width": s.rec_max_width,
         "rec_word_break": s.rec_word_break,
     });

@@ -78,6 +78,10 @@ pub struct OcrSettings {
     /// PP-OCR detection: at most this many text regions a page (a dense A3 list has about
     /// 2,000 cells). Default 5000.
     pub det_max_boxes: usize,
+    /// PP-OCR detection: a line box at least this many times as high as the page's
+    /// typical one, with a blank pixel row across its middle, is cut there (two lines
+    /// of a wrapped label joined by the detector). Default 1.7.
+    pub det_split_lines: f64,
     /// PP-OCR recognition: lines read together in one batch. Default 6 (PaddleOCR's).
     pub rec_batch: usize,
     /// PP-OCR recognition: a line is scaled to 48 px high and at most this many wide.
@@ -216,6 +220,7 @@ impl Default for OcrSettings {
             det_box_threshold: 0.5,
             det_unclip_ratio: 1.6,
             det_max_boxes: 5000,
+            det_split_lines: 1.7,
             rec_batch: 6,
             rec_max_width: 3200,
             rec_word_break: 1.5,
@@ -262,12 +267,13 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 25] = [
+        let checks: [crate::limits::Limit<'_>; 26] = [
             ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
             ("det_threshold", self.det_threshold, 0.0, 1.0),
             ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
             ("det_unclip_ratio", self.det_unclip_ratio, 0.0, 10.0),
             ("det_max_boxes", self.det_max_boxes as f64, 1.0, 1e6),
+            ("det_split_lines", self.det_split_lines, 1.0, 100.0),
             ("rec_batch", self.rec_batch as f64, 1.0, 64.0),
             ("rec_max_width", self.rec_max_width as f64, 48.0, 16384.0),
             ("image_cover_min", self.image_cover_min, 0.0, 1.0),

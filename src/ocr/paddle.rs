@@ -174,6 +174,7 @@ impl Models {
         s: &OcrSettings,
     ) -> Result<Vec<EngineWord>, Error> {
         let boxes = split_at_rulings(self.detect(img, s)?, rulings);
+        let boxes = split_stacked_lines(boxes, img, s);
         let lines = self.recognize(img, &boxes, s)?;
         let mut out = Vec::new();
         for (i, (b, chars)) in boxes.iter().zip(&lines).enumerate() {
@@ -523,6 +524,60 @@ fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
     out
 }
 
+/// Rule `stacked_lines`: a line box at least `det_split_lines` times as high as the
+/// page's typical line box, with a nearly blank pixel row across it in its middle half,
+/// is two lines the detector joined (a wrapped label in a cell with tight line spacing:
+/// `国庫補助金等特別積立金 / 取崩額`, read interleaved as one line otherwise); it is cut
+/// at that row, and each part again while it is still that high.
+fn split_stacked_lines(boxes: Vec<PxBox>, img: &Gray, s: &OcrSettings) -> Vec<PxBox> {
+    let mut heights: Vec<f64> = boxes
+        .iter()
+        .filter(|b| b.x1 - b.x0 >= 2.0 * (b.y1 - b.y0))
+        .map(|b| b.y1 - b.y0)
+        .collect();
+    if heights.is_empty() || img.width == 0 {
+        return boxes;
+    }
+    heights.sort_by(f64::total_cmp);
+    let line_h = heights[heights.len() / 2];
+    let mut out = Vec::with_capacity(boxes.len());
+    let mut todo = boxes;
+    while let Some(b) = todo.pop() {
+        let h = b.y1 - b.y0;
+        if h < s.det_split_lines * line_h || b.x1 - b.x0 < h {
+            out.push(b);
+            continue;
+        }
+        let (x0, x1) = (b.x0.max(0.0) as usize, (b.x1 as usize).min(img.width));
+        let lo = ((b.y0 + 0.25 * h).max(0.0) as usize).min(img.height);
+        let hi = ((b.y1 - 0.25 * h).max(0.0) as usize).min(img.height);
+        let ink = |y: usize| {
+            img.pixels[y * img.width + x0..y * img.width + x1]
+                .iter()
+                .filter(|&&p| p < INK_LEVEL)
+                .count()
+        };
+        let best = (lo..hi).map(|y| (ink(y), y)).min();
+        match best {
+            Some((n, y)) if (n as f64) <= BLANK_ROW_INK * (x1 - x0) as f64 => {
+                let y = y as f64;
+                todo.push(PxBox { y1: y, ..b });
+                todo.push(PxBox { y0: y, ..b });
+            }
+            _ => out.push(b),
+        }
+    }
+    out.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    out
+}
+
+/// A pixel darker than this gray level is ink, for [`split_stacked_lines`] (the prepared
+/// image is paper-white above `paper_level`).
+const INK_LEVEL: u8 = 128;
+/// A pixel row with ink on at most this fraction of a box's width is blank (a descender
+/// or a speck may cross the gap between two lines).
+const BLANK_ROW_INK: f64 = 0.02;
+
 /// Whether a character is as wide as it is high (kana, kanji, full-width forms).
 fn full_width(c: &str) -> bool {
     c.chars().next().is_some_and(|c| {
@@ -710,6 +765,31 @@ mod tests {
         );
         let xs: Vec<(f64, f64)> = got.iter().map(|b| (b.x0, b.x1)).collect();
         assert_eq!(xs, vec![(0.0, 40.0), (40.0, 100.0)]);
+    }
+
+    #[test]
+    fn stacked_lines_are_cut_at_the_blank_row() {
+        // Two lines of ink (rows 10-18 and 21-29) in a box 4 px around them, beside two
+        // ordinary one-line boxes; and one tall box of solid ink (a big title), kept.
+        let mut img = Gray::new(200, 100, 255);
+        for y in (10..19).chain(21..30).chain(60..90) {
+            for x in 20..180 {
+                img.pixels[y * 200 + x] = 0;
+            }
+        }
+        let b = |y0: f64, y1: f64| PxBox {
+            x0: 16.0,
+            y0,
+            x1: 184.0,
+            y1,
+            score: 0.9,
+        };
+        let s = OcrSettings::default();
+        let got = split_stacked_lines(vec![b(6.0, 34.0), b(40.0, 52.0), b(60.0, 72.0), b(56.0, 94.0)], &img, &s);
+        let ys: Vec<(f64, f64)> = got.iter().map(|b| (b.y0, b.y1)).collect();
+        assert_eq!(ys.len(), 5, "{ys:?}");
+        assert!(ys.contains(&(6.0, 19.0)) && ys.contains(&(19.0, 34.0)), "{ys:?}");
+        assert!(ys.contains(&(56.0, 94.0)), "{ys:?}");
     }
 
     #[test]

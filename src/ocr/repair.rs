@@ -154,6 +154,57 @@ fn format_candidates(t: &str, f: Format) -> Vec<String> {
     out
 }
 
+/// Rule `points_for_commas`: a number written with two or more separators between groups
+/// of three digits, at least one a point (`696.560.121`, `72,657.205`), read with commas:
+/// no number has two decimal points, and a point among commas is a comma the scan
+/// blurred (the welfare statements' 600 dpi fax scans, read by PP-OCR).
+fn points_for_commas(t: &str) -> Option<String> {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let body = t.strip_prefix(['▲', '△']).unwrap_or(&t);
+    let groups: Vec<&str> = body.split(['.', ',']).collect();
+    let ok = groups.len() >= 3
+        && body.contains('.')
+        && (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    ok.then(|| t.replace('.', ","))
+}
+
+/// Rule `long_vowel_between_katakana`: `1`, `|`, `l`, `I`, `一` (with the spaces the
+/// cell's words left around it) between two katakana is the long vowel mark `ー`: a
+/// digit never stands inside a katakana word, and a vertical label's `ー` is a vertical
+/// stroke the recognizer reads as `1` (`サ 1 ビス活動増減の部`).
+fn long_vowel_between_katakana(t: &str) -> Option<String> {
+    let katakana = |c: char| ('\u{30a1}'..='\u{30fa}').contains(&c);
+    let cs: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < cs.len() {
+        out.push(cs[i]);
+        if katakana(cs[i]) {
+            let mut j = i + 1;
+            while j < cs.len() && cs[j] == ' ' {
+                j += 1;
+            }
+            if j < cs.len() && "1|lI一".contains(cs[j]) {
+                let mut k = j + 1;
+                while k < cs.len() && cs[k] == ' ' {
+                    k += 1;
+                }
+                if k < cs.len() && katakana(cs[k]) {
+                    out.push('ー');
+                    changed = true;
+                    i = k;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
 /// Whether a relation between columns holds in `ok` of the `n` rows that have numbers in
 /// all its columns: in 70% of them, and 3 at least.
 fn most_rows(ok: usize, n: usize) -> bool {
@@ -395,6 +446,28 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             if (1..=3).contains(&n) && t != "－" && t.chars().all(|c| "-－ー一—―‐_".contains(c))
             {
                 set(grid, r, c, "－".to_string(), "dashes");
+            }
+        }
+    }
+
+    // 0b. Several points between groups of three digits (`696.560.121`): no number has
+    // two decimal points, so every point is a thousands comma the scan blurred.
+    for r in 0..nr {
+        for c in 0..nc {
+            let t = text(grid, r, c);
+            if let Some(fixed) = points_for_commas(&t) {
+                set(grid, r, c, fixed, "several points");
+            }
+        }
+    }
+
+    // 0c. A long vowel mark read as `1`, `|` or `l` between katakana (vertical `ー` in a
+    // stacked side label: `サ 1 ビス活動増減の部`).
+    for r in 0..nr {
+        for c in 0..nc {
+            let t = text(grid, r, c);
+            if let Some(fixed) = long_vowel_between_katakana(&t) {
+                set(grid, r, c, fixed, "long vowel between katakana");
             }
         }
     }
@@ -758,6 +831,34 @@ mod tests {
         g.mode = Mode::Lattice;
         assert!(merge_header_fragments(&mut g).is_empty());
         assert_eq!(g.n_cols(), 4);
+    }
+
+    #[test]
+    fn blurred_separators_and_vertical_long_vowels() {
+        assert_eq!(points_for_commas("696.560.121").as_deref(), Some("696,560,121"));
+        assert_eq!(points_for_commas("△2.424.915").as_deref(), Some("△2,424,915"));
+        assert_eq!(points_for_commas("72,657.205").as_deref(), Some("72,657,205"));
+        for keep in ["5.452", "1,234,567", "12.5", "1.23.4", "1234.567.890", "a.123.456"] {
+            assert_eq!(points_for_commas(keep), None, "{keep}");
+        }
+        assert_eq!(
+            long_vowel_between_katakana("サ 1 ビス活動増減の部").as_deref(),
+            Some("サービス活動増減の部")
+        );
+        assert_eq!(long_vowel_between_katakana("サ|ビス").as_deref(), Some("サービス"));
+        for keep in ["サービス", "第1号", "ア 1", "1 ア", "令和1年"] {
+            assert_eq!(long_vowel_between_katakana(keep), None, "{keep}");
+        }
+        let mut g = grid(&[
+            &["サ 1 ビス", "696.560.121", "5.452"],
+            &["b", "1,060,000", "290,000"],
+            &["c", "697.976.101", "1,084,746"],
+            &["d", "1,568,323", "23,388"],
+        ]);
+        repair_grid(&mut g);
+        let t = texts(&g);
+        assert_eq!(t[0], vec!["サービス", "696,560,121", "5,452"]);
+        assert_eq!(t[2][1], "697,976,101");
     }
 
     #[test]

@@ -305,8 +305,9 @@ fn issue_13_runs_started_together_exclude_each_other() {
     assert_eq!(rows_in_files(&out), expected);
 }
 
-/// Issue 13: a page that fails is a warning on its document, never silence. Without
-/// Tesseract (an empty PATH) a digital page plus a scanned one is `partial`, its
+/// Issue 13: a page that fails is a warning on its document, never silence. Without an
+/// OCR engine (no PP-OCR models, and an empty PATH: no Tesseract) a digital page plus a
+/// scanned one is `partial`, its
 /// `warnings` naming the page, and a document of only a scan is `failed`.
 #[test]
 fn issue_13_failed_pages_make_a_partial_document() {
@@ -328,6 +329,7 @@ fn issue_13_failed_pages_make_a_partial_document() {
         .arg(&out_dir)
         .env("PATH", "")
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .env("NENPO_OCR_MODELS", dir.path().join("no-models"))
         .current_dir(root())
         .output()
         .expect("run nenpo");
@@ -375,7 +377,7 @@ fn issue_13_failed_pages_make_a_partial_document() {
     assert!(
         warnings[0]
             .as_str()
-            .is_some_and(|w| w.starts_with("page 2: ocr failed: tesseract not found")),
+            .is_some_and(|w| w.starts_with("page 2: ocr failed: PP-OCR models not found")),
         "{mixed}"
     );
     let scan = doc("scan.pdf");
