@@ -430,6 +430,12 @@ fn transpose(r: &Rect) -> Rect {
 }
 
 /// Text lines: glyphs overlapping vertically enough, each line sorted left to right.
+///
+/// A glyph is compared with a line's mean band (the mean of its glyphs' tops and
+/// bottoms), not with the union of their boxes: a union grows with every glyph that
+/// joins a little off the line (a character of a vertical side label between two rows),
+/// until it takes in the next line too (an OCR'd cell whose label wraps onto a second
+/// line one em below: `障害福祉サービス等事業収 / 益` read as `益障害…`).
 fn group_lines(mut glyphs: Vec<GlyphIn>, s: &LayoutSettings) -> Vec<Vec<GlyphIn>> {
     glyphs.sort_by(|a, b| {
         a.bbox
@@ -437,16 +443,19 @@ fn group_lines(mut glyphs: Vec<GlyphIn>, s: &LayoutSettings) -> Vec<Vec<GlyphIn>
             .total_cmp(&b.bbox.cy())
             .then(a.bbox.x0.total_cmp(&b.bbox.x0))
     });
-    let mut lines: Vec<(Rect, Vec<GlyphIn>)> = Vec::new();
+    // (sum of tops, sum of bottoms, glyphs).
+    let mut lines: Vec<(f64, f64, Vec<GlyphIn>)> = Vec::new();
     for g in glyphs {
         let h = g.bbox.height().max(0.1);
         // Compare with the most recent lines only: glyphs are sorted by their centre.
         let mut target = None;
-        for (i, (bbox, _)) in lines.iter().enumerate().rev().take(4) {
-            let lh = bbox.height().max(0.1);
-            let ov = g.bbox.overlap_y(bbox);
+        for (i, (tops, bottoms, members)) in lines.iter().enumerate().rev().take(4) {
+            let n = members.len().max(1) as f64;
+            let (top, bottom) = (tops / n, bottoms / n);
+            let lh = (bottom - top).max(0.1);
+            let ov = g.bbox.bottom.min(bottom) - g.bbox.top.max(top);
             if ov >= s.line_overlap * h.min(lh)
-                && (g.bbox.cy() - bbox.cy()).abs() <= 0.5 * h.max(lh)
+                && (g.bbox.cy() - (top + bottom) / 2.0).abs() <= 0.5 * h.max(lh)
             {
                 target = Some(i);
                 break;
@@ -454,16 +463,17 @@ fn group_lines(mut glyphs: Vec<GlyphIn>, s: &LayoutSettings) -> Vec<Vec<GlyphIn>
         }
         match target {
             Some(i) => {
-                let (bbox, members) = &mut lines[i];
-                *bbox = bbox.union(&g.bbox);
+                let (tops, bottoms, members) = &mut lines[i];
+                *tops += g.bbox.top;
+                *bottoms += g.bbox.bottom;
                 members.push(g);
             }
-            None => lines.push((g.bbox, vec![g])),
+            None => lines.push((g.bbox.top, g.bbox.bottom, vec![g])),
         }
     }
     let mut out: Vec<Vec<GlyphIn>> = lines
         .into_iter()
-        .map(|(_, mut m)| {
+        .map(|(_, _, mut m)| {
             m.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
             m
         })

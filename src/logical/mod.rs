@@ -651,9 +651,19 @@ fn build_table(
                 last = None;
                 continue;
             }
+            // A slot of a box that spans from the column to its left (a full-width
+            // `経常増減差額(7)=(3)+(6)` over the grouping columns) is that box's, not a
+            // gap to fill.
+            let widened = c > 0
+                && r.slots.get(c).is_some_and(|sl| {
+                    sl.cell != usize::MAX && r.slots.get(c - 1).is_some_and(|l| l.cell == sl.cell)
+                });
             let Some(slot) = r.slots.get_mut(c) else {
                 continue;
             };
+            if widened {
+                continue;
+            }
             if slot.text.trim().is_empty() {
                 if let Some(t) = &last {
                     slot.text = t.clone();

@@ -178,6 +178,13 @@ impl Models {
         let lines = self.recognize(img, &boxes, s)?;
         let mut out = Vec::new();
         for (i, (b, chars)) in boxes.iter().zip(&lines).enumerate() {
+            if tracing::enabled!(tracing::Level::TRACE) {
+                let text: String = chars.iter().map(|c| c.text.as_str()).collect();
+                tracing::trace!(
+                    "pp-ocr box {:.0},{:.0},{:.0},{:.0} score {:.2}: {text}",
+                    b.x0, b.y0, b.x1, b.y1, b.score
+                );
+            }
             out.extend(words_of_line(b, chars, i as u32, s));
         }
         Ok(out)

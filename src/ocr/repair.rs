@@ -422,6 +422,18 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
         }
     }
     let mut log = Vec::new();
+    // 0c. A long vowel mark read as `1`, `|` or `l` between katakana (vertical `ー` in a
+    // stacked side label: `サ 1 ビス活動増減の部`), in cells of any span.
+    for cell in &mut grid.cells {
+        if let Some(fixed) = long_vowel_between_katakana(&cell.text) {
+            log.push(format!(
+                "ocr repair r{}c{} {:?} → {fixed:?} (long vowel between katakana)",
+                cell.row, cell.col, cell.text
+            ));
+            cell.text = fixed;
+        }
+    }
+
     let mut set = |grid: &mut Grid, r: usize, c: usize, to: String, why: &str| {
         if let Some(i) = at[r][c] {
             let from = std::mem::replace(&mut grid.cells[i].text, to.clone());
@@ -457,17 +469,6 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             let t = text(grid, r, c);
             if let Some(fixed) = points_for_commas(&t) {
                 set(grid, r, c, fixed, "several points");
-            }
-        }
-    }
-
-    // 0c. A long vowel mark read as `1`, `|` or `l` between katakana (vertical `ー` in a
-    // stacked side label: `サ 1 ビス活動増減の部`).
-    for r in 0..nr {
-        for c in 0..nc {
-            let t = text(grid, r, c);
-            if let Some(fixed) = long_vowel_between_katakana(&t) {
-                set(grid, r, c, fixed, "long vowel between katakana");
             }
         }
     }
