@@ -429,6 +429,24 @@ fn transpose(r: &Rect) -> Rect {
     Rect::new(r.top, r.x0, r.bottom, r.x1)
 }
 
+/// Rule `stacked_glyphs`: two glyphs that overlap horizontally by more than half the
+/// narrower one's width, their centres more than a quarter of the smaller height apart
+/// vertically, are on two lines: one text line never runs back over itself. (A header
+/// with two-line labels beside one-line labels centred between them, `取得 / 年度` beside
+/// `貸借対照表科目`, otherwise became one line read `取年得度`. A bold face printed twice
+/// with a small offset stays one line: its copies are level.)
+fn stacked(a: &GlyphIn, b: &GlyphIn) -> bool {
+    let ov = a.bbox.x1.min(b.bbox.x1) - a.bbox.x0.max(b.bbox.x0);
+    let w = a.bbox.width().min(b.bbox.width()).max(0.1);
+    let h = a.bbox.height().min(b.bbox.height()).max(0.1);
+    ov > STACKED_X_OVERLAP * w && (a.bbox.cy() - b.bbox.cy()).abs() > STACKED_Y_OFFSET * h
+}
+
+/// [`stacked`]: horizontal overlap, a fraction of the narrower glyph's width.
+const STACKED_X_OVERLAP: f64 = 0.5;
+/// [`stacked`]: vertical offset of the centres, a fraction of the smaller height.
+const STACKED_Y_OFFSET: f64 = 0.25;
+
 /// Text lines: glyphs overlapping vertically enough, each line sorted left to right.
 ///
 /// A glyph is compared with a line's mean band (the mean of its glyphs' tops and
@@ -456,6 +474,7 @@ fn group_lines(mut glyphs: Vec<GlyphIn>, s: &LayoutSettings) -> Vec<Vec<GlyphIn>
             let ov = g.bbox.bottom.min(bottom) - g.bbox.top.max(top);
             if ov >= s.line_overlap * h.min(lh)
                 && (g.bbox.cy() - (top + bottom) / 2.0).abs() <= 0.5 * h.max(lh)
+                && !members.iter().any(|m| stacked(m, &g))
             {
                 target = Some(i);
                 break;
@@ -687,6 +706,23 @@ mod tests {
         assert_eq!(texts(&w), ["ab", "c", "d"]);
         assert_eq!(l.len(), 1);
         assert_eq!(l[0].words, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn two_line_labels_beside_a_centred_label_stay_two_lines() {
+        // `取得 / 年度` in one cell (lines 5 apart, 10 high: they overlap by half),
+        // `科目` centred between them in the next cell.
+        let s = LayoutSettings::default();
+        let glyphs = vec![
+            g("取", 0.0, 0.0, 10.0, 10.0),
+            g("得", 10.0, 0.0, 10.0, 10.0),
+            g("科", 40.0, 2.0, 10.0, 11.0),
+            g("目", 50.0, 2.0, 10.0, 11.0),
+            g("年", 0.0, 5.0, 10.0, 10.0),
+            g("度", 10.0, 5.0, 10.0, 10.0),
+        ];
+        let (w, _) = words_and_lines(glyphs, &s);
+        assert!(texts(&w).contains(&"取得") && texts(&w).contains(&"年度"), "{:?}", texts(&w));
     }
 
     #[test]
