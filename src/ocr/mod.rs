@@ -18,7 +18,10 @@ pub mod cache;
 pub mod classify;
 pub mod forms;
 mod forms_table;
+pub mod garbled;
 pub mod image;
+pub mod jis;
+mod jis_table;
 pub mod paddle;
 pub mod repair;
 pub mod rulings;
@@ -91,6 +94,15 @@ pub struct OcrSettings {
     /// past the previous one's starts a new word (a column gap inside one detected line).
     /// Default 1.5: characters of a word are 0.5–1 em apart, a line box is 1.15 em high.
     pub rec_word_break: f64,
+    /// Check digital pages whose text layer holds kanji outside JIS X 0208 against their
+    /// rendered outlines with PP-OCR ([`garbled`]). Default true.
+    pub garbled_glyphs: bool,
+    /// [`garbled`]: the recognizer's probability for its reading must be at least this.
+    /// Default 0.9.
+    pub garbled_min_confidence: f64,
+    /// [`garbled`]: a text layer character of JIS X 0208 is replaced only when the
+    /// recognizer gives it at most this probability. Default 0.01.
+    pub garbled_max_layer_probability: f64,
     /// PP-OCR: read Chinese character forms as their Japanese forms ([`forms`]): the
     /// recognizer's probability for `稅` counts for `税`. Default true.
     pub japanese_forms: bool,
@@ -225,6 +237,9 @@ impl Default for OcrSettings {
             rec_max_width: 3200,
             rec_word_break: 1.5,
             japanese_forms: true,
+            garbled_glyphs: true,
+            garbled_min_confidence: 0.9,
+            garbled_max_layer_probability: 0.01,
             min_text_glyphs: 20,
             image_cover_min: 0.5,
             undecoded_share_max: 0.5,
@@ -267,7 +282,7 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 26] = [
+        let checks: [crate::limits::Limit<'_>; 28] = [
             ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
             ("det_threshold", self.det_threshold, 0.0, 1.0),
             ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
@@ -314,6 +329,13 @@ impl OcrSettings {
             ),
             ("cjk_cell_em", self.cjk_cell_em, 0.0, self.cjk_cell_max_em),
             ("rec_word_break", self.rec_word_break, 0.1, 100.0),
+            ("garbled_min_confidence", self.garbled_min_confidence, 0.0, 1.0),
+            (
+                "garbled_max_layer_probability",
+                self.garbled_max_layer_probability,
+                0.0,
+                1.0,
+            ),
         ];
         crate::limits::check(&checks)
     }
@@ -489,7 +511,15 @@ pub fn page_layout(
         engine: None,
     };
     match class {
-        PageClass::Digital => read(from_content(TextSource::Digital), Vec::new()),
+        PageClass::Digital => {
+            let mut layout = from_content(TextSource::Digital);
+            let warnings = if s.enabled && s.engine == Engine::Paddle {
+                garbled::repair(pdf, &mut layout, s)
+            } else {
+                Vec::new()
+            };
+            read(layout, warnings)
+        }
         PageClass::HiddenOcrLayer => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
         PageClass::Empty => read(from_content(TextSource::None), Vec::new()),
         // Turned off by the settings: a warning, not a failure.

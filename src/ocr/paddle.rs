@@ -175,7 +175,7 @@ impl Models {
     ) -> Result<Vec<EngineWord>, Error> {
         let boxes = split_at_rulings(self.detect(img, s)?, rulings);
         let boxes = split_stacked_lines(boxes, img, s);
-        let lines = self.recognize(img, &boxes, s)?;
+        let lines = self.recognize(img, &boxes, s, 0)?;
         let mut out = Vec::new();
         for (i, (b, chars)) in boxes.iter().zip(&lines).enumerate() {
             if tracing::enabled!(tracing::Level::TRACE) {
@@ -238,12 +238,14 @@ impl Models {
             .collect())
     }
 
-    /// The characters of each box, in order along it.
+    /// The characters of each box, in order along it; with `top_k` > 0 each character
+    /// also lists the `top_k` likeliest symbols at its most confident frame.
     pub fn recognize(
         &self,
         img: &Gray,
         boxes: &[PxBox],
         s: &OcrSettings,
+        top_k: usize,
     ) -> Result<Vec<Vec<CharHit>>, Error> {
         let mut out: Vec<Vec<CharHit>> = vec![Vec::new(); boxes.len()];
         // Each crop at the recognizer's height: (box index, width, pixels).
@@ -317,15 +319,37 @@ impl Models {
                         frames.push(probs[[k, f, j]]);
                     }
                 }
-                out[*i] = ctc_greedy(&mut frames, c, &self.folds)
+                let hits = ctc_greedy(&mut frames, c, &self.folds);
+                out[*i] = hits
                     .into_iter()
                     .filter_map(|(class, first, last, p)| {
                         let text = self.classes.get(class)?.clone();
                         let mid = (first + last + 1) as f64 / 2.0;
+                        let alternatives = if top_k == 0 {
+                            Vec::new()
+                        } else {
+                            // The hit's most confident frame (folds already applied).
+                            let best = (first..=last)
+                                .filter_map(|f| frames.get(f * c + class).map(|&v| (f, v)))
+                                .fold((first, f32::MIN), |a, b| if b.1 > a.1 { b } else { a })
+                                .0;
+                            let row = frames.get(best * c..(best + 1) * c).unwrap_or(&[]);
+                            let mut idx: Vec<usize> = (0..row.len()).collect();
+                            let k = top_k.min(idx.len());
+                            if k > 0 {
+                                idx.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
+                            }
+                            idx.truncate(k);
+                            idx.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
+                            idx.into_iter()
+                                .filter_map(|j| Some((self.classes.get(j)?.clone(), row[j])))
+                                .collect()
+                        };
                         Some(CharHit {
                             text,
                             x: b.x0 + mid * frame_px,
                             confidence: p,
+                            alternatives,
                         })
                     })
                     .collect();
@@ -424,6 +448,9 @@ pub struct CharHit {
     pub text: String,
     pub x: f64,
     pub confidence: f32,
+    /// The likeliest symbols at its most confident frame with their probabilities, best
+    /// first (only when asked for: [`Models::recognize`]'s `top_k`).
+    pub alternatives: Vec<(String, f32)>,
 }
 
 /// DB post-processing on a probability map: pixels above `det_threshold`, grown by one
@@ -812,6 +839,7 @@ mod tests {
             text: t.to_string(),
             x,
             confidence: 0.9,
+            alternatives: Vec::new(),
         };
         // `収入` then, 100 px on (over four box heights), `1,2`; then a space and `▲5`.
         let chars = vec![

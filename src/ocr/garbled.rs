@@ -1,0 +1,154 @@
+//! Garbled text layers: a digital page whose font maps glyphs to the wrong characters
+//! (a broken ToUnicode; the Fuji R8 budget books print 都市計画税 and carry `邴市計画税`,
+//! 道 as 遈, 部 as 邪, 配 as 郤; `pdftotext` reads the same).
+//!
+//! Rule `garbled_text_layer`: a page whose text layer holds a kanji outside JIS X 0208
+//! (which Japanese documents never print: [`super::jis`]) is checked. Its page image is
+//! rendered, and every word with a kanji is read by PP-OCR from its outline. A character
+//! is replaced where the recognizer is sure of another kanji of JIS X 0208
+//! (`garbled_min_confidence`) and gives the layer's character almost no chance
+//! (`garbled_max_layer_probability`, or any chance at all when the layer's character is
+//! outside JIS X 0208): a real 邪 looks like 邪 to the recognizer, a 部 mapped to 邪 does
+//! not. Words whose reading has another length are left alone. Each replacement is
+//! reported on the page.
+
+use std::collections::BTreeMap;
+
+use super::image::render;
+use super::jis;
+use super::paddle::{self, PxBox};
+use super::{Error, OcrSettings};
+use crate::layout::PageLayout;
+
+/// Whether `c` is a CJK ideograph (the characters a broken map garbles here).
+fn ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// Whether the page's text layer needs the check: a kanji outside JIS X 0208.
+pub fn needs_check(layout: &PageLayout) -> bool {
+    layout
+        .words
+        .iter()
+        .flat_map(|w| w.text.chars())
+        .any(|c| ideograph(c) && !jis::in_0208(c))
+}
+
+/// Checks the kanji of a page's words against their outlines (see the module docs);
+/// replaces what the outlines contradict and returns the page's warnings.
+pub fn repair(pdf: &[u8], layout: &mut PageLayout, s: &OcrSettings) -> Vec<String> {
+    let n = layout.number;
+    if !s.garbled_glyphs || !needs_check(layout) {
+        return Vec::new();
+    }
+    match try_repair(pdf, layout, s) {
+        Ok(changes) if changes.is_empty() => Vec::new(),
+        Ok(changes) => {
+            let total: usize = changes.values().sum();
+            let list: Vec<String> = changes
+                .iter()
+                .map(|((from, to), k)| format!("{from}→{to} ×{k}"))
+                .collect();
+            vec![format!(
+                "page {n}: text layer garbled (kanji outside JIS X 0208): {total} characters read from their outlines instead: {}",
+                list.join(", ")
+            )]
+        }
+        Err(e) => vec![format!(
+            "page {n}: text layer garbled (kanji outside JIS X 0208), not checked: {e}"
+        )],
+    }
+}
+
+fn try_repair(
+    pdf: &[u8],
+    layout: &mut PageLayout,
+    s: &OcrSettings,
+) -> Result<BTreeMap<(char, char), usize>, Error> {
+    let models = paddle::load(s)?;
+    let dpi = if s.target_dpi > 0.0 { s.target_dpi } else { 300.0 };
+    let img = render(
+        &s.renderer,
+        pdf,
+        layout.number,
+        dpi,
+        (layout.width, layout.height),
+        s.max_image_pixels,
+    )?;
+    // Pixels per point of the rendering (capped by max_image_pixels).
+    let scale = img.width as f64 / layout.width.max(1.0);
+    let mut which = Vec::new();
+    let mut boxes = Vec::new();
+    for (i, w) in layout.words.iter().enumerate() {
+        if w.vertical || !w.text.chars().any(ideograph) {
+            continue;
+        }
+        let pad = 0.15 * w.bbox.height();
+        boxes.push(PxBox {
+            x0: ((w.bbox.x0 - pad) * scale).max(0.0),
+            y0: ((w.bbox.top - pad) * scale).max(0.0),
+            x1: ((w.bbox.x1 + pad) * scale).min(img.width as f64),
+            y1: ((w.bbox.bottom + pad) * scale).min(img.height as f64),
+            score: 1.0,
+        });
+        which.push(i);
+    }
+    let read = models.recognize(&img, &boxes, s, GARBLED_TOP_K)?;
+    let mut changes: BTreeMap<(char, char), usize> = BTreeMap::new();
+    for (&i, hits) in which.iter().zip(&read) {
+        let Some(word) = layout.words.get_mut(i) else {
+            continue;
+        };
+        let layer: Vec<char> = word.text.chars().collect();
+        let hits: Vec<_> = hits.iter().filter(|h| !h.text.trim().is_empty()).collect();
+        if hits.len() != layer.len() {
+            continue;
+        }
+        let mut text: Vec<char> = layer.clone();
+        for (k, (&orig, hit)) in layer.iter().zip(&hits).enumerate() {
+            let mut rc = hit.text.chars();
+            let (Some(read_c), None) = (rc.next(), rc.next()) else {
+                continue;
+            };
+            if !ideograph(orig) || read_c == orig || !ideograph(read_c) || !jis::in_0208(read_c) {
+                continue;
+            }
+            let mut buf = [0u8; 4];
+            let orig_s: &str = orig.encode_utf8(&mut buf);
+            let p_orig = hit
+                .alternatives
+                .iter()
+                .find(|(t, _)| t == orig_s)
+                .map_or(0.0, |a| a.1);
+            let sure = f64::from(hit.confidence) >= s.garbled_min_confidence;
+            let layer_wrong = !jis::in_0208(orig)
+                || f64::from(p_orig) <= s.garbled_max_layer_probability;
+            if sure && layer_wrong {
+                text[k] = read_c;
+                *changes.entry((orig, read_c)).or_default() += 1;
+                tracing::debug!(page = layout.number, "garbled text layer: {orig} read as {read_c} in {}", word.text);
+            }
+        }
+        if text != layer {
+            word.text = text.iter().collect();
+            for (wc, c) in word.chars.iter_mut().zip(&text) {
+                wc.text = c.to_string();
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// How many likeliest symbols the check looks at for the layer's character's chance.
+const GARBLED_TOP_K: usize = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ideographs_and_the_trigger() {
+        assert!(ideograph('邴') && ideograph('都') && !ideograph('あ') && !ideograph('1'));
+        assert!(!jis::in_0208('邴') && jis::in_0208('都') && jis::in_0208('邪'));
+    }
+}
