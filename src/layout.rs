@@ -722,7 +722,11 @@ mod tests {
             g("度", 10.0, 5.0, 10.0, 10.0),
         ];
         let (w, _) = words_and_lines(glyphs, &s);
-        assert!(texts(&w).contains(&"取得") && texts(&w).contains(&"年度"), "{:?}", texts(&w));
+        assert!(
+            texts(&w).contains(&"取得") && texts(&w).contains(&"年度"),
+            "{:?}",
+            texts(&w)
+        );
     }
 
     #[test]

@@ -159,7 +159,10 @@ pub fn drop_label_only_rows(rows: &mut Vec<WorkRow>, is_section: impl Fn(&WorkRo
         let opens = |k: usize, sl: &Slot| {
             sl.own
                 && sl.rowspan > 1
-                && next.slots.get(k).is_some_and(|n| n.filled && n.cell == sl.cell)
+                && next
+                    .slots
+                    .get(k)
+                    .is_some_and(|n| n.filled && n.cell == sl.cell)
         };
         let any_opening = r
             .slots
@@ -308,9 +311,21 @@ mod tests {
         fill_rowspans(&mut rows, |_| true);
         drop_label_only_rows(&mut rows, |_| false);
         let texts: Vec<Vec<String>> = rows.iter().map(|r| r.texts()).collect();
-        assert_eq!(texts, vec![vec!["収支", "収入", "計(7)", "0"], vec!["収支", "支出", "計(8)", "0"]]);
-        assert!(rows[1].slots[0].filled, "the outer label still comes from above");
-        assert!(!rows[1].slots[1].filled && rows[1].slots[1].own, "支出 starts here now");
+        assert_eq!(
+            texts,
+            vec![
+                vec!["収支", "収入", "計(7)", "0"],
+                vec!["収支", "支出", "計(8)", "0"]
+            ]
+        );
+        assert!(
+            rows[1].slots[0].filled,
+            "the outer label still comes from above"
+        );
+        assert!(
+            !rows[1].slots[1].filled && rows[1].slots[1].own,
+            "支出 starts here now"
+        );
         // A row with a value of its own, or a label that spans nothing, stays.
         let g = grid(
             1,

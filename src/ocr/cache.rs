@@ -13,20 +13,27 @@ use super::{OcrRaw, OcrSettings};
 /// Bumped when the cached format or the preparation of images changes.
 const FORMAT: &str = "nenpo-ocr-cache-2";
 
+/// An environment variable that is set and not empty, as a path.
+pub(crate) fn env_path(k: &str) -> Option<PathBuf> {
+    std::env::var_os(k)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// nenpo's directory in the user's cache: `$XDG_CACHE_HOME/nenpo`, else
+/// `$HOME/.cache/nenpo` (the OCR cache and the OCR models live under it).
+pub(crate) fn user_cache() -> Option<PathBuf> {
+    env_path("XDG_CACHE_HOME")
+        .or_else(|| env_path("HOME").map(|h| h.join(".cache")))
+        .map(|d| d.join("nenpo"))
+}
+
 /// The cache directory: `cache_dir`, else `$XDG_CACHE_HOME/nenpo/ocr`, else
 /// `$HOME/.cache/nenpo/ocr`.
 pub fn dir(s: &OcrSettings) -> Option<PathBuf> {
-    if let Some(d) = &s.cache_dir {
-        return Some(d.clone());
-    }
-    let nonempty = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    nonempty("XDG_CACHE_HOME")
-        .or_else(|| nonempty("HOME").map(|h| h.join(".cache")))
-        .map(|d| d.join("nenpo").join("ocr"))
+    s.cache_dir
+        .clone()
+        .or_else(|| user_cache().map(|d| d.join("ocr")))
 }
 
 /// The key of one page's OCR (hex SHA-256).

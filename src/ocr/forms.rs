@@ -18,7 +18,9 @@ pub fn japanese_form(c: char) -> Option<char> {
 
 /// `text` with every Chinese form replaced by its Japanese form.
 pub fn to_japanese(text: &str) -> String {
-    text.chars().map(|c| japanese_form(c).unwrap_or(c)).collect()
+    text.chars()
+        .map(|c| japanese_form(c).unwrap_or(c))
+        .collect()
 }
 
 #[cfg(test)]
@@ -27,9 +29,15 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_maps_the_recognizers_common_forms() {
-        assert!(FORMS.windows(2).all(|w| w[0].0 < w[1].0), "sorted, no duplicates");
+        assert!(
+            FORMS.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted, no duplicates"
+        );
         assert!(FORMS.iter().all(|&(a, b)| a != b));
-        assert_eq!(to_japanese("歲入 稅 增减 產業 对象 决算"), "歳入 税 増減 産業 対象 決算");
+        assert_eq!(
+            to_japanese("歲入 稅 增减 產業 对象 决算"),
+            "歳入 税 増減 産業 対象 決算"
+        );
         // Japanese forms, kana, digits and marks are left alone.
         let jp = "歳入歳出予算 都市計画税 ▲1,234 ひらがな カタカナ 島 嶋";
         assert_eq!(to_japanese(jp), jp);

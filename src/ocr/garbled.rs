@@ -66,7 +66,11 @@ fn try_repair(
     s: &OcrSettings,
 ) -> Result<BTreeMap<(char, char), usize>, Error> {
     let models = paddle::load(s)?;
-    let dpi = if s.target_dpi > 0.0 { s.target_dpi } else { 300.0 };
+    let dpi = if s.target_dpi > 0.0 {
+        s.target_dpi
+    } else {
+        300.0
+    };
     let img = render(
         &s.renderer,
         pdf,
@@ -121,12 +125,16 @@ fn try_repair(
                 .find(|(t, _)| t == orig_s)
                 .map_or(0.0, |a| a.1);
             let sure = f64::from(hit.confidence) >= s.garbled_min_confidence;
-            let layer_wrong = !jis::in_0208(orig)
-                || f64::from(p_orig) <= s.garbled_max_layer_probability;
+            let layer_wrong =
+                !jis::in_0208(orig) || f64::from(p_orig) <= s.garbled_max_layer_probability;
             if sure && layer_wrong {
                 text[k] = read_c;
                 *changes.entry((orig, read_c)).or_default() += 1;
-                tracing::debug!(page = layout.number, "garbled text layer: {orig} read as {read_c} in {}", word.text);
+                tracing::debug!(
+                    page = layout.number,
+                    "garbled text layer: {orig} read as {read_c} in {}",
+                    word.text
+                );
             }
         }
         if text != layer {

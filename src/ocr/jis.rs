@@ -27,7 +27,7 @@ mod tests {
     fn levels_hold_the_everyday_and_rare_kanji_only() {
         assert_eq!(LEVEL1.chars().count(), 2965);
         assert_eq!(LEVEL2.chars().count(), 3390);
-        for c in "都道部還配過運酬決税歳邪遯郤" .chars() {
+        for c in "都道部還配過運酬決税歳邪遯郤".chars() {
             assert!(in_0208(c), "{c}");
         }
         for c in "邴遈遀郸遃稅歲对".chars() {

@@ -329,7 +329,12 @@ impl OcrSettings {
             ),
             ("cjk_cell_em", self.cjk_cell_em, 0.0, self.cjk_cell_max_em),
             ("rec_word_break", self.rec_word_break, 0.1, 100.0),
-            ("garbled_min_confidence", self.garbled_min_confidence, 0.0, 1.0),
+            (
+                "garbled_min_confidence",
+                self.garbled_min_confidence,
+                0.0,
+                1.0,
+            ),
             (
                 "garbled_max_layer_probability",
                 self.garbled_max_layer_probability,
@@ -556,7 +561,11 @@ pub fn page_layout(
                     rulings,
                     text_source: TextSource::Ocr,
                 };
-                let warnings = page.warnings.iter().map(|w| format!("page {n}: {w}")).collect();
+                let warnings = page
+                    .warnings
+                    .iter()
+                    .map(|w| format!("page {n}: {w}"))
+                    .collect();
                 PageRead {
                     engine: Some(page.engine.clone()),
                     ..read(layout, warnings)
@@ -611,7 +620,10 @@ impl Reader {
     /// install command).
     fn choose(s: &OcrSettings) -> Result<(Reader, Vec<String>), Error> {
         match s.engine {
-            Engine::Tesseract => Ok((Reader::Tesseract(tesseract::version(&s.tesseract)?), Vec::new())),
+            Engine::Tesseract => Ok((
+                Reader::Tesseract(tesseract::version(&s.tesseract)?),
+                Vec::new(),
+            )),
             Engine::Paddle => match paddle::load(s) {
                 Ok(m) => Ok((Reader::Paddle(m), Vec::new())),
                 Err(e @ Error::ModelsMissing { .. }) => match tesseract::version(&s.tesseract) {
@@ -633,7 +645,11 @@ impl Reader {
         }
     }
 
-    fn read(&self, page: &image::PreparedPage, s: &OcrSettings) -> Result<Vec<words::EngineWord>, Error> {
+    fn read(
+        &self,
+        page: &image::PreparedPage,
+        s: &OcrSettings,
+    ) -> Result<Vec<words::EngineWord>, Error> {
         match self {
             Reader::Paddle(m) => m.read(&page.image, &page.rulings, s),
             Reader::Tesseract(_) => {

@@ -61,18 +61,25 @@ const BOX_HEIGHT_EM: f64 = 1.15;
 /// `$XDG_CACHE_HOME/nenpo/models`, else `~/.cache/nenpo/models` (where
 /// `scripts/install-ocr-models.sh` puts them).
 pub fn models_dir(s: &OcrSettings) -> Option<PathBuf> {
-    if let Some(d) = &s.models_dir {
-        return Some(d.clone());
-    }
-    let nonempty = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    nonempty("NENPO_OCR_MODELS").or_else(|| {
-        nonempty("XDG_CACHE_HOME")
-            .or_else(|| nonempty("HOME").map(|h| h.join(".cache")))
-            .map(|d| d.join("nenpo").join("models"))
+    s.models_dir
+        .clone()
+        .or_else(|| super::cache::env_path("NENPO_OCR_MODELS"))
+        .or_else(|| super::cache::user_cache().map(|d| d.join("models")))
+}
+
+/// Runs `model` on `input`; its first output as an `N`-dimensional tensor.
+fn run<const N: usize>(
+    model: &Model,
+    input: NdTensor<f32, 4>,
+    what: &str,
+) -> Result<NdTensor<f32, N>, Error> {
+    let out = model
+        .run_one(input.view().into(), None)
+        .map_err(|e| Error::Model {
+            message: format!("{what}: {e}"),
+        })?;
+    out.try_into().map_err(|e| Error::Model {
+        message: format!("{what} output: {e:?}"),
     })
 }
 
@@ -148,10 +155,8 @@ impl Models {
             sha256_prefix(&rec_bytes),
             if japanese_forms { " jp-forms" } else { "" }
         );
-        let det =
-            Model::load(det_bytes).map_err(|e| format!("{}: {e}", det_path.display()))?;
-        let rec =
-            Model::load(rec_bytes).map_err(|e| format!("{}: {e}", rec_path.display()))?;
+        let det = Model::load(det_bytes).map_err(|e| format!("{}: {e}", det_path.display()))?;
+        let rec = Model::load(rec_bytes).map_err(|e| format!("{}: {e}", rec_path.display()))?;
         let alphabet = rec
             .metadata()
             .get("character")
@@ -182,7 +187,11 @@ impl Models {
                 let text: String = chars.iter().map(|c| c.text.as_str()).collect();
                 tracing::trace!(
                     "pp-ocr box {:.0},{:.0},{:.0},{:.0} score {:.2}: {text}",
-                    b.x0, b.y0, b.x1, b.y1, b.score
+                    b.x0,
+                    b.y0,
+                    b.x1,
+                    b.y1,
+                    b.score
                 );
             }
             out.extend(words_of_line(b, chars, i as u32, s));
@@ -207,16 +216,11 @@ impl Models {
         for _ in 0..3 {
             data.extend_from_slice(&plane);
         }
-        let input = NdTensor::from_data([1, 3, nh, nw], data);
-        let out = self
-            .det
-            .run_one(input.view().into(), None)
-            .map_err(|e| Error::Model {
-                message: format!("detector: {e}"),
-            })?;
-        let prob: NdTensor<f32, 4> = out.try_into().map_err(|e| Error::Model {
-            message: format!("detector output: {e:?}"),
-        })?;
+        let prob: NdTensor<f32, 4> = run(
+            &self.det,
+            NdTensor::from_data([1, 3, nh, nw], data),
+            "detector",
+        )?;
         let (ph, pw) = (prob.size(2), prob.size(3));
         let map: Vec<f32> = prob.iter().copied().collect();
         if map.len() != ph * pw {
@@ -289,16 +293,11 @@ impl Models {
                     }
                 }
             }
-            let input = NdTensor::from_data([n, 3, REC_HEIGHT, width], data);
-            let out_v = self
-                .rec
-                .run_one(input.view().into(), None)
-                .map_err(|e| Error::Model {
-                    message: format!("recognizer: {e}"),
-                })?;
-            let probs: NdTensor<f32, 3> = out_v.try_into().map_err(|e| Error::Model {
-                message: format!("recognizer output: {e:?}"),
-            })?;
+            let probs: NdTensor<f32, 3> = run(
+                &self.rec,
+                NdTensor::from_data([n, 3, REC_HEIGHT, width], data),
+                "recognizer",
+            )?;
             let (t, c) = (probs.size(1), probs.size(2));
             if c != self.classes.len() || probs.size(0) != n {
                 return Err(Error::Model {
@@ -337,7 +336,9 @@ impl Models {
                             let mut idx: Vec<usize> = (0..row.len()).collect();
                             let k = top_k.min(idx.len());
                             if k > 0 {
-                                idx.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
+                                idx.select_nth_unstable_by(k - 1, |&a, &b| {
+                                    row[b].total_cmp(&row[a])
+                                });
                             }
                             idx.truncate(k);
                             idx.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
@@ -365,7 +366,11 @@ impl Models {
 /// Japanese text.
 fn classes(alphabet: &str, japanese_forms: bool) -> (Vec<String>, Vec<(usize, usize)>) {
     let mut classes = vec![String::new()];
-    classes.extend(alphabet.split('\n').map(|l| l.trim_end_matches('\r').to_string()));
+    classes.extend(
+        alphabet
+            .split('\n')
+            .map(|l| l.trim_end_matches('\r').to_string()),
+    );
     classes.push(" ".to_string());
     let mut folds = Vec::new();
     if japanese_forms {
@@ -413,10 +418,11 @@ fn ctc_greedy(
                 row[from] = 0.0;
             }
         }
-        let (best, p) = row
-            .iter()
-            .enumerate()
-            .fold((0usize, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
+        let (best, p) =
+            row.iter().enumerate().fold(
+                (0usize, f32::MIN),
+                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+            );
         if best != 0 {
             match out.last_mut() {
                 Some(last) if best == prev => {
@@ -550,7 +556,11 @@ fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
         let mut left = b.x0;
         for x in cuts.into_iter().chain(std::iter::once(b.x1)) {
             if x - left >= 2.0 {
-                out.push(PxBox { x0: left, x1: x, ..b });
+                out.push(PxBox {
+                    x0: left,
+                    x1: x,
+                    ..b
+                });
             }
             left = x;
         }
@@ -614,9 +624,9 @@ const BLANK_ROW_INK: f64 = 0.02;
 
 /// Whether a character is as wide as it is high (kana, kanji, full-width forms).
 fn full_width(c: &str) -> bool {
-    c.chars().next().is_some_and(|c| {
-        super::words::is_cjk(c) || "▲△▼○●◎■□※".contains(c)
-    })
+    c.chars()
+        .next()
+        .is_some_and(|c| super::words::is_cjk(c) || "▲△▼○●◎■□※".contains(c))
 }
 
 /// The words of one recognised line `index`: characters in order, a new word at a space
@@ -628,7 +638,13 @@ fn words_of_line(b: &PxBox, chars: &[CharHit], index: u32, s: &OcrSettings) -> V
     let bh = b.y1 - b.y0;
     let em = bh / BOX_HEIGHT_EM;
     let cy = (b.y0 + b.y1) / 2.0;
-    let half = |c: &CharHit| if full_width(&c.text) { em / 2.0 } else { em / 4.0 };
+    let half = |c: &CharHit| {
+        if full_width(&c.text) {
+            em / 2.0
+        } else {
+            em / 4.0
+        }
+    };
     let mut out = Vec::new();
     let mut cur: Vec<&CharHit> = Vec::new();
     let flush = |cur: &mut Vec<&CharHit>, out: &mut Vec<EngineWord>| {
@@ -735,11 +751,7 @@ mod tests {
         let classes: Vec<usize> = got.iter().map(|g| g.0).collect();
         assert_eq!(classes, vec![2, 3, 3]);
         assert_eq!((got[0].1, got[0].2), (1, 2));
-        let plain = ctc_greedy(
-            &mut [0.1, 0.5, 0.4, 0.0, 0.1, 0.6, 0.3, 0.0],
-            4,
-            &[],
-        );
+        let plain = ctc_greedy(&mut [0.1, 0.5, 0.4, 0.0, 0.1, 0.6, 0.3, 0.0], 4, &[]);
         assert_eq!(plain.len(), 1);
         assert_eq!(plain[0].0, 1);
     }
@@ -795,7 +807,11 @@ mod tests {
         // One ruling through the middle, one that ends above the box, one at its edge.
         let got = split_at_rulings(
             vec![b],
-            &[ruling(40.0, -5.0, 30.0), ruling(70.0, -50.0, -10.0), ruling(98.0, 0.0, 30.0)],
+            &[
+                ruling(40.0, -5.0, 30.0),
+                ruling(70.0, -50.0, -10.0),
+                ruling(98.0, 0.0, 30.0),
+            ],
         );
         let xs: Vec<(f64, f64)> = got.iter().map(|b| (b.x0, b.x1)).collect();
         assert_eq!(xs, vec![(0.0, 40.0), (40.0, 100.0)]);
@@ -819,10 +835,23 @@ mod tests {
             score: 0.9,
         };
         let s = OcrSettings::default();
-        let got = split_stacked_lines(vec![b(6.0, 34.0), b(40.0, 52.0), b(60.0, 72.0), b(56.0, 94.0)], &img, &s);
+        // The page's typical line box is 12 high (the median of its wide boxes).
+        let boxes = vec![
+            b(6.0, 34.0),
+            b(40.0, 52.0),
+            b(60.0, 72.0),
+            b(56.0, 94.0),
+            b(0.0, 12.0),
+            b(30.0, 42.0),
+            b(80.0, 92.0),
+        ];
+        let got = split_stacked_lines(boxes, &img, &s);
         let ys: Vec<(f64, f64)> = got.iter().map(|b| (b.y0, b.y1)).collect();
-        assert_eq!(ys.len(), 5, "{ys:?}");
-        assert!(ys.contains(&(6.0, 19.0)) && ys.contains(&(19.0, 34.0)), "{ys:?}");
+        assert_eq!(ys.len(), 8, "{ys:?}");
+        assert!(
+            ys.contains(&(6.0, 19.0)) && ys.contains(&(19.0, 34.0)),
+            "{ys:?}"
+        );
         assert!(ys.contains(&(56.0, 94.0)), "{ys:?}");
     }
 
@@ -863,9 +892,13 @@ mod tests {
     #[test]
     fn resample_keeps_flat_images_flat_and_averages_when_shrinking() {
         let src = vec![100u8; 30 * 10];
-        assert!(resample(&src, 30, 10, 7, 5).iter().all(|&v| (v - 100.0).abs() < 1e-3));
+        assert!(resample(&src, 30, 10, 7, 5)
+            .iter()
+            .all(|&v| (v - 100.0).abs() < 1e-3));
         // Alternating black/white columns shrink to gray.
-        let stripes: Vec<u8> = (0..40 * 4).map(|i| if i % 2 == 0 { 0 } else { 255 }).collect();
+        let stripes: Vec<u8> = (0..40 * 4)
+            .map(|i| if i % 2 == 0 { 0 } else { 255 })
+            .collect();
         let half = resample(&stripes, 40, 4, 10, 4);
         assert!(half.iter().all(|&v| (v - 127.5).abs() < 40.0), "{half:?}");
     }

@@ -828,7 +828,11 @@ mod tests {
             &["その他の収入", "1,154,000", "69,254", ""],
             &["事業活動収入計", "694,473,000", "△5,071,424", ""],
         ]);
-        assert_eq!(merge_header_fragments(&mut g.clone()).len(), 1, "stream: merged");
+        assert_eq!(
+            merge_header_fragments(&mut g.clone()).len(),
+            1,
+            "stream: merged"
+        );
         g.mode = Mode::Lattice;
         assert!(merge_header_fragments(&mut g).is_empty());
         assert_eq!(g.n_cols(), 4);
@@ -836,17 +840,36 @@ mod tests {
 
     #[test]
     fn blurred_separators_and_vertical_long_vowels() {
-        assert_eq!(points_for_commas("696.560.121").as_deref(), Some("696,560,121"));
-        assert_eq!(points_for_commas("△2.424.915").as_deref(), Some("△2,424,915"));
-        assert_eq!(points_for_commas("72,657.205").as_deref(), Some("72,657,205"));
-        for keep in ["5.452", "1,234,567", "12.5", "1.23.4", "1234.567.890", "a.123.456"] {
+        assert_eq!(
+            points_for_commas("696.560.121").as_deref(),
+            Some("696,560,121")
+        );
+        assert_eq!(
+            points_for_commas("△2.424.915").as_deref(),
+            Some("△2,424,915")
+        );
+        assert_eq!(
+            points_for_commas("72,657.205").as_deref(),
+            Some("72,657,205")
+        );
+        for keep in [
+            "5.452",
+            "1,234,567",
+            "12.5",
+            "1.23.4",
+            "1234.567.890",
+            "a.123.456",
+        ] {
             assert_eq!(points_for_commas(keep), None, "{keep}");
         }
         assert_eq!(
             long_vowel_between_katakana("サ 1 ビス活動増減の部").as_deref(),
             Some("サービス活動増減の部")
         );
-        assert_eq!(long_vowel_between_katakana("サ|ビス").as_deref(), Some("サービス"));
+        assert_eq!(
+            long_vowel_between_katakana("サ|ビス").as_deref(),
+            Some("サービス")
+        );
         for keep in ["サービス", "第1号", "ア 1", "1 ア", "令和1年"] {
             assert_eq!(long_vowel_between_katakana(keep), None, "{keep}");
         }

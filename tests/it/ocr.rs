@@ -39,7 +39,11 @@ fn tesseract_ready(test: &str) -> bool {
 /// Where `scripts/install-ocr-models.sh` put the PP-OCR models for this user (as nenpo
 /// looks for them before a test moves `XDG_CACHE_HOME`).
 fn models_dir() -> PathBuf {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     var("NENPO_OCR_MODELS").unwrap_or_else(|| {
         var("XDG_CACHE_HOME")
             .or_else(|| var("HOME").map(|h| h.join(".cache")))
@@ -60,7 +64,10 @@ fn models_ready(test: &str) -> bool {
             "{test}: the PP-OCR models are required (NENPO_REQUIRE_MODELS=1) in {}: scripts/install-ocr-models.sh",
             d.display()
         );
-        eprintln!("note: {test} skipped: no PP-OCR models in {} (scripts/install-ocr-models.sh)", d.display());
+        eprintln!(
+            "note: {test} skipped: no PP-OCR models in {} (scripts/install-ocr-models.sh)",
+            d.display()
+        );
     }
     ok
 }
@@ -281,7 +288,11 @@ fn missing_models_fall_back_to_tesseract_and_say_how_to_install() {
         .current_dir(root())
         .output()
         .expect("run nenpo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let warnings = page_field(&v, "warnings").to_string();
     assert!(
@@ -290,17 +301,26 @@ fn missing_models_fall_back_to_tesseract_and_say_how_to_install() {
             && warnings.contains("read with tesseract instead"),
         "{warnings}"
     );
-    let engine = page_field(&v, "ocr_engine").as_str().unwrap_or("").to_string();
+    let engine = page_field(&v, "ocr_engine")
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(engine.starts_with("tesseract"), "{engine}");
     assert!(rows(&v).concat().concat().contains("議会費"));
     // Asked for by name: no warning.
     let (v, _) = extract_with(&file, cache.path(), None, &["--ocr-engine", "tesseract"]);
     assert_eq!(page_field(&v, "warnings"), &serde_json::json!([]));
-    assert!(page_field(&v, "ocr_engine").as_str().unwrap_or("").starts_with("tesseract"));
+    assert!(page_field(&v, "ocr_engine")
+        .as_str()
+        .unwrap_or("")
+        .starts_with("tesseract"));
     // The default with the models installed.
     let (v, _) = extract(&file, cache.path(), None);
     assert_eq!(page_field(&v, "warnings"), &serde_json::json!([]));
-    let engine = page_field(&v, "ocr_engine").as_str().unwrap_or("").to_string();
+    let engine = page_field(&v, "ocr_engine")
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(engine.starts_with("pp-ocrv6-small det="), "{engine}");
     assert!(rows(&v).concat().concat().contains("議会費"));
 }
@@ -334,17 +354,44 @@ fn ppocr_reads_a_real_scanned_statement() {
     );
     let got = rows(&v);
     for want in [
-        ["事業活動による収支", "収入", "介護保険事業収入", "691,445,000", "696,560,121", "△5,115,121"],
-        ["事業活動による収支", "支出", "人件費支出", "480,708,000", "478,804,769", "1,903,231"],
-        ["施設整備等による収支", "支出", "施設整備等支出計(5)", "69,317,000", "68,151,333", "1,165,667"],
+        [
+            "事業活動による収支",
+            "収入",
+            "介護保険事業収入",
+            "691,445,000",
+            "696,560,121",
+            "△5,115,121",
+        ],
+        [
+            "事業活動による収支",
+            "支出",
+            "人件費支出",
+            "480,708,000",
+            "478,804,769",
+            "1,903,231",
+        ],
+        [
+            "施設整備等による収支",
+            "支出",
+            "施設整備等支出計(5)",
+            "69,317,000",
+            "68,151,333",
+            "1,165,667",
+        ],
     ] {
         assert!(
-            got.iter().any(|r| r.len() >= 6 && r[..6] == want.map(String::from)),
+            got.iter()
+                .any(|r| r.len() >= 6 && r[..6] == want.map(String::from)),
             "{want:?} not in {got:#?}"
         );
     }
     // The table's own arithmetic agrees: every 計 row adds up.
-    assert_eq!(t["totals_mismatches"], serde_json::json!([]), "{}", t["totals_mismatches"]);
+    assert_eq!(
+        t["totals_mismatches"],
+        serde_json::json!([]),
+        "{}",
+        t["totals_mismatches"]
+    );
 }
 
 /// A three-page scanned budget table of the dev corpus (two-level header misread by
@@ -475,10 +522,7 @@ fn camelot_image_only_page_is_read() {
     );
     let total = rows
         .iter()
-        .find(|r| r.iter().any(|c| c == "Total"))
+        .find(|r| r.iter().any(|c| c == "Total") && r.iter().any(|c| c == "2131.39"))
         .unwrap_or_else(|| panic!("no Total row in {rows:?}"));
-    assert!(
-        total.contains(&"2131.39".to_string()) && total.contains(&"1.152".to_string()),
-        "{total:?}"
-    );
+    assert!(total.contains(&"1.152".to_string()), "{total:?}");
 }
