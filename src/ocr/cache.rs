@@ -103,12 +103,26 @@ fn path(s: &OcrSettings, key: &str) -> Option<PathBuf> {
 
 /// A cached result, if there is a readable one.
 pub fn load(s: &OcrSettings, key: &str) -> Option<OcrRaw> {
-    let bytes = std::fs::read(path(s, key)?).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    load_any(s, key)
 }
 
 /// Stores a result atomically (temporary file in the same directory, then rename).
 pub fn store(s: &OcrSettings, key: &str, page: &OcrRaw) -> std::io::Result<()> {
+    store_any(s, key, page)
+}
+
+/// A cached value of any kind (the garbled-layer check keeps its readings here too).
+pub(crate) fn load_any<T: serde::de::DeserializeOwned>(s: &OcrSettings, key: &str) -> Option<T> {
+    let bytes = std::fs::read(path(s, key)?).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Stores a value of any kind atomically.
+pub(crate) fn store_any<T: serde::Serialize>(
+    s: &OcrSettings,
+    key: &str,
+    page: &T,
+) -> std::io::Result<()> {
     let Some(p) = path(s, key) else {
         return Ok(());
     };

@@ -7,8 +7,15 @@
 
 use super::forms_table::FORMS;
 
+/// Punctuation the recognizer answers with a non-Japanese form that NFKC keeps: the Latin
+/// middle dot (U+00B7) for the katakana middle dot `・` (`人材育成·組織改革`).
+const PUNCTUATION: &[(char, char)] = &[('\u{b7}', '・')];
+
 /// The Japanese form of `c`, when `c` is a Chinese form with one.
 pub fn japanese_form(c: char) -> Option<char> {
+    if let Some(&(_, to)) = PUNCTUATION.iter().find(|&&(from, _)| from == c) {
+        return Some(to);
+    }
     FORMS
         .binary_search_by_key(&c, |&(from, _)| from)
         .ok()

@@ -60,12 +60,74 @@ pub fn repair(pdf: &[u8], layout: &mut PageLayout, s: &OcrSettings) -> Vec<Strin
     }
 }
 
+/// What the check decided for a page: (word index, its new text), and the replacements
+/// counted. Cached by the document's bytes, the page, the engine and the settings that
+/// decide, so a rerun renders and reads nothing.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Decision {
+    words: Vec<(usize, String)>,
+    changes: Vec<((char, char), usize)>,
+}
+
 fn try_repair(
     pdf: &[u8],
     layout: &mut PageLayout,
     s: &OcrSettings,
 ) -> Result<BTreeMap<(char, char), usize>, Error> {
     let models = paddle::load(s)?;
+    let key = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"nenpo-garbled-1");
+        h.update(models.engine.as_bytes());
+        h.update(pdf);
+        h.update((layout.number as u64).to_le_bytes());
+        let decide = (
+            s.target_dpi,
+            s.renderer.as_str(),
+            s.garbled_min_confidence,
+            s.garbled_max_layer_probability,
+        );
+        h.update(serde_json::to_vec(&decide).unwrap_or_default());
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let cached: Option<Decision> = if s.cache {
+        super::cache::load_any(s, &key)
+    } else {
+        None
+    };
+    let decision = match cached {
+        Some(d) => d,
+        None => {
+            let d = decide(pdf, layout, s, &models)?;
+            if s.cache {
+                // A cache that cannot be written only costs time on the next run.
+                let _ = super::cache::store_any(s, &key, &d);
+            }
+            d
+        }
+    };
+    for (i, text) in &decision.words {
+        if let Some(word) = layout.words.get_mut(*i) {
+            word.text = text.clone();
+            for (wc, c) in word.chars.iter_mut().zip(text.chars()) {
+                wc.text = c.to_string();
+            }
+        }
+    }
+    Ok(decision.changes.into_iter().collect())
+}
+
+/// Renders the page and reads its kanji words (see the module docs).
+fn decide(
+    pdf: &[u8],
+    layout: &PageLayout,
+    s: &OcrSettings,
+    models: &paddle::Models,
+) -> Result<Decision, Error> {
     let dpi = if s.target_dpi > 0.0 {
         s.target_dpi
     } else {
@@ -99,8 +161,9 @@ fn try_repair(
     }
     let read = models.recognize(&img, &boxes, s, GARBLED_TOP_K)?;
     let mut changes: BTreeMap<(char, char), usize> = BTreeMap::new();
+    let mut words = Vec::new();
     for (&i, hits) in which.iter().zip(&read) {
-        let Some(word) = layout.words.get_mut(i) else {
+        let Some(word) = layout.words.get(i) else {
             continue;
         };
         let layer: Vec<char> = word.text.chars().collect();
@@ -138,13 +201,13 @@ fn try_repair(
             }
         }
         if text != layer {
-            word.text = text.iter().collect();
-            for (wc, c) in word.chars.iter_mut().zip(&text) {
-                wc.text = c.to_string();
-            }
+            words.push((i, text.iter().collect()));
         }
     }
-    Ok(changes)
+    Ok(Decision {
+        words,
+        changes: changes.into_iter().collect(),
+    })
 }
 
 /// How many likeliest symbols the check looks at for the layer's character's chance.

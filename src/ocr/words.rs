@@ -205,7 +205,20 @@ pub fn to_glyphs(
                 } else {
                     right = left + width;
                 }
-                right = right.min(next_left);
+                // Widened to its characters' em, a word never runs over a vertical
+                // ruling it did not cross as read (the last character of a cell's line
+                // pushed into the next column).
+                let wall = rulings
+                    .iter()
+                    .filter(|r| {
+                        !r.horizontal
+                            && r.pos >= w.left + w.width - tol
+                            && cy >= r.start - tol
+                            && cy <= r.end + tol
+                    })
+                    .map(|r| r.pos)
+                    .fold(f64::INFINITY, f64::min);
+                right = right.min(next_left).min(wall);
             }
             left = left.max(prev_right);
             right = right.max(left + 1.0);
@@ -309,6 +322,26 @@ mod tests {
                 "{x:?}"
             );
         }
+    }
+
+    #[test]
+    fn widened_words_stop_at_a_vertical_ruling() {
+        let s = OcrSettings::default();
+        // 関する市 read 4 chars in 120 px (kana are narrow), a column ruling at x 235.
+        let words = vec![word("関する市", 100.0, 100.0, 120.0, 38.0, 1)];
+        let wall = PxSegment {
+            horizontal: false,
+            pos: 235.0,
+            start: 0.0,
+            end: 400.0,
+            thickness: 2.0,
+        };
+        let g = to_glyphs(&words, &map(), &[wall], &s);
+        let last = g.last().map(|x| x.bbox[2]).unwrap_or(0.0);
+        assert!(last <= 235.0 * 0.25 + 1e-9, "{g:?}");
+        // Without the ruling the characters take their em (4 × 38 × 0.95 px).
+        let g = to_glyphs(&words, &map(), &[], &s);
+        assert!(g.last().map(|x| x.bbox[2]).unwrap_or(0.0) > 235.0 * 0.25);
     }
 
     #[test]
