@@ -11,8 +11,9 @@ pub enum PageClass {
     /// A trustworthy text layer: used as is, never OCR'd.
     Digital,
     /// Every glyph invisible (render mode 3) over a page-covering image: a scanner's OCR
-    /// layer, used as is.
-    HiddenOcrLayer,
+    /// layer, used as is when plausible ([`hidden_layer_doubt`]). `image` as for
+    /// `NeedsOcr`: what to recognize when it is not.
+    HiddenOcrLayer { image: Option<usize> },
     /// No usable text: OCR the page. `image` is the index in `PageContent::images` of the
     /// one image covering the page, if there is exactly one (else the page is rendered).
     NeedsOcr { image: Option<usize> },
@@ -29,7 +30,7 @@ impl PageClass {
             }
             PageClass::NeedsOcr { image: None } => "the text layer cannot be decoded",
             PageClass::Digital => "text layer",
-            PageClass::HiddenOcrLayer => "hidden ocr layer",
+            PageClass::HiddenOcrLayer { .. } => "hidden ocr layer",
             PageClass::Empty => "empty page",
         }
     }
@@ -77,7 +78,7 @@ pub fn classify(content: &PageContent, s: &OcrSettings) -> PageClass {
         return PageClass::Digital;
     }
     if invisible > 0 && visible == 0 && has_cover && !undecoded_dominates {
-        return PageClass::HiddenOcrLayer;
+        return PageClass::HiddenOcrLayer { image };
     }
     if undecoded_dominates && content.undecoded_glyphs >= s.min_text_glyphs {
         return PageClass::NeedsOcr {
@@ -94,6 +95,53 @@ pub fn classify(content: &PageContent, s: &OcrSettings) -> PageClass {
         return PageClass::NeedsOcr { image: None };
     }
     PageClass::Empty
+}
+
+/// Rule `implausible_hidden_layer`: why a scanner's hidden OCR layer is not to be
+/// trusted, if it is not. A scanner's own OCR misreads in ways a table cannot use:
+/// letters inside numbers (`lO,169,216`, `1,2S4`) in at least `hidden_max_bad_numbers`
+/// of its number-like words, or kanji outside JIS X 0208 (which a Japanese document
+/// never prints: [`super::jis`]) in at least `hidden_max_non_jis` of its kanji. The page
+/// is then recognized instead, and says why.
+pub fn hidden_layer_doubt(content: &PageContent, s: &OcrSettings) -> Option<String> {
+    let words: Vec<&str> = content
+        .glyphs
+        .iter()
+        .flat_map(|g| g.text.split_whitespace())
+        .collect();
+    // Number-like: digits with separators, at most two letters among them.
+    let numberish: Vec<&&str> = words
+        .iter()
+        .filter(|w| {
+            let digits = w.chars().filter(|c| c.is_ascii_digit()).count();
+            let letters = w.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            digits >= 3 && letters <= 2 && w.contains([',', '.'])
+        })
+        .collect();
+    let bad = numberish
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .count();
+    if numberish.len() >= 3 && bad as f64 >= s.hidden_max_bad_numbers * numberish.len() as f64 {
+        return Some(format!(
+            "{bad} of its {} numbers hold letters",
+            numberish.len()
+        ));
+    }
+    let kanji: Vec<char> = content
+        .glyphs
+        .iter()
+        .flat_map(|g| g.text.chars())
+        .filter(|&c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF))
+        .collect();
+    let non_jis = kanji.iter().filter(|&&c| !super::jis::in_0208(c)).count();
+    if kanji.len() >= 10 && non_jis as f64 >= s.hidden_max_non_jis * kanji.len() as f64 {
+        return Some(format!(
+            "{non_jis} of its {} kanji are outside JIS X 0208",
+            kanji.len()
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -133,6 +181,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn implausible_hidden_layers_are_doubted() {
+        let s = OcrSettings::default();
+        let text = |t: &[&str]| {
+            let glyphs = t
+                .iter()
+                .map(|t| Glyph {
+                    text: (*t).into(),
+                    invisible: true,
+                    ..glyph(true)
+                })
+                .collect();
+            page(glyphs, full(), 0)
+        };
+        // A clean layer.
+        let clean = text(&["歳入", "10,169,216", "1,254", "3,000", "市税"]);
+        assert_eq!(hidden_layer_doubt(&clean, &s), None);
+        // Letters in numbers.
+        let letters = text(&["lO,169,216", "1,2S4", "3,000", "5,O00"]);
+        assert!(
+            hidden_layer_doubt(&letters, &s).is_some_and(|r| r.contains("numbers hold letters"))
+        );
+        // Kanji a Japanese document never prints (a Chinese-trained scanner OCR).
+        let chinese = text(&["歲入歲出预算书", "稅收总额"]);
+        assert!(hidden_layer_doubt(&chinese, &s).is_some_and(|r| r.contains("JIS X 0208")));
+    }
+
     fn full() -> Option<Rect> {
         Some(Rect::new(0.0, 0.0, 595.0, 842.0))
     }
@@ -161,7 +236,7 @@ mod tests {
         let s = OcrSettings::default();
         assert_eq!(
             classify(&page(vec![glyph(true); 300], full(), 0), &s),
-            PageClass::HiddenOcrLayer
+            PageClass::HiddenOcrLayer { image: Some(0) }
         );
     }
 

@@ -103,6 +103,11 @@ pub struct OcrSettings {
     /// [`garbled`]: a text layer character of JIS X 0208 is replaced only when the
     /// recognizer gives it at most this probability. Default 0.01.
     pub garbled_max_layer_probability: f64,
+    /// A scanner's hidden OCR layer is not used (the page is recognized) when at least this
+    /// fraction of its number-like words hold letters (`lO,169,216`). Default 0.2.
+    pub hidden_max_bad_numbers: f64,
+    /// … or when at least this fraction of its kanji are outside JIS X 0208. Default 0.05.
+    pub hidden_max_non_jis: f64,
     /// PP-OCR: read Chinese character forms as their Japanese forms ([`forms`]): the
     /// recognizer's probability for `稅` counts for `税`. Default true.
     pub japanese_forms: bool,
@@ -237,6 +242,8 @@ impl Default for OcrSettings {
             rec_max_width: 3200,
             rec_word_break: 1.5,
             japanese_forms: true,
+            hidden_max_bad_numbers: 0.2,
+            hidden_max_non_jis: 0.05,
             garbled_glyphs: true,
             garbled_min_confidence: 0.9,
             garbled_max_layer_probability: 0.01,
@@ -282,7 +289,7 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 28] = [
+        let checks: [crate::limits::Limit<'_>; 30] = [
             ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
             ("det_threshold", self.det_threshold, 0.0, 1.0),
             ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
@@ -335,6 +342,13 @@ impl OcrSettings {
                 0.0,
                 1.0,
             ),
+            (
+                "hidden_max_bad_numbers",
+                self.hidden_max_bad_numbers,
+                0.0,
+                1.0,
+            ),
+            ("hidden_max_non_jis", self.hidden_max_non_jis, 0.0, 1.0),
             (
                 "garbled_max_layer_probability",
                 self.garbled_max_layer_probability,
@@ -525,7 +539,21 @@ pub fn page_layout(
             };
             read(layout, warnings)
         }
-        PageClass::HiddenOcrLayer => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
+        PageClass::HiddenOcrLayer { image } => match classify::hidden_layer_doubt(content, s) {
+            None => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
+            Some(why) if s.enabled => {
+                let note = format!("page {n}: hidden OCR layer not used ({why}): page recognized");
+                let mut r = page_layout_ocr(pdf, doc, content, image, layout_settings, s);
+                r.warnings.insert(0, note);
+                r
+            }
+            Some(why) => read(
+                from_content(TextSource::HiddenOcrLayer),
+                vec![format!(
+                    "page {n}: hidden OCR layer doubtful ({why}) but ocr is disabled: used as is"
+                )],
+            ),
+        },
         PageClass::Empty => read(from_content(TextSource::None), Vec::new()),
         // Turned off by the settings: a warning, not a failure.
         PageClass::NeedsOcr { .. } if !s.enabled => read(
@@ -535,53 +563,81 @@ pub fn page_layout(
                 class.reason()
             )],
         ),
-        PageClass::NeedsOcr { image } => match ocr_page(pdf, doc, content, image, s) {
-            Ok(page) => {
-                let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
-                let mut segments = page.raw_segments(s);
-                segments.extend(content_segments(content));
-                let rulings = rulings_from_segments(&segments, layout_settings);
-                if tracing::enabled!(tracing::Level::TRACE) {
-                    for l in &lines {
-                        let text: Vec<&str> = l
-                            .words
-                            .iter()
-                            .filter_map(|&i| words.get(i))
-                            .map(|w| w.text.as_str())
-                            .collect();
-                        tracing::trace!(page = n, "ocr line: {}", text.join(" "));
-                    }
-                }
-                let layout = PageLayout {
-                    number: n,
-                    width: content.width,
-                    height: content.height,
-                    words,
-                    lines,
-                    rulings,
-                    text_source: TextSource::Ocr,
-                };
-                let warnings = page
-                    .warnings
-                    .iter()
-                    .map(|w| format!("page {n}: {w}"))
-                    .collect();
-                PageRead {
-                    engine: Some(page.engine.clone()),
-                    ..read(layout, warnings)
-                }
-            }
-            Err(e) => {
-                let failed = format!("page {n}: ocr failed: {e}");
-                PageRead {
-                    layout: from_content(TextSource::None),
-                    warnings: vec![failed.clone()],
-                    failure: Some(failed),
-                    engine: None,
-                }
-            }
-        },
+        PageClass::NeedsOcr { image } => {
+            page_layout_ocr(pdf, doc, content, image, layout_settings, s)
+        }
     }
+}
+
+/// The word model of a page read by OCR (`image`: the page-covering image, if one).
+fn page_layout_ocr(
+    pdf: &[u8],
+    doc: &Document,
+    content: &PageContent,
+    image: Option<usize>,
+    layout_settings: &LayoutSettings,
+    s: &OcrSettings,
+) -> PageRead {
+    let n = content.number;
+    let read = |layout: PageLayout, warnings: Vec<String>| PageRead {
+        layout,
+        warnings,
+        failure: None,
+        engine: None,
+    };
+    match ocr_page(pdf, doc, content, image, s) {
+        Ok(page) => {
+            let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
+            let mut segments = page.raw_segments(s);
+            segments.extend(content_segments(content));
+            let rulings = rulings_from_segments(&segments, layout_settings);
+            if tracing::enabled!(tracing::Level::TRACE) {
+                for l in &lines {
+                    let text: Vec<&str> = l
+                        .words
+                        .iter()
+                        .filter_map(|&i| words.get(i))
+                        .map(|w| w.text.as_str())
+                        .collect();
+                    tracing::trace!(page = n, "ocr line: {}", text.join(" "));
+                }
+            }
+            let layout = PageLayout {
+                number: n,
+                width: content.width,
+                height: content.height,
+                words,
+                lines,
+                rulings,
+                text_source: TextSource::Ocr,
+            };
+            let warnings = page
+                .warnings
+                .iter()
+                .map(|w| format!("page {n}: {w}"))
+                .collect();
+            PageRead {
+                engine: Some(page.engine.clone()),
+                ..read(layout, warnings)
+            }
+        }
+        Err(e) => {
+            let failed = format!("page {n}: ocr failed: {e}");
+            PageRead {
+                layout: from_content_none(content, layout_settings),
+                warnings: vec![failed.clone()],
+                failure: Some(failed),
+                engine: None,
+            }
+        }
+    }
+}
+
+/// The page's own text layer as a layout with no trusted text source.
+fn from_content_none(content: &PageContent, layout_settings: &LayoutSettings) -> PageLayout {
+    let mut l = crate::layout::page_layout(content, layout_settings);
+    l.text_source = TextSource::None;
+    l
 }
 
 /// The vector path pieces of a page (as the layout stage reads them).
