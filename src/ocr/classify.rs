@@ -132,7 +132,7 @@ pub fn hidden_layer_doubt(content: &PageContent, s: &OcrSettings) -> Option<Stri
         .glyphs
         .iter()
         .flat_map(|g| g.text.chars())
-        .filter(|&c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF))
+        .filter(|&c| super::jis::is_kanji(c))
         .collect();
     let non_jis = kanji.iter().filter(|&&c| !super::jis::in_0208(c)).count();
     if kanji.len() >= 10 && non_jis as f64 >= s.hidden_max_non_jis * kanji.len() as f64 {

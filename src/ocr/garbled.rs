@@ -20,18 +20,13 @@ use super::paddle::{self, PxBox};
 use super::{Error, OcrSettings};
 use crate::layout::PageLayout;
 
-/// Whether `c` is a CJK ideograph (the characters a broken map garbles here).
-fn ideograph(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
 /// Whether the page's text layer needs the check: a kanji outside JIS X 0208.
 pub fn needs_check(layout: &PageLayout) -> bool {
     layout
         .words
         .iter()
         .flat_map(|w| w.text.chars())
-        .any(|c| ideograph(c) && !jis::in_0208(c))
+        .any(|c| jis::is_kanji(c) && !jis::in_0208(c))
 }
 
 /// Checks the kanji of a page's words against their outlines (see the module docs);
@@ -146,7 +141,7 @@ fn decide(
     let mut which = Vec::new();
     let mut boxes = Vec::new();
     for (i, w) in layout.words.iter().enumerate() {
-        if w.vertical || !w.text.chars().any(ideograph) {
+        if w.vertical || !w.text.chars().any(jis::is_kanji) {
             continue;
         }
         let pad = 0.15 * w.bbox.height();
@@ -177,7 +172,11 @@ fn decide(
             let (Some(read_c), None) = (rc.next(), rc.next()) else {
                 continue;
             };
-            if !ideograph(orig) || read_c == orig || !ideograph(read_c) || !jis::in_0208(read_c) {
+            if !jis::is_kanji(orig)
+                || read_c == orig
+                || !jis::is_kanji(read_c)
+                || !jis::in_0208(read_c)
+            {
                 continue;
             }
             let mut buf = [0u8; 4];
@@ -219,7 +218,12 @@ mod tests {
 
     #[test]
     fn ideographs_and_the_trigger() {
-        assert!(ideograph('邴') && ideograph('都') && !ideograph('あ') && !ideograph('1'));
+        assert!(
+            jis::is_kanji('邴')
+                && jis::is_kanji('都')
+                && !jis::is_kanji('あ')
+                && !jis::is_kanji('1')
+        );
         assert!(!jis::in_0208('邴') && jis::in_0208('都') && jis::in_0208('邪'));
     }
 }

@@ -507,6 +507,18 @@ pub struct PageRead {
     pub engine: Option<String>,
 }
 
+impl PageRead {
+    /// A page read without failure and without OCR.
+    fn read(layout: PageLayout, warnings: Vec<String>) -> PageRead {
+        PageRead {
+            layout,
+            warnings,
+            failure: None,
+            engine: None,
+        }
+    }
+}
+
 /// The word model of one page, OCR'd when the page needs it: the pipeline's entry point.
 /// `pdf` is the document's bytes (for rendering pages that are not one image).
 pub fn page_layout(
@@ -518,17 +530,8 @@ pub fn page_layout(
 ) -> PageRead {
     let class = classify(content, s);
     let n = content.number;
-    let from_content = |source: TextSource| {
-        let mut l = crate::layout::page_layout(content, layout_settings);
-        l.text_source = source;
-        l
-    };
-    let read = |layout: PageLayout, warnings: Vec<String>| PageRead {
-        layout,
-        warnings,
-        failure: None,
-        engine: None,
-    };
+    let from_content = |source: TextSource| content_layout(content, layout_settings, source);
+    let read = PageRead::read;
     match class {
         PageClass::Digital => {
             let mut layout = from_content(TextSource::Digital);
@@ -579,12 +582,7 @@ fn page_layout_ocr(
     s: &OcrSettings,
 ) -> PageRead {
     let n = content.number;
-    let read = |layout: PageLayout, warnings: Vec<String>| PageRead {
-        layout,
-        warnings,
-        failure: None,
-        engine: None,
-    };
+    let read = PageRead::read;
     match ocr_page(pdf, doc, content, image, s) {
         Ok(page) => {
             let (words, lines) = words_and_lines(page.glyphs_in(), layout_settings);
@@ -624,7 +622,7 @@ fn page_layout_ocr(
         Err(e) => {
             let failed = format!("page {n}: ocr failed: {e}");
             PageRead {
-                layout: from_content_none(content, layout_settings),
+                layout: content_layout(content, layout_settings, TextSource::None),
                 warnings: vec![failed.clone()],
                 failure: Some(failed),
                 engine: None,
@@ -633,10 +631,14 @@ fn page_layout_ocr(
     }
 }
 
-/// The page's own text layer as a layout with no trusted text source.
-fn from_content_none(content: &PageContent, layout_settings: &LayoutSettings) -> PageLayout {
+/// The page's own text layer as a layout, marked with `source`.
+fn content_layout(
+    content: &PageContent,
+    layout_settings: &LayoutSettings,
+    source: TextSource,
+) -> PageLayout {
     let mut l = crate::layout::page_layout(content, layout_settings);
-    l.text_source = TextSource::None;
+    l.text_source = source;
     l
 }
 

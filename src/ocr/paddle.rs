@@ -592,7 +592,14 @@ fn split_stacked_lines(boxes: Vec<PxBox>, img: &Gray, s: &OcrSettings) -> Vec<Px
             out.push(b);
             continue;
         }
-        let (x0, x1) = (b.x0.max(0.0) as usize, (b.x1 as usize).min(img.width));
+        let (x0, x1) = (
+            b.x0.max(0.0) as usize,
+            (b.x1.max(0.0) as usize).min(img.width),
+        );
+        if x1 <= x0 {
+            out.push(b);
+            continue;
+        }
         let lo = ((b.y0 + 0.25 * h).max(0.0) as usize).min(img.height);
         let hi = ((b.y1 - 0.25 * h).max(0.0) as usize).min(img.height);
         let ink = |y: usize| {
