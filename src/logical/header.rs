@@ -165,7 +165,7 @@ pub fn header_matrix_with(rows: &[WorkRow], geo: Option<&HeaderGeometry<'_>>) ->
         .map(|r| (0..n).map(|k| r.text(k).trim().to_string()).collect())
         .collect();
     if !spanned {
-        return by_levels(join_wrapped(m), n, geo);
+        return by_levels(join_wrapped(m), n, geo, true);
     }
     for (i, r) in rows.iter().enumerate() {
         for (k, sl) in r.slots.iter().enumerate() {
@@ -181,7 +181,7 @@ pub fn header_matrix_with(rows: &[WorkRow], geo: Option<&HeaderGeometry<'_>>) ->
             }
         }
     }
-    by_levels(m, n, geo)
+    by_levels(m, n, geo, false)
 }
 
 /// Joins a row into the one above when it only continues labels above (every text of
@@ -213,7 +213,14 @@ fn join_wrapped(mut m: Vec<Vec<String>>) -> Vec<Vec<String>> {
 
 /// Header levels of a header whose gaps are not explained by spans (see
 /// [`header_matrix_with`]).
-fn by_levels(m: Vec<Vec<String>>, n: usize, geo: Option<&HeaderGeometry<'_>>) -> Vec<Vec<String>> {
+/// `aligned`: the header's labels come from text alignment alone, no cell spans (only
+/// such labels can be one label wrapped over the rows).
+fn by_levels(
+    m: Vec<Vec<String>>,
+    n: usize,
+    geo: Option<&HeaderGeometry<'_>>,
+    aligned: bool,
+) -> Vec<Vec<String>> {
     let entries: Vec<Vec<(usize, String)>> = (0..n)
         .map(|k| {
             m.iter()
@@ -288,7 +295,15 @@ fn by_levels(m: Vec<Vec<String>>, n: usize, geo: Option<&HeaderGeometry<'_>>) ->
     let mut levels: Vec<Vec<String>> = Vec::with_capacity(n);
     for (k, e) in entries.iter().enumerate() {
         let own: Vec<String> = e.iter().map(|x| x.1.clone()).collect();
-        let col = if e.len() == depth {
+        let col = if aligned
+            && e.len() == depth
+            && wrapped_in_own_column(geo, &group_of, k, e.first().map_or(0, |x| x.0), depth) {
+            // Rule `wrapped_label_of_one_column`: the lines of one label, not two levels.
+            let joined = own
+                .iter()
+                .fold(String::new(), |a, t| super::text::join_across_break(&a, t));
+            vec![joined; depth]
+        } else if e.len() == depth {
             own
         } else if e.is_empty() {
             vec![String::new(); depth]
@@ -316,6 +331,40 @@ fn by_levels(m: Vec<Vec<String>>, n: usize, geo: Option<&HeaderGeometry<'_>>) ->
                 .collect()
         })
         .collect()
+}
+
+/// Rule `wrapped_label_of_one_column`: a column with a label on both of two header levels
+/// that no other column takes as its group label, and whose upper label the layout shows
+/// centred over this column alone, holds one label wrapped over two lines
+/// (`前年度予算額(千` / `円)` beside one-line labels centred between the lines, as scanned
+/// budget tables set them), not a group label over one sub-label. Needs the layout: without
+/// it the levels stay.
+fn wrapped_in_own_column(
+    geo: Option<&HeaderGeometry<'_>>,
+    group_of: &[Option<usize>],
+    k: usize,
+    upper_row: usize,
+    depth: usize,
+) -> bool {
+    let Some(geo) = geo else {
+        return false;
+    };
+    let centred = match (
+        (geo.label_center)(upper_row, k),
+        geo.col_edges.get(k),
+        geo.col_edges.get(k + 1),
+    ) {
+        (Some(c), Some(&x0), Some(&x1)) => {
+            ((x0 + x1) / 2.0 - c).abs() <= geo.tolerance * (x1 - x0).max(1e-6)
+        }
+        _ => false,
+    };
+    depth == 2
+        && centred
+        && group_of
+            .iter()
+            .enumerate()
+            .all(|(j, g)| j == k || *g != Some(k))
 }
 
 /// The run of columns `l..=r` (within `lo..=hi`, containing the label's own columns
@@ -559,6 +608,39 @@ mod tests {
             flatten(&h, 5),
             vec!["区名", "人口/男", "人口/女", "人口/総数", "世帯数"]
         );
+    }
+
+    #[test]
+    fn label_wrapped_in_its_own_column_is_one_label() {
+        // Scanned budget header: two labels wrapped over two lines, the one-line labels
+        // beside them set between the lines (read into the lower row).
+        let r = rows(
+            &[
+                &["", "前年度予算額(千", "平成29年度予算", "", ""],
+                &["事業名", "円)", "額(千円)", "増減", "増減率(%)"],
+                &["土木費", "12,165", "9,650", "▲2,515", "▲20.7"],
+            ],
+            &[],
+        );
+        let edges = [30.0, 230.0, 340.0, 420.0, 500.0, 560.0];
+        let center = |_: usize, k: usize| match k {
+            1 => Some(287.0),
+            2 => Some(372.0),
+            _ => None,
+        };
+        let geo = HeaderGeometry {
+            col_edges: &edges,
+            numeric: vec![false, true, true, true, true],
+            label_center: &center,
+            tolerance: 0.35,
+        };
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(
+            flatten(&h, 5),
+            vec!["事業名", "前年度予算額(千円)", "平成29年度予算額(千円)", "増減", "増減率(%)"]
+        );
+        // Without the layout the two lines stay two levels.
+        assert_eq!(flatten(&header_matrix(&r[..2]), 5)[1], "前年度予算額(千/円)");
     }
 
     #[test]

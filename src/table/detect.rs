@@ -16,7 +16,7 @@ use crate::geom::Rect;
 use crate::layout::Word;
 
 use super::settings::TableSettings;
-use super::stream::{lines_of, segments, separators, Line, Segment};
+use super::stream::{lines_of, segments, separators, straddles_inferred, Line, Segment};
 
 /// Bounding boxes of the unruled tables among `words`, top to bottom.
 pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
@@ -67,7 +67,7 @@ pub(crate) fn unruled_regions(words: &[&Word], s: &TableSettings) -> Vec<Rect> {
                 let overlaps = above.bbox.overlap_y(&top.bbox) >= s.interleave_min_overlap * h;
                 let straddles = above.words.iter().any(|w| {
                     seps.iter()
-                        .any(|&x| w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol)
+                        .any(|&x| straddles_inferred(w.bbox.x0, w.bbox.x1, x, s))
                 });
                 if overlaps && !straddles {
                     b.insert(0, first - 1);

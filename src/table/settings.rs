@@ -86,6 +86,13 @@ pub struct TableSettings {
     /// A word straddles a column separator (and makes its cell span) when it reaches this
     /// many points past it on both sides. Default 1.0 pt.
     pub straddle_tol: f64,
+    /// Rule `leaning_header`: a word straddles a column separator inferred from text
+    /// alignment (unruled tables) only when it also reaches past it by at least this
+    /// fraction of its width on the shorter side. A header centred over a right-aligned
+    /// number column is often wider than the numbers and leans a few points over the
+    /// separator found from them (a scanned `平成29年度予算` over 4 of its 74 pt); a
+    /// label spanning two columns reaches well into both. Default 0.15.
+    pub straddle_min_share: f64,
 
     // ---- detection of unruled tables ------------------------------------------------
     /// A vertical gap of more than this many em between consecutive text lines ends an
@@ -109,7 +116,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 22] = [
+        let checks: [crate::limits::Limit<'_>; 23] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -158,6 +165,7 @@ impl TableSettings {
                 1.0,
             ),
             ("straddle_tol", self.straddle_tol, 0.0, inf),
+            ("straddle_min_share", self.straddle_min_share, 0.0, 0.5),
             ("region_max_gap_em", self.region_max_gap_em, 0.0, inf),
             (
                 "region_max_plain_run",
@@ -198,6 +206,7 @@ impl Default for TableSettings {
             continuation_max_outdent_em: 1.5,
             interleave_min_overlap: 0.2,
             straddle_tol: 1.0,
+            straddle_min_share: 0.15,
             region_max_gap_em: 2.5,
             region_max_plain_run: 2,
             region_min_rows: 2,

@@ -479,6 +479,15 @@ pub(crate) fn column_edges(lines: &[Line<'_>], seps: &[f64]) -> Option<Vec<f64>>
     Some(col_edges)
 }
 
+/// Whether a box from `x0` to `x1` straddles the separator at `x` that was inferred from
+/// text alignment: it reaches past it by more than `straddle_tol` on both sides, and by at
+/// least `straddle_min_share` of its width on the shorter side (rule `leaning_header`,
+/// see [`TableSettings::straddle_min_share`]).
+pub(crate) fn straddles_inferred(x0: f64, x1: f64, x: f64, s: &TableSettings) -> bool {
+    let shorter = (x - x0).min(x1 - x);
+    shorter > s.straddle_tol && shorter >= s.straddle_min_share * (x1 - x0)
+}
+
 /// The grid structure of a stream region: the given columns, rows from `row_groups`,
 /// cells spanning where a word straddles a separator (unless the columns were given).
 pub(crate) fn structure(
@@ -522,7 +531,7 @@ pub(crate) fn structure(
                 .flat_map(|l| l.words.iter())
             {
                 for (k, &x) in inner.iter().enumerate() {
-                    if w.bbox.x0 < x - s.straddle_tol && w.bbox.x1 > x + s.straddle_tol {
+                    if straddles_inferred(w.bbox.x0, w.bbox.x1, x, s) {
                         joined[k] = true;
                     }
                 }
@@ -557,6 +566,20 @@ mod tests {
 
     fn s() -> TableSettings {
         TableSettings::default()
+    }
+
+    #[test]
+    fn a_header_leaning_over_a_separator_does_not_straddle_it() {
+        // `平成29年度予算` (335–409) centred over numbers whose separator is at 339.4.
+        assert!(!straddles_inferred(335.2, 408.8, 339.4, &s()));
+        // A label reaching 30 pt into both columns does.
+        assert!(straddles_inferred(310.0, 370.0, 339.4, &s()));
+        // So does any crossing when the share is set to 0 (the tolerance alone).
+        let loose = TableSettings {
+            straddle_min_share: 0.0,
+            ..s()
+        };
+        assert!(straddles_inferred(335.2, 408.8, 339.4, &loose));
     }
 
     fn seps_of(words: &[Word]) -> Vec<f64> {
