@@ -370,7 +370,8 @@ fn header_line_above(
         .lines
         .iter()
         .filter(|l| {
-            l.bbox.bottom <= top + 1.0
+            // Mostly above the top (a scan's line may reach a point or two into it).
+            l.bbox.cy() < top
                 && top - l.bbox.bottom <= s.header_line_max_gap_lines * l.bbox.height().max(1.0)
         })
         .filter(|l| l.bbox.x0 >= part.bbox.x0 - 1.0 && l.bbox.x1 <= part.bbox.x1 + 1.0)
@@ -385,6 +386,22 @@ fn header_line_above(
         return None;
     }
     let first_row = head.first()?;
+    // Rule `underlined_group_label`: a label with a drawn rule right under it that spans
+    // only some of the table's columns (`予算額（千円）` underlined over 前年度当初 and 本年度,
+    // the row below set between row rules) is a group label even when the top header row
+    // has labels in those columns.
+    let (lx0, lx1) = words.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), w| {
+        (a.min(w.bbox.x0), b.max(w.bbox.x1))
+    });
+    let h = line.bbox.height().max(1.0);
+    let underlined = layout.rulings.iter().any(|r| {
+        r.orientation == crate::layout::Orientation::Horizontal
+            && r.pos >= line.bbox.cy()
+            && r.pos <= line.bbox.bottom + h
+            && r.start <= lx0 + 1.0
+            && r.end >= lx1 - 1.0
+            && r.end - r.start < s.group_rule_max_width * part.bbox.width()
+    });
     let mut texts = vec![String::new(); n];
     let mut spans: Vec<Option<(f64, f64)>> = vec![None; n];
     for w in &words {
@@ -395,7 +412,7 @@ fn header_line_above(
             .count();
         if c == 0
             || c >= n
-            || !first_row.text(c).trim().is_empty()
+            || !(underlined || first_row.text(c).trim().is_empty())
             || !first_row.slots.get(c).is_some_and(|sl| sl.own)
         {
             return None;

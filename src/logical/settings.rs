@@ -58,6 +58,11 @@ pub struct LogicalSettings {
     /// (`予算額（千円）` over its two sub-columns). Default 0.6: header lines are stacked
     /// without a gap; a caption or unit note keeps at least half a line away.
     pub header_line_max_gap_lines: f64,
+    /// A horizontal rule right under such a line that is narrower than this fraction of
+    /// the table's width underlines a group label (rule `underlined_group_label`): the
+    /// line is a header level even over labelled columns. Default 0.9: row rules run the
+    /// table's full width.
+    pub group_rule_max_width: f64,
     /// Unit words printed alone in a unit row under the header (`unit::take_unit_row`).
     /// Default `千円 百万円 億円 万円 円 千人 人 世帯 件 % ％`: the units of budget books
     /// and statistics tables.
@@ -96,6 +101,7 @@ impl Default for LogicalSettings {
             header_grid_max_gap: 12.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
+            group_rule_max_width: 0.9,
             unit_words: [
                 "千円",
                 "百万円",
@@ -137,7 +143,8 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [crate::limits::Limit<'static>; 10] = [
+        let checks: [crate::limits::Limit<'static>; 11] = [
+            ("group_rule_max_width", self.group_rule_max_width, 0.0, 1.0),
             ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
             (
                 "header_line_max_gap_lines",

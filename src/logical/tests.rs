@@ -668,3 +668,54 @@ fn header_line_left_out_of_the_grid_is_taken_back() {
     assert_eq!(t.header_rows.len(), 2);
     assert_eq!(t.caption, None, "the header line is not a caption");
 }
+
+#[test]
+fn underlined_group_label_over_labelled_columns_is_a_header_level() {
+    use crate::layout::{Ruling, TextLine, Word};
+    // A scanned `予算額` above a one-row header (事業名 set between the lines of the
+    // row below), underlined by a rule over columns 1 and 2 only.
+    let w = Word {
+        text: "予算額".into(),
+        bbox: Rect::new(220.0, 49.0, 280.0, 59.0),
+        size: 10.0,
+        bold: false,
+        vertical: false,
+        line: 0,
+        confidence: 1.0,
+        chars: Vec::new(),
+    };
+    let layout = |rulings: Vec<Ruling>| PageLayout {
+        number: 1,
+        width: 842.0,
+        height: 595.0,
+        words: vec![w.clone()],
+        lines: vec![TextLine {
+            bbox: Rect::new(220.0, 49.0, 280.0, 59.0),
+            words: vec![0],
+        }],
+        rulings,
+        ..Default::default()
+    };
+    let g = || {
+        grid(
+            1,
+            &[
+                &["事業名", "前年度", "本年度", "増減"],
+                &["庁舎", "5", "6", "1"],
+                &["道路", "7", "8", "1"],
+            ],
+            &[],
+        )
+    };
+    let t = &one_grid(&layout(vec![Ruling::horizontal(60.0, 150.0, 350.0)]), g())[0];
+    assert_eq!(
+        t.columns,
+        vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]
+    );
+    // Without the underline (or under a rule across the whole table) the line is not
+    // taken over labelled columns.
+    let t = &one_grid(&layout(Vec::new()), g())[0];
+    assert_eq!(t.columns, vec!["事業名", "前年度", "本年度", "増減"]);
+    let t = &one_grid(&layout(vec![Ruling::horizontal(60.0, 0.0, 842.0)]), g())[0];
+    assert_eq!(t.columns, vec!["事業名", "前年度", "本年度", "増減"]);
+}
