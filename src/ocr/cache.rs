@@ -69,6 +69,12 @@ pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
         "det_split_lines": s.det_split_lines,
         "rec_max_width": s.rec_max_width,
         "rec_word_break": s.rec_word_break,
+        "dash_marks": s.dash_marks,
+        "dash_min_em": s.dash_min_em,
+        "dash_max_em": s.dash_max_em,
+        "dash_min_thickness_em": s.dash_min_thickness_em,
+        "dash_max_thickness_em": s.dash_max_thickness_em,
+        "dash_clear_em": s.dash_clear_em,
     });
     h.update(serde_json::to_vec(&relevant).unwrap_or_default());
     match source {

@@ -21,6 +21,7 @@ mod forms_table;
 pub mod garbled;
 pub mod image;
 pub mod jis;
+pub mod marks;
 mod jis_table;
 pub mod paddle;
 pub mod repair;
@@ -191,6 +192,25 @@ pub struct OcrSettings {
     /// "none" mark `－` (Tesseract reads `－` as the long-vowel mark `ー` or as `一`, which
     /// NFKC does not map to `-`). 0 turns this off. Default 1.0.
     pub lone_dash_gap_em: f64,
+    /// Rule `dash_mark` (`ocr::marks`): find lone dashes the recognizer passed over in the
+    /// page image. Default true.
+    pub dash_marks: bool,
+    /// A dash mark is a solid horizontal bar at least this many em long (the em: the
+    /// median height of the page's recognized words). Default 0.4 (a hyphen `-`).
+    pub dash_min_em: f64,
+    /// … and at most this many em long. Default 2.0 (`―` in a box of line height 0.65 em
+    /// is 1.3; a longer bar is a rule fragment).
+    pub dash_max_em: f64,
+    /// … at least this many em thick (and a pixel). Default 0: a 300 dpi scan prints
+    /// `―` 1–2 px thick in a 26 px line.
+    pub dash_min_thickness_em: f64,
+    /// … at most this many em thick. Default 0.3 (a printed dash is 0.1–0.2; a filled box
+    /// is thicker).
+    pub dash_max_thickness_em: f64,
+    /// … with no ink within this many em around it (a stroke of `二`, `=` or an underline
+    /// has ink close by), nor a detected ruling (erased from the image, its remains
+    /// along it are not dashes). Default 0.3.
+    pub dash_clear_em: f64,
     /// Tesseract languages. Default `jpn+eng`.
     pub language: String,
     /// Tesseract page segmentation mode. Default 6 (one uniform block of text): on the
@@ -268,6 +288,12 @@ impl Default for OcrSettings {
             noise_chars: ".,'\"`~=;*©”“&°>_|:^".to_string(),
             noise_max_confidence: 0.6,
             lone_dash_gap_em: 1.0,
+            dash_marks: true,
+            dash_min_em: 0.4,
+            dash_max_em: 2.0,
+            dash_min_thickness_em: 0.0,
+            dash_max_thickness_em: 0.3,
+            dash_clear_em: 0.3,
             language: "jpn+eng".to_string(),
             psm: 6,
             tesseract: "tesseract".to_string(),
@@ -289,7 +315,7 @@ impl OcrSettings {
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 30] = [
+        let checks: [crate::limits::Limit<'_>; 35] = [
             ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
             ("det_threshold", self.det_threshold, 0.0, 1.0),
             ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
@@ -327,6 +353,16 @@ impl OcrSettings {
                 1.0,
             ),
             ("lone_dash_gap_em", self.lone_dash_gap_em, 0.0, inf),
+            ("dash_min_em", self.dash_min_em, 0.0, inf),
+            ("dash_max_em", self.dash_max_em, self.dash_min_em, inf),
+            ("dash_min_thickness_em", self.dash_min_thickness_em, 0.0, inf),
+            (
+                "dash_max_thickness_em",
+                self.dash_max_thickness_em,
+                self.dash_min_thickness_em,
+                inf,
+            ),
+            ("dash_clear_em", self.dash_clear_em, 0.0, inf),
             ("psm", f64::from(self.psm), 0.0, 13.0),
             (
                 "min_word_confidence",
@@ -741,7 +777,9 @@ pub fn ocr_page(
     let t0 = std::time::Instant::now();
     let page = image::prepare(&source, content, s)?;
     let t1 = std::time::Instant::now();
-    let words = reader.read(&page, s)?;
+    let mut words = reader.read(&page, s)?;
+    let marks = marks::dash_marks(&page.image, &words, &page.rulings, s);
+    words.extend(marks);
     let t2 = std::time::Instant::now();
     let raw = OcrRaw {
         image: source.describe(),
