@@ -297,7 +297,8 @@ fn by_levels(
         let own: Vec<String> = e.iter().map(|x| x.1.clone()).collect();
         let col = if aligned
             && e.len() == depth
-            && wrapped_in_own_column(geo, &group_of, k, e.first().map_or(0, |x| x.0), depth) {
+            && wrapped_in_own_column(geo, &group_of, k, e.first().map_or(0, |x| x.0), depth)
+        {
             // Rule `wrapped_label_of_one_column`: the lines of one label, not two levels.
             let joined = own
                 .iter()
@@ -637,10 +638,19 @@ mod tests {
         let h = header_matrix_with(&r[..2], Some(&geo));
         assert_eq!(
             flatten(&h, 5),
-            vec!["事業名", "前年度予算額(千円)", "平成29年度予算額(千円)", "増減", "増減率(%)"]
+            vec![
+                "事業名",
+                "前年度予算額(千円)",
+                "平成29年度予算額(千円)",
+                "増減",
+                "増減率(%)"
+            ]
         );
         // Without the layout the two lines stay two levels.
-        assert_eq!(flatten(&header_matrix(&r[..2]), 5)[1], "前年度予算額(千/円)");
+        assert_eq!(
+            flatten(&header_matrix(&r[..2]), 5)[1],
+            "前年度予算額(千/円)"
+        );
     }
 
     #[test]

@@ -390,9 +390,11 @@ fn header_line_above(
     // only some of the table's columns (`予算額（千円）` underlined over 前年度当初 and 本年度,
     // the row below set between row rules) is a group label even when the top header row
     // has labels in those columns.
-    let (lx0, lx1) = words.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), w| {
-        (a.min(w.bbox.x0), b.max(w.bbox.x1))
-    });
+    let (lx0, lx1) = words
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), w| {
+            (a.min(w.bbox.x0), b.max(w.bbox.x1))
+        });
     let h = line.bbox.height().max(1.0);
     let underlined = layout.rulings.iter().any(|r| {
         r.orientation == crate::layout::Orientation::Horizontal

@@ -21,8 +21,8 @@ mod forms_table;
 pub mod garbled;
 pub mod image;
 pub mod jis;
-pub mod marks;
 mod jis_table;
+pub mod marks;
 pub mod paddle;
 pub mod repair;
 pub mod rulings;
@@ -355,7 +355,12 @@ impl OcrSettings {
             ("lone_dash_gap_em", self.lone_dash_gap_em, 0.0, inf),
             ("dash_min_em", self.dash_min_em, 0.0, inf),
             ("dash_max_em", self.dash_max_em, self.dash_min_em, inf),
-            ("dash_min_thickness_em", self.dash_min_thickness_em, 0.0, inf),
+            (
+                "dash_min_thickness_em",
+                self.dash_min_thickness_em,
+                0.0,
+                inf,
+            ),
             (
                 "dash_max_thickness_em",
                 self.dash_max_thickness_em,
