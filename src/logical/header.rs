@@ -140,6 +140,9 @@ pub struct HeaderGeometry<'a> {
     /// Mean column width tolerated between a group label's centre and the centre of the
     /// columns it is taken to span ([`LogicalSettings::group_label_center_tolerance`]).
     pub tolerance: f64,
+    /// The grid's rows are drawn rules (lattice): two lines in two ruled rows are two
+    /// cells, never one wrapped label.
+    pub ruled: bool,
 }
 
 /// The header as printed (see [`header_matrix_with`]), from texts and spans alone.
@@ -292,10 +295,19 @@ fn by_levels(
             g = g_end + 1;
         }
     }
+    // Labels on one line only, all in the bottom row: set beside (between) the lines of
+    // wrapped labels, read with their lower line.
+    let lone: Vec<&(usize, String)> = entries
+        .iter()
+        .filter(|e| e.len() == 1)
+        .filter_map(|e| e.first())
+        .collect();
+    let lone_between = !lone.is_empty() && lone.iter().all(|x| x.0 == bottom);
     let mut levels: Vec<Vec<String>> = Vec::with_capacity(n);
     for (k, e) in entries.iter().enumerate() {
         let own: Vec<String> = e.iter().map(|x| x.1.clone()).collect();
         let col = if aligned
+            && lone_between
             && e.len() == depth
             && wrapped_in_own_column(geo, &group_of, k, e.first().map_or(0, |x| x.0), depth)
         {
@@ -336,7 +348,9 @@ fn by_levels(
 
 /// Rule `wrapped_label_of_one_column`: a column with a label on both of two header levels
 /// that no other column takes as its group label, and whose upper label the layout shows
-/// centred over this column alone, holds one label wrapped over two lines
+/// centred over this column alone, in a header whose one-line labels all sit in its
+/// bottom row (set between the lines, read with the lower one) and whose rows are not
+/// drawn rules, holds one label wrapped over two lines
 /// (`前年度予算額(千` / `円)` beside one-line labels centred between the lines, as scanned
 /// budget tables set them), not a group label over one sub-label. Needs the layout: without
 /// it the levels stay.
@@ -347,7 +361,7 @@ fn wrapped_in_own_column(
     upper_row: usize,
     depth: usize,
 ) -> bool {
-    let Some(geo) = geo else {
+    let Some(geo) = geo.filter(|g| !g.ruled) else {
         return false;
     };
     let centred = match (
@@ -634,6 +648,7 @@ mod tests {
             numeric: vec![false, true, true, true, true],
             label_center: &center,
             tolerance: 0.35,
+            ruled: false,
         };
         let h = header_matrix_with(&r[..2], Some(&geo));
         assert_eq!(
@@ -651,6 +666,38 @@ mod tests {
             flatten(&header_matrix(&r[..2]), 5)[1],
             "前年度予算額(千/円)"
         );
+        // So do they when rules draw the two lines as two rows of cells (a header over a
+        // first row of names: `Up-market` over `Ariel`, `Procter & Gamble` between them).
+        let r = rows(
+            &[
+                &["", "高級", "中級", "普及"],
+                &["会社", "アリエール", "ビジル", "ボニュクス"],
+                &["花王", "1", "2", "3"],
+            ],
+            &[],
+        );
+        let edges = [30.0, 230.0, 340.0, 420.0, 500.0];
+        let center = |_: usize, k: usize| match k {
+            1 => Some(285.0),
+            2 => Some(380.0),
+            3 => Some(460.0),
+            _ => None,
+        };
+        let geo = HeaderGeometry {
+            col_edges: &edges,
+            numeric: vec![false, true, true, true],
+            label_center: &center,
+            tolerance: 0.35,
+            ruled: true,
+        };
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(flatten(&h, 4)[1], "高級/アリエール");
+        let geo = HeaderGeometry {
+            ruled: false,
+            ..geo
+        };
+        let h = header_matrix_with(&r[..2], Some(&geo));
+        assert_eq!(flatten(&h, 4)[1], "高級アリエール");
     }
 
     #[test]
@@ -671,6 +718,7 @@ mod tests {
             numeric: vec![false, true, true, true, true],
             label_center: &center,
             tolerance: 0.35,
+            ruled: false,
         };
         let h = header_matrix_with(&r[..2], Some(&geo));
         assert_eq!(
@@ -693,6 +741,7 @@ mod tests {
             numeric: vec![false, true, true, true, true, true],
             label_center: &center,
             tolerance: 0.35,
+            ruled: false,
         };
         let h = header_matrix_with(&r[..2], Some(&geo));
         assert_eq!(

@@ -395,14 +395,20 @@ fn header_line_above(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), w| {
             (a.min(w.bbox.x0), b.max(w.bbox.x1))
         });
+    // The rule runs inside the grid's top row (the grid's own top edge, drawn cell by cell,
+    // is a border, not an underline).
     let h = line.bbox.height().max(1.0);
     let underlined = layout.rulings.iter().any(|r| {
         r.orientation == crate::layout::Orientation::Horizontal
             && r.pos >= line.bbox.cy()
+            && r.pos > top + 1.0
             && r.pos <= line.bbox.bottom + h
             && r.start <= lx0 + 1.0
             && r.end >= lx1 - 1.0
-            && r.end - r.start < s.group_rule_max_width * part.bbox.width()
+            && {
+                let (a, b) = collinear_extent(&layout.rulings, r);
+                b - a < s.group_rule_max_width * part.bbox.width()
+            }
     });
     let mut texts = vec![String::new(); n];
     let mut spans: Vec<Option<(f64, f64)>> = vec![None; n];
@@ -460,6 +466,28 @@ fn header_line_above(
         .join(" ");
     tracing::debug!(line = %text, "logical: header line above the grid taken into the header");
     Some((row, centers, text))
+}
+
+/// The extent of the horizontal rule `r` with the rules at its height that touch it (a
+/// border drawn cell by cell is one line).
+fn collinear_extent(rulings: &[crate::layout::Ruling], r: &crate::layout::Ruling) -> (f64, f64) {
+    let mut row: Vec<(f64, f64)> = rulings
+        .iter()
+        .filter(|o| o.orientation == r.orientation && (o.pos - r.pos).abs() <= 1.0)
+        .map(|o| (o.start, o.end))
+        .collect();
+    row.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Runs of touching segments, left to right; the one holding `r`.
+    let mut run: Option<(f64, f64)> = None;
+    for (s0, s1) in row {
+        run = match run {
+            Some((a, b)) if s0 <= b + 1.0 => Some((a, b.max(s1))),
+            Some((a, b)) if a <= r.start && b >= r.end => return (a, b),
+            _ => Some((s0, s1)),
+        };
+    }
+    run.filter(|&(a, b)| a <= r.start && b >= r.end)
+        .unwrap_or((r.start, r.end))
 }
 
 /// Columns without a unit take the one `from` gives them.
@@ -594,6 +622,7 @@ fn build_table(
         numeric: header::numeric_columns(hp.rows.get(header_n..).unwrap_or(&[]), s),
         label_center: &label_center,
         tolerance: s.group_label_center_tolerance,
+        ruled: hp.grid.mode == crate::table::Mode::Lattice,
     };
     tracing::trace!(col_edges = ?hp.grid.col_edges, centers = ?centers, "logical: header geometry");
     let header_rows = header::header_matrix_with(&head, Some(&geo));

@@ -707,7 +707,8 @@ fn underlined_group_label_over_labelled_columns_is_a_header_level() {
             &[],
         )
     };
-    let t = &one_grid(&layout(vec![Ruling::horizontal(60.0, 150.0, 350.0)]), g())[0];
+    // The rule runs inside the grid's top row (the row's labels sit between the lines).
+    let t = &one_grid(&layout(vec![Ruling::horizontal(65.0, 150.0, 350.0)]), g())[0];
     assert_eq!(
         t.columns,
         vec!["事業名", "予算額/前年度", "予算額/本年度", "増減"]
@@ -716,6 +717,31 @@ fn underlined_group_label_over_labelled_columns_is_a_header_level() {
     // taken over labelled columns.
     let t = &one_grid(&layout(Vec::new()), g())[0];
     assert_eq!(t.columns, vec!["事業名", "前年度", "本年度", "増減"]);
-    let t = &one_grid(&layout(vec![Ruling::horizontal(60.0, 0.0, 842.0)]), g())[0];
+    let t = &one_grid(&layout(vec![Ruling::horizontal(65.0, 0.0, 842.0)]), g())[0];
     assert_eq!(t.columns, vec!["事業名", "前年度", "本年度", "増減"]);
+    // Nor is the grid's own top edge under a caption line.
+    let t = &one_grid(&layout(vec![Ruling::horizontal(60.0, 150.0, 350.0)]), g())[0];
+    assert_eq!(t.columns, vec!["事業名", "前年度", "本年度", "増減"]);
+}
+
+#[test]
+fn a_border_drawn_cell_by_cell_is_no_underline() {
+    use crate::layout::Ruling;
+    let r = |x0: f64, x1: f64| Ruling::horizontal(100.0, x0, x1);
+    let rulings = [
+        r(0.0, 50.0),
+        r(200.0, 300.0),
+        r(50.0, 120.0),
+        r(121.0, 150.0),
+        r(400.0, 450.0),
+    ];
+    assert_eq!(super::collinear_extent(&rulings, &rulings[3]), (0.0, 150.0));
+    assert_eq!(
+        super::collinear_extent(&rulings, &rulings[1]),
+        (200.0, 300.0)
+    );
+    assert_eq!(
+        super::collinear_extent(&rulings, &rulings[4]),
+        (400.0, 450.0)
+    );
 }
