@@ -205,6 +205,39 @@ fn long_vowel_between_katakana(t: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Katakana and kanji drawn alike: what a recognizer reads as the first is the second
+/// after a kanji (`窓ロ` is `窓口`, `人ロ` is `人口`, `第ニ` is `第二`).
+const KANJI_LOOKALIKES: &[(char, char)] = &[
+    ('ロ', '口'),
+    ('エ', '工'),
+    ('カ', '力'),
+    ('ニ', '二'),
+    ('ハ', '八'),
+];
+
+/// Rule `kanji_lookalike_after_kanji`: a katakana of [`KANJI_LOOKALIKES`] right after a
+/// kanji and not followed by katakana is the kanji it looks like (`窓ロの再配置` →
+/// `窓口の再配置`, `人ロ` → `人口`): a lone katakana never closes a kanji word, while a
+/// katakana word after a kanji (`新ロボット`) is left alone.
+fn kanji_lookalike_after_kanji(t: &str) -> Option<String> {
+    let katakana = |c: char| ('\u{30a1}'..='\u{30fa}').contains(&c) || c == 'ー';
+    let cs: Vec<char> = t.chars().collect();
+    let mut out: Vec<char> = cs.clone();
+    let mut changed = false;
+    for i in 1..cs.len() {
+        let Some(&(_, kanji)) = KANJI_LOOKALIKES.iter().find(|(k, _)| *k == cs[i]) else {
+            continue;
+        };
+        let after_kanji = super::jis::is_kanji(out[i - 1]);
+        let next_katakana = cs.get(i + 1).is_some_and(|&c| katakana(c));
+        if after_kanji && !next_katakana {
+            out[i] = kanji;
+            changed = true;
+        }
+    }
+    changed.then(|| out.into_iter().collect())
+}
+
 /// Whether a relation between columns holds in `ok` of the `n` rows that have numbers in
 /// all its columns: in 70% of them, and 3 at least.
 fn most_rows(ok: usize, n: usize) -> bool {
@@ -428,6 +461,13 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
         if let Some(fixed) = long_vowel_between_katakana(&cell.text) {
             log.push(format!(
                 "ocr repair r{}c{} {:?} → {fixed:?} (long vowel between katakana)",
+                cell.row, cell.col, cell.text
+            ));
+            cell.text = fixed;
+        }
+        if let Some(fixed) = kanji_lookalike_after_kanji(&cell.text) {
+            log.push(format!(
+                "ocr repair r{}c{} {:?} → {fixed:?} (kanji look-alike after a kanji)",
                 cell.row, cell.col, cell.text
             ));
             cell.text = fixed;
@@ -668,6 +708,20 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn katakana_after_a_kanji_that_ends_no_word_is_the_kanji_it_looks_like() {
+        let f = kanji_lookalike_after_kanji;
+        assert_eq!(f("窓ロの再配置").as_deref(), Some("窓口の再配置"));
+        assert_eq!(f("人ロ").as_deref(), Some("人口"));
+        assert_eq!(f("第ニ次計画").as_deref(), Some("第二次計画"));
+        // A katakana word after a kanji, and katakana in katakana words, stay.
+        assert_eq!(f("新ロボット"), None);
+        assert_eq!(f("ロンドン"), None);
+        assert_eq!(f("エネルギー"), None);
+        assert_eq!(f("アイロン"), None);
+    }
+
     use super::*;
     use crate::geom::Rect;
     use crate::table::{Cell, Mode};
