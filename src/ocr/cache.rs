@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 use super::image::PageSource;
 use super::{OcrRaw, OcrSettings};
 
-/// Bumped when the cached format or the preparation of images changes.
-const FORMAT: &str = "nenpo-ocr-cache-2";
+/// Bumped when the cached format, the preparation of images or what is added to the
+/// engine's words (the dash marks) changes.
+const FORMAT: &str = "nenpo-ocr-cache-3";
 
 /// An environment variable that is set and not empty, as a path.
 pub(crate) fn env_path(k: &str) -> Option<PathBuf> {

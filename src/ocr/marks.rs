@@ -60,7 +60,8 @@ pub fn dash_marks(
     let em = heights[heights.len() / 2].max(4.0);
     let (min_len, max_len) = (s.dash_min_em * em, s.dash_max_em * em);
     let max_thick = (s.dash_max_thickness_em * em).max(1.0);
-    let min_thick = (s.dash_min_thickness_em * em).clamp(1.0, max_thick);
+    // A single pixel row is a hairline (a thin rule broken into pieces), never a dash.
+    let min_thick = (s.dash_min_thickness_em * em).clamp(2.0, max_thick.max(2.0));
     let ink = otsu(img).clamp(64, 200);
     let mut open: Vec<Bar> = Vec::new();
     let mut done: Vec<Bar> = Vec::new();
@@ -224,8 +225,10 @@ mod tests {
         // An `=`: two bars 8 px apart, each too close to the other to stand alone.
         fill(&mut g, 450, 30, 484, 35);
         fill(&mut g, 450, 43, 484, 48);
-        // A thin dash (1 px) is one too: a 300 dpi scan prints `―` that thin.
-        fill(&mut g, 300, 110, 321, 111);
+        // A thin dash (2 px) is one too: a 300 dpi scan prints `―` that thin.
+        fill(&mut g, 300, 110, 321, 112);
+        // A hairline (1 px), a piece of a thin rule, is not.
+        fill(&mut g, 420, 110, 480, 111);
         // The remains of an erased ruling along it are not.
         fill(&mut g, 100, 150, 130, 152);
         let rulings = [PxSegment {

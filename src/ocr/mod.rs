@@ -201,8 +201,8 @@ pub struct OcrSettings {
     /// … and at most this many em long. Default 2.0 (`―` in a box of line height 0.65 em
     /// is 1.3; a longer bar is a rule fragment).
     pub dash_max_em: f64,
-    /// … at least this many em thick (and a pixel). Default 0: a 300 dpi scan prints
-    /// `―` 1–2 px thick in a 26 px line.
+    /// … at least this many em thick, and 2 pixels (a 1-pixel hairline is a piece of a
+    /// thin rule). Default 0: a 300 dpi scan prints `―` 2–3 px thick in a 26 px line.
     pub dash_min_thickness_em: f64,
     /// … at most this many em thick. Default 0.3 (a printed dash is 0.1–0.2; a filled box
     /// is thicker).
