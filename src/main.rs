@@ -575,6 +575,7 @@ fn write_html_reports(
 }
 
 fn cmd_process_document(a: ProcessDocumentArgs) -> Result<ExitCode> {
+    nenpo::pipeline::run::die_with_parent().map_err(anyhow::Error::msg)?;
     if let Err(e) = limit_memory(a.memory_mb) {
         tracing::warn!("{e}");
     }

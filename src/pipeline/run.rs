@@ -15,6 +15,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -750,6 +751,10 @@ fn process_in_child(
         .arg(limits.document_memory_mb.to_string())
         .arg(path)
         .env("RAYON_NUM_THREADS", threads.to_string())
+        .env(PARENT_PID_VAR, std::process::id().to_string())
+        // Its own process group: a timeout kills the worker with the `pdftoppm` and
+        // `tesseract` it started.
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -783,6 +788,12 @@ fn process_in_child(
         match child.try_wait() {
             Ok(Some(s)) => break Ok(s),
             Ok(None) if Instant::now() >= deadline => {
+                // The group while the worker is unreaped (its id, the group's, cannot be
+                // reused yet); the worker itself in case the group call fails.
+                let _ = rustix::process::kill_process_group(
+                    rustix::process::Pid::from_child(&child),
+                    rustix::process::Signal::KILL,
+                );
                 let _ = child.kill();
                 let _ = child.wait();
                 break Err(format!(
@@ -849,6 +860,28 @@ fn remove_document_files(p: &Pipeline, out: &Path, key: &str) {
     }
     let mine: Vec<String> = found.into_iter().filter(|f| f.ends_with(&name)).collect();
     remove_files(out, &mine);
+}
+
+/// The environment variable telling a worker which process started it.
+const PARENT_PID_VAR: &str = "NENPO_PARENT_PID";
+
+/// Makes this worker die with the run that started it: the kernel sends it SIGKILL when
+/// its parent ends (`PR_SET_PDEATHSIG`), so a killed run leaves no worker running without a
+/// deadline. A run that ended before this was set is seen by the worker's parent no longer
+/// being the run: an error, and the worker stops (the worker calls this first).
+pub fn die_with_parent() -> Result<(), String> {
+    rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL))
+        .map_err(|e| format!("cannot tie the worker to its run: {e}"))?;
+    let expected = std::env::var(PARENT_PID_VAR)
+        .ok()
+        .and_then(|v| v.parse::<i32>().ok());
+    let parent = rustix::process::getppid().map(|p| p.as_raw_pid());
+    match expected {
+        Some(e) if parent != Some(e) => Err(format!(
+            "the run that started this worker (pid {e}) has ended"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Sets this process's memory limit (the worker calls it first).

@@ -216,17 +216,46 @@ fn lock_holders(locks: &str, meta: &std::fs::Metadata) -> Vec<u32> {
     pids
 }
 
-/// Whether a process with this id runs (Linux: `/proc/<pid>` exists).
+/// Whether a process with this id runs (Linux: `/proc/<pid>` exists and the process is
+/// not a zombie: a worker killed a moment ago stays in `/proc` until it is reaped, and its
+/// temporary files are as dead as it is).
 pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
-    Path::new("/proc").join(pid.to_string()).exists()
+    match std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")) {
+        Ok(stat) => !matches!(stat_state(&stat), Some('Z' | 'X' | 'x')),
+        Err(_) => false,
+    }
+}
+
+/// The state letter of a `/proc/<pid>/stat` line (`1234 (nenpo) Z 1 …`): the first field
+/// after the command name, which may itself hold spaces and parentheses.
+fn stat_state(stat: &str) -> Option<char> {
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zombie_is_not_alive() {
+        assert_eq!(stat_state("1234 (nenpo) Z 1 1234 1234"), Some('Z'));
+        assert_eq!(stat_state("99 (a (b) c) S 1 99"), Some('S'));
+        assert_eq!(stat_state("garbage"), None);
+        assert!(process_alive(std::process::id()));
+        // A child that exited and was not reaped yet is a zombie.
+        let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+        let pid = child.id();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while process_alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!process_alive(pid), "an exited, unreaped child counts as dead");
+        let _ = child.wait();
+        assert!(!process_alive(pid));
+    }
 
     #[test]
     fn state_round_trips_and_tolerates_damage() {

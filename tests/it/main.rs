@@ -11,3 +11,4 @@ mod normalized;
 mod ocr;
 mod real_layouts;
 mod run;
+mod workers;
