@@ -246,13 +246,18 @@ mod tests {
         assert_eq!(stat_state("garbage"), None);
         assert!(process_alive(std::process::id()));
         // A child that exited and was not reaped yet is a zombie.
-        let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("spawn true");
         let pid = child.id();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while process_alive(pid) && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        assert!(!process_alive(pid), "an exited, unreaped child counts as dead");
+        assert!(
+            !process_alive(pid),
+            "an exited, unreaped child counts as dead"
+        );
         let _ = child.wait();
         assert!(!process_alive(pid));
     }

@@ -62,7 +62,12 @@ fn alive(pid: u32) -> bool {
 /// The parent of a process, from `/proc/<pid>/stat`.
 fn parent_of(pid: u32) -> Option<u32> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    s.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+    s.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// Waits up to `secs` for `cond`.
