@@ -1,11 +1,12 @@
 //! Stage `sink`: rows into Parquet datasets, the only module that knows polars.
 //!
-//! Layout: `<out>/<dataset>/fiscal_year=<YYYY>/<document id>.parquet` (hive partitions;
+//! Layout: `<out>/<dataset>/fiscal_year=<YYYY>/<file key>.<version>.parquet` (hive partitions;
 //! an unknown year is `fiscal_year=__HIVE_DEFAULT_PARTITION__`, read as null), and
 //! `<out>/documents.parquet`. Datasets: the generic `tables` (every row of every table),
 //! `values` (every numeric cell, long form) and one per table kind (canonical columns:
 //! `<col>` raw, `<col>_value` typed, `<col>_unit`). Every file is written to a temporary name in its directory,
-//! synced, then renamed over the old one, so readers never see half a file.
+//! synced, then renamed into place, so readers never see half a file; the caller names
+//! each version of a document's rows differently, so no name is ever rewritten with other rows.
 
 use std::fs::File;
 use std::io::Write;
@@ -121,6 +122,12 @@ pub struct DocumentRecord {
     /// run state; the `tables` dataset has every table's count.
     #[serde(default)]
     pub mismatched_tables: Vec<TableCheck>,
+    /// The document's Parquet files, relative to the output directory. Every name holds
+    /// one version of the rows and is never rewritten with others; a reader that reads
+    /// these files (rather than a glob) sees the last completed run even while a run
+    /// replaces documents. Filled in from the run state when the documents table is written.
+    #[serde(skip)]
+    pub files: Vec<String>,
 }
 
 /// How many mismatched tables a document's record keeps.
@@ -431,6 +438,7 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
             docs.iter().map(|d| d.page_text_sources.clone()),
         ),
         str_list("warnings", docs.iter().map(|d| d.warnings.clone())),
+        str_list("files", docs.iter().map(|d| d.files.clone())),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),

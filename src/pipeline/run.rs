@@ -182,9 +182,26 @@ pub fn document_id(bytes: &[u8]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The stable name of a document's files: a hash of its path as listed.
+/// The stable part of a document's file names: a hash of its path as listed.
 pub fn file_key(key: &str) -> String {
     document_id(key.as_bytes())
+}
+
+/// The name (without `.parquet`) of one version of a document's files:
+/// `<file key>.<version>`, the version a hash of the document's bytes (its id), the
+/// pipeline's content hash and nenpo's version. A name is never reused for other rows, so a
+/// reader that opens a file more than once (DuckDB reads the footer, then the row groups)
+/// never mixes two versions; a new version is written beside the old one, which is removed
+/// only after the state and the documents table name the new one.
+pub fn versioned_file_key(key: &str, document_id: &str, pipeline_hash: &str) -> String {
+    let version = self::document_id(
+        format!(
+            "{document_id}\0{pipeline_hash}\0{}",
+            env!("CARGO_PKG_VERSION")
+        )
+        .as_bytes(),
+    );
+    format!("{}.{}", file_key(key), &version[..8])
 }
 
 fn state_path(out: &Path, shard: Option<Shard>) -> PathBuf {
@@ -310,7 +327,7 @@ pub fn run(
         }
     }
     // Documents gone from the archive (of this shard).
-    let removed = drop_removed(&mut state, &files, p.config.run.on_removed, &out);
+    let removed = drop_removed(&mut state, &files, p.config.run.on_removed);
     report.removed += removed;
     dirty |= removed > 0;
     tracing::info!(documents = files.len(), to_process = todo.len(), skipped = report.skipped, output = %out.display(), "run starts");
@@ -368,16 +385,8 @@ pub fn run(
             drop(r);
             let mut guard = state_m.lock().unwrap_or_else(|e| e.into_inner());
             let (st, last_save) = &mut *guard;
-            let old = st.documents.remove(key);
-            if let Some(old) = &old {
-                let stale: Vec<String> = old
-                    .files
-                    .iter()
-                    .filter(|f| !outcome.files.contains(f))
-                    .cloned()
-                    .collect();
-                remove_files(&out, &stale);
-            }
+            // The old version's files stay until the state and the documents table name
+            // the new ones (`remove_orphans` at the end of the run, or the merge).
             st.documents.insert(
                 key.clone(),
                 DocState {
@@ -410,8 +419,8 @@ pub fn run(
             source,
         })?;
         if opts.shard.is_none() {
-            remove_orphans(p, &out, &state);
             write_documents(&out, &state)?;
+            remove_orphans(p, &out, &state);
         }
     }
     totals(&state, &mut report);
@@ -431,8 +440,10 @@ pub fn run(
 }
 
 /// Drops (or marks, as the pipeline says) the documents of the state that are no longer
-/// in `files`; returns how many were newly removed. Marked documents stay marked.
-fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out: &Path) -> usize {
+/// in `files`; returns how many were newly removed. Marked documents stay marked. A dropped
+/// document's files go with the other files no document names, once the state and the
+/// documents table no longer list it (`remove_orphans`).
+fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved) -> usize {
     let listed: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
     let gone: Vec<String> = state
         .documents
@@ -443,9 +454,7 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved, out
     for k in &gone {
         match on_removed {
             OnRemoved::Delete => {
-                if let Some(old) = state.documents.remove(k) {
-                    remove_files(out, &old.files);
-                }
+                state.documents.remove(k);
             }
             OnRemoved::Mark => {
                 if let Some(d) = state.documents.get_mut(k) {
@@ -558,7 +567,7 @@ fn merge(
         report.warnings.extend(warning);
         state.documents.extend(s.documents);
     }
-    report.removed += drop_removed(&mut state, files, p.config.run.on_removed, out);
+    report.removed += drop_removed(&mut state, files, p.config.run.on_removed);
     state.save(&main_path).map_err(|source| RunError::Write {
         path: main_path.clone(),
         source,
@@ -567,8 +576,8 @@ fn merge(
         let _ = std::fs::remove_file(f);
     }
     remove_temporary_files(out);
-    remove_orphans(p, out, &state);
     write_documents(out, &state)?;
+    remove_orphans(p, out, &state);
     report.documents = state.documents.len();
     report.failed = state
         .documents
@@ -599,7 +608,14 @@ fn merge(
 }
 
 fn write_documents(out: &Path, state: &State) -> Result<(), RunError> {
-    let records: Vec<DocumentRecord> = state.documents.values().map(|d| d.record.clone()).collect();
+    let records: Vec<DocumentRecord> = state
+        .documents
+        .values()
+        .map(|d| DocumentRecord {
+            files: d.files.clone(),
+            ..d.record.clone()
+        })
+        .collect();
     sink::write_documents(out, &records)?;
     Ok(())
 }
@@ -809,15 +825,12 @@ fn process_in_child(
     let stderr = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
     let status = match status {
         Ok(s) => s,
-        Err(e) => {
-            remove_document_files(p, out, key);
-            return failed(e);
-        }
+        // Whatever the worker wrote is named by no document: removed with the orphans.
+        Err(e) => return failed(e),
     };
     match serde_json::from_slice::<DocOutcome>(&stdout) {
         Ok(o) if status.success() => o,
         _ => {
-            remove_document_files(p, out, key);
             let tail: String = String::from_utf8_lossy(&stderr)
                 .lines()
                 .rev()
@@ -849,17 +862,6 @@ fn process_in_child(
             failed(format!("{how}{mem_hint}: {tail}"))
         }
     }
-}
-
-/// Removes any file of a document (by its file key) from the pipeline's datasets.
-fn remove_document_files(p: &Pipeline, out: &Path, key: &str) {
-    let name = format!("{}.parquet", file_key(key));
-    let mut found = Vec::new();
-    for d in p.datasets() {
-        walk(out, &out.join(d), &mut found);
-    }
-    let mine: Vec<String> = found.into_iter().filter(|f| f.ends_with(&name)).collect();
-    remove_files(out, &mine);
 }
 
 /// The environment variable telling a worker which process started it.
@@ -964,7 +966,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     let mut files = Vec::new();
     let (fy, fkey, id, src) = (
         rec.fiscal_year,
-        file_key(key),
+        versioned_file_key(key, &rec.document_id, &p.content_hash()),
         rec.document_id.clone(),
         rec.path.clone(),
     );
@@ -1106,25 +1108,24 @@ mod tests {
 
     #[test]
     fn removed_documents_are_dropped_or_marked_once() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let files = vec![PathBuf::from("a.pdf")];
         let mut state = State::default();
         state.documents.insert("a.pdf".into(), doc_state("ok"));
         state.documents.insert("b.pdf".into(), doc_state("ok"));
         let mut marked = state.clone();
         assert_eq!(
-            drop_removed(&mut state, &files, OnRemoved::Delete, dir.path()),
+            drop_removed(&mut state, &files, OnRemoved::Delete),
             1
         );
         assert_eq!(state.documents.keys().collect::<Vec<_>>(), ["a.pdf"]);
         assert_eq!(
-            drop_removed(&mut marked, &files, OnRemoved::Mark, dir.path()),
+            drop_removed(&mut marked, &files, OnRemoved::Mark),
             1
         );
         assert_eq!(marked.documents["b.pdf"].record.status, "removed");
         // A later run does not count (or rewrite) it again.
         assert_eq!(
-            drop_removed(&mut marked, &files, OnRemoved::Mark, dir.path()),
+            drop_removed(&mut marked, &files, OnRemoved::Mark),
             0
         );
     }

@@ -491,3 +491,106 @@ fn bad_inputs_become_error_rows_and_good_documents_still_load() {
     }
     assert!(!error_of("bomb.pdf").is_empty());
 }
+
+/// A hash of a file's bytes, for telling versions apart.
+fn content_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[test]
+fn a_reader_during_runs_never_sees_two_versions_under_one_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    make_archive(dir.path(), 16);
+    let p = pipeline(dir.path(), "process");
+    let (code, _, err) = run(&["run", p.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = dir.path().join("out");
+
+    // A reader in a loop: every Parquet file it can open, by name, with its content.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (out, stop) = (out.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut seen: BTreeMap<PathBuf, u64> = BTreeMap::new();
+            let mut conflicts = Vec::new();
+            let mut reads = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut files = Vec::new();
+                collect(&out, &mut files);
+                for f in files {
+                    let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                    if !name.is_some_and(|n| n.ends_with(".parquet") && !n.starts_with('.'))
+                        || f.ends_with("documents.parquet")
+                    {
+                        continue;
+                    }
+                    // Gone since it was listed: a reader's retry, never wrong rows.
+                    let Ok(bytes) = std::fs::read(&f) else {
+                        continue;
+                    };
+                    reads += 1;
+                    let h = content_hash(&bytes);
+                    if let Some(old) = seen.insert(f.clone(), h) {
+                        if old != h {
+                            conflicts.push(f);
+                        }
+                    }
+                }
+            }
+            (reads, conflicts)
+        })
+    };
+    // Every document changes its bytes (and so its rows' document_id) twice; a removed
+    // document and a new one on the way.
+    for round in 0..2 {
+        let mut docs = Vec::new();
+        collect(&dir.path().join("in"), &mut docs);
+        for f in &docs {
+            let mut bytes = std::fs::read(f).expect("read");
+            bytes.extend_from_slice(format!("\n%round {round}\n").as_bytes());
+            std::fs::write(f, bytes).expect("write");
+        }
+        if round == 1 {
+            std::fs::remove_file(&docs[0]).expect("remove");
+        }
+        let (code, report, err) = run(&["run", p.to_str().expect("utf-8"), "--json"]);
+        assert_eq!(code, Some(0), "{err}\n{report}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, conflicts) = reader.join().expect("reader");
+    assert!(reads > 16, "the reader read {reads} files");
+    assert!(
+        conflicts.is_empty(),
+        "names that held two versions: {conflicts:?}"
+    );
+
+    // After the run: exactly the files the documents table names, each present.
+    let df = ParquetReader::new(File::open(out.join("documents.parquet")).expect("open"))
+        .finish()
+        .expect("read documents");
+    assert_eq!(df.height(), 15);
+    let lists = df
+        .column("files")
+        .expect("files column")
+        .list()
+        .expect("list")
+        .clone();
+    let named: std::collections::BTreeSet<PathBuf> = (0..lists.len())
+        .filter_map(|i| lists.get_as_series(i))
+        .flat_map(|s| {
+            let ca = s.str().expect("str").clone();
+            (0..ca.len())
+                .filter_map(|i| ca.get(i).map(|f| out.join(f)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(named.len() >= 20, "{named:?}");
+    let mut present = Vec::new();
+    for d in ["tables", "values"] {
+        collect(&out.join(d), &mut present);
+    }
+    let present: std::collections::BTreeSet<PathBuf> = present.into_iter().collect();
+    assert_eq!(present, named, "files on disk and in the documents table differ");
+}
