@@ -511,7 +511,15 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         retry_failed: a.retry_failed,
         shard,
         merge_only: a.merge_only,
-        exe: std::env::current_exe().ok(),
+        // Process isolation starts this executable for each document; without it the run
+        // refuses rather than run documents with no time or memory limit.
+        exe: match pipeline.config.run.isolation {
+            nenpo::pipeline::config::Isolation::Process => Some(
+                std::env::current_exe()
+                    .context("process isolation needs nenpo's own executable to start workers")?,
+            ),
+            nenpo::pipeline::config::Isolation::Thread => None,
+        },
     };
     // On a terminal a progress bar; elsewhere (logs, CI, Kubernetes) one plain line per document.
     let progress = RunProgress::new(std::io::stderr().is_terminal());

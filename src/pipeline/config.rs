@@ -43,10 +43,12 @@ pub struct RunConfig {
     /// run's own process (faster start, but only panics are contained).
     pub isolation: Isolation,
     /// A document taking longer than this many seconds is stopped and recorded as failed
-    /// (process isolation only). Default 600.
+    /// (process isolation only: setting it with `isolation = "thread"` is an error).
+    /// Default 600.
     pub document_seconds: u64,
     /// Memory (data segment) a document's process may use, in MiB (process isolation
-    /// only). Default 4096: the 612-page Fuji budget book needs well under 300.
+    /// only, as `document_seconds`; at least 64). Default 4096: the 612-page Fuji budget
+    /// book needs well under 300.
     pub document_memory_mb: u64,
     /// What happens to the rows of a document that left the archive: `delete` them
     /// (default) or `mark` the document `removed` in the documents table and keep them.
@@ -210,6 +212,7 @@ impl Pipeline {
                 "settings.totals.slack_per_row: {slack} is not a number >= 0"
             )));
         }
+        validate_run(&config.run, text).map_err(invalid)?;
         validate_kinds(&config, text).map_err(invalid)?;
         if config.name.is_empty() {
             config.name = path
@@ -329,6 +332,41 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 /// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
 /// unique kind names, plain dataset and column names that collide with nothing, and one
 /// type per column name within a dataset shared by several kinds.
+/// The `[run]` limits: positive, and only where they are enforced. In thread isolation a
+/// document runs in the run's own process, where neither a time limit nor a memory limit
+/// can be enforced (a failed allocation aborts the process); setting one there is an
+/// error rather than a limit silently ignored.
+fn validate_run(run: &RunConfig, text: &str) -> Result<(), String> {
+    if run.document_seconds == 0 {
+        return Err("run.document_seconds: give a number of seconds >= 1".into());
+    }
+    if run.document_memory_mb < 64 {
+        return Err(format!(
+            "run.document_memory_mb: {} MiB is too little to read a PDF (>= 64)",
+            run.document_memory_mb
+        ));
+    }
+    if run.isolation == Isolation::Thread {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let set = |key: &str| {
+            table
+                .get("run")
+                .and_then(|r| r.as_table())
+                .is_some_and(|r| r.contains_key(key))
+        };
+        for key in ["document_seconds", "document_memory_mb"] {
+            if set(key) {
+                return Err(format!(
+                    "run.{key}: applies only to isolation = \"process\"; in thread isolation \
+                     documents have no time or memory limit (the image and decompression \
+                     caps of [settings] still bound each allocation)"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
     let at = |needle: &str| {
         line_of(text, needle)
@@ -426,6 +464,27 @@ paths = ["../samples/*.pdf"]
 [output]
 dir = "../out"
 "#;
+
+    #[test]
+    fn run_limits_are_refused_where_they_cannot_hold() {
+        let parse = |run: &str| Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}[run]\n{run}"));
+        assert!(parse("isolation = \"thread\"\n").is_ok());
+        assert!(parse("document_seconds = 30\n").is_ok());
+        for bad in [
+            "isolation = \"thread\"\ndocument_seconds = 30\n",
+            "isolation = \"thread\"\ndocument_memory_mb = 512\n",
+            "document_seconds = 0\n",
+            "document_memory_mb = 8\n",
+        ] {
+            let e = parse(bad).expect_err(bad).to_string();
+            let key = if bad.contains("seconds") {
+                "run.document_seconds"
+            } else {
+                "run.document_memory_mb"
+            };
+            assert!(e.contains(key), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn minimal_pipeline_gets_defaults() {

@@ -43,7 +43,7 @@ pub struct ExtractOptions {
 /// Why a document could not be extracted.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("pdf: {0}")]
+    #[error(transparent)]
     Pdf(#[from] nenpo_pdf::Error),
     #[error("page {page} requested but the document has {pages} pages")]
     NoSuchPage { page: usize, pages: usize },
@@ -97,8 +97,9 @@ pub struct Extraction {
     /// The fiscal year named by the document's title (its metadata title or the first
     /// page's top text), if any.
     pub title_fiscal_year: Option<i32>,
-    /// Every page failure (`PageSummary::failures`), in page order, each naming its page:
-    /// the document was read only in part when this is not empty.
+    /// The document's own problems (a page tree listing a page twice), then every page
+    /// failure (`PageSummary::failures`) in page order, each naming its page: the document
+    /// was read only in part, or not as its file says, when this is not empty.
     pub failures: Vec<String>,
 }
 
@@ -166,9 +167,12 @@ pub fn extract(
             first,
         });
     }
-    let failures: Vec<String> = pages
+    // The document's own problems (a page tree listing a page twice) first, then each page's.
+    let failures: Vec<String> = doc
+        .warnings()
         .iter()
-        .flat_map(|(_, s, _)| s.failures.iter().cloned())
+        .cloned()
+        .chain(pages.iter().flat_map(|(_, s, _)| s.failures.iter().cloned()))
         .collect();
     let mut title_fiscal_year = doc
         .info_title()
@@ -266,13 +270,20 @@ fn read_page(
     let layout = read.layout;
     summary.warnings.extend(read.warnings);
     summary.failures.extend(read.failure);
-    let mut grids =
-        guarded(|| extract_grids(&layout, req, &settings.table)).unwrap_or_else(|message| {
+    let mut grids = match guarded(|| extract_grids(&layout, req, &settings.table)) {
+        Ok(read) => {
+            // A region the table stage would not read is a page read in part.
+            summary.warnings.extend(read.warnings.iter().cloned());
+            summary.failures.extend(read.warnings);
+            read.grids
+        }
+        Err(message) => {
             let failed = format!("page {n}: table detection failed (a bug in nenpo): {message}");
             summary.warnings.push(failed.clone());
             summary.failures.push(failed);
             Vec::new()
-        });
+        }
+    };
     if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
         for g in &mut grids {
             let mut repaired = g.clone();

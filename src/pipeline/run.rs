@@ -81,7 +81,9 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Only join the shards' states into the documents table.
     pub merge_only: bool,
-    /// The nenpo executable for process isolation (`None`: run documents in-process).
+    /// The nenpo executable for process isolation (`None`: documents run in-process, as in
+    /// thread isolation; the command line always gives it when the pipeline asks for
+    /// process isolation, and refuses to run when it cannot be found).
     pub exe: Option<PathBuf>,
 }
 
@@ -767,6 +769,9 @@ fn process_in_child(
         .arg(limits.document_memory_mb.to_string())
         .arg(path)
         .env("RAYON_NUM_THREADS", threads.to_string())
+        // A worker's error is its last lines of stderr: no backtrace frames in them.
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LIB_BACKTRACE", "0")
         .env(PARENT_PID_VAR, std::process::id().to_string())
         // Its own process group: a timeout kills the worker with the `pdftoppm` and
         // `tesseract` it started.

@@ -25,12 +25,31 @@ use super::settings::TableSettings;
 use super::stream::{column_edges, lines_of, rows, separators, structure as stream_structure};
 use super::{detect, Grid, Mode, PageRequest};
 
-/// The grids of one page, top to bottom.
+/// What the table stage read from one page.
+#[derive(Clone, Debug, Default)]
+pub struct PageTables {
+    /// The grids, top to bottom.
+    pub grids: Vec<Grid>,
+    /// What could not be read as a table and why (a ruled region over
+    /// `max_lattice_slots`), each naming the page: the page was read only in part.
+    pub warnings: Vec<String>,
+}
+
+/// The grids of one page, top to bottom, and what could not be read.
 pub fn extract_grids(
     layout: &PageLayout,
     req: &PageRequest,
     settings: &TableSettings,
-) -> Vec<Grid> {
+) -> PageTables {
+    let (grids, warnings) = read_page_grids(layout, req, settings);
+    PageTables { grids, warnings }
+}
+
+fn read_page_grids(
+    layout: &PageLayout,
+    req: &PageRequest,
+    settings: &TableSettings,
+) -> (Vec<Grid>, Vec<String>) {
     let vertical: usize = layout
         .words
         .iter()
@@ -71,7 +90,7 @@ fn extract_rotated(
     req: &PageRequest,
     s: &TableSettings,
     upward: bool,
-) -> Vec<Grid> {
+) -> (Vec<Grid>, Vec<String>) {
     let (wd, ht) = (layout.width, layout.height);
     let turn = |r: &Rect| {
         if upward {
@@ -127,7 +146,7 @@ fn extract_rotated(
         area: req.area.map(|a| turn(&a)),
         columns: None,
     };
-    let mut grids = extract_upright(&turned, &req2, s);
+    let (mut grids, warnings) = extract_upright(&turned, &req2, s);
     let how = if upward {
         "page text runs bottom to top: read turned a quarter anticlockwise"
     } else {
@@ -145,7 +164,7 @@ fn extract_rotated(
                 .push("--columns ignored on a page of vertical text".into());
         }
     }
-    grids
+    (grids, warnings)
 }
 
 /// Rulings clipped to the area (those outside dropped).
@@ -174,7 +193,11 @@ fn clip_rulings(rulings: &[Ruling], area: Option<Rect>) -> Vec<Ruling> {
         .collect()
 }
 
-fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) -> Vec<Grid> {
+fn extract_upright(
+    layout: &PageLayout,
+    req: &PageRequest,
+    s: &TableSettings,
+) -> (Vec<Grid>, Vec<String>) {
     let page = layout.number;
     let in_area = |w: &Word| {
         req.area
@@ -199,10 +222,20 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
     let mut grids: Vec<Grid> = Vec::new();
     let mut taken: Vec<Rect> = Vec::new();
     let mut small: Vec<(Rect, Grid)> = Vec::new();
+    let mut warnings = Vec::new();
     if req.mode != Mode::Stream && explicit.is_none() {
         let regions: Vec<_> = ruled_regions(&rulings, s)
             .into_iter()
             .filter_map(|region| {
+                let slots = super::lattice::slot_count(&region, s);
+                if slots > s.max_lattice_slots {
+                    warnings.push(format!(
+                        "page {page}: a ruled region of {slots} grid slots ({} rulings) is over table.max_lattice_slots ({}); not read as a table",
+                        region.rulings.len(),
+                        s.max_lattice_slots
+                    ));
+                    return None;
+                }
                 let st = lattice_structure(&region, s)?;
                 let area = region.bbox.expand(1.0);
                 let inside: Vec<&Word> = words
@@ -294,7 +327,7 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
         }
     }
     if req.mode == Mode::Lattice && explicit.is_none() {
-        return grids;
+        return (grids, warnings);
     }
     let rest: Vec<&Word> = words
         .iter()
@@ -343,7 +376,7 @@ fn extract_upright(layout: &PageLayout, req: &PageRequest, s: &TableSettings) ->
             .total_cmp(&b.bbox.top)
             .then(a.bbox.x0.total_cmp(&b.bbox.x0))
     });
-    grids
+    (grids, warnings)
 }
 
 /// Rule `one_row_table`: a ruled grid of one row holding at least three texts, two of
@@ -417,6 +450,32 @@ mod tests {
             },
             &TableSettings::default(),
         )
+        .grids
+    }
+
+    #[test]
+    fn a_ruled_region_over_max_lattice_slots_is_a_warning_not_a_table() {
+        // A 4-by-3 ruled table: 5 row edges times 4 column edges = 20 slots.
+        let xs = [10.0, 60.0, 110.0, 160.0];
+        let ys = [10.0, 30.0, 50.0, 70.0, 90.0];
+        let words = vec![w("a", 15.0, 15.0), w("1", 65.0, 15.0), w("b", 15.0, 35.0)];
+        let p = page(words, full_grid(&xs, &ys));
+        let req = PageRequest {
+            mode: Mode::Lattice,
+            area: None,
+            columns: None,
+        };
+        let read = extract_grids(&p, &req, &TableSettings::default());
+        assert_eq!(read.grids.len(), 1);
+        assert!(read.warnings.is_empty());
+        let tight = TableSettings {
+            max_lattice_slots: 19,
+            ..TableSettings::default()
+        };
+        let read = extract_grids(&p, &req, &tight);
+        assert!(read.grids.iter().all(|g| g.mode != Mode::Lattice));
+        assert_eq!(read.warnings.len(), 1);
+        assert!(read.warnings[0].contains("20 grid slots"), "{:?}", read.warnings);
     }
 
     #[test]
@@ -514,7 +573,7 @@ mod tests {
             area: Some(Rect::new(0.0, 0.0, 100.0, 30.0)),
             columns: Some(vec![9.0, 40.0]),
         };
-        let g = extract_grids(&p, &req, &TableSettings::default());
+        let g = extract_grids(&p, &req, &TableSettings::default()).grids;
         assert_eq!(g.len(), 1);
         assert_eq!(
             g[0].text_matrix(),

@@ -135,6 +135,22 @@ fn coverage(rulings: &[&Ruling], pos: f64, a: f64, b: f64, tol: f64) -> f64 {
     covered / len
 }
 
+/// How many slots a region's grid would have (distinct row edges times distinct column
+/// edges, before borders are closed): cheap to count, and what `structure` costs.
+pub(crate) fn slot_count(region: &RuledRegion, s: &TableSettings) -> usize {
+    let positions = |horizontal: bool| {
+        region
+            .rulings
+            .iter()
+            .filter(|r| r.is_horizontal() == horizontal)
+            .map(|r| r.pos)
+            .collect::<Vec<_>>()
+    };
+    let rows = edges(&positions(true), s.edge_merge_tol).len();
+    let cols = edges(&positions(false), s.edge_merge_tol).len();
+    rows.saturating_mul(cols)
+}
+
 /// The grid structure of a ruled region, or `None` when it has fewer than two row or
 /// column edges.
 pub(crate) fn structure(region: &RuledRegion, s: &TableSettings) -> Option<Structure> {

@@ -25,6 +25,13 @@ pub struct TableSettings {
     /// (before empty ones are dropped); a framed paragraph or a list ruled only
     /// horizontally goes to `stream` instead. Default 2.
     pub lattice_min_slots: usize,
+    /// A ruled region is read as a lattice only when its grid has at most this many slots
+    /// (distinct row edges times distinct column edges); a denser one (a plotted grid, a
+    /// crafted page of thousands of rules) is skipped with a page warning, since its cells
+    /// would cost time and memory in proportion. Default 250000: the densest real table
+    /// pages seen have under 140 rulings (a few thousand slots); a 3000-by-3000 rule grid
+    /// took 50 s and 815 MB before this bound.
+    pub max_lattice_slots: usize,
     /// A ruled region whose rulings draw no inner column edge (a frame or shaded band,
     /// columns only from text hints) is a lattice table only with at least this many ruled
     /// rows; smaller ones (a boxed header band, one shaded row of a zebra-striped table)
@@ -116,11 +123,12 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 23] = [
+        let checks: [crate::limits::Limit<'_>; 24] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
             ("lattice_min_slots", self.lattice_min_slots as f64, 1.0, inf),
+            ("max_lattice_slots", self.max_lattice_slots as f64, 1.0, inf),
             ("hinted_min_rows", self.hinted_min_rows as f64, 1.0, inf),
             ("spread_edge_tol", self.spread_edge_tol, 0.0, inf),
             ("ruled_rows_min", self.ruled_rows_min as f64, 1.0, inf),
@@ -192,6 +200,7 @@ impl Default for TableSettings {
             edge_merge_tol: 2.0,
             edge_cover_frac: 0.5,
             lattice_min_slots: 2,
+            max_lattice_slots: 250_000,
             hinted_min_rows: 3,
             spread_edge_tol: 4.0,
             ruled_rows_min: 4,

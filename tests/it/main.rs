@@ -2,6 +2,7 @@
 //! `tests/fixtures/` and `samples/`; the shared corpus (`../shared/corpus`) is used when
 //! present.
 
+mod bad_inputs;
 mod batch;
 mod cli;
 mod common;

@@ -62,6 +62,25 @@ pub struct Document {
     doc: LoDoc,
     pages: Vec<ObjectId>,
     fonts: FontCache,
+    warnings: Vec<String>,
+}
+
+/// The pages in order, each object once (a page tree with a loop, or a kid listed twice,
+/// gives lopdf the same page more than once), and the objects that were repeated.
+fn unique_pages(pages: Vec<ObjectId>) -> (Vec<ObjectId>, Vec<ObjectId>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut repeated = Vec::new();
+    let unique = pages
+        .into_iter()
+        .filter(|id| {
+            let first = seen.insert(*id);
+            if !first && !repeated.contains(id) {
+                repeated.push(*id);
+            }
+            first
+        })
+        .collect();
+    (unique, repeated)
 }
 
 /// Parent chains longer than this are cut (cycles in the page tree).
@@ -109,11 +128,27 @@ impl Document {
                 detail: "no pages".to_string(),
             });
         }
+        let (pages, repeated) = unique_pages(pages);
+        let warnings = repeated
+            .iter()
+            .map(|(id, gen)| {
+                format!(
+                    "page tree: page object {id} {gen} is listed again (a /Kids loop or a repeated kid); read once"
+                )
+            })
+            .collect();
         Ok(Document {
             doc,
             pages,
             fonts: FontCache::default(),
+            warnings,
         })
+    }
+
+    /// What is wrong with the document as a whole but did not stop it being read (a page
+    /// tree that lists a page twice).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn page_count(&self) -> usize {
@@ -150,13 +185,26 @@ impl Document {
 
     fn read_page(&self, number: usize, id: ObjectId) -> Result<PageContent, Error> {
         let doc = &self.doc;
-        let page = doc
-            .objects
-            .get(&id)
-            .and_then(as_dict)
-            .ok_or(Error::Malformed {
-                detail: format!("page {number} object {} {} is not a dictionary", id.0, id.1),
-            })?;
+        let page = match doc.objects.get(&id) {
+            Some(o) => as_dict(o).ok_or_else(|| Error::Malformed {
+                detail: format!(
+                    "page {number}: object {} {} is a {}, not a page dictionary",
+                    id.0,
+                    id.1,
+                    o.enum_variant().to_lowercase()
+                ),
+            })?,
+            // lopdf drops an object it cannot parse: nested too deeply, a number out of
+            // range, a stream that contains itself.
+            None => {
+                return Err(Error::Malformed {
+                    detail: format!(
+                        "page {number}: its dictionary (object {} {}) is missing or could not be parsed (too deeply nested, a number out of range, or a broken object stream)",
+                        id.0, id.1
+                    ),
+                })
+            }
+        };
         let media = self
             .inherited(page, b"MediaBox")
             .and_then(|o| rect(doc, o))
@@ -167,10 +215,15 @@ impl Document {
             .unwrap_or(media);
         // The visible area is the CropBox clipped to the MediaBox (when they overlap).
         let bx = intersect(crop, media).unwrap_or(crop);
-        let rotate = self
+        let raw_rotate = self
             .inherited(page, b"Rotate")
             .and_then(|o| crate::objects::num(doc, o))
-            .map_or(0, |r| ((r as i64 / 90 * 90) % 360 + 360) % 360) as i32;
+            .filter(|r| r.is_finite());
+        // Only multiples of 90 are valid; viewers read any other value as 0 (pdf.js,
+        // poppler), and so does this, saying so.
+        let rotate = raw_rotate
+            .filter(|r| r.rem_euclid(90.0) == 0.0)
+            .map_or(0, |r| (r as i64).rem_euclid(360)) as i32;
         let [llx, lly, urx, ury] = bx;
         let (w, h) = (urx - llx, ury - lly);
         let m = match rotate {
@@ -212,13 +265,18 @@ impl Document {
         } else {
             (w, h)
         };
-        let out = PageContent {
+        let mut out = PageContent {
             number,
             width,
             height,
             rotate,
             ..PageContent::default()
         };
+        if let Some(r) = raw_rotate.filter(|r| r.rem_euclid(90.0) != 0.0) {
+            out.warnings.push(format!(
+                "page {number}: /Rotate {r} is not a multiple of 90; read as 0"
+            ));
+        }
 
         let resources = self.inherited(page, b"Resources").and_then(as_dict);
         let (data, warnings) = self.contents(page);
@@ -410,5 +468,12 @@ mod tests {
             Err(Error::Malformed { .. } | Error::Panic { .. })
         ));
         assert!(Document::load(b"%PDF-1.4\n garbage", None).is_err());
+    }
+
+    #[test]
+    fn a_page_listed_twice_is_read_once_and_named() {
+        let (pages, repeated) = unique_pages(vec![(3, 0), (4, 0), (3, 0), (3, 0), (5, 0)]);
+        assert_eq!(pages, [(3, 0), (4, 0), (5, 0)]);
+        assert_eq!(repeated, [(3, 0)]);
     }
 }
