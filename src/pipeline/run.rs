@@ -653,14 +653,26 @@ fn remove_temporary_files(out: &Path) {
     walk(out, out, &mut found);
     let tmp: Vec<String> = found
         .into_iter()
-        .filter(|f| is_stale_temporary(f))
+        .filter(|f| {
+            let age = std::fs::metadata(out.join(f))
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok());
+            is_stale_temporary(f, age)
+        })
         .collect();
     remove_files(out, &tmp);
 }
 
+/// A temporary file lives for the seconds it takes to write one file; one older than this
+/// is stale whoever holds its pid now.
+const TEMPORARY_MAX_AGE: Duration = Duration::from_secs(3600);
+
 /// Whether `path` names a temporary file (`.<name>.<pid>.tmp`) whose writer no longer
-/// runs. Files of a live writer (another shard writing into the same dataset) are kept.
-fn is_stale_temporary(path: &str) -> bool {
+/// runs: its pid is gone, or held by another program (reused), or the file is older than
+/// [`TEMPORARY_MAX_AGE`] (`age`, when known). Files of a live writer (another shard
+/// writing into the same dataset) are kept.
+fn is_stale_temporary(path: &str, age: Option<Duration>) -> bool {
     let Some(name) = Path::new(path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -675,7 +687,8 @@ fn is_stale_temporary(path: &str) -> bool {
         .next()
         .and_then(|pid| pid.parse::<u32>().ok())
     {
-        Some(pid) => !super::state::process_alive(pid),
+        Some(_) if age.is_some_and(|a| a > TEMPORARY_MAX_AGE) => true,
+        Some(pid) => !super::state::same_program_alive(pid),
         None => true,
     }
 }
@@ -1100,15 +1113,24 @@ mod tests {
     #[test]
     fn only_temporary_files_of_dead_writers_are_stale() {
         let me = std::process::id();
-        assert!(!is_stale_temporary(&format!(
-            "tables/fiscal_year=2010/.x.parquet.{me}.tmp"
-        )));
+        let fresh = Some(Duration::from_secs(5));
+        let mine = format!("tables/fiscal_year=2010/.x.parquet.{me}.tmp");
+        assert!(!is_stale_temporary(&mine, fresh));
+        assert!(!is_stale_temporary(&mine, None));
+        // Older than any write takes: stale even though its pid runs.
+        assert!(is_stale_temporary(&mine, Some(TEMPORARY_MAX_AGE * 2)));
         assert!(is_stale_temporary(
-            "tables/fiscal_year=2010/.x.parquet.4294967.tmp"
+            "tables/fiscal_year=2010/.x.parquet.4294967.tmp",
+            fresh
         ));
-        assert!(is_stale_temporary("_nenpo/.state.json.tmp"));
-        assert!(!is_stale_temporary("tables/fiscal_year=2010/x.parquet"));
-        assert!(!is_stale_temporary("tables/.hidden"));
+        // Pid 1 runs, but it is not nenpo.
+        assert!(is_stale_temporary(
+            "tables/fiscal_year=2010/.x.parquet.1.tmp",
+            fresh
+        ));
+        assert!(is_stale_temporary("_nenpo/.state.json.tmp", fresh));
+        assert!(!is_stale_temporary("tables/fiscal_year=2010/x.parquet", fresh));
+        assert!(!is_stale_temporary("tables/.hidden", fresh));
     }
 
     #[test]

@@ -229,6 +229,23 @@ pub(crate) fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Whether a process with this id runs this same program (its command name, from
+/// `/proc/<pid>/stat`, is this process's): a pid reused by another program after a writer
+/// died does not keep the writer's files alive.
+pub(crate) fn same_program_alive(pid: u32) -> bool {
+    let name = |pid: &str| {
+        let stat = std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).ok()?;
+        stat_name(&stat).map(str::to_string)
+    };
+    process_alive(pid) && (pid == std::process::id() || name(&pid.to_string()) == name("self"))
+}
+
+/// The command name of a `/proc/<pid>/stat` line: between the first `(` and the last `)`.
+fn stat_name(stat: &str) -> Option<&str> {
+    let (_, rest) = stat.split_once('(')?;
+    Some(rest.rsplit_once(')')?.0)
+}
+
 /// The state letter of a `/proc/<pid>/stat` line (`1234 (nenpo) Z 1 …`): the first field
 /// after the command name, which may itself hold spaces and parentheses.
 fn stat_state(stat: &str) -> Option<char> {
@@ -244,6 +261,8 @@ mod tests {
         assert_eq!(stat_state("1234 (nenpo) Z 1 1234 1234"), Some('Z'));
         assert_eq!(stat_state("99 (a (b) c) S 1 99"), Some('S'));
         assert_eq!(stat_state("garbage"), None);
+        assert_eq!(stat_name("99 (a (b) c) S 1 99"), Some("a (b) c"));
+        assert!(same_program_alive(std::process::id()));
         assert!(process_alive(std::process::id()));
         // A child that exited and was not reaped yet is a zombie.
         let mut child = std::process::Command::new("true")
