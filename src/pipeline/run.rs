@@ -334,9 +334,9 @@ pub fn run(
     dirty |= removed > 0;
     tracing::info!(documents = files.len(), to_process = todo.len(), skipped = report.skipped, output = %out.display(), "run starts");
     progress.planned(todo.len(), report.skipped);
-    if !todo.is_empty() || dirty {
-        remove_temporary_files(&out);
-    }
+    // Even a rerun with nothing to do removes what a killed run left (removing is not
+    // writing: the datasets, the state and the documents table stay as they are).
+    remove_temporary_files(&out);
 
     let workers = match p.config.run.workers {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
