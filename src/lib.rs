@@ -15,6 +15,7 @@ pub mod ocr;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+pub mod series;
 pub mod sink;
 pub mod table;
 

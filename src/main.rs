@@ -93,13 +93,20 @@ struct QueryArgs {
 
 #[derive(clap::Args)]
 struct CompareArgs {
-    /// An item_key, or a regex searched in item paths and labels (e.g. "個人|法人").
-    item: String,
+    /// An item_key, or a regex searched in item paths and labels (e.g. "個人|法人");
+    /// with `--family`, optional (default: every item of the family).
+    #[arg(required_unless_present = "family")]
+    item: Option<String>,
     #[command(flatten)]
     from: OutputChoice,
     /// The dataset to read: `values` (default; every numeric cell) or a kind's dataset.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "family")]
     dataset: Option<String>,
+    /// A family (its name, directory or id, as the run report lists them): every item of
+    /// the family, year by year, one value per item and column (items printed by two
+    /// statements of a document once).
+    #[arg(long)]
+    family: Option<String>,
     /// Output format.
     #[arg(long, short, value_enum, default_value = "table")]
     format: ReadFormat,
@@ -622,11 +629,15 @@ fn cmd_query(a: QueryArgs) -> Result<ExitCode> {
 
 fn cmd_compare(a: CompareArgs) -> Result<ExitCode> {
     let out = output_dir(a.from)?;
-    let c = nenpo::query::compare(&out, &a.item, a.dataset.as_deref())?;
+    let item = a.item.unwrap_or_else(|| ".".to_string());
+    let c = match &a.family {
+        Some(f) => nenpo::query::compare_family(&out, f, &item)?,
+        None => nenpo::query::compare(&out, &item, a.dataset.as_deref())?,
+    };
     if c.rows.is_empty() {
         eprintln!(
             "nenpo: no item matches {:?} in dataset {} under {}",
-            a.item,
+            item,
             c.dataset,
             out.display()
         );
@@ -667,6 +678,39 @@ fn print_report(r: &RunReport) {
             "  totals off: {} table {} (page {}{caption}): {} totals",
             w.path, t.table_index, t.page, t.totals_mismatches
         );
+    }
+    if let Some(s) = &r.series {
+        println!(
+            "series: {} families; {} previous-year figures checked against last year's reports, {} do not match",
+            s.families.len(),
+            s.checked,
+            s.mismatches
+        );
+        for f in &s.families {
+            let years: Vec<String> = f.years.iter().map(i32::to_string).collect();
+            println!(
+                "  family {} ({} tables in {} documents; {}): families/{}",
+                f.name,
+                f.tables,
+                f.documents,
+                years.join(", "),
+                f.dir
+            );
+        }
+        for m in &s.mismatched {
+            println!(
+                "  mismatch: {} {} {} in {} p{}: {} printed, {} in {} p{}",
+                m.family,
+                m.label,
+                m.column,
+                m.path,
+                m.page,
+                m.printed,
+                m.previous,
+                m.previous_path,
+                m.previous_page
+            );
+        }
     }
     if r.failed_unchanged > 0 {
         println!(

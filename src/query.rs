@@ -152,8 +152,7 @@ pub struct Comparison {
 }
 
 /// Long form read for comparisons: one typed value per row.
-fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
-    let lf = scan_dataset(dir)?;
+fn long_values_of(name: &str, lf: LazyFrame, dir: &Path) -> Result<LazyFrame, QueryError> {
     let common = [
         col("fiscal_year").cast(DataType::Int32),
         col("source_path"),
@@ -163,6 +162,20 @@ fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
         col("item_path"),
         col("label"),
     ];
+    if name == crate::sink::FAMILIES_DIR {
+        // One value per item, column and occurrence already: the occurrence orders them.
+        let mut sel = common.to_vec();
+        sel.extend([
+            col("occurrence")
+                .cast(DataType::UInt32)
+                .alias("column_index"),
+            col("column"),
+            col("value").cast(DataType::Int64),
+            col("value_float").cast(DataType::Float64),
+            col("unit").cast(DataType::String),
+        ]);
+        return Ok(lf.select(sel));
+    }
     if name == crate::pipeline::config::VALUES_DATASET {
         let mut sel = common.to_vec();
         sel.extend([
@@ -219,14 +232,76 @@ fn long_values(name: &str, dir: &Path) -> Result<LazyFrame, QueryError> {
         .map_err(polars_err(format!("cannot stack the columns of {name}")))
 }
 
+/// A family's items year by year (`nenpo compare --family`): the `families` dataset's
+/// rows of the family named `family` (its name, directory or id) whose item matches
+/// `pattern`.
+pub fn compare_family(out: &Path, family: &str, pattern: &str) -> Result<Comparison, QueryError> {
+    let dir = out.join(crate::sink::FAMILIES_DIR);
+    let want = |name: &str, id: &str| name == family || id == family;
+    let known: Vec<(String, String)> = if dir.is_dir() {
+        let df = scan_dataset(&dir)?
+            .select([col("family"), col("family_id")])
+            .unique(None, UniqueKeepStrategy::First)
+            .collect()
+            .map_err(polars_err(format!("cannot read {}", dir.display())))?;
+        let (n, i) = (
+            df.column("family").and_then(|c| c.str().cloned()),
+            df.column("family_id").and_then(|c| c.str().cloned()),
+        );
+        match (n, i) {
+            (Ok(n), Ok(i)) => (0..df.height())
+                .map(|r| {
+                    (
+                        n.get(r).unwrap_or("").to_string(),
+                        i.get(r).unwrap_or("").to_string(),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    // A directory name is the family name with unsafe characters replaced.
+    let by_dir = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy() == family);
+    let Some((name, _)) = known.iter().find(|(n, i)| want(n, i)).or_else(|| {
+        by_dir
+            .then(|| {
+                known
+                    .iter()
+                    .find(|(n, _)| crate::series::dir_name(n) == family)
+            })
+            .flatten()
+    }) else {
+        return Err(QueryError::NoSuchDataset {
+            name: format!("family {family}"),
+            dir: out.into(),
+            available: known
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let name = name.clone();
+    let mut c = compare_in(
+        pattern,
+        crate::sink::FAMILIES_DIR,
+        &dir,
+        Some(col("family").eq(lit(name.clone()))),
+    )?;
+    c.dataset = format!("{}/{name}", crate::sink::FAMILIES_DIR);
+    Ok(c)
+}
+
 /// An item's values year by year: rows whose `item_key`, `item_path` or label matches
 /// `pattern` (a regex, searched; the label also NFKC'd without spaces), in `dataset`
 /// (default `values`).
 pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Comparison, QueryError> {
-    let re = Regex::new(pattern).map_err(|e| QueryError::Pattern {
-        pattern: pattern.into(),
-        message: e.to_string(),
-    })?;
     let name = dataset.unwrap_or(crate::pipeline::config::VALUES_DATASET);
     let all = datasets(out)?;
     if all.is_empty() {
@@ -243,7 +318,25 @@ pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Compa
                 .join(", "),
         });
     };
-    let df = long_values(name, dir)?
+    compare_in(pattern, name, dir, None)
+}
+
+/// [`compare`] over the dataset `name` in `dir`, its rows filtered by `only` first.
+fn compare_in(
+    pattern: &str,
+    name: &str,
+    dir: &Path,
+    only: Option<Expr>,
+) -> Result<Comparison, QueryError> {
+    let re = Regex::new(pattern).map_err(|e| QueryError::Pattern {
+        pattern: pattern.into(),
+        message: e.to_string(),
+    })?;
+    let mut lf = scan_dataset(dir)?;
+    if let Some(f) = only {
+        lf = lf.filter(f);
+    }
+    let df = long_values_of(name, lf, dir)?
         .collect()
         .map_err(polars_err(format!("cannot read {}", dir.display())))?;
     let s = |c: &str| -> Result<StringChunked, QueryError> {

@@ -16,6 +16,9 @@ use polars::prelude::*;
 
 use crate::normalize::kinds::{CanonicalCell, ColumnKind};
 
+mod series;
+pub use series::{read_series_values, write_series, FAMILIES_DIR, RECONCILIATION_DATASET};
+
 /// One data row of the generic tables dataset: its lineage, its table's column names and
 /// its cells.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +53,8 @@ pub struct RowLineage {
     pub bbox: [f64; 4],
     /// `lattice` or `stream`.
     pub mode: String,
+    /// The first line of the table's caption (its title), or empty.
+    pub caption: String,
     /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
     pub text_source: String,
 }
@@ -67,6 +72,9 @@ pub struct KindRow {
 pub struct ValueRow {
     pub lineage: RowLineage,
     pub column_index: u32,
+    /// The fiscal year the figure belongs to: the document's, the year before for a
+    /// previous-year column (`前年度決算(B)`), or the year a column names (`令和2年度`).
+    pub value_year: Option<i32>,
     /// The table's column name (flattened header).
     pub column: String,
     /// The canonical column it maps to, when the table matched a kind.
@@ -268,6 +276,7 @@ fn lineage_columns<'a>(
         b("bbox_bottom", 3),
         s("mode", |r| r.mode.clone()),
         s("text_source", |r| r.text_source.clone()),
+        s("table_caption", |r| r.caption.clone()),
     ]
 }
 
@@ -398,6 +407,7 @@ pub fn write_value_rows(
     let mut cols = lineage_columns(document_id, source_path, rows.iter().map(|r| &r.lineage));
     cols.extend([
         col("column_index", rows, |r| r.column_index),
+        col("value_year", rows, |r| r.value_year),
         col("column", rows, |r| r.column.clone()),
         col("canonical_column", rows, |r| r.canonical_column.clone()),
         col("value", rows, |r| r.value),

@@ -9,6 +9,7 @@ pub mod era;
 pub mod item_key;
 pub mod kinds;
 pub mod number;
+pub mod period;
 pub mod relations;
 pub mod text;
 pub mod totals;

@@ -203,6 +203,9 @@ impl Pipeline {
         if let Err(e) = config.settings.ocr.validate() {
             return Err(invalid(format!("settings.ocr.{e}")));
         }
+        if let Err(e) = config.settings.series.validate() {
+            return Err(invalid(format!("settings.series.{e}")));
+        }
         if let Err(e) = config.settings.logical.validate() {
             return Err(invalid(format!("settings.{e}")));
         }
@@ -467,7 +470,8 @@ dir = "../out"
 
     #[test]
     fn run_limits_are_refused_where_they_cannot_hold() {
-        let parse = |run: &str| Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}[run]\n{run}"));
+        let parse =
+            |run: &str| Pipeline::parse(Path::new("p.toml"), &format!("{GOOD}[run]\n{run}"));
         assert!(parse("isolation = \"thread\"\n").is_ok());
         assert!(parse("document_seconds = 30\n").is_ok());
         for bad in [

@@ -27,6 +27,8 @@ pub struct Settings {
     pub values: crate::normalize::ValueSettings,
     /// Totals reconciliation (`[settings.totals]`).
     pub totals: crate::normalize::totals::TotalsSettings,
+    /// Families across documents and cross-year reconciliation (`[settings.series]`).
+    pub series: crate::series::SeriesSettings,
 }
 
 /// What to extract from one document.
@@ -172,7 +174,11 @@ pub fn extract(
         .warnings()
         .iter()
         .cloned()
-        .chain(pages.iter().flat_map(|(_, s, _)| s.failures.iter().cloned()))
+        .chain(
+            pages
+                .iter()
+                .flat_map(|(_, s, _)| s.failures.iter().cloned()),
+        )
         .collect();
     let mut title_fiscal_year = doc
         .info_title()

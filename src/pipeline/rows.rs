@@ -163,6 +163,18 @@ fn labelled_as(base: &RowLineage, row: &crate::logical::Row, label: &str) -> Row
     l
 }
 
+/// A table's title for its rows' lineage: the first line of its caption (the statement's
+/// name, `法人単位事業活動計算書`), at most [`CAPTION_TITLE_CHARS`] characters.
+fn caption_title(caption: Option<&str>) -> String {
+    caption
+        .and_then(|c| c.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(|l| l.chars().take(CAPTION_TITLE_CHARS).collect())
+        .unwrap_or_default()
+}
+
+/// How much of a caption's first line the lineage keeps.
+const CAPTION_TITLE_CHARS: usize = 80;
+
 /// The rows of every dataset for one document.
 pub fn document_rows(
     x: &Extraction,
@@ -267,6 +279,7 @@ pub fn document_rows(
                 item_path,
                 bbox: [row.bbox.x0, row.bbox.top, row.bbox.x1, row.bbox.bottom],
                 mode: super::run::mode_name(table.mode).into(),
+                caption: caption_title(table.caption.as_deref()),
                 text_source: text_sources
                     .get(&row.page)
                     .copied()
@@ -307,10 +320,12 @@ pub fn document_rows(
                 if !numeric_col && canonical_cell.is_none() {
                     continue;
                 }
+                let column = table.columns.get(c).cloned().unwrap_or_default();
                 let mut v = ValueRow {
                     lineage: group_lineage(&lineage, row, c).unwrap_or_else(|| lineage.clone()),
                     column_index: c as u32,
-                    column: table.columns.get(c).cloned().unwrap_or_default(),
+                    value_year: crate::normalize::period::value_year(&column, fiscal_year),
+                    column,
                     raw: raw.clone(),
                     ..Default::default()
                 };

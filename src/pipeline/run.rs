@@ -13,7 +13,7 @@
 //!   a state of its own, and writes disjoint files; `--merge-only` then joins the shards'
 //!   states into the documents table.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -146,6 +146,58 @@ pub struct RunReport {
     /// The tables whose totals are furthest from adding up, over every document the
     /// output holds (at most 10): where to look first.
     pub worst_tables: Vec<WorstTable>,
+    /// What the series stage found over the whole output, when this run changed it (a
+    /// run with nothing to do leaves `families/` and `reconciliation` as they are).
+    pub series: Option<SeriesSummary>,
+}
+
+/// The series stage's findings: families, and the previous-year figures checked against
+/// last year's reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SeriesSummary {
+    pub families: Vec<FamilySummary>,
+    /// Previous-year figures compared with what the year before's report printed.
+    pub checked: usize,
+    pub mismatches: usize,
+    /// Per document (the report printing the previous-year figures): checked, mismatched.
+    pub documents: Vec<DocumentReconciliation>,
+    /// The first mismatches (at most [`MISMATCHES_LISTED`]), by family, year and page.
+    pub mismatched: Vec<Mismatch>,
+}
+
+/// How many reconciliation mismatches the run report lists.
+pub const MISMATCHES_LISTED: usize = 20;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FamilySummary {
+    pub id: String,
+    pub name: String,
+    pub dir: String,
+    pub documents: usize,
+    pub tables: usize,
+    pub years: Vec<i32>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentReconciliation {
+    pub path: String,
+    pub checked: usize,
+    pub mismatches: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mismatch {
+    pub family: String,
+    pub label: String,
+    pub fiscal_year: i32,
+    pub column: String,
+    pub printed: f64,
+    pub path: String,
+    pub page: u32,
+    pub previous: f64,
+    pub previous_path: String,
+    pub previous_page: u32,
 }
 
 /// A table of the run report's worst list.
@@ -423,6 +475,7 @@ pub fn run(
         if opts.shard.is_none() {
             write_documents(&out, &state)?;
             remove_orphans(p, &out, &state);
+            report.series = Some(write_series(p, &out)?);
         }
     }
     totals(&state, &mut report);
@@ -580,6 +633,7 @@ fn merge(
     remove_temporary_files(out);
     write_documents(out, &state)?;
     remove_orphans(p, out, &state);
+    report.series = Some(write_series(p, out)?);
     report.documents = state.documents.len();
     report.failed = state
         .documents
@@ -607,6 +661,70 @@ fn merge(
     report.partial = report.partials.len();
     totals(&state, report);
     Ok(())
+}
+
+/// The series stage over everything the output holds (a whole run or a merge, after the
+/// documents' own files are final): families and the reconciliation, written and summed up.
+fn write_series(p: &Pipeline, out: &Path) -> Result<SeriesSummary, RunError> {
+    let values = sink::read_series_values(out)?;
+    let found = crate::series::series(&values, &p.config.settings.series);
+    sink::write_series(out, &found)?;
+    let mut per_doc: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for c in &found.checks {
+        let e = per_doc.entry(c.source_path.as_str()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(!c.agrees);
+    }
+    let name = |i: usize| {
+        found
+            .families
+            .get(i)
+            .map(|f| f.name.clone())
+            .unwrap_or_default()
+    };
+    Ok(SeriesSummary {
+        families: found
+            .families
+            .iter()
+            .map(|f| FamilySummary {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                dir: f.dir.clone(),
+                documents: f.documents,
+                tables: f.tables,
+                years: f.years.clone(),
+                columns: f.columns.clone(),
+            })
+            .collect(),
+        checked: found.checks.len(),
+        mismatches: found.checks.iter().filter(|c| !c.agrees).count(),
+        documents: per_doc
+            .into_iter()
+            .map(|(path, (checked, mismatches))| DocumentReconciliation {
+                path: path.to_string(),
+                checked,
+                mismatches,
+            })
+            .collect(),
+        mismatched: found
+            .checks
+            .iter()
+            .filter(|c| !c.agrees)
+            .take(MISMATCHES_LISTED)
+            .map(|c| Mismatch {
+                family: name(c.family),
+                label: c.label.clone(),
+                fiscal_year: c.fiscal_year,
+                column: c.column.clone(),
+                printed: c.printed,
+                path: c.source_path.clone(),
+                page: c.page,
+                previous: c.previous,
+                previous_path: c.previous_source_path.clone(),
+                previous_page: c.previous_page,
+            })
+            .collect(),
+    })
 }
 
 fn write_documents(out: &Path, state: &State) -> Result<(), RunError> {
@@ -1129,7 +1247,10 @@ mod tests {
             fresh
         ));
         assert!(is_stale_temporary("_nenpo/.state.json.tmp", fresh));
-        assert!(!is_stale_temporary("tables/fiscal_year=2010/x.parquet", fresh));
+        assert!(!is_stale_temporary(
+            "tables/fiscal_year=2010/x.parquet",
+            fresh
+        ));
         assert!(!is_stale_temporary("tables/.hidden", fresh));
     }
 
@@ -1140,21 +1261,12 @@ mod tests {
         state.documents.insert("a.pdf".into(), doc_state("ok"));
         state.documents.insert("b.pdf".into(), doc_state("ok"));
         let mut marked = state.clone();
-        assert_eq!(
-            drop_removed(&mut state, &files, OnRemoved::Delete),
-            1
-        );
+        assert_eq!(drop_removed(&mut state, &files, OnRemoved::Delete), 1);
         assert_eq!(state.documents.keys().collect::<Vec<_>>(), ["a.pdf"]);
-        assert_eq!(
-            drop_removed(&mut marked, &files, OnRemoved::Mark),
-            1
-        );
+        assert_eq!(drop_removed(&mut marked, &files, OnRemoved::Mark), 1);
         assert_eq!(marked.documents["b.pdf"].record.status, "removed");
         // A later run does not count (or rewrite) it again.
-        assert_eq!(
-            drop_removed(&mut marked, &files, OnRemoved::Mark),
-            0
-        );
+        assert_eq!(drop_removed(&mut marked, &files, OnRemoved::Mark), 0);
     }
 
     #[test]

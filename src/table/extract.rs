@@ -475,7 +475,11 @@ mod tests {
         let read = extract_grids(&p, &req, &tight);
         assert!(read.grids.iter().all(|g| g.mode != Mode::Lattice));
         assert_eq!(read.warnings.len(), 1);
-        assert!(read.warnings[0].contains("20 grid slots"), "{:?}", read.warnings);
+        assert!(
+            read.warnings[0].contains("20 grid slots"),
+            "{:?}",
+            read.warnings
+        );
     }
 
     #[test]

@@ -170,7 +170,10 @@ fn suite() -> Vec<(&'static str, Vec<u8>)> {
             ("encrypted_empty_password.pdf", "S2MNCEbirdisland.pdf"),
             ("encrypted_with_password.pdf", "encrypted.pdf"),
         ] {
-            v.push((name, std::fs::read(tabula.join(file)).expect("tabula fixture")));
+            v.push((
+                name,
+                std::fs::read(tabula.join(file)).expect("tabula fixture"),
+            ));
         }
     }
     v
@@ -187,7 +190,11 @@ fn dense_rulings(n: usize) -> Vec<u8> {
     }
     for i in (0..n).step_by(7) {
         let p = i as f64 * step;
-        c.push_str(&format!("BT /F1 6 Tf {} {} Td (12) Tj ET\n", p + 1.0, p + 2.0));
+        c.push_str(&format!(
+            "BT /F1 6 Tf {} {} Td (12) Tj ET\n",
+            p + 1.0,
+            p + 2.0
+        ));
     }
     one_page(
         &format!("/MediaBox [0 0 {size} {size}]"),
@@ -205,7 +212,10 @@ fn self_object_stream() -> Vec<u8> {
             b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec(),
             b"null".to_vec(),
             b"null".to_vec(),
-            stream("/Type /ObjStm /N 1 /First 4", b"5 0 << /Type /Page /Parent 2 0 R >>"),
+            stream(
+                "/Type /ObjStm /N 1 /First 4",
+                b"5 0 << /Type /Page /Parent 2 0 R >>",
+            ),
         ],
         1,
     )
@@ -244,8 +254,11 @@ fn documents(out: &Path) -> BTreeMap<String, (String, String)> {
                 .unwrap_or_default(),
         };
         assert!(
-            m.insert(name.clone(), (status.get(i).unwrap_or("").to_string(), message))
-                .is_none(),
+            m.insert(
+                name.clone(),
+                (status.get(i).unwrap_or("").to_string(), message)
+            )
+            .is_none(),
             "two rows for {name}"
         );
     }

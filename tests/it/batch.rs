@@ -592,5 +592,8 @@ fn a_reader_during_runs_never_sees_two_versions_under_one_name() {
         collect(&out.join(d), &mut present);
     }
     let present: std::collections::BTreeSet<PathBuf> = present.into_iter().collect();
-    assert_eq!(present, named, "files on disk and in the documents table differ");
+    assert_eq!(
+        present, named,
+        "files on disk and in the documents table differ"
+    );
 }

@@ -12,4 +12,5 @@ mod normalized;
 mod ocr;
 mod real_layouts;
 mod run;
+mod series;
 mod workers;

@@ -1,0 +1,575 @@
+//! Families: tables of one form across documents (see the stage's module comment).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::normalize::item_key::key_hash;
+use crate::normalize::period::header_form;
+
+use super::{FamilyValue, SeriesSettings, SeriesValue};
+
+/// A family of tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Family {
+    /// A stable id: 12 hex digits of a hash of the family's most common form.
+    pub id: String,
+    /// A readable name: the most common title of its tables (`事業活動計算書`), else its
+    /// columns.
+    pub name: String,
+    /// Its directory under `families/`: the name with characters unsafe in a path
+    /// replaced, made unique.
+    pub dir: String,
+    /// Its columns, each in its most common wording, in the order of the most common form.
+    pub columns: Vec<String>,
+    pub documents: usize,
+    pub tables: usize,
+    pub years: Vec<i32>,
+}
+
+/// A header word in the form families compare: [`header_form`], then year numbers
+/// generalized (`令和元年度`, `令和2年度`, `2019年度` → `{年}`) and units taken off
+/// (`(千円)`).
+pub fn form_word(column: &str) -> String {
+    static RE: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [years, units] = RE.get_or_init(|| {
+        [
+            Regex::new(r"(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年度?|(?:19|20)\d{2}年度?")
+                .expect("valid regex"),
+            Regex::new(r"[\(](?:千|百万|万)?円[\)]|単位[:：]?(?:千|百万|万)?円")
+                .expect("valid regex"),
+        ]
+    });
+    let h = header_form(column);
+    let h = years.replace_all(&h, "{年}");
+    units.replace_all(&h, "").into_owned()
+}
+
+/// A table's title as a family name: the first caption line up to its first bracket
+/// (`事業活動計算書（自 平成29年…）` → `事業活動計算書`), without spaces, page marks
+/// (`1頁`) or year numbers.
+fn caption_name(caption: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let page = RE.get_or_init(|| Regex::new(r"\d+頁$|^\d+頁").expect("valid regex"));
+    let first = caption.lines().next().unwrap_or("");
+    let head = first
+        .split(['(', '（', '〔', '['])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let w = form_word(head).replace("{年}", "");
+    page.replace_all(&w, "")
+        .trim_matches(['・', ':', '：'])
+        .to_string()
+}
+
+/// Levenshtein distance over characters, stopping once it exceeds `max`.
+fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        if cur.iter().min().is_some_and(|&m| m > max) {
+            return false;
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= max
+}
+
+/// Whether two header words name the same column: equal, or (both long enough) an edit or
+/// so apart (`fuzzy_header_word`: an OCR misread of one character).
+fn words_match(a: &str, b: &str, s: &SeriesSettings) -> bool {
+    a == b
+        || (a.chars().count().min(b.chars().count()) >= s.fuzzy_min_chars
+            && within_edits(a, b, s.fuzzy_max_edits))
+}
+
+/// The share of the smaller word set that matches a word of the other.
+fn column_match(a: &[String], b: &[String], s: &SeriesSettings) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    let matched = small
+        .iter()
+        .filter(|w| large.iter().any(|x| words_match(w, x, s)))
+        .count();
+    matched as f64 / small.len() as f64
+}
+
+/// The share of the smaller item set that is also in the other.
+fn item_overlap(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / small as f64
+}
+
+/// One table of the archive, as the family search sees it.
+struct Table<'a> {
+    document: &'a str,
+    year: Option<i32>,
+    caption: String,
+    /// Column index → form word, for the columns that hold figures.
+    words: BTreeMap<u32, String>,
+    items: BTreeSet<&'a str>,
+    values: Vec<usize>,
+}
+
+fn tables(values: &[SeriesValue]) -> Vec<Table<'_>> {
+    let mut index: HashMap<(&str, &str, u32), usize> = HashMap::new();
+    let mut out: Vec<Table<'_>> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let key = (
+            v.document_id.as_str(),
+            v.source_path.as_str(),
+            v.table_index,
+        );
+        let t = *index.entry(key).or_insert_with(|| {
+            out.push(Table {
+                document: &v.source_path,
+                year: v.fiscal_year,
+                caption: caption_name(&v.caption),
+                words: BTreeMap::new(),
+                items: BTreeSet::new(),
+                values: Vec::new(),
+            });
+            out.len() - 1
+        });
+        let t = &mut out[t];
+        t.words
+            .entry(v.column_index)
+            .or_insert_with(|| form_word(&v.column));
+        t.items.insert(&v.item_key);
+        t.values.push(i);
+    }
+    out
+}
+
+/// A form: its words (sorted, no empty ones), and for forms of fewer than two named
+/// columns (too generic to group on: one `金額` column) the table's title too.
+type Form = (String, Vec<String>);
+
+fn form(t: &Table<'_>) -> Option<Form> {
+    let words: Vec<String> = t
+        .words
+        .values()
+        .filter(|w| !w.is_empty())
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if words.len() >= 2 {
+        Some((String::new(), words))
+    } else if !t.caption.is_empty() {
+        Some((t.caption.clone(), words))
+    } else {
+        None
+    }
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// The most common element (ties: the smallest).
+fn mode<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
+    for i in items {
+        *counts.entry(i).or_default() += 1;
+    }
+    let best = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, c)| *c == best).map(|(t, _)| t)
+}
+
+/// A directory name: letters, digits and `_-` kept (CJK included), anything else `_`.
+pub fn dir_name(name: &str) -> String {
+    let d: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let d = d.trim_matches('_').to_string();
+    if d.is_empty() {
+        "family".to_string()
+    } else {
+        d
+    }
+}
+
+/// The families of an archive's tables, and each family's values (one per item, column,
+/// occurrence and document).
+pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec<FamilyValue>) {
+    let tables = tables(values);
+    // Tables of one form.
+    let mut buckets: BTreeMap<Form, Vec<usize>> = BTreeMap::new();
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(f) = form(t) {
+            buckets.entry(f).or_default().push(i);
+        }
+    }
+    let forms: Vec<(Form, Vec<usize>)> = buckets.into_iter().collect();
+    let items: Vec<BTreeSet<&str>> = forms
+        .iter()
+        .map(|(_, ts)| {
+            ts.iter()
+                .flat_map(|&t| tables[t].items.iter().copied())
+                .collect()
+        })
+        .collect();
+    // Forms a column apart (added, dropped, misread) join when they share items.
+    let mut parent: Vec<usize> = (0..forms.len()).collect();
+    for i in 0..forms.len() {
+        for j in i + 1..forms.len() {
+            let ((ca, wa), (cb, wb)) = (&forms[i].0, &forms[j].0);
+            if ca == cb
+                && column_match(wa, wb, s) >= s.column_match_min
+                && item_overlap(&items[i], &items[j]) >= s.item_overlap_min
+            {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..forms.len() {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+
+    let mut out_families: Vec<Family> = Vec::new();
+    let mut out_values: Vec<FamilyValue> = Vec::new();
+    let mut used_dirs: BTreeSet<String> = BTreeSet::new();
+    for members in groups.values() {
+        let member_tables: Vec<usize> = members
+            .iter()
+            .flat_map(|&f| forms[f].1.iter().copied())
+            .collect();
+        let documents: BTreeSet<&str> = member_tables.iter().map(|&t| tables[t].document).collect();
+        if documents.len() < s.min_documents {
+            continue;
+        }
+        // The most common form names the columns; a word of another form takes the
+        // main form's word it matches.
+        let main = members
+            .iter()
+            .copied()
+            .max_by(|&a, &b| {
+                forms[a]
+                    .1
+                    .len()
+                    .cmp(&forms[b].1.len())
+                    .then(forms[b].0.cmp(&forms[a].0))
+            })
+            .unwrap_or(members[0]);
+        let (caption_key, sorted_words) = &forms[main].0;
+        // In the column order of the form's first table.
+        let first = &tables[forms[main].1[0]].words;
+        let mut main_words: Vec<String> = sorted_words.clone();
+        main_words.sort_by_key(|w| first.iter().find(|(_, x)| *x == w).map(|(i, _)| *i));
+        let main_words = &main_words;
+        let canonical = |w: &str| -> String {
+            main_words
+                .iter()
+                .find(|m| m.as_str() == w)
+                .or_else(|| main_words.iter().find(|m| words_match(m, w, s)))
+                .cloned()
+                .unwrap_or_else(|| w.to_string())
+        };
+        // Each column's most common wording as printed.
+        let mut wordings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for &t in &member_tables {
+            for &vi in &tables[t].values {
+                let v = &values[vi];
+                let w = canonical(&form_word(&v.column));
+                wordings
+                    .entry(w)
+                    .or_default()
+                    .push(v.column.trim().to_string());
+            }
+        }
+        let wording: BTreeMap<String, String> = wordings
+            .into_iter()
+            .map(|(w, all)| {
+                let m = mode(all.into_iter()).unwrap_or_default();
+                (w, m)
+            })
+            .collect();
+        let name = mode(
+            member_tables
+                .iter()
+                .map(|&t| tables[t].caption.clone())
+                .filter(|c| !c.is_empty()),
+        )
+        .unwrap_or_else(|| {
+            main_words
+                .iter()
+                .map(|w| wording.get(w).cloned().unwrap_or_else(|| w.clone()))
+                .collect::<Vec<_>>()
+                .join("・")
+        });
+        let id = key_hash(&format!("{caption_key}|{}", main_words.join("|")));
+        let mut dir = dir_name(&name);
+        if !used_dirs.insert(dir.clone()) {
+            dir = format!("{dir}-{}", &id[..6]);
+            used_dirs.insert(dir.clone());
+        }
+        let family = out_families.len();
+        let years: BTreeSet<i32> = member_tables
+            .iter()
+            .filter_map(|&t| tables[t].year)
+            .collect();
+        out_families.push(Family {
+            id,
+            name,
+            dir,
+            columns: main_words
+                .iter()
+                .map(|w| wording.get(w).cloned().unwrap_or_else(|| w.clone()))
+                .collect(),
+            documents: documents.len(),
+            tables: member_tables.len(),
+            years: years.into_iter().collect(),
+        });
+        // One value per document, item, column and occurrence; the same item printed by
+        // two tables of a document (two statements) is one value with two sources.
+        let mut seen: HashMap<(&str, &str, String, u32), usize> = HashMap::new();
+        let mut ordered = member_tables.clone();
+        ordered.sort_by_key(|&t| {
+            let v = &values[tables[t].values[0]];
+            (v.fiscal_year, v.source_path.clone(), v.table_index)
+        });
+        for t in ordered {
+            let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
+            for &vi in &tables[t].values {
+                let v = &values[vi];
+                let w = canonical(&form_word(&v.column));
+                let occ = occurrences
+                    .entry((v.item_key.as_str(), w.clone()))
+                    .or_insert(0);
+                let occurrence = *occ;
+                *occ += 1;
+                let key = (
+                    v.source_path.as_str(),
+                    v.item_key.as_str(),
+                    w.clone(),
+                    occurrence,
+                );
+                match seen.get(&key) {
+                    Some(&at) => {
+                        let first: &mut FamilyValue = &mut out_values[at];
+                        first.sources += 1;
+                        if first.value.value_float != v.value_float {
+                            first.sources_agree = false;
+                        }
+                    }
+                    None => {
+                        seen.insert(key, out_values.len());
+                        let mut value = v.clone();
+                        value.column = wording.get(&w).cloned().unwrap_or_else(|| v.column.clone());
+                        out_values.push(FamilyValue {
+                            family,
+                            value,
+                            sources: 1,
+                            sources_agree: true,
+                            occurrence,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    (out_families, out_values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table of one document: `(item, [(column, value)])` rows.
+    pub(crate) fn table(
+        year: i32,
+        doc: &str,
+        index: u32,
+        caption: &str,
+        rows: &[(&str, &[(&str, i64)])],
+    ) -> Vec<SeriesValue> {
+        let mut out = Vec::new();
+        for (ri, (item, cells)) in rows.iter().enumerate() {
+            for (ci, (column, value)) in cells.iter().enumerate() {
+                out.push(SeriesValue {
+                    fiscal_year: Some(year),
+                    value_year: Some(year),
+                    document_id: format!("id-{doc}"),
+                    source_path: doc.to_string(),
+                    table_index: index,
+                    row_index: ri as u32,
+                    page: 1,
+                    caption: caption.to_string(),
+                    column_index: ci as u32 + 1,
+                    column: column.to_string(),
+                    item_key: format!("key-{item}"),
+                    item_path: item.to_string(),
+                    label: item.to_string(),
+                    value: Some(*value),
+                    value_float: Some(*value as f64),
+                    unit: Some("円".into()),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn header_words_generalize_years_units_and_references() {
+        assert_eq!(form_word("令和元年度予算額(千円)"), "{年}予算額");
+        assert_eq!(form_word("令和 2年度予算額（千円）"), "{年}予算額");
+        assert_eq!(form_word("当年度決算(A)"), "当年度決算");
+        assert_eq!(form_word("増減(A)-(B)"), "増減");
+        assert_eq!(
+            caption_name("法人単位事業活動計算書\n( 自 平成29年 4月 1日 )"),
+            "法人単位事業活動計算書"
+        );
+        assert_eq!(
+            caption_name("令和2年度 資金収支計算書 2頁"),
+            "資金収支計算書"
+        );
+        assert!(within_edits("前年度決算", "前年庋決算", 1));
+        assert!(!within_edits("予算額", "決算額差", 1));
+    }
+
+    #[test]
+    fn one_statement_over_years_is_one_family_with_drift_and_a_dropped_column() {
+        let cols3 = |a: i64, b: i64| {
+            [
+                ("当年度決算(A)", a),
+                ("前年度決算(B)", b),
+                ("増減(A)-(B)", a - b),
+            ]
+        };
+        let mut v = Vec::new();
+        for (year, doc, cur, prev) in [(2018, "a.pdf", 120, 100), (2019, "b.pdf", 130, 120)] {
+            v.extend(table(
+                year,
+                doc,
+                1,
+                "事業活動計算書\n(自 …)",
+                &[
+                    ("介護保険事業収益", &cols3(cur, prev)),
+                    ("人件費", &cols3(50, 40)),
+                ],
+            ));
+        }
+        // The next year: wording drift (a space, full-width brackets) and 増減 dropped.
+        v.extend(table(
+            2020,
+            "c.pdf",
+            3,
+            "事業活動計算書",
+            &[
+                (
+                    "介護保険事業収益",
+                    &[("当年度決算（Ａ）", 150), ("前年度 決算(B)", 130)],
+                ),
+                (
+                    "人件費",
+                    &[("当年度決算（Ａ）", 60), ("前年度 決算(B)", 50)],
+                ),
+            ],
+        ));
+        // A different table with other columns and items stays out.
+        v.extend(table(
+            2019,
+            "b.pdf",
+            2,
+            "基本財産",
+            &[("土地", &[("前期末残高", 1), ("当期末残高", 2)])],
+        ));
+        let (fams, vals) = families(&v, &SeriesSettings::default());
+        assert_eq!(fams.len(), 1, "{fams:?}");
+        assert_eq!(fams[0].name, "事業活動計算書");
+        assert_eq!(fams[0].documents, 3);
+        assert_eq!(fams[0].years, [2018, 2019, 2020]);
+        assert_eq!(
+            fams[0].columns,
+            ["当年度決算(A)", "前年度決算(B)", "増減(A)-(B)"]
+        );
+        let c2020: Vec<&str> = vals
+            .iter()
+            .filter(|x| x.value.fiscal_year == Some(2020))
+            .map(|x| x.value.column.as_str())
+            .collect();
+        assert_eq!(
+            c2020,
+            [
+                "当年度決算(A)",
+                "前年度決算(B)",
+                "当年度決算(A)",
+                "前年度決算(B)"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_in_two_statements_of_a_document_is_one_value_with_two_sources() {
+        let cols = [("当年度決算(A)", 10), ("前年度決算(B)", 9)];
+        let mut v = table(
+            2019,
+            "a.pdf",
+            1,
+            "法人単位事業活動計算書",
+            &[("収益", &cols)],
+        );
+        v.extend(table(
+            2019,
+            "a.pdf",
+            5,
+            "事業活動計算書",
+            &[("収益", &cols)],
+        ));
+        v.extend(table(
+            2020,
+            "b.pdf",
+            1,
+            "事業活動計算書",
+            &[("収益", &cols)],
+        ));
+        let (fams, vals) = families(&v, &SeriesSettings::default());
+        assert_eq!(fams.len(), 1);
+        let a: Vec<&FamilyValue> = vals
+            .iter()
+            .filter(|x| x.value.source_path == "a.pdf")
+            .collect();
+        assert_eq!(a.len(), 2);
+        assert!(a.iter().all(|x| x.sources == 2 && x.sources_agree));
+    }
+
+    #[test]
+    fn a_form_in_one_document_only_is_no_family() {
+        let cols = [("予算額", 1), ("決算額", 2)];
+        let mut v = table(2019, "a.pdf", 1, "", &[("x", &cols)]);
+        v.extend(table(2019, "a.pdf", 2, "", &[("y", &cols)]));
+        assert!(families(&v, &SeriesSettings::default()).0.is_empty());
+    }
+}
