@@ -225,6 +225,7 @@ pub fn write_table_rows(
         col("text_source", rows, |r| r.lineage.text_source.clone()),
         col("item_key", rows, |r| r.lineage.item_key.clone()),
         col("item_path", rows, |r| r.lineage.item_path.clone()),
+        col("table_caption", rows, |r| r.lineage.caption.clone()),
     ];
     let df = DataFrame::new(n, columns).map_err(|source| Error::Polars {
         path: path.clone(),

@@ -390,6 +390,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                         value.column = wording.get(&w).cloned().unwrap_or_else(|| v.column.clone());
                         out_values.push(FamilyValue {
                             family,
+                            document_item_key: value.item_key.clone(),
                             value,
                             sources: 1,
                             sources_agree: true,

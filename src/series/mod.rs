@@ -14,6 +14,7 @@
 //! ([`SeriesSettings`]). A family needs tables in at least `min_documents` documents.
 
 mod family;
+mod items;
 mod reconcile;
 
 use serde::{Deserialize, Serialize};
@@ -103,8 +104,11 @@ pub struct SeriesValue {
 pub struct FamilyValue {
     /// Index into [`Series::families`].
     pub family: usize,
-    /// The figure as read, with the family's wording of its column.
+    /// The figure as read, with the family's wording of its column and the item's key
+    /// across the family's years (`items::link_items`) as its `item_key`.
     pub value: SeriesValue,
+    /// The item's key in its own document (section path and label as that year read them).
+    pub document_item_key: String,
     pub sources: u32,
     /// Whether every source printed the same figure.
     pub sources_agree: bool,
@@ -125,7 +129,8 @@ pub fn series(values: &[SeriesValue], s: &SeriesSettings) -> Series {
     if !s.families {
         return Series::default();
     }
-    let (families, values) = families(values, s);
+    let (families, mut values) = families(values, s);
+    items::link_items(&mut values);
     let checks = reconcile(&values);
     Series {
         families,

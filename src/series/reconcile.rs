@@ -35,7 +35,7 @@ pub struct Check {
 
 /// A column's side of the pairing: `(previous?, what it shares with its counterpart)`.
 /// A column naming a year (`令和元年度`) is the previous one in the next year's report.
-fn side(column: &str, fy: i32) -> Option<(bool, String)> {
+pub(super) fn side(column: &str, fy: i32) -> Option<(bool, String)> {
     match period(column)? {
         Period::Current(rest) => Some((false, rest)),
         Period::Previous(rest) => Some((true, rest)),

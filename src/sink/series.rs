@@ -160,6 +160,7 @@ pub fn write_series(out: &Path, s: &stage::Series) -> Result<Vec<String>, Error>
                 Column::new("family".into(), vec![fam.name.clone(); n]),
                 col("value_year", &part, |v| v.value.value_year),
                 col("item_key", &part, |v| v.value.item_key.clone()),
+                col("document_item_key", &part, |v| v.document_item_key.clone()),
                 col("item_path", &part, |v| v.value.item_path.clone()),
                 col("label", &part, |v| v.value.label.clone()),
                 col("column", &part, |v| v.value.column.clone()),

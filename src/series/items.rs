@@ -1,0 +1,219 @@
+//! Items across years within a family: each item keeps one key over the years where the
+//! evidence says it is the same item, even when a year words its section path or label a
+//! little differently (a 差額 row placed under the 部 in one year and under its 費用 group
+//! in another; `介護報酬収益(施設)` read without its qualifier).
+//!
+//! Years are taken in order; an item of a year takes the key of an item seen before by,
+//! in turn (`same_item_over_years`):
+//! 1. the same document key (section path and label) and occurrence, unless its figures
+//!    say otherwise (its previous-year figure is not that item's current one, but is
+//!    exactly one other item's);
+//! 2. the same label (the last part of its path) and occurrence, when only one unclaimed
+//!    earlier item has it;
+//! 3. its printed previous-year figure equal to the current figure of exactly one
+//!    unclaimed item of the year before (a figure of 0 proves nothing).
+//!
+//! Otherwise it starts a key of its own.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::reconcile::side;
+use super::FamilyValue;
+
+/// An item of one year: its figures by the column they pair on (see `reconcile::side`).
+#[derive(Default)]
+struct YearItem {
+    label: String,
+    current: HashMap<String, f64>,
+    previous: HashMap<String, f64>,
+}
+
+/// An item seen in earlier years.
+struct Known {
+    key: String,
+    label: String,
+    occurrence: u32,
+    year: i32,
+    current: HashMap<String, f64>,
+}
+
+/// The last part of an item path: its label reduced (`…/費用/人件費` → `人件費`).
+fn label_of(item_path: &str) -> &str {
+    item_path.rsplit('/').next().unwrap_or(item_path)
+}
+
+/// Rewrites each family value's `item_key` to its key across years (the document's own key
+/// moves to `document_item_key`).
+pub fn link_items(values: &mut [FamilyValue]) {
+    let families: BTreeMap<usize, Vec<usize>> =
+        values
+            .iter()
+            .enumerate()
+            .fold(BTreeMap::new(), |mut m, (i, v)| {
+                m.entry(v.family).or_insert_with(Vec::new).push(i);
+                m
+            });
+    for members in families.values() {
+        // Items by year, in reading order: (item key, occurrence) → figures.
+        let mut years: BTreeMap<i32, Vec<((String, u32), YearItem)>> = BTreeMap::new();
+        let mut slot: HashMap<(i32, String, u32), usize> = HashMap::new();
+        for &i in members {
+            let v = &values[i].value;
+            let Some(y) = v.fiscal_year else { continue };
+            let id = (v.item_key.clone(), values[i].occurrence);
+            let items = years.entry(y).or_default();
+            let at = *slot.entry((y, id.0.clone(), id.1)).or_insert_with(|| {
+                items.push((
+                    id.clone(),
+                    YearItem {
+                        label: label_of(&v.item_path).to_string(),
+                        ..Default::default()
+                    },
+                ));
+                items.len() - 1
+            });
+            if let (Some(f), Some((prev, rest))) = (v.value_float, side(&v.column, y)) {
+                let item = &mut items[at].1;
+                if prev {
+                    item.previous.insert(rest, f);
+                } else {
+                    item.current.insert(rest, f);
+                }
+            }
+        }
+        let mut known: Vec<Known> = Vec::new();
+        let mut keys: HashMap<(i32, String, u32), String> = HashMap::new();
+        for (&y, items) in &years {
+            let mut claimed: HashSet<usize> = HashSet::new();
+            for ((key, occ), item) in items {
+                let unclaimed = |k: &(usize, &Known)| !claimed.contains(&k.0);
+                let by_key = known
+                    .iter()
+                    .enumerate()
+                    .find(|(_, k)| k.key == *key && k.occurrence == *occ)
+                    .map(|(i, _)| i)
+                    .filter(|i| !claimed.contains(i));
+                let by_label = || {
+                    let c: Vec<usize> = known
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, k)| k.label == item.label && k.occurrence == *occ)
+                        .filter(|k| unclaimed(k))
+                        .map(|(i, _)| i)
+                        .collect();
+                    (c.len() == 1).then(|| c[0])
+                };
+                let by_figure = || {
+                    let c: Vec<usize> = known
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, k)| k.year == y - 1)
+                        .filter(|k| unclaimed(k))
+                        .filter(|(_, k)| {
+                            item.previous.iter().any(|(rest, f)| {
+                                *f != 0.0 && k.current.get(rest).is_some_and(|c| c == f)
+                            })
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    (c.len() == 1).then(|| c[0])
+                };
+                // The figures overrule the key when they name another item: the key's item
+                // printed something else last year as current.
+                let contradicts = |i: usize| {
+                    item.previous.iter().any(|(rest, f)| {
+                        known[i].year == y - 1 && known[i].current.get(rest).is_some_and(|c| c != f)
+                    })
+                };
+                let found = match (by_key, by_figure()) {
+                    (Some(k), Some(f)) if k != f && contradicts(k) => Some(f),
+                    (Some(k), _) => Some(k),
+                    (None, f) => by_label().or(f),
+                };
+                let series_key = match found {
+                    Some(i) => {
+                        claimed.insert(i);
+                        let k = &mut known[i];
+                        k.year = y;
+                        k.current = item.current.clone();
+                        k.key.clone()
+                    }
+                    None => {
+                        claimed.insert(known.len());
+                        known.push(Known {
+                            key: key.clone(),
+                            label: item.label.clone(),
+                            occurrence: *occ,
+                            year: y,
+                            current: item.current.clone(),
+                        });
+                        key.clone()
+                    }
+                };
+                keys.insert((y, key.clone(), *occ), series_key);
+            }
+        }
+        for &i in members {
+            let fv = &mut values[i];
+            let Some(y) = fv.value.fiscal_year else {
+                continue;
+            };
+            if let Some(k) = keys.get(&(y, fv.value.item_key.clone(), fv.occurrence)) {
+                fv.document_item_key = std::mem::replace(&mut fv.value.item_key, k.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SeriesValue;
+    use super::*;
+
+    fn fv(year: i32, key: &str, path: &str, column: &str, value: i64) -> FamilyValue {
+        FamilyValue {
+            family: 0,
+            value: SeriesValue {
+                fiscal_year: Some(year),
+                item_key: key.into(),
+                item_path: path.into(),
+                column: column.into(),
+                value: Some(value),
+                value_float: Some(value as f64),
+                ..Default::default()
+            },
+            document_item_key: String::new(),
+            sources: 1,
+            sources_agree: true,
+            occurrence: 0,
+        }
+    }
+
+    #[test]
+    fn an_item_keeps_its_key_when_its_path_moves_or_its_label_changes() {
+        let mut v = vec![
+            fv(2018, "a", "部/費用/差額", "当年度決算(A)", 10),
+            fv(2018, "b", "部/収益/介護報酬収益施設", "当年度決算(A)", 343),
+            fv(2018, "x", "部/収益/介護報酬収益", "当年度決算(A)", 81),
+            fv(2018, "c", "部/収益/介護報酬収益居宅", "当年度決算(A)", 80),
+            // 2019: 差額 moved out of 費用 (same label), the qualifiers lost (figures say
+            // which is which), and a new item.
+            fv(2019, "a2", "部/差額", "当年度決算(A)", 11),
+            fv(2019, "a2", "部/差額", "前年度決算(B)", 10),
+            // The same document key as 2018's 81, but its figure is 施設's.
+            fv(2019, "x", "部/収益/介護報酬収益", "当年度決算(A)", 347),
+            fv(2019, "x", "部/収益/介護報酬収益", "前年度決算(B)", 343),
+            fv(2019, "y", "部/収益/介護報酬収益居宅", "当年度決算(A)", 90),
+            fv(2019, "y", "部/収益/介護報酬収益居宅", "前年度決算(B)", 80),
+            fv(2019, "n", "部/収益/新しい収益", "当年度決算(A)", 5),
+            fv(2019, "n", "部/収益/新しい収益", "前年度決算(B)", 0),
+        ];
+        link_items(&mut v);
+        let keys: Vec<&str> = v.iter().map(|x| x.value.item_key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["a", "b", "x", "c", "a", "a", "b", "b", "c", "c", "n", "n"]
+        );
+        assert_eq!(v[4].document_item_key, "a2");
+    }
+}
