@@ -426,8 +426,14 @@ fn continues_after(
         // On OCR'd pages the same header reads differently page by page: as many header
         // rows in the same columns, at the top of the next page, are the repeat.
         // (A header not found at all on the first page was misread there.)
-        let misread_repeat =
-            prev.ocr && next.ocr && (next.header_n == header.len() || header.is_empty());
+        // Only on the very next page: two pages on, past a page of other tables (a
+        // statement's second page between two statements), a header of other words is
+        // the next statement's, not a misread repeat (a scanned 資金収支計算書 p1 and
+        // 事業活動計算書 p3 of the same form).
+        let misread_repeat = pages_on == 1
+            && prev.ocr
+            && next.ocr
+            && (next.header_n == header.len() || header.is_empty());
         // Rule `headed_repeat`: a 項 table that began under its heading without a header
         // (its header printed once for the page, over the 項 above) and goes on under the
         // same heading on the next page, where the page's header is printed again.
@@ -659,6 +665,38 @@ mod tests {
         // Different columns.
         let g7 = grid(2, &[&["a", "1", "2"]], &[]);
         assert_eq!(continues(&p1, &part(&g7, 1, &s), &h, &s), None);
+    }
+
+    #[test]
+    fn a_misread_repeated_header_is_only_on_the_next_page() {
+        let s = LogicalSettings::default();
+        let head = |a: &str, b: &str| vec![vec!["勘定科目".to_string(), a.into(), b.into()]];
+        let g1 = grid(
+            1,
+            &[&["勘定科目", "予算(A)", "決算(B)"], &["収入", "1", "2"]],
+            &[],
+        );
+        let g2 = grid(
+            2,
+            &[&["勘定科目", "予算(Λ)", "决算(B)"], &["支出", "3", "4"]],
+            &[],
+        );
+        let g3 = grid(
+            3,
+            &[&["勘定科目", "当年度(A)", "前年度(B)"], &["収益", "5", "6"]],
+            &[],
+        );
+        let between = grid(2, &[&["残高", "7"]], &[]);
+        let mut parts: Vec<Part<'_>> = [&g1, &g2, &g3].iter().map(|g| part(g, 0, &s)).collect();
+        for p in &mut parts {
+            p.ocr = true;
+        }
+        let h = head("予算(A)", "決算(B)");
+        // The next scanned page's header, read a little differently, is the repeat ...
+        assert_eq!(continues(&parts[0], &parts[1], &h, &s), Some(1));
+        // ... but two pages on, past other tables, another statement's header is not.
+        let b = part(&between, 0, &s);
+        assert_eq!(continues_facing(&parts[0], &parts[2], &h, &[&b], &s), None);
     }
 
     #[test]
