@@ -242,10 +242,25 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("nenpo: {e:#}");
+            eprintln!("nenpo: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, each cause once: the library's messages already print the
+/// error they wrap (`cannot read {path}: {source}`), so a cause already in the text is not
+/// repeated.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !out.contains(&c) {
+            out.push_str(": ");
+            out.push_str(&c);
+        }
+    }
+    out
 }
 
 fn init_logging(verbose: u8) {

@@ -252,13 +252,22 @@ fn title_patterns() -> &'static [Regex; 4] {
 }
 
 /// The fiscal year a text names first: `平成22年度` → 2010, `令和元年度` → 2019,
-/// `2019年度（令和元年度）` → 2019. A bare era year (`平成30年`) counts when no 年度 is found,
+/// `2019年度（令和元年度）` → 2019. A bare era year (`平成30年`) counts when no 年度 is found
+/// (the fiscal year of its month when it starts a date: `平成31年3月31日現在` → 2018),
 /// and a bare calendar year (`区別人口（2007年）`, not a date) when nothing else is.
 pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     // Letter-spaced titles (`平 成 2 3 年 度`) are read with their spaces removed.
     let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
     let [era_fy, western_fy, era_year, western_year] = title_patterns();
     // Every match with its span; a range (`平成18年度～平成22年度`) names its last year.
+    // A bare era year that starts a date (`平成31年3月31日現在`, a balance sheet's day)
+    // names the fiscal year that month falls in: March closes the year before.
+    let month_after = |end: usize| -> Option<u32> {
+        let rest = t.get(end..)?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let m: u32 = digits.parse().ok()?;
+        (rest[digits.len()..].starts_with('月') && (1..=12).contains(&m)).then_some(m)
+    };
     let era_matches = |re: &Regex| -> Vec<(usize, usize, i32)> {
         re.captures_iter(&t)
             .filter_map(|c| {
@@ -268,7 +277,12 @@ pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
                     c[2].parse().ok()?
                 };
                 let m = c.get(0)?;
-                Some((m.start(), m.end(), era_to_gregorian(&c[1], n)?))
+                let year = era_to_gregorian(&c[1], n)?;
+                let fy = match month_after(m.end()) {
+                    Some(month) if !m.as_str().ends_with('度') => fiscal_year_of(year, month),
+                    _ => year,
+                };
+                Some((m.start(), m.end(), fy))
             })
             .collect()
     };
@@ -378,6 +392,15 @@ mod tests {
         );
         assert_eq!(fiscal_year_in_text("平成18年度から平成22年度"), Some(2010));
         assert_eq!(fiscal_year_in_text("予算の概要"), None);
+        // A statement dated at the end of March closes the fiscal year before.
+        assert_eq!(
+            fiscal_year_in_text("財産目録 ( 平成31年 3月31日現在 )"),
+            Some(2018)
+        );
+        assert_eq!(
+            fiscal_year_in_text("（自 平成29年 4月 1日 至 平成30年 3月31日 ）"),
+            Some(2017)
+        );
         assert_eq!(fiscal_year_in_text("区別人口・世帯数(2007年)"), Some(2007));
         assert_eq!(fiscal_year_in_text("2007年10月1日現在"), None, "a date");
     }

@@ -51,7 +51,10 @@ pub fn form_word(column: &str) -> String {
 /// (`1頁`) or year numbers.
 fn caption_name(caption: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let page = RE.get_or_init(|| Regex::new(r"\d+頁$|^\d+頁").expect("valid regex"));
+    // Page marks (`1頁`) and a printed total (`1款 市税 48,352,400千円`) are no part of it.
+    let page = RE.get_or_init(|| {
+        Regex::new(r"\d+頁$|^\d+頁|[\d,]{2,}(?:千円|百万円|円)?$").expect("valid regex")
+    });
     let first = caption.lines().next().unwrap_or("");
     let head = first
         .split(['(', '（', '〔', '['])
