@@ -221,6 +221,39 @@ pub fn dir_name(name: &str) -> String {
     }
 }
 
+/// What identifies a row within a document: its label (the last part of its item path)
+/// and each of its figures by column.
+type RowSignature = (String, Vec<(String, u64)>);
+
+/// Each row of a table (by row index) with its signature; rows without a label or without
+/// a non-zero figure have none (nothing to tell them apart by).
+fn row_signatures(
+    t: &Table<'_>,
+    values: &[SeriesValue],
+    canonical: &dyn Fn(&str) -> String,
+) -> HashMap<u32, RowSignature> {
+    let mut rows: BTreeMap<u32, (String, Vec<(String, u64)>)> = BTreeMap::new();
+    for &vi in &t.values {
+        let v = &values[vi];
+        let label = v.item_path.rsplit('/').next().unwrap_or("").to_string();
+        let e = rows
+            .entry(v.row_index)
+            .or_insert_with(|| (label, Vec::new()));
+        if let Some(f) = v.value_float {
+            e.1.push((canonical(&form_word(&v.column)), f.to_bits()));
+        }
+    }
+    rows.into_iter()
+        .filter(|(_, (label, figures))| {
+            !label.is_empty() && figures.iter().any(|(_, b)| f64::from_bits(*b) != 0.0)
+        })
+        .map(|(r, (label, mut figures))| {
+            figures.sort();
+            (r, (label, figures))
+        })
+        .collect()
+}
+
 /// The families of an archive's tables, and each family's values (one per item, column,
 /// occurrence and document).
 pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec<FamilyValue>) {
@@ -363,22 +396,38 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
             let v = &values[tables[t].values[0]];
             (v.fiscal_year, v.source_path.clone(), v.table_index)
         });
-        for t in ordered {
+        // Rule `same_row_in_two_statements`: a row of a later table of the document with
+        // the label and every figure of a row of an earlier one is that row printed again
+        // (the 法人単位 statement and the 拠点区分 one of a corporation with one 拠点), even
+        // when the two read its section path differently (a vertical label cut
+        // otherwise): its values are further sources of the earlier row's.
+        let mut first_row: HashMap<(&str, RowSignature), (usize, u32)> = HashMap::new();
+        let mut row_keys: HashMap<(usize, u32, String), (&str, u32)> = HashMap::new();
+        for &t in &ordered {
             let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
+            let rows = row_signatures(&tables[t], values, &canonical);
             for &vi in &tables[t].values {
                 let v = &values[vi];
                 let w = canonical(&form_word(&v.column));
                 let occ = occurrences
                     .entry((v.item_key.as_str(), w.clone()))
                     .or_insert(0);
-                let occurrence = *occ;
+                let mut occurrence = *occ;
                 *occ += 1;
-                let key = (
-                    v.source_path.as_str(),
-                    v.item_key.as_str(),
-                    w.clone(),
-                    occurrence,
-                );
+                let mut item_key = v.item_key.as_str();
+                if let Some(sig) = rows.get(&v.row_index) {
+                    let here = (t, v.row_index);
+                    let first = *first_row
+                        .entry((v.source_path.as_str(), sig.clone()))
+                        .or_insert(here);
+                    if first.0 != t {
+                        if let Some(&(k, o)) = row_keys.get(&(first.0, first.1, w.clone())) {
+                            (item_key, occurrence) = (k, o);
+                        }
+                    }
+                }
+                row_keys.insert((t, v.row_index, w.clone()), (item_key, occurrence));
+                let key = (v.source_path.as_str(), item_key, w.clone(), occurrence);
                 match seen.get(&key) {
                     Some(&at) => {
                         let first: &mut FamilyValue = &mut out_values[at];
@@ -567,6 +616,34 @@ mod tests {
             .collect();
         assert_eq!(a.len(), 2);
         assert!(a.iter().all(|x| x.sources == 2 && x.sources_agree));
+    }
+
+    #[test]
+    fn a_row_printed_again_with_its_section_read_otherwise_is_one_item() {
+        let cols = [("当年度決算(A)", 498), ("前年度決算(B)", 501)];
+        let mut v = table(2019, "a.pdf", 1, "事業活動計算書", &[("差額", &cols)]);
+        let mut again = table(2019, "a.pdf", 5, "事業活動計算書", &[("差額", &cols)]);
+        for x in &mut again {
+            x.item_key = "key-other-section".into();
+            x.item_path = "繰越活動増減差/差額".into();
+        }
+        v.extend(again);
+        v.extend(table(
+            2020,
+            "b.pdf",
+            1,
+            "事業活動計算書",
+            &[("差額", &cols)],
+        ));
+        let (_, vals) = families(&v, &SeriesSettings::default());
+        let a: Vec<&FamilyValue> = vals
+            .iter()
+            .filter(|x| x.value.source_path == "a.pdf")
+            .collect();
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert!(a
+            .iter()
+            .all(|x| x.sources == 2 && x.value.item_key == "key-差額"));
     }
 
     #[test]
