@@ -550,7 +550,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     if let Some(dir) = &a.report_html {
         let records = seen.into_inner().unwrap_or_else(|e| e.into_inner());
-        write_html_reports(dir, &pipeline, &records)?;
+        write_html_reports(dir, &pipeline, &records, report.series.as_ref())?;
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -571,6 +571,7 @@ fn write_html_reports(
     dir: &std::path::Path,
     pipeline: &Pipeline,
     records: &[nenpo::sink::DocumentRecord],
+    series: Option<&nenpo::pipeline::run::SeriesSummary>,
 ) -> Result<()> {
     use nenpo::inspect::{
         document_report_name, write_document_report, write_run_index, InspectSettings,
@@ -598,7 +599,7 @@ fn write_html_reports(
             tracing::info!("no page report for {}: {e:#}", rec.path);
         }
     }
-    write_run_index(dir, records)
+    write_run_index(dir, records, series)
         .with_context(|| format!("cannot write the run index in {}", dir.display()))?;
     println!("HTML report: {}", dir.join("index.html").display());
     Ok(())

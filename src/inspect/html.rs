@@ -401,8 +401,80 @@ pub fn header_spans(rows: &[Vec<String>]) -> Vec<(usize, usize, usize, usize)> {
     out
 }
 
-/// The index page of a run. `links[i]` is the report file of `records[i]`, if one was written.
-pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> String {
+/// The series section of a run's index: its families, and the previous-year figures
+/// checked against last year's reports (per document, and the mismatches listed).
+fn series_html(s: &crate::pipeline::run::SeriesSummary) -> String {
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h2>Series</h2>\n<p>{} families; {} previous-year figures checked against last year's reports, {} do not match.</p>",
+        s.families.len(),
+        s.checked,
+        s.mismatches
+    );
+    h.push_str("<table><thead><tr><th>family</th><th>years</th><th>documents</th><th>tables</th><th>columns</th></tr></thead><tbody>\n");
+    for f in &s.families {
+        let years: Vec<String> = f.years.iter().map(i32::to_string).collect();
+        let _ = writeln!(
+            h,
+            "<tr><td title=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            escape(&f.id),
+            escape(&f.name),
+            years.join(", "),
+            f.documents,
+            f.tables,
+            escape(&f.columns.join(" / "))
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    if !s.documents.is_empty() {
+        h.push_str("<table><thead><tr><th>document</th><th>checked</th><th>mismatches</th></tr></thead><tbody>\n");
+        for d in &s.documents {
+            let class = if d.mismatches > 0 {
+                " class=\"warn\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\"{class}>{}</td></tr>",
+                escape(&d.path),
+                d.checked,
+                d.mismatches
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    if !s.mismatched.is_empty() {
+        h.push_str("<table><thead><tr><th>family</th><th>item</th><th>year</th><th>column</th><th>printed</th><th>where</th><th>last year's report</th><th>where</th></tr></thead><tbody>\n");
+        for m in &s.mismatched {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num warn\">{}</td><td>{} p{}</td><td class=\"num\">{}</td><td>{} p{}</td></tr>",
+                escape(&m.family),
+                escape(&m.label),
+                m.fiscal_year,
+                escape(&m.column),
+                m.printed,
+                escape(&m.path),
+                m.page,
+                m.previous,
+                escape(&m.previous_path),
+                m.previous_page
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    h
+}
+
+/// The index page of a run. `links[i]` is the report file of `records[i]`, if one was
+/// written; `series`, what the series stage found when the run changed the output.
+pub fn run_index_html(
+    records: &[DocumentRecord],
+    links: &[Option<String>],
+    series: Option<&crate::pipeline::run::SeriesSummary>,
+) -> String {
     let mut h = String::new();
     let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>nenpo run</title><style>{}</style></head><body>\n", style_sheet());
     let failed = records.iter().filter(|r| r.status == "failed").count();
@@ -442,7 +514,11 @@ pub fn run_index_html(records: &[DocumentRecord], links: &[Option<String>]) -> S
             err = escape(&r.error.iter().chain(&r.warnings).cloned().collect::<Vec<_>>().join("; ")),
         );
     }
-    h.push_str("</tbody></table>\n</body></html>\n");
+    h.push_str("</tbody></table>\n");
+    if let Some(series) = series {
+        h.push_str(&series_html(series));
+    }
+    h.push_str("</body></html>\n");
     h
 }
 
@@ -616,7 +692,28 @@ mod tests {
                 ..Default::default()
             },
         ];
-        let html = run_index_html(&recs, &[None, Some("def.html".into())]);
+        let series = crate::pipeline::run::SeriesSummary {
+            checked: 3,
+            mismatches: 1,
+            mismatched: vec![crate::pipeline::run::Mismatch {
+                family: "事業活動計算書".into(),
+                label: "雑費".into(),
+                fiscal_year: 2020,
+                column: "前年度決算(B)".into(),
+                printed: 265419.0,
+                path: "r2.pdf".into(),
+                page: 15,
+                previous: 288022.0,
+                previous_path: "r1.pdf".into(),
+                previous_page: 14,
+            }],
+            ..Default::default()
+        };
+        let html = run_index_html(&recs, &[None, Some("def.html".into())], Some(&series));
+        assert!(html.contains(
+            "3 previous-year figures checked against last year's reports, 1 do not match"
+        ));
+        assert!(html.contains("<td>雑費</td>") && html.contains("r1.pdf p14"));
         assert!(html.contains("2 documents (1 ok, 0 partial, 1 failed), 2 tables, 10 rows"));
         assert!(html.contains("<a href=\"def.html\">report</a>") && html.contains("pdf: bad xref"));
         assert!(html.contains("class=\"status-failed\""));

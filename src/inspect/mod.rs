@@ -360,8 +360,13 @@ pub fn document_report_name(document_id: &str) -> String {
 }
 
 /// Writes `dir/index.html`: every document of a run with its status, tables, rows and
-/// time, linked to its report (`document_report_name`) when that file exists in `dir`.
-pub fn write_run_index(dir: &Path, records: &[DocumentRecord]) -> io::Result<()> {
+/// time, linked to its report (`document_report_name`) when that file exists in `dir`, and
+/// the series stage's families and reconciliation when the run has them.
+pub fn write_run_index(
+    dir: &Path,
+    records: &[DocumentRecord],
+    series: Option<&crate::pipeline::run::SeriesSummary>,
+) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let links: Vec<Option<String>> = records
         .iter()
@@ -372,7 +377,7 @@ pub fn write_run_index(dir: &Path, records: &[DocumentRecord]) -> io::Result<()>
         .collect();
     std::fs::write(
         dir.join("index.html"),
-        html::run_index_html(records, &links),
+        html::run_index_html(records, &links, series),
     )
 }
 
