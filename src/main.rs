@@ -38,6 +38,8 @@ enum Command {
     Query(QueryArgs),
     /// Print an item's values year by year (item_key, item path or label by regex).
     Compare(CompareArgs),
+    /// Print a pipeline's effective settings (its `[settings.*]` over the defaults) as TOML.
+    Settings(SettingsArgs),
     /// Internal: process one document for `nenpo run` (process isolation).
     #[command(name = "__process-document", hide = true)]
     ProcessDocument(ProcessDocumentArgs),
@@ -78,6 +80,12 @@ struct OutputChoice {
     /// The output directory to read.
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SettingsArgs {
+    /// A pipeline definition (default pipelines/default.toml).
+    pipeline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -237,6 +245,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => cmd_inspect(a),
         Command::Query(a) => cmd_query(a),
         Command::Compare(a) => cmd_compare(a),
+        Command::Settings(a) => cmd_settings(a),
         Command::ProcessDocument(a) => cmd_process_document(a),
     };
     match result {
@@ -640,6 +649,16 @@ fn cmd_query(a: QueryArgs) -> Result<ExitCode> {
     std::io::stdout()
         .lock()
         .write_all(nenpo::query::render_frame(&df, read_format(a.format)).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_settings(a: SettingsArgs) -> Result<ExitCode> {
+    let path = a
+        .pipeline
+        .unwrap_or_else(|| PathBuf::from("pipelines/default.toml"));
+    let pipeline = Pipeline::load(&path)?;
+    let text = nenpo::pipeline::config::effective_settings_toml(&pipeline)?;
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

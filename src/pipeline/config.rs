@@ -335,6 +335,24 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 /// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
 /// unique kind names, plain dataset and column names that collide with nothing, and one
 /// type per column name within a dataset shared by several kinds.
+/// A pipeline's effective settings as TOML: every `[settings.<stage>]` table with each
+/// setting's value, the pipeline's where it sets one and the default elsewhere. Pasted
+/// into a pipeline file it gives the same settings.
+pub fn effective_settings_toml(p: &Pipeline) -> Result<String, toml::ser::Error> {
+    #[derive(Serialize)]
+    struct Effective<'a> {
+        settings: &'a super::Settings,
+    }
+    let body = toml::to_string(&Effective {
+        settings: &p.config.settings,
+    })?;
+    Ok(format!(
+        "# effective settings of pipeline {} ({})\n{body}",
+        p.config.name,
+        p.path.display()
+    ))
+}
+
 /// The `[run]` limits: positive, and only where they are enforced. In thread isolation a
 /// document runs in the run's own process, where neither a time limit nor a memory limit
 /// can be enforced (a failed allocation aborts the process); setting one there is an

@@ -76,3 +76,34 @@ fn errors_are_clear_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.pdf"));
 }
+
+#[test]
+fn settings_prints_the_effective_settings_as_toml_that_reads_back_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("p.toml");
+    let head = "[input]\npaths = [\"*.pdf\"]\n[output]\ndir = \"out\"\n";
+    std::fs::write(
+        &p,
+        format!("{head}[settings.table]\njoint_tol = 5.0\n[settings.series]\nmin_documents = 3\n"),
+    )
+    .expect("write");
+    let out = nenpo(&["settings", p.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains("[settings.table]") && text.contains("joint_tol = 5.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[settings.ocr]") && text.contains("min_documents = 3"),
+        "{text}"
+    );
+    let again = nenpo::pipeline::config::Pipeline::parse(&p, &format!("{head}{text}"))
+        .expect("the printed settings read back");
+    let first = nenpo::pipeline::config::Pipeline::load(&p).expect("load");
+    assert_eq!(again.config.settings, first.config.settings);
+}
