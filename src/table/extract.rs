@@ -263,7 +263,17 @@ fn extract_upright(
             // Text completes sparse rulings only when the caller left the strategy to us:
             // `--mode lattice` means cells from rulings alone (Camelot's and tabula's lattice).
             let hinted = if req.mode == Mode::Auto {
-                with_text_hints(&region, &st, &inside, &protected, s)
+                with_text_hints(
+                    &region,
+                    &st,
+                    &inside,
+                    &protected,
+                    matches!(
+                        layout.text_source,
+                        crate::layout::TextSource::Ocr | crate::layout::TextSource::HiddenOcrLayer
+                    ),
+                    s,
+                )
             } else {
                 None
             };

@@ -13,7 +13,7 @@ use crate::layout::{Ruling, Word};
 use super::cell_text::starts_with_marker;
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
-use super::stream::{lines_of, rows, separators};
+use super::stream::{lines_of, numeric, rows, separators};
 
 /// A connected group of rulings.
 #[derive(Clone, Debug, PartialEq)]
@@ -322,6 +322,7 @@ pub(crate) fn with_text_hints(
     st: &Structure,
     words: &[&Word],
     protected: &[(f64, f64)],
+    scanned: bool,
     s: &TableSettings,
 ) -> Option<RuledRegion> {
     // Bullets in front of list items are not a column.
@@ -466,6 +467,35 @@ pub(crate) fn with_text_hints(
             seen.extend(nums);
         }
     }
+    // Rule `numbers_do_not_span_rows`: on a scanned page, a row edge that other columns
+    // rule is a boundary in a column too when a number sits on each side of it there,
+    // though its rule there is broken (a scanned form's dotted row rules, found in
+    // pieces): numbers do not wrap, so two numbers one above the other are two rows, not
+    // one cell. A digital page draws its rules whole, and a box holding several numbers
+    // there is one cell's lines (rule `ruled_rows`).
+    let hs: Vec<&Ruling> = region
+        .rulings
+        .iter()
+        .filter(|r| r.is_horizontal())
+        .collect();
+    let number_in = |a: f64, b: f64, top: f64, bottom: f64| {
+        words.iter().any(|w| {
+            let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
+            cx > a && cx < b && cy > top && cy < bottom && numeric(&w.text)
+        })
+    };
+    for band in st.row_edges.windows(3).filter(|_| scanned) {
+        let (top, y, bottom) = (band[0], band[1], band[2]);
+        for col in st.col_edges.windows(2) {
+            let (a, b) = (col[0], col[1]);
+            if coverage(&hs, y, a, b, s.edge_merge_tol) < s.edge_cover_frac
+                && number_in(a, b, top, y)
+                && number_in(a, b, y, bottom)
+            {
+                extra.push(Ruling::horizontal(y, a, b));
+            }
+        }
+    }
     if extra.is_empty() {
         return None;
     }
@@ -594,7 +624,7 @@ mod tests {
         let s = TableSettings::default();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        let better = with_text_hints(region, &st, &refs, &[], &s).expect("hints");
+        let better = with_text_hints(region, &st, &refs, &[], false, &s).expect("hints");
         let st2 = structure(&better, &s).expect("structure");
         assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
         assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
@@ -624,7 +654,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_none());
         // The same crossing line above the lines it spans (a spanning header) keeps
         // the column.
         if let Some(last) = words.last_mut() {
@@ -635,7 +665,7 @@ mod tests {
             wd.bbox.bottom += 14.0;
         }
         let refs: Vec<&Word> = words.iter().collect();
-        let better = with_text_hints(region, &st, &refs, &[], &s).expect("hints");
+        let better = with_text_hints(region, &st, &refs, &[], false, &s).expect("hints");
         assert_eq!(
             structure(&better, &s).expect("structure").col_edges.len(),
             4
@@ -662,18 +692,18 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_none());
         // The label set over the text alone, nothing over the amounts: one column too.
         let mut spaced = words.to_vec();
         spaced[2] = w("明", 120.0, 5.0);
         let refs: Vec<&Word> = spaced.iter().collect();
-        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_none());
         // A label that is a word (a group label over two sub-columns) keeps the split.
         let mut labelled = words.to_vec();
         labelled[1] = w("Population", 80.0, 5.0);
         labelled[2] = w("Total", 260.0, 5.0);
         let refs: Vec<&Word> = labelled.iter().collect();
-        assert!(with_text_hints(region, &st, &refs, &[], &s).is_some());
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_some());
     }
 
     #[test]
@@ -694,7 +724,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        assert!(with_text_hints(region, &st, &refs, &[], &s).is_none());
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_none());
     }
 
     #[test]
@@ -723,13 +753,58 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let region = &ruled_regions(&r, &s)[0];
         let st = structure(region, &s).expect("structure");
-        let hinted = with_text_hints(region, &st, &refs, &[], &s).expect("rows from the text");
+        let hinted =
+            with_text_hints(region, &st, &refs, &[], false, &s).expect("rows from the text");
         let st2 = structure(&hinted, &s).expect("structure");
         assert_eq!(
             st2.row_edges.len(),
             ys.len() + 3,
             "four 級 rows in the band: {:?}",
             st2.row_edges
+        );
+    }
+
+    #[test]
+    fn numbers_one_above_the_other_keep_a_broken_rule_between_them() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // 科目 | 決算: rows ruled in full at 0, 20 and 80, but the rules at 40 and 60 were
+        // found only in the label column (dotted rules of a scan, in pieces).
+        let mut r = full_grid(&[0.0, 100.0, 200.0], &[0.0, 20.0, 80.0]);
+        r.push(hline(40.0, 0.0, 100.0));
+        r.push(hline(60.0, 0.0, 100.0));
+        let words = [
+            w("科目", 5.0, 5.0),
+            w("決算", 105.0, 5.0),
+            w("収益", 5.0, 25.0),
+            w("696,560,121", 105.0, 25.0),
+            w("施設", 5.0, 45.0),
+            w("394,312,750", 105.0, 45.0),
+            w("居宅", 5.0, 65.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        // Without the rule: the amounts share one cell spanning the rows.
+        assert!(
+            st.spans.iter().any(|sp| sp.col == 1 && sp.rowspan >= 2),
+            "{:?}",
+            st.spans
+        );
+        assert!(
+            with_text_hints(region, &st, &refs, &[], false, &s).is_none(),
+            "a digital page's box of numbers is one cell"
+        );
+        let hinted = with_text_hints(region, &st, &refs, &[], true, &s).expect("a boundary");
+        let st2 = structure(&hinted, &s).expect("structure");
+        // The edge at 40 now separates the two amounts; the one at 60 (an amount above,
+        // none below) stays open.
+        let amount_spans: Vec<&Span> = st2.spans.iter().filter(|sp| sp.col == 1).collect();
+        assert!(
+            amount_spans
+                .iter()
+                .all(|sp| sp.row + sp.rowspan <= 2 || sp.row >= 2),
+            "{amount_spans:?}"
         );
     }
 
