@@ -30,6 +30,11 @@ pub struct PipelineConfig {
     /// as canonical, typed columns written to the kind's own dataset.
     #[serde(default)]
     pub kinds: Vec<Kind>,
+    /// Families named or merged by hand (`[[families]]`): the series stage finds families
+    /// by itself; these rename the ones they match, and merge them when they match
+    /// several. They change no document's rows, so they are not in the content hash.
+    #[serde(default)]
+    pub families: Vec<crate::series::FamilyRule>,
 }
 
 /// How a run treats documents: isolation, limits, removed files.
@@ -216,6 +221,13 @@ impl Pipeline {
             )));
         }
         validate_run(&config.run, text).map_err(invalid)?;
+        for (i, f) in config.families.iter().enumerate() {
+            if f.name.trim().is_empty() || f.matches.is_empty() {
+                return Err(invalid(format!(
+                    "families[{i}]: give a name and at least one family name or id in `matches`"
+                )));
+            }
+        }
         validate_kinds(&config, text).map_err(invalid)?;
         if config.name.is_empty() {
             config.name = path
@@ -237,8 +249,14 @@ impl Pipeline {
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let c = &self.config;
+        // The series stage's settings change no document's rows (a change of them redoes
+        // the families only: `run::series_key`).
+        let settings = super::Settings {
+            series: Default::default(),
+            ..c.settings.clone()
+        };
         let key = serde_json::json!([
-            c.settings,
+            settings,
             c.extract,
             c.fiscal_year,
             c.output.dataset,

@@ -475,8 +475,15 @@ pub fn run(
         if opts.shard.is_none() {
             write_documents(&out, &state)?;
             remove_orphans(p, &out, &state);
+            // Again at the end: a worker of a killed run that was still dying when this
+            // run started is gone now.
+            remove_temporary_files(&out);
             report.series = Some(write_series(p, &out)?);
         }
+    } else if opts.shard.is_none() && series_changed(p, &out) {
+        // Only the series settings or `[[families]]` changed: the families again, no
+        // document redone.
+        report.series = Some(write_series(p, &out)?);
     }
     totals(&state, &mut report);
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
@@ -663,12 +670,32 @@ fn merge(
     Ok(())
 }
 
+/// What the series stage's output depends on besides the documents: its settings and the
+/// pipeline's `[[families]]`.
+fn series_key(p: &Pipeline) -> String {
+    let key = serde_json::json!([p.config.settings.series, p.config.families]);
+    document_id(key.to_string().as_bytes())
+}
+
+/// The file recording the [`series_key`] the families were last written with.
+fn series_key_path(out: &Path) -> PathBuf {
+    meta_dir(out).join("series.key")
+}
+
+/// Whether the series settings or `[[families]]` changed since the families were written.
+fn series_changed(p: &Pipeline, out: &Path) -> bool {
+    std::fs::read_to_string(series_key_path(out)).map_or(true, |k| k.trim() != series_key(p))
+}
+
 /// The series stage over everything the output holds (a whole run or a merge, after the
 /// documents' own files are final): families and the reconciliation, written and summed up.
 fn write_series(p: &Pipeline, out: &Path) -> Result<SeriesSummary, RunError> {
     let values = sink::read_series_values(out)?;
-    let found = crate::series::series(&values, &p.config.settings.series);
+    let found = crate::series::series(&values, &p.config.settings.series, &p.config.families);
     sink::write_series(out, &found)?;
+    let path = series_key_path(out);
+    write_file_atomically(&path, series_key(p).as_bytes())
+        .map_err(|source| RunError::Write { path, source })?;
     let mut per_doc: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for c in &found.checks {
         let e = per_doc.entry(c.source_path.as_str()).or_default();

@@ -216,17 +216,33 @@ fn lock_holders(locks: &str, meta: &std::fs::Metadata) -> Vec<u32> {
     pids
 }
 
-/// Whether a process with this id runs (Linux: `/proc/<pid>` exists and the process is
-/// not a zombie: a worker killed a moment ago stays in `/proc` until it is reaped, and its
-/// temporary files are as dead as it is).
+/// Whether a process with this id runs (Linux: `/proc/<pid>` exists, the process is not a
+/// zombie, and no SIGKILL is pending for it: a worker killed a moment ago, or being killed
+/// because its run died, stays in `/proc` for a while, and its temporary files are as dead
+/// as it is: it will never rename them).
 pub(crate) fn process_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
-    match std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")) {
-        Ok(stat) => !matches!(stat_state(&stat), Some('Z' | 'X' | 'x')),
+    let dir = Path::new("/proc").join(pid.to_string());
+    match std::fs::read_to_string(dir.join("stat")) {
+        Ok(stat) if matches!(stat_state(&stat), Some('Z' | 'X' | 'x')) => false,
+        Ok(_) => !std::fs::read_to_string(dir.join("status")).is_ok_and(|s| kill_pending(&s)),
         Err(_) => false,
     }
+}
+
+/// Whether a `/proc/<pid>/status` text shows a SIGKILL pending, for the thread or the
+/// process (`SigPnd`, `ShdPnd`: hexadecimal masks, signal n at bit n - 1).
+fn kill_pending(status: &str) -> bool {
+    const SIGKILL_BIT: u64 = 1 << (9 - 1);
+    status.lines().any(|l| {
+        let Some((key, mask)) = l.split_once(':') else {
+            return false;
+        };
+        matches!(key, "SigPnd" | "ShdPnd")
+            && u64::from_str_radix(mask.trim(), 16).is_ok_and(|m| m & SIGKILL_BIT != 0)
+    })
 }
 
 /// Whether a process with this id runs this same program (its command name, from
@@ -262,6 +278,12 @@ mod tests {
         assert_eq!(stat_state("99 (a (b) c) S 1 99"), Some('S'));
         assert_eq!(stat_state("garbage"), None);
         assert_eq!(stat_name("99 (a (b) c) S 1 99"), Some("a (b) c"));
+        assert!(kill_pending(
+            "Name:\tnenpo\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000100\n"
+        ));
+        assert!(!kill_pending(
+            "SigPnd:\t0000000000000000\nShdPnd:\t0000000000004002\n"
+        ));
         assert!(same_program_alive(std::process::id()));
         assert!(process_alive(std::process::id()));
         // A child that exited and was not reaped yet is a zombie.

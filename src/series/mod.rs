@@ -20,6 +20,65 @@ mod reconcile;
 use serde::{Deserialize, Serialize};
 
 pub use family::{dir_name, families, form_word, Family};
+
+/// Renames and merges families as `rules` say: the first family a rule matches takes its
+/// name (and directory), and the values of the others it matches join it.
+fn apply_rules(
+    families: Vec<Family>,
+    mut values: Vec<FamilyValue>,
+    rules: &[FamilyRule],
+) -> (Vec<Family>, Vec<FamilyValue>) {
+    let mut target: Vec<usize> = (0..families.len()).collect();
+    let mut families = families;
+    for rule in rules {
+        let hit: Vec<usize> = (0..families.len())
+            .filter(|&i| target[i] == i)
+            .filter(|&i| {
+                let f = &families[i];
+                rule.matches
+                    .iter()
+                    .any(|m| *m == f.name || *m == f.id || *m == f.dir)
+            })
+            .collect();
+        let Some(&first) = hit.first() else { continue };
+        families[first].name = rule.name.clone();
+        families[first].dir = dir_name(&rule.name);
+        for &other in &hit[1..] {
+            target[other] = first;
+            let (tables, years) = (families[other].tables, families[other].years.clone());
+            let f = &mut families[first];
+            f.tables += tables;
+            f.years.extend(years);
+            f.years.sort_unstable();
+            f.years.dedup();
+        }
+    }
+    // Renumber: merged families go, the values follow their target.
+    let kept: Vec<usize> = (0..families.len()).filter(|&i| target[i] == i).collect();
+    let new_index: std::collections::HashMap<usize, usize> =
+        kept.iter().enumerate().map(|(n, &old)| (old, n)).collect();
+    for v in &mut values {
+        v.family = new_index
+            .get(&target[v.family])
+            .copied()
+            .unwrap_or(v.family);
+    }
+    let mut out: Vec<Family> = Vec::with_capacity(kept.len());
+    for (i, f) in families.into_iter().enumerate() {
+        if target[i] == i {
+            out.push(f);
+        }
+    }
+    for (n, f) in out.iter_mut().enumerate() {
+        let docs: std::collections::BTreeSet<&str> = values
+            .iter()
+            .filter(|v| v.family == n)
+            .map(|v| v.value.source_path.as_str())
+            .collect();
+        f.documents = docs.len();
+    }
+    (out, values)
+}
 pub use reconcile::{reconcile, Check};
 
 /// Thresholds of the series stage (`[settings.series]`).
@@ -46,6 +105,40 @@ pub struct SeriesSettings {
     /// Shorter words must be equal. Default 4: `予算額` and `決算額` differ by one
     /// character and are different columns.
     pub fuzzy_min_chars: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::family::tests::table;
+    use super::*;
+
+    #[test]
+    fn a_rule_renames_a_family_and_merges_another_into_it() {
+        let a = [("当年度決算(A)", 10), ("前年度決算(B)", 9)];
+        let b = [("予算(A)", 5), ("決算(B)", 4)];
+        let mut v = table(2019, "x.pdf", 1, "事業活動計算書", &[("収益", &a)]);
+        v.extend(table(2020, "y.pdf", 1, "事業活動計算書", &[("収益", &a)]));
+        v.extend(table(2019, "x.pdf", 2, "資金収支計算書", &[("収入", &b)]));
+        v.extend(table(2020, "y.pdf", 2, "資金収支計算書", &[("収入", &b)]));
+        let s = SeriesSettings::default();
+        assert_eq!(series(&v, &s, &[]).families.len(), 2);
+        let rules = [FamilyRule {
+            name: "statements".into(),
+            matches: vec!["事業活動計算書".into(), "資金収支計算書".into()],
+        }];
+        let found = series(&v, &s, &rules);
+        assert_eq!(found.families.len(), 1);
+        assert_eq!(
+            (
+                found.families[0].name.as_str(),
+                found.families[0].dir.as_str()
+            ),
+            ("statements", "statements")
+        );
+        assert_eq!(found.families[0].documents, 2);
+        assert!(found.values.iter().all(|x| x.family == 0));
+        assert_eq!(found.values.len(), 8);
+    }
 }
 
 impl Default for SeriesSettings {
@@ -124,12 +217,24 @@ pub struct Series {
     pub checks: Vec<Check>,
 }
 
-/// Families, their values and the reconciliation of an archive's values.
-pub fn series(values: &[SeriesValue], s: &SeriesSettings) -> Series {
+/// A pipeline's `[[families]]` entry: the families found whose name or id is in `matches`
+/// become one family called `name`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyRule {
+    pub name: String,
+    pub matches: Vec<String>,
+}
+
+/// Families, their values and the reconciliation of an archive's values; `rules` rename
+/// and merge families found.
+pub fn series(values: &[SeriesValue], s: &SeriesSettings, rules: &[FamilyRule]) -> Series {
     if !s.families {
         return Series::default();
     }
     let (families, mut values) = families(values, s);
+    let (families, values_renumbered) = apply_rules(families, std::mem::take(&mut values), rules);
+    let mut values = values_renumbered;
     items::link_items(&mut values);
     let checks = reconcile(&values);
     Series {

@@ -136,4 +136,39 @@ fn a_three_year_archive_forms_one_family_and_reconciles_its_previous_year_figure
         current["values"],
         serde_json::json!({"2018": 1200, "2019": 1300, "2020": 1350})
     );
+
+    // A pipeline naming the family: no document is redone, the family is renamed.
+    let pipeline = dir.path().join("named.toml");
+    std::fs::write(
+        &pipeline,
+        format!(
+            "[input]\npaths = [\"in/*.pdf\"]\n[output]\ndir = \"out\"\n[[families]]\nname = \"statement\"\nmatches = [\"{id}\"]\n"
+        ),
+    )
+    .expect("pipeline");
+    let rerun = nenpo(&["run", pipeline.to_str().expect("utf-8"), "--json"]);
+    assert!(
+        rerun.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&rerun.stdout).expect("json");
+    assert_eq!(
+        (report["new"].as_u64(), report["changed"].as_u64()),
+        (Some(0), Some(0)),
+        "{report}"
+    );
+    assert_eq!(
+        report["series"]["families"][0]["name"], "statement",
+        "{report}"
+    );
+    assert!(out.join("families/statement/fiscal_year=2020").is_dir());
+    assert!(
+        !out.join("families").join(dir_name).exists(),
+        "the old name's files are gone"
+    );
+    // Nothing changed since: a rerun writes nothing and says nothing of the series.
+    let again = nenpo(&["run", pipeline.to_str().expect("utf-8"), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert!(report["series"].is_null(), "{report}");
 }
