@@ -250,9 +250,21 @@ impl Pipeline {
         use sha2::{Digest, Sha256};
         let c = &self.config;
         // The series stage's settings change no document's rows (a change of them redoes
-        // the families only: `run::series_key`).
+        // the families only: `run::series_key`); neither do where programs, models and the
+        // OCR cache live (the OCR cache keys each page by its models' own hashes), so moving
+        // them reprocesses nothing.
+        let defaults = crate::ocr::OcrSettings::default();
+        let ocr = crate::ocr::OcrSettings {
+            models_dir: defaults.models_dir,
+            tesseract: defaults.tesseract,
+            renderer: defaults.renderer,
+            cache: defaults.cache,
+            cache_dir: defaults.cache_dir,
+            ..c.settings.ocr.clone()
+        };
         let settings = super::Settings {
             series: Default::default(),
+            ocr,
             ..c.settings.clone()
         };
         let key = serde_json::json!([
@@ -551,6 +563,20 @@ dir = "../out"
         )
         .expect("valid");
         assert_ne!(a.content_hash(), c.content_hash());
+        // Where the OCR cache, models and programs live, and the series settings, change
+        // no document's rows.
+        let moved = Pipeline::parse(
+            Path::new("d.toml"),
+            &format!("{GOOD}\n[settings.ocr]\ncache_dir = \"/elsewhere\"\ntesseract = \"/opt/tesseract\"\nmodels_dir = \"/m\"\n[settings.series]\nmin_documents = 3\n"),
+        )
+        .expect("valid");
+        assert_eq!(a.content_hash(), moved.content_hash());
+        let dpi = Pipeline::parse(
+            Path::new("e.toml"),
+            &format!("{GOOD}\n[settings.ocr]\ntarget_dpi = 200.0\n"),
+        )
+        .expect("valid");
+        assert_ne!(a.content_hash(), dpi.content_hash());
     }
 
     #[test]
