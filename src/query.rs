@@ -237,7 +237,6 @@ fn long_values_of(name: &str, lf: LazyFrame, dir: &Path) -> Result<LazyFrame, Qu
 /// `pattern`.
 pub fn compare_family(out: &Path, family: &str, pattern: &str) -> Result<Comparison, QueryError> {
     let dir = out.join(crate::sink::FAMILIES_DIR);
-    let want = |name: &str, id: &str| name == family || id == family;
     let known: Vec<(String, String)> = if dir.is_dir() {
         let df = scan_dataset(&dir)?
             .select([col("family"), col("family_id")])
@@ -262,21 +261,11 @@ pub fn compare_family(out: &Path, family: &str, pattern: &str) -> Result<Compari
     } else {
         Vec::new()
     };
-    // A directory name is the family name with unsafe characters replaced.
-    let by_dir = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|e| e.file_name().to_string_lossy() == family);
-    let Some((name, _)) = known.iter().find(|(n, i)| want(n, i)).or_else(|| {
-        by_dir
-            .then(|| {
-                known
-                    .iter()
-                    .find(|(n, _)| crate::series::dir_name(n) == family)
-            })
-            .flatten()
-    }) else {
+    // By its name, its id, or its directory (the name with unsafe characters replaced).
+    let Some((name, _)) = known
+        .iter()
+        .find(|(n, i)| n == family || i == family || crate::series::dir_name(n) == family)
+    else {
         return Err(QueryError::NoSuchDataset {
             name: format!("family {family}"),
             dir: out.into(),

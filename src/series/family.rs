@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::disjoint::{find, union};
 use crate::normalize::item_key::key_hash;
 use crate::normalize::period::header_form;
 
@@ -130,6 +131,13 @@ struct Table<'a> {
     values: Vec<usize>,
 }
 
+impl Table<'_> {
+    /// The form word of a value's column (read once per column in [`tables`]).
+    fn word(&self, v: &SeriesValue) -> &str {
+        self.words.get(&v.column_index).map_or("", String::as_str)
+    }
+}
+
 fn tables(values: &[SeriesValue]) -> Vec<Table<'_>> {
     let mut index: HashMap<(&str, &str, u32), usize> = HashMap::new();
     let mut out: Vec<Table<'_>> = Vec::new();
@@ -182,14 +190,6 @@ fn form(t: &Table<'_>) -> Option<Form> {
     }
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
 /// The most common element (ties: the smallest).
 fn mode<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
     let mut counts: BTreeMap<T, usize> = BTreeMap::new();
@@ -240,7 +240,7 @@ fn row_signatures(
             .entry(v.row_index)
             .or_insert_with(|| (label, Vec::new()));
         if let Some(f) = v.value_float {
-            e.1.push((canonical(&form_word(&v.column)), f.to_bits()));
+            e.1.push((canonical(t.word(v)), f.to_bits()));
         }
     }
     rows.into_iter()
@@ -283,8 +283,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                 && column_match(wa, wb, s) >= s.column_match_min
                 && item_overlap(&items[i], &items[j]) >= s.item_overlap_min
             {
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
+                union(&mut parent, i, j);
             }
         }
     }
@@ -338,7 +337,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
         for &t in &member_tables {
             for &vi in &tables[t].values {
                 let v = &values[vi];
-                let w = canonical(&form_word(&v.column));
+                let w = canonical(tables[t].word(v));
                 wordings
                     .entry(w)
                     .or_default()
@@ -408,7 +407,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
             let rows = row_signatures(&tables[t], values, &canonical);
             for &vi in &tables[t].values {
                 let v = &values[vi];
-                let w = canonical(&form_word(&v.column));
+                let w = canonical(tables[t].word(v));
                 let occ = occurrences
                     .entry((v.item_key.as_str(), w.clone()))
                     .or_insert(0);

@@ -3,7 +3,7 @@
 //! Each file is named by a hash of its rows, so a name never holds two versions; files of
 //! an earlier run that this one did not write are removed after it wrote its own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -139,47 +139,49 @@ fn hashed_name(parts: &[String]) -> String {
 /// `out`), after removing the series files of earlier runs that are not among them.
 pub fn write_series(out: &Path, s: &stage::Series) -> Result<Vec<String>, Error> {
     let mut written: Vec<PathBuf> = Vec::new();
-    for (fi, fam) in s.families.iter().enumerate() {
-        let rows: Vec<&stage::FamilyValue> = s.values.iter().filter(|v| v.family == fi).collect();
-        let years: BTreeSet<Option<i32>> = rows.iter().map(|v| v.value.fiscal_year).collect();
-        for year in years {
-            let part: Vec<&stage::FamilyValue> = rows
-                .iter()
-                .copied()
-                .filter(|v| v.value.fiscal_year == year)
-                .collect();
-            let name = hashed_name(
-                &std::iter::once(format!("{}|{}|{year:?}", fam.id, fam.name))
-                    .chain(part.iter().map(|v| format!("{:?}", v)))
-                    .collect::<Vec<_>>(),
-            );
-            let path = partition_dir(out, &format!("{FAMILIES_DIR}/{}", fam.dir), year).join(name);
-            let n = part.len();
-            let cols = vec![
-                Column::new("family_id".into(), vec![fam.id.clone(); n]),
-                Column::new("family".into(), vec![fam.name.clone(); n]),
-                col("value_year", &part, |v| v.value.value_year),
-                col("item_key", &part, |v| v.value.item_key.clone()),
-                col("document_item_key", &part, |v| v.document_item_key.clone()),
-                col("item_path", &part, |v| v.value.item_path.clone()),
-                col("label", &part, |v| v.value.label.clone()),
-                col("column", &part, |v| v.value.column.clone()),
-                col("occurrence", &part, |v| v.occurrence),
-                col("value", &part, |v| v.value.value),
-                col("value_float", &part, |v| v.value.value_float),
-                col("unit", &part, |v| v.value.unit.clone()),
-                col("sources", &part, |v| v.sources),
-                col("sources_agree", &part, |v| v.sources_agree),
-                col("document_id", &part, |v| v.value.document_id.clone()),
-                col("source_path", &part, |v| v.value.source_path.clone()),
-                col("table_index", &part, |v| v.value.table_index),
-                col("row_index", &part, |v| v.value.row_index),
-                col("page", &part, |v| v.value.page),
-            ];
-            let df = DataFrame::new(n, cols).map_err(polars_error(&path))?;
-            write_atomically(&path, df)?;
-            written.push(path);
-        }
+    // One file per family and year, the values grouped in one pass.
+    let mut parts: BTreeMap<(usize, Option<i32>), Vec<&stage::FamilyValue>> = BTreeMap::new();
+    for v in &s.values {
+        parts
+            .entry((v.family, v.value.fiscal_year))
+            .or_default()
+            .push(v);
+    }
+    for ((fi, year), part) in parts {
+        let Some(fam) = s.families.get(fi) else {
+            continue;
+        };
+        let name = hashed_name(
+            &std::iter::once(format!("{}|{}|{year:?}", fam.id, fam.name))
+                .chain(part.iter().map(|v| format!("{:?}", v)))
+                .collect::<Vec<_>>(),
+        );
+        let path = partition_dir(out, &format!("{FAMILIES_DIR}/{}", fam.dir), year).join(name);
+        let n = part.len();
+        let cols = vec![
+            Column::new("family_id".into(), vec![fam.id.clone(); n]),
+            Column::new("family".into(), vec![fam.name.clone(); n]),
+            col("value_year", &part, |v| v.value.value_year),
+            col("item_key", &part, |v| v.value.item_key.clone()),
+            col("document_item_key", &part, |v| v.document_item_key.clone()),
+            col("item_path", &part, |v| v.value.item_path.clone()),
+            col("label", &part, |v| v.value.label.clone()),
+            col("column", &part, |v| v.value.column.clone()),
+            col("occurrence", &part, |v| v.occurrence),
+            col("value", &part, |v| v.value.value),
+            col("value_float", &part, |v| v.value.value_float),
+            col("unit", &part, |v| v.value.unit.clone()),
+            col("sources", &part, |v| v.sources),
+            col("sources_agree", &part, |v| v.sources_agree),
+            col("document_id", &part, |v| v.value.document_id.clone()),
+            col("source_path", &part, |v| v.value.source_path.clone()),
+            col("table_index", &part, |v| v.value.table_index),
+            col("row_index", &part, |v| v.value.row_index),
+            col("page", &part, |v| v.value.page),
+        ];
+        let df = DataFrame::new(n, cols).map_err(polars_error(&path))?;
+        write_atomically(&path, df)?;
+        written.push(path);
     }
     if !s.checks.is_empty() {
         let c = &s.checks;

@@ -7,6 +7,7 @@
 //! neighbouring slots belong to one spanning cell when the ruling between them is
 //! missing (covers less than `edge_cover_frac` of their common side).
 
+use crate::disjoint::{find, union};
 use crate::geom::{cluster_1d, mean_at, Rect};
 use crate::layout::{Ruling, Word};
 
@@ -31,21 +32,6 @@ impl RuledRegion {
 
 fn meets(h: &Ruling, v: &Ruling, tol: f64) -> bool {
     v.pos >= h.start - tol && v.pos <= h.end + tol && h.pos >= v.start - tol && h.pos <= v.end + tol
-}
-
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb)] = ra.min(rb);
-    }
 }
 
 /// Connected groups of rulings with at least one crossing, top to bottom.
