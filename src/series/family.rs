@@ -92,7 +92,7 @@ fn within_edits(a: &str, b: &str, max: usize) -> bool {
 
 /// Whether two header words name the same column: equal, or (both long enough) an edit or
 /// so apart (`fuzzy_header_word`: an OCR misread of one character).
-fn words_match(a: &str, b: &str, s: &SeriesSettings) -> bool {
+pub(super) fn words_match(a: &str, b: &str, s: &SeriesSettings) -> bool {
     a == b
         || (a.chars().count().min(b.chars().count()) >= s.fuzzy_min_chars
             && within_edits(a, b, s.fuzzy_max_edits))

@@ -11,14 +11,17 @@
 //! 2. the same label (the last part of its path) and occurrence, when only one unclaimed
 //!    earlier item has it;
 //! 3. its printed previous-year figure equal to the current figure of exactly one
-//!    unclaimed item of the year before (a figure of 0 proves nothing).
+//!    unclaimed item of the year before (a figure of 0 proves nothing);
+//! 4. once every item of the year has had 1–3, a label an edit apart from exactly one
+//!    earlier item still unclaimed (`label_an_edit_apart`, the header words' fuzzy match).
 //!
 //! Otherwise it starts a key of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::family::words_match;
 use super::reconcile::side;
-use super::FamilyValue;
+use super::{FamilyValue, SeriesSettings};
 
 /// An item of one year: its figures by the column they pair on (see `reconcile::side`).
 #[derive(Default)]
@@ -44,7 +47,7 @@ fn label_of(item_path: &str) -> &str {
 
 /// Rewrites each family value's `item_key` to its key across years (the document's own key
 /// moves to `document_item_key`).
-pub fn link_items(values: &mut [FamilyValue]) {
+pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
     let families: BTreeMap<usize, Vec<usize>> =
         values
             .iter()
@@ -85,6 +88,9 @@ pub fn link_items(values: &mut [FamilyValue]) {
         let mut keys: HashMap<(i32, String, u32), String> = HashMap::new();
         for (&y, items) in &years {
             let mut claimed: HashSet<usize> = HashSet::new();
+            // Pass 1: key, label and figures; pass 2: a label an edit apart, among the
+            // earlier items still unclaimed once every exact match is made.
+            let mut found: Vec<Option<usize>> = Vec::with_capacity(items.len());
             for ((key, occ), item) in items {
                 let unclaimed = |k: &(usize, &Known)| !claimed.contains(&k.0);
                 let by_key = known
@@ -125,21 +131,48 @@ pub fn link_items(values: &mut [FamilyValue]) {
                         known[i].year == y - 1 && known[i].current.get(rest).is_some_and(|c| c != f)
                     })
                 };
-                let found = match (by_key, by_figure()) {
+                let f = match (by_key, by_figure()) {
                     (Some(k), Some(f)) if k != f && contradicts(k) => Some(f),
                     (Some(k), _) => Some(k),
                     (None, f) => by_label().or(f),
                 };
-                let series_key = match found {
+                if let Some(i) = f {
+                    claimed.insert(i);
+                }
+                found.push(f);
+            }
+            // Rule `label_an_edit_apart`: an item no exact evidence placed takes the key of
+            // the one earlier item, unclaimed this year, whose label is a character or so
+            // apart (a scan's `車輛費支出` for the digital years' `車輌費支出`; a form
+            // without a previous-year column has no figures to say so).
+            for (((_, occ), item), f) in items.iter().zip(found.iter_mut()) {
+                if f.is_some() {
+                    continue;
+                }
+                let c: Vec<usize> = known
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, k)| {
+                        !claimed.contains(i)
+                            && k.occurrence == *occ
+                            && words_match(&k.label, &item.label, s)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if let [i] = c[..] {
+                    claimed.insert(i);
+                    *f = Some(i);
+                }
+            }
+            for (((key, occ), item), f) in items.iter().zip(found) {
+                let series_key = match f {
                     Some(i) => {
-                        claimed.insert(i);
                         let k = &mut known[i];
                         k.year = y;
                         k.current = item.current.clone();
                         k.key.clone()
                     }
                     None => {
-                        claimed.insert(known.len());
                         known.push(Known {
                             key: key.clone(),
                             label: item.label.clone(),
@@ -208,12 +241,38 @@ mod tests {
             fv(2019, "n", "部/収益/新しい収益", "当年度決算(A)", 5),
             fv(2019, "n", "部/収益/新しい収益", "前年度決算(B)", 0),
         ];
-        link_items(&mut v);
+        link_items(&mut v, &SeriesSettings::default());
         let keys: Vec<&str> = v.iter().map(|x| x.value.item_key.as_str()).collect();
         assert_eq!(
             keys,
             ["a", "b", "x", "c", "a", "a", "b", "b", "c", "c", "n", "n"]
         );
         assert_eq!(v[4].document_item_key, "a2");
+    }
+
+    #[test]
+    fn a_label_an_edit_apart_keeps_the_key_when_nothing_else_places_it() {
+        let mut v = vec![
+            fv(2019, "a", "支出/車輌費支出", "決算(B)", 2549),
+            fv(2019, "b", "支出/職員給料支出", "決算(B)", 100),
+            fv(2019, "c", "支出/職員給与支出", "決算(B)", 200),
+            // 2020 (a scan): 輌 read as 輛; 給料 and 給与 both printed again as they were.
+            fv(2020, "a2", "支出/車輛費支出", "決算(B)", 1863),
+            fv(2020, "c", "支出/職員給与支出", "決算(B)", 210),
+            fv(2020, "b", "支出/職員給料支出", "決算(B)", 110),
+            // A short label must match exactly: 雑費 is not 雑収.
+            fv(2020, "z", "支出/雑収", "決算(B)", 5),
+        ];
+        let mut s = SeriesSettings::default();
+        link_items(&mut v, &s);
+        let keys: Vec<&str> = v.iter().map(|x| x.value.item_key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c", "a", "c", "b", "z"]);
+        // With no edits allowed, the misread label starts an item of its own.
+        for x in &mut v {
+            x.value.item_key = std::mem::take(&mut x.document_item_key);
+        }
+        s.fuzzy_max_edits = 0;
+        link_items(&mut v, &s);
+        assert_eq!(v[3].value.item_key, "a2");
     }
 }

@@ -235,7 +235,7 @@ pub fn series(values: &[SeriesValue], s: &SeriesSettings, rules: &[FamilyRule]) 
     let (families, mut values) = families(values, s);
     let (families, values_renumbered) = apply_rules(families, std::mem::take(&mut values), rules);
     let mut values = values_renumbered;
-    items::link_items(&mut values);
+    items::link_items(&mut values, s);
     let checks = reconcile(&values);
     Series {
         families,

@@ -262,18 +262,12 @@ fn extract_upright(
             }
             // Text completes sparse rulings only when the caller left the strategy to us:
             // `--mode lattice` means cells from rulings alone (Camelot's and tabula's lattice).
+            let scanned = matches!(
+                layout.text_source,
+                crate::layout::TextSource::Ocr | crate::layout::TextSource::HiddenOcrLayer
+            );
             let hinted = if req.mode == Mode::Auto {
-                with_text_hints(
-                    &region,
-                    &st,
-                    &inside,
-                    &protected,
-                    matches!(
-                        layout.text_source,
-                        crate::layout::TextSource::Ocr | crate::layout::TextSource::HiddenOcrLayer
-                    ),
-                    s,
-                )
+                with_text_hints(&region, &st, &inside, &protected, scanned, s)
             } else {
                 None
             };
@@ -283,6 +277,14 @@ fn extract_upright(
                 }
             }
             split_filled_spans(&mut st, &inside, s);
+            // Scanned label boxes whose row rules were lost: lines to rows in order.
+            let moved = (req.mode == Mode::Auto && scanned)
+                .then(|| super::grid::labels_in_order(&mut st, &inside, s))
+                .flatten();
+            let inside: Vec<&Word> = match &moved {
+                Some(m) => m.iter().collect(),
+                None => inside,
+            };
             let big_enough = st.row_edges.len() > s.lattice_min_slots
                 && st.col_edges.len() > s.lattice_min_slots;
             // One ruled row of several columns may be half of a spread (a 項 with one 目).

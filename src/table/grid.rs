@@ -196,6 +196,132 @@ pub(crate) fn split_filled_spans(st: &mut Structure, words: &[&Word], s: &TableS
     st.spans = out;
 }
 
+/// Rule `one_label_line_per_row` (scanned pages; the caller decides): a text cell
+/// spanning k rows, each of which holds a number in another column, that holds exactly k
+/// label lines (two characters or more each, no number) is k cells, one line each, taken
+/// in order. A scanned statement lists several accounts in one box whose dotted row rules
+/// were lost, each label printed half a line above its amounts: the rows are found from
+/// the numbers (rule `numbers_do_not_span_rows`), and the labels straddle those row edges,
+/// so they cannot go to rows by their centres. Each line may sit off its row's centre by
+/// at most `label_line_max_shift` of the row's height. A line closer to the one above than
+/// `label_wrap_max_pitch` of a row's height continues it (a label wrapped in its box:
+/// `障害福祉サービス等事業収` / `益`). A mark alone in the box (a speck read as `－`) is
+/// no label line, and is dropped when the box is split.
+///
+/// Returns the region's words with the moved lines re-centred on their rows, or `None`
+/// when no cell was split.
+pub(crate) fn labels_in_order(
+    st: &mut Structure,
+    words: &[&Word],
+    s: &TableSettings,
+) -> Option<Vec<Word>> {
+    let row_of = |y: f64| {
+        (y > *st.row_edges.first()? && y < *st.row_edges.last()?)
+            .then(|| interval(&st.row_edges, y))
+    };
+    // Per word: `Some(dy)` to move it, `None` to drop it.
+    let mut fate: Vec<Option<f64>> = vec![Some(0.0); words.len()];
+    let mut spans = Vec::with_capacity(st.spans.len());
+    let mut split_any = false;
+    for sp in &st.spans {
+        let split = (|| {
+            if sp.rowspan < 2 {
+                return None;
+            }
+            let rect = st.span_rect(sp)?;
+            let inside: Vec<usize> = (0..words.len())
+                .filter(|&i| rect.contains_point(words[i].bbox.cx(), words[i].bbox.cy()))
+                .collect();
+            let (mine, marks): (Vec<usize>, Vec<usize>) = inside
+                .into_iter()
+                .partition(|&i| words[i].text.chars().any(char::is_alphanumeric));
+            if mine.iter().any(|&i| super::stream::numeric(&words[i].text)) {
+                return None;
+            }
+            let refs: Vec<&Word> = mine.iter().map(|&i| words[i]).collect();
+            let row_h = rect.height() / sp.rowspan as f64;
+            // Lines, a wrapped line joined to the one it continues.
+            let mut lines: Vec<Vec<&Word>> = Vec::new();
+            for line in super::cell_text::group_lines(&refs, s.line_overlap) {
+                let cy = |l: &[&Word]| l.iter().map(|w| w.bbox.cy()).sum::<f64>() / l.len() as f64;
+                match lines.last_mut() {
+                    Some(prev)
+                        if cy(&line) - prev.last().map_or(f64::MIN, |w| w.bbox.cy())
+                            < s.label_wrap_max_pitch * row_h =>
+                    {
+                        prev.extend(line)
+                    }
+                    _ => lines.push(line),
+                }
+            }
+            if lines.len() != sp.rowspan {
+                return None;
+            }
+            let mut moves: Vec<(usize, Option<f64>)> = marks.iter().map(|&i| (i, None)).collect();
+            for (k, line) in lines.iter().enumerate() {
+                let r = sp.row + k;
+                let (top, bottom) = (*st.row_edges.get(r)?, *st.row_edges.get(r + 1)?);
+                let chars: usize = line
+                    .iter()
+                    .map(|w| w.text.chars().filter(|c| !c.is_whitespace()).count())
+                    .sum();
+                let numbered = words.iter().any(|w| {
+                    (w.bbox.cx() < rect.x0 || w.bbox.cx() > rect.x1)
+                        && row_of(w.bbox.cy()) == Some(r)
+                        && super::stream::numeric(&w.text)
+                });
+                let (lo, hi) = line.iter().fold((f64::MAX, f64::MIN), |(lo, hi), w| {
+                    (lo.min(w.bbox.top), hi.max(w.bbox.bottom))
+                });
+                let dy = (top + bottom - lo - hi) / 2.0;
+                if chars < 2 || !numbered || dy.abs() > s.label_line_max_shift * (bottom - top) {
+                    return None;
+                }
+                // Back from the line's words to their indices among the region's.
+                moves.extend(line.iter().filter_map(|w| {
+                    mine.iter()
+                        .find(|&&i| std::ptr::eq(words[i], *w))
+                        .map(|&i| (i, Some(dy)))
+                }));
+            }
+            Some(moves)
+        })();
+        match split {
+            Some(moves) => {
+                for (i, f) in moves {
+                    if let Some(d) = fate.get_mut(i) {
+                        *d = f;
+                    }
+                }
+                spans.extend((sp.row..sp.row + sp.rowspan).map(|row| Span {
+                    row,
+                    rowspan: 1,
+                    ..*sp
+                }));
+                split_any = true;
+            }
+            None => spans.push(*sp),
+        }
+    }
+    if !split_any {
+        return None;
+    }
+    spans.sort_by_key(|sp| (sp.row, sp.col));
+    st.spans = spans;
+    Some(
+        words
+            .iter()
+            .zip(&fate)
+            .filter_map(|(w, f)| {
+                let dy = (*f)?;
+                let mut w = (*w).clone();
+                w.bbox = Rect::new(w.bbox.x0, w.bbox.top + dy, w.bbox.x1, w.bbox.bottom + dy);
+                Some(w)
+            })
+            .collect(),
+    )
+}
+
 /// How [`build_grid`] makes cells.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Cells {
@@ -407,6 +533,79 @@ fn kept_edges(edges: &[f64], keep: &[bool]) -> Vec<f64> {
 mod tests {
     use super::super::testutil::w;
     use super::*;
+
+    #[test]
+    fn label_lines_straddling_row_edges_go_to_rows_in_order() {
+        let s = TableSettings::default();
+        // Rows 0-20, 20-40, 40-60 found from the amounts; one label box spans them, each
+        // label half a line above its amount, a speck read as `－` in the box.
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 100.0, 200.0]);
+        st.spans.retain(|sp| sp.col != 0);
+        st.spans.push(Span {
+            row: 0,
+            col: 0,
+            rowspan: 3,
+            colspan: 1,
+        });
+        let words = [
+            w("介護報酬収益", 5.0, -1.0),
+            w("介護予防報酬収益", 5.0, 14.0),
+            w("－", 2.0, 25.0),
+            w("利用者負担金収益", 5.0, 34.0),
+            w("90,563,083", 120.0, 5.0),
+            w("508,477", 120.0, 25.0),
+            w("10,358,310", 120.0, 45.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        // By their centres (4, 19, 39) the first two labels would share row 0 and row 2
+        // would have none; in order, each row gets one.
+        let moved = labels_in_order(&mut st, &refs, &s).expect("split");
+        assert_eq!(moved.len(), words.len() - 1, "the speck is dropped");
+        let mrefs: Vec<&Word> = moved.iter().collect();
+        let g = build_grid(
+            1,
+            Mode::Lattice,
+            &st,
+            &mrefs,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
+            &s,
+            Vec::new(),
+        )
+        .expect("grid");
+        let col0: Vec<&str> = g
+            .cells
+            .iter()
+            .filter(|c| c.col == 0)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(col0, ["介護報酬収益", "介護予防報酬収益", "利用者負担金収益"]);
+
+        // Two lines for three rows: left as one cell.
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 100.0, 200.0]);
+        st.spans.retain(|sp| sp.col != 0);
+        st.spans.push(Span {
+            row: 0,
+            col: 0,
+            rowspan: 3,
+            colspan: 1,
+        });
+        let two: Vec<&Word> = refs.iter().copied().filter(|w| w.text != "介護予防報酬収益").collect();
+        assert!(labels_in_order(&mut st, &two, &s).is_none());
+        // A vertical label of one character a line is no list of labels.
+        let vertical = [
+            w("収", 5.0, 5.0),
+            w("入", 5.0, 25.0),
+            w("出", 5.0, 45.0),
+            w("1", 120.0, 5.0),
+            w("2", 120.0, 25.0),
+            w("3", 120.0, 45.0),
+        ];
+        let vrefs: Vec<&Word> = vertical.iter().collect();
+        assert!(labels_in_order(&mut st, &vrefs, &s).is_none());
+    }
 
     #[test]
     fn words_fill_cells_and_empty_rows_columns_drop() {

@@ -417,10 +417,30 @@ pub(crate) fn with_text_hints(
         } else {
             rows(&band_lines, &col_edges, &[], s)
         };
+        // Rule `label_above_amounts`: a band that begins with a line without numbers and
+        // whose lines with numbers hold nothing else prints each row's label on its first
+        // line and its amounts on the line below (a scanned statement's two-line rows,
+        // their dotted rules lost): the lines without numbers before a row of numbers
+        // begin that row. Otherwise they continue the row above (a label wrapped under
+        // the line holding its amounts).
+        let amounts_only = |i: usize| {
+            band_lines.get(i).is_some_and(|l| {
+                l.words.iter().all(|w| {
+                    numeric(&w.text) || !w.text.chars().any(char::is_alphanumeric)
+                })
+            })
+        };
+        let labels_above = groups
+            .first()
+            .is_some_and(|g| g.iter().all(|&i| line_nums.get(i).is_none_or(Vec::is_empty)))
+            && groups.iter().all(|g| {
+                g.iter().all(|&i| line_nums.get(i).is_none_or(Vec::is_empty) || amounts_only(i))
+            });
         // Numbers do not wrap: a row group with a number in a column that already has
         // one since the last row break starts a row. Groups without numbers (a label set
         // beside the rows, a vertical 令和８年… between two 級 rows) are passed over.
         let mut seen: Vec<usize> = Vec::new();
+        let mut last_numbered: Option<usize> = None;
         for (gi, g) in groups.iter().enumerate() {
             let nums: Vec<usize> = g
                 .iter()
@@ -431,7 +451,14 @@ pub(crate) fn with_text_hints(
             if nums.is_empty() {
                 continue;
             }
-            let before = gi
+            // The group the break goes before: this one, or with labels above amounts the
+            // first of the number-less groups since the last numbered one.
+            let starts = match (labels_above, last_numbered) {
+                (true, Some(p)) => p + 1,
+                _ => gi,
+            };
+            last_numbered = Some(gi);
+            let before = starts
                 .checked_sub(1)
                 .and_then(|p| groups.get(p))
                 .and_then(|p| p.last());
@@ -440,7 +467,9 @@ pub(crate) fn with_text_hints(
                 .filter_map(|&i| line_nums.get(i))
                 .find(|c| !c.is_empty())
                 .is_some_and(|first| first.iter().any(|c| seen.contains(c)));
-            if let (true, Some(&b), Some(&f)) = (breaks, before, g.first()) {
+            if let (true, Some(&b), Some(&f)) =
+                (breaks, before, groups.get(starts).and_then(|s| s.first()))
+            {
                 if let (Some(last), Some(first)) = (band_lines.get(b), band_lines.get(f)) {
                     extra.push(Ruling::horizontal(
                         (last.bbox.bottom + first.bbox.top) / 2.0,
@@ -792,6 +821,37 @@ mod tests {
                 .all(|sp| sp.row + sp.rowspan <= 2 || sp.row >= 2),
             "{amount_spans:?}"
         );
+    }
+
+    #[test]
+    fn labels_printed_above_their_amounts_begin_their_rows() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // A scanned statement's two-line rows, their dotted rules lost: each account on
+        // the row's first line, its amounts alone on the line below.
+        let r = full_grid(&[0.0, 100.0, 200.0, 300.0], &[0.0, 20.0, 140.0]);
+        let mut words = vec![w("科目", 5.0, 5.0), w("予算", 105.0, 5.0), w("決算", 205.0, 5.0)];
+        for (i, label) in ["人件費支出", "役員報酬支出", "職員給料支出"].iter().enumerate() {
+            let y = 22.0 + 40.0 * i as f64;
+            words.push(w(label, 5.0, y));
+            words.push(w("480,708,000", 130.0, y + 18.0));
+            words.push(w("478,804,769", 230.0, y + 18.0));
+        }
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        let hinted = with_text_hints(region, &st, &refs, &[], true, &s).expect("rows");
+        let st2 = structure(&hinted, &s).expect("structure");
+        // Breaks above each label (y 62 and 102), not between a label and its amounts.
+        let inner: Vec<f64> = st2.row_edges[2..st2.row_edges.len() - 1].to_vec();
+        assert_eq!(inner.len(), 2, "{:?}", st2.row_edges);
+        for (edge, label_top) in inner.iter().zip([62.0, 102.0]) {
+            assert!(
+                *edge <= label_top && *edge > label_top - 10.0,
+                "{:?}",
+                st2.row_edges
+            );
+        }
     }
 
     #[test]

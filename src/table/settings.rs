@@ -100,6 +100,17 @@ pub struct TableSettings {
     /// separator found from them (a scanned `平成29年度予算` over 4 of its 74 pt); a
     /// label spanning two columns reaches well into both. Default 0.15.
     pub straddle_min_share: f64,
+    /// Rule `one_label_line_per_row` (scanned pages): a label line taken in order into
+    /// the row of the same rank may sit off that row's centre by at most this fraction of
+    /// the row's height. A scanned statement prints each account half a line above its
+    /// amounts (about 0.45 of the row); a line a whole row away is not that row's label.
+    /// Default 0.75.
+    pub label_line_max_shift: f64,
+    /// Rule `one_label_line_per_row`: a label line whose centre is closer than this
+    /// fraction of a row's height below the line above continues that line (a label
+    /// wrapped in its box, about 0.5 of the row), rather than being the next row's label
+    /// (a whole row below). Default 0.65.
+    pub label_wrap_max_pitch: f64,
 
     // ---- detection of unruled tables ------------------------------------------------
     /// A vertical gap of more than this many em between consecutive text lines ends an
@@ -123,7 +134,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 24] = [
+        let checks: [crate::limits::Limit<'_>; 26] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -174,6 +185,8 @@ impl TableSettings {
             ),
             ("straddle_tol", self.straddle_tol, 0.0, inf),
             ("straddle_min_share", self.straddle_min_share, 0.0, 0.5),
+            ("label_line_max_shift", self.label_line_max_shift, 0.0, 1.0),
+            ("label_wrap_max_pitch", self.label_wrap_max_pitch, 0.0, 1.0),
             ("region_max_gap_em", self.region_max_gap_em, 0.0, inf),
             (
                 "region_max_plain_run",
@@ -216,6 +229,8 @@ impl Default for TableSettings {
             interleave_min_overlap: 0.2,
             straddle_tol: 1.0,
             straddle_min_share: 0.15,
+            label_line_max_shift: 0.75,
+            label_wrap_max_pitch: 0.65,
             region_max_gap_em: 2.5,
             region_max_plain_run: 2,
             region_min_rows: 2,
