@@ -168,7 +168,28 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                         };
                         let expected = sum(&rows);
                         let outline_holds = outer.as_ref().is_some_and(|o| !off(sum(o), o.len()));
-                        if off(expected, rows.len()) && !outline_holds {
+                        let arithmetic_holds = || {
+                            let added: Vec<usize> =
+                                rows.iter().copied().filter(|&r| !of_which(t, r)).collect();
+                            let vals: Vec<i64> = added
+                                .iter()
+                                .map(|&r| {
+                                    if t.rows[r].spanned_from_above.contains(&c) {
+                                        0
+                                    } else {
+                                        int_at(r, c).unwrap_or(0)
+                                    }
+                                })
+                                .collect();
+                            top_level_items(&vals).is_some_and(|top| {
+                                let s: i64 = top
+                                    .iter()
+                                    .filter_map(|&k| vals.get(k))
+                                    .fold(0i64, |a, b| a.saturating_add(*b));
+                                !off(s, top.len())
+                            })
+                        };
+                        if off(expected, rows.len()) && !outline_holds && !arithmetic_holds() {
                             out.push(Mismatch {
                                 table: 0,
                                 row: i,
@@ -236,6 +257,61 @@ fn outline_parents(t: &LogicalTable, rows: &[usize], first_value: usize) -> Opti
         (depth > outer.0) || (style != Numbering::Plain && style != outer.1)
     });
     (inner && parents.len() < rows.len()).then_some(parents)
+}
+
+/// Rule `of_which_rows`: a row labelled `うち…` / `(うち…)` is part of the row above it
+/// (a balance sheet's `(うち当期活動増減差額)` under 次期繰越活動増減差額), not an item
+/// the total adds.
+fn of_which(t: &LogicalTable, r: usize) -> bool {
+    t.rows[r]
+        .cells
+        .iter()
+        .find(|x| !x.trim().is_empty())
+        .is_some_and(|x| {
+            x.trim_start_matches(['(', '（', '[', '〔', ' ', '　'])
+                .starts_with("うち")
+        })
+}
+
+/// Rule `parents_by_arithmetic`: the rows a total covers may be an outline that nothing
+/// but the figures shows — a balance sheet's `流動資産` over `現金預金`, `事業未収金`,
+/// `貯蔵品`, in one column with the same indent, `固定資産` over `基本財産` (over 土地, 建物,
+/// …) and `その他の固定資産` (over its own items). A row is a parent when the rows right
+/// under it, each with its own children, add up to it exactly; a zero adds nothing and
+/// parents nothing. Returns the positions of the outermost items when the outline has at
+/// least one parent, `None` otherwise.
+fn top_level_items(vals: &[i64]) -> Option<Vec<usize>> {
+    let n = vals.len();
+    // end[i]: one past the last row of i's subtree; filled from the bottom up, so each
+    // child's subtree is known when its parent is tried.
+    let mut end: Vec<usize> = (1..=n).collect();
+    let mut parent = false;
+    for i in (0..n).rev() {
+        let v = vals[i];
+        if v == 0 {
+            continue;
+        }
+        let (mut j, mut sum) = (i + 1, 0i64);
+        while j < n {
+            sum = sum.saturating_add(vals[j]);
+            j = end[j];
+            if sum == v {
+                end[i] = j;
+                parent = true;
+                break;
+            }
+        }
+    }
+    if !parent {
+        return None;
+    }
+    let mut top = Vec::new();
+    let mut i = 0;
+    while i < n {
+        top.push(i);
+        i = end[i].max(i + 1);
+    }
+    Some(top)
 }
 
 /// The mismatched totals of one table, default settings.
@@ -365,6 +441,39 @@ mod tests {
         );
         t.rows[1].spanned_from_above = vec![0, 1];
         assert_eq!(check(&t), vec![]);
+    }
+
+    #[test]
+    fn a_balance_sheet_outline_adds_its_outer_items() {
+        // 流動資産 over its items, 固定資産 over 基本財産 (over 土地, 建物) and その他 (over
+        // 構築物); an `(うち…)` row under 差額; nothing in the labels says which is which.
+        let t = table(
+            &["勘定科目", "当年度末"],
+            &[],
+            None,
+            &[
+                (&["流動資産", "366"], Data),
+                (&["現金預金", "260"], Data),
+                (&["事業未収金", "104"], Data),
+                (&["貯蔵品", "2"], Data),
+                (&["固定資産", "1237"], Data),
+                (&["基本財産", "1171"], Data),
+                (&["土地", "87"], Data),
+                (&["建物", "1084"], Data),
+                (&["その他の固定資産", "66"], Data),
+                (&["構築物", "66"], Data),
+                (&["次期繰越活動増減差額", "10"], Data),
+                (&["(うち当期活動増減差額)", "7"], Data),
+                (&["資産の部合計", "1613"], Total),
+            ],
+        );
+        assert!(check(&t).is_empty(), "{:?}", check(&t));
+        // A misread total is still caught.
+        let mut bad = t.clone();
+        bad.rows[12].cells[1] = "1631".into();
+        assert_eq!(check(&bad).len(), 1);
+        assert_eq!(top_level_items(&[5, 2, 3, 4]), Some(vec![0, 3]));
+        assert_eq!(top_level_items(&[1, 2, 3]), None);
     }
 
     #[test]

@@ -13,8 +13,12 @@
 //! 3. its printed previous-year figure equal to the current figure of exactly one
 //!    unclaimed item of the year before (a figure of 0 proves nothing);
 //! 4. once every item of the year has had 1–3, a label an edit apart from exactly one
-//!    earlier item still unclaimed (`label_an_edit_apart`, the header words' fuzzy match).
+//!    earlier item still unclaimed (`label_an_edit_apart`, the header words' fuzzy match);
+//! 5. then, items whose printed labels are the same without bracketed qualifiers as as
+//!    many unclaimed items of one earlier year, paired in reading order
+//!    (`qualifier_dropped_in_order`: `介護報酬収入(施設)` printed as `介護報酬収入`).
 //!
+//! An item placed takes the earlier item's key and occurrence.
 //! Otherwise it starts a key of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -27,6 +31,9 @@ use super::{FamilyValue, SeriesSettings};
 #[derive(Default)]
 struct YearItem {
     label: String,
+    /// The printed label without its bracketed qualifiers (`介護報酬収入(施設)` →
+    /// `介護報酬収入`).
+    base: String,
     current: HashMap<String, f64>,
     previous: HashMap<String, f64>,
 }
@@ -35,7 +42,10 @@ struct YearItem {
 struct Known {
     key: String,
     label: String,
+    base: String,
     occurrence: u32,
+    /// Its place in reading order among the items of the year it was last seen.
+    order: usize,
     year: i32,
     current: HashMap<String, f64>,
 }
@@ -43,6 +53,30 @@ struct Known {
 /// The last part of an item path: its label reduced (`…/費用/人件費` → `人件費`).
 fn label_of(item_path: &str) -> &str {
     item_path.rsplit('/').next().unwrap_or(item_path)
+}
+
+/// A printed label without its bracketed qualifiers and spaces, NFKC-normalized:
+/// `介護報酬収入(施設)` and `（介護報酬収入）` → `介護報酬収入`.
+fn base_label(label: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut inner = String::new();
+    for c in label.nfkc() {
+        match c {
+            '(' | '[' | '〔' | '【' => depth += 1,
+            ')' | ']' | '〕' | '】' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() => {}
+            c if depth > 0 => inner.push(c),
+            c => out.push(c),
+        }
+    }
+    // A label wholly in brackets is a group's own label: its text is the base.
+    if out.is_empty() {
+        inner
+    } else {
+        out
+    }
 }
 
 /// Rewrites each family value's `item_key` to its key across years (the document's own key
@@ -70,6 +104,7 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                     id.clone(),
                     YearItem {
                         label: label_of(&v.item_path).to_string(),
+                        base: base_label(&v.label),
                         ..Default::default()
                     },
                 ));
@@ -85,12 +120,14 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
             }
         }
         let mut known: Vec<Known> = Vec::new();
-        let mut keys: HashMap<(i32, String, u32), String> = HashMap::new();
+        let mut keys: HashMap<(i32, String, u32), (String, u32)> = HashMap::new();
         for (&y, items) in &years {
             let mut claimed: HashSet<usize> = HashSet::new();
             // Pass 1: key, label and figures; pass 2: a label an edit apart, among the
             // earlier items still unclaimed once every exact match is made.
             let mut found: Vec<Option<usize>> = Vec::with_capacity(items.len());
+            // Whether a figure placed the item (evidence no order overrules).
+            let mut by_figures: Vec<bool> = Vec::with_capacity(items.len());
             for ((key, occ), item) in items {
                 let unclaimed = |k: &(usize, &Known)| !claimed.contains(&k.0);
                 let by_key = known
@@ -131,15 +168,19 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                         known[i].year == y - 1 && known[i].current.get(rest).is_some_and(|c| c != f)
                     })
                 };
-                let f = match (by_key, by_figure()) {
-                    (Some(k), Some(f)) if k != f && contradicts(k) => Some(f),
-                    (Some(k), _) => Some(k),
-                    (None, f) => by_label().or(f),
+                let (f, figures) = match (by_key, by_figure()) {
+                    (Some(k), Some(f)) if k != f && contradicts(k) => (Some(f), true),
+                    (Some(k), _) => (Some(k), false),
+                    (None, f) => match by_label() {
+                        Some(l) => (Some(l), false),
+                        None => (f, f.is_some()),
+                    },
                 };
                 if let Some(i) = f {
                     claimed.insert(i);
                 }
                 found.push(f);
+                by_figures.push(figures);
             }
             // Rule `label_an_edit_apart`: an item no exact evidence placed takes the key of
             // the one earlier item, unclaimed this year, whose label is a character or so
@@ -164,23 +205,64 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                     *f = Some(i);
                 }
             }
-            for (((key, occ), item), f) in items.iter().zip(found) {
+            // Rule `qualifier_dropped_in_order`: this year's items whose printed labels are
+            // the same without their bracketed qualifiers (`介護報酬収入` / `（介護報酬収入）`
+            // / `介護報酬収入`) are, in reading order, as many items of the year before
+            // that share that base (`介護報酬収入(施設)` / `（介護報酬収入）` /
+            // `介護報酬収入(居宅)`): their place is the evidence when no figure says
+            // otherwise (a form without a previous-year column). Matches made by key or
+            // label inside the group give way; one made by another item does not.
+            let mut bases: Vec<&str> = items.iter().map(|(_, item)| item.base.as_str()).collect();
+            bases.sort_unstable();
+            bases.dedup();
+            for base in bases.into_iter().filter(|b| !b.is_empty()) {
+                let mine: Vec<usize> = (0..items.len())
+                    .filter(|&j| items[j].1.base == base)
+                    .collect();
+                let Some(last) = known.iter().filter(|k| k.base == base && k.year < y).map(|k| k.year).max() else {
+                    continue;
+                };
+                let mut theirs: Vec<usize> = (0..known.len())
+                    .filter(|&i| known[i].base == base && known[i].year == last)
+                    .collect();
+                theirs.sort_by_key(|&i| known[i].order);
+                let outside = theirs
+                    .iter()
+                    .any(|i| claimed.contains(i) && !mine.iter().any(|&j| found[j] == Some(*i)));
+                let figured = mine.iter().any(|&j| by_figures[j]);
+                if mine.len() < 2 || mine.len() != theirs.len() || outside || figured {
+                    continue;
+                }
+                for &j in &mine {
+                    if let Some(old) = found[j].take() {
+                        claimed.remove(&old);
+                    }
+                }
+                for (&j, &i) in mine.iter().zip(&theirs) {
+                    claimed.insert(i);
+                    found[j] = Some(i);
+                }
+            }
+            for (order, (((key, occ), item), f)) in items.iter().zip(found).enumerate() {
                 let series_key = match f {
                     Some(i) => {
                         let k = &mut known[i];
                         k.year = y;
+                        k.order = order;
                         k.current = item.current.clone();
-                        k.key.clone()
+                        (k.key.clone(), k.occurrence)
                     }
                     None => {
                         known.push(Known {
                             key: key.clone(),
                             label: item.label.clone(),
+                            base: item.base.clone(),
                             occurrence: *occ,
+                            order,
                             year: y,
                             current: item.current.clone(),
                         });
-                        key.clone()
+                        (key.clone(), *occ)
                     }
                 };
                 keys.insert((y, key.clone(), *occ), series_key);
@@ -191,8 +273,9 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
             let Some(y) = fv.value.fiscal_year else {
                 continue;
             };
-            if let Some(k) = keys.get(&(y, fv.value.item_key.clone(), fv.occurrence)) {
+            if let Some((k, occ)) = keys.get(&(y, fv.value.item_key.clone(), fv.occurrence)) {
                 fv.document_item_key = std::mem::replace(&mut fv.value.item_key, k.clone());
+                fv.occurrence = *occ;
             }
         }
     }
@@ -274,5 +357,41 @@ mod tests {
         s.fuzzy_max_edits = 0;
         link_items(&mut v, &s);
         assert_eq!(v[3].value.item_key, "a2");
+    }
+
+    #[test]
+    fn qualifiers_dropped_by_a_later_year_pair_in_reading_order() {
+        let mut v = vec![
+            fv(2018, "s", "収入/介護報酬収入施設", "決算(B)", 317),
+            fv(2018, "g", "収入/介護報酬収入", "決算(B)", 82),
+            fv(2018, "k", "収入/介護報酬収入居宅", "決算(B)", 80),
+            // 2019 prints the three without qualifiers: one key, three occurrences.
+            fv(2019, "g", "収入/介護報酬収入", "決算(B)", 347),
+            fv(2019, "g", "収入/介護報酬収入", "決算(B)", 93),
+            fv(2019, "g", "収入/介護報酬収入", "決算(B)", 92),
+        ];
+        let labels = [
+            "介護報酬収入(施設)",
+            "（介護報酬収入）",
+            "介護報酬収入(居宅)",
+            "介護報酬収入",
+            "（介護報酬収入）",
+            "介護報酬収入",
+        ];
+        for (x, l) in v.iter_mut().zip(labels) {
+            x.value.label = l.into();
+        }
+        for (x, occ) in v[3..].iter_mut().zip(0..) {
+            x.occurrence = occ;
+        }
+        link_items(&mut v, &SeriesSettings::default());
+        let got: Vec<(&str, u32)> = v
+            .iter()
+            .map(|x| (x.value.item_key.as_str(), x.occurrence))
+            .collect();
+        assert_eq!(
+            got,
+            [("s", 0), ("g", 0), ("k", 0), ("s", 0), ("g", 0), ("k", 0)]
+        );
     }
 }

@@ -244,6 +244,15 @@ fn extract_upright(
                     .collect();
                 Some((region, st, inside))
             })
+            // Text decides where a frame holds two tables only when the caller left the
+            // strategy to us (as for `with_text_hints`).
+            .flat_map(|r| {
+                if req.mode == Mode::Auto {
+                    super::halves::split_halves(r, s)
+                } else {
+                    vec![r]
+                }
+            })
             .collect();
         // Columns labelled letter-spaced in one grid stay whole in every grid of the
         // page that rules the same column (`letter_spaced_label`).

@@ -101,6 +101,7 @@ mod cell_text;
 mod detect;
 mod extract;
 mod grid;
+mod halves;
 mod lattice;
 pub mod settings;
 mod side;

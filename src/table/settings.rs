@@ -111,6 +111,11 @@ pub struct TableSettings {
     /// wrapped in its box, about 0.5 of the row), rather than being the next row's label
     /// (a whole row below). Default 0.65.
     pub label_wrap_max_pitch: f64,
+    /// Rule `side_by_side_halves`: how many rows from a ruled frame's top are searched
+    /// for a header whose column labels repeat (a balance sheet's `勘定科目 当年度末 …`
+    /// over each half). Default 3: a group row (`資産の部` / `負債の部`), the labels, and
+    /// one more for a two-line header. 0 turns the rule off.
+    pub halves_header_rows: usize,
 
     // ---- detection of unruled tables ------------------------------------------------
     /// A vertical gap of more than this many em between consecutive text lines ends an
@@ -134,7 +139,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 26] = [
+        let checks: [crate::limits::Limit<'_>; 27] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -187,6 +192,7 @@ impl TableSettings {
             ("straddle_min_share", self.straddle_min_share, 0.0, 0.5),
             ("label_line_max_shift", self.label_line_max_shift, 0.0, 1.0),
             ("label_wrap_max_pitch", self.label_wrap_max_pitch, 0.0, 1.0),
+            ("halves_header_rows", self.halves_header_rows as f64, 0.0, 20.0),
             ("region_max_gap_em", self.region_max_gap_em, 0.0, inf),
             (
                 "region_max_plain_run",
@@ -231,6 +237,7 @@ impl Default for TableSettings {
             straddle_min_share: 0.15,
             label_line_max_shift: 0.75,
             label_wrap_max_pitch: 0.65,
+            halves_header_rows: 3,
             region_max_gap_em: 2.5,
             region_max_plain_run: 2,
             region_min_rows: 2,
