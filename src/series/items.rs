@@ -9,7 +9,7 @@
 //!    say otherwise (its previous-year figure is not that item's current one, but is
 //!    exactly one other item's);
 //! 2. the same label (the last part of its path) and occurrence, when only one unclaimed
-//!    earlier item has it;
+//!    earlier item has it, unless its figures say otherwise (as in 1);
 //! 3. its printed previous-year figure equal to the current figure of exactly one
 //!    unclaimed item of the year before (a figure of 0 proves nothing);
 //! 4. once every item of the year has had 1–3, a label an edit apart from exactly one
@@ -171,9 +171,12 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                 let (f, figures) = match (by_key, by_figure()) {
                     (Some(k), Some(f)) if k != f && contradicts(k) => (Some(f), true),
                     (Some(k), _) => (Some(k), false),
-                    (None, f) => match by_label() {
-                        Some(l) => (Some(l), false),
-                        None => (f, f.is_some()),
+                    // Figures overrule a label the same way: two 雑費 rows of last year,
+                    // this year's second printing the second one's figure as last year's.
+                    (None, f) => match (by_label(), f) {
+                        (Some(l), Some(f)) if l != f && contradicts(l) => (Some(f), true),
+                        (Some(l), _) => (Some(l), false),
+                        (None, f) => (f, f.is_some()),
                     },
                 };
                 if let Some(i) = f {
@@ -392,6 +395,30 @@ mod tests {
         assert_eq!(
             got,
             [("s", 0), ("g", 0), ("k", 0), ("s", 0), ("g", 0), ("k", 0)]
+        );
+    }
+
+    #[test]
+    fn figures_overrule_a_label_shared_by_two_rows() {
+        let mut v = vec![
+            fv(2019, "z", "雑費", "当年度決算(A)", 288),
+            fv(2019, "z", "雑費", "当年度決算(A)", 265),
+            // 2020: the rows' section paths read differently (two document keys), the
+            // second 雑費 of 2019 printed first.
+            fv(2020, "b", "費用/雑費", "当年度決算(A)", 170),
+            fv(2020, "b", "費用/雑費", "前年度決算(B)", 265),
+            fv(2020, "a", "用/雑費", "当年度決算(A)", 668),
+            fv(2020, "a", "用/雑費", "前年度決算(B)", 288),
+        ];
+        v[1].occurrence = 1;
+        link_items(&mut v, &SeriesSettings::default());
+        let got: Vec<(&str, u32)> = v
+            .iter()
+            .map(|x| (x.value.item_key.as_str(), x.occurrence))
+            .collect();
+        assert_eq!(
+            got,
+            [("z", 0), ("z", 1), ("z", 1), ("z", 1), ("z", 0), ("z", 0)]
         );
     }
 }
