@@ -5,7 +5,10 @@ For each family named, takes the items (item_key, occurrence) that the reference
 printed as its own year's figure (value_year == fiscal_year) and counts how many of
 them have a current-year figure in every one of the years given, and in each year.
 
-usage: bench/series.py OUT_DIR [--family NAME ...] [--years 2016-2020] [--ref 2019]
+With --year Y (the welfare series' scanned 2020), also: of the items printed in every other
+year, how many year Y has under the same key (how well one year's reading lines up).
+
+usage: bench/series.py OUT_DIR [--family NAME ...] [--years 2016-2020] [--ref 2019] [--year Y]
 (defaults: the welfare series of ../shared/corpus/real-more: 事業活動計算書 and
 資金収支計算書, 2016-2020, reference 2019)
 """
@@ -21,6 +24,7 @@ def main() -> int:
     ap.add_argument("--family", action="append")
     ap.add_argument("--years", default="2016-2020")
     ap.add_argument("--ref", type=int, default=2019)
+    ap.add_argument("--year", type=int)
     args = ap.parse_args()
     lo, hi = (int(y) for y in args.years.split("-"))
     years = list(range(lo, hi + 1))
@@ -44,6 +48,10 @@ def main() -> int:
         share = len(all_years) / len(ref) if ref else 0.0
         each = " ".join(f"{y}:{len(ref & per_year[y])}" for y in years)
         print(f"{fam}: {len(all_years)}/{len(ref)} ({share:.2f}) of {args.ref}'s items in all of {lo}-{hi}; per year {each}")
+        if args.year in per_year:
+            others = set.intersection(*(per_year[y] for y in years if y != args.year))
+            got = others & per_year[args.year]
+            print(f"  items in every year but {args.year}: {len(others)}; {args.year} has {len(got)} of them ({len(got) / max(len(others), 1):.2f})")
     return 0
 
 

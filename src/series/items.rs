@@ -41,6 +41,9 @@ struct YearItem {
 /// An item seen in earlier years.
 struct Known {
     key: String,
+    /// The document key it was last printed under (a year linked by label or figures
+    /// keeps the earlier key, and the next year may print the same document key again).
+    doc_key: String,
     label: String,
     base: String,
     occurrence: u32,
@@ -133,7 +136,7 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                 let by_key = known
                     .iter()
                     .enumerate()
-                    .find(|(_, k)| k.key == *key && k.occurrence == *occ)
+                    .find(|(_, k)| (k.key == *key || k.doc_key == *key) && k.occurrence == *occ)
                     .map(|(i, _)| i)
                     .filter(|i| !claimed.contains(i));
                 let by_label = || {
@@ -219,21 +222,33 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
             bases.sort_unstable();
             bases.dedup();
             for base in bases.into_iter().filter(|b| !b.is_empty()) {
-                let mine: Vec<usize> = (0..items.len())
-                    .filter(|&j| items[j].1.base == base)
-                    .collect();
-                let Some(last) = known.iter().filter(|k| k.base == base && k.year < y).map(|k| k.year).max() else {
+                let Some(last) = known
+                    .iter()
+                    .filter(|k| k.base == base && k.year < y)
+                    .map(|k| k.year)
+                    .max()
+                else {
                     continue;
                 };
                 let mut theirs: Vec<usize> = (0..known.len())
                     .filter(|&i| known[i].base == base && known[i].year == last)
                     .collect();
                 theirs.sort_by_key(|&i| known[i].order);
+                // This year's items of the base, but for those placed outside the group on
+                // an item seen last year (by their key or label on another base); one placed
+                // on an item last seen before that year (its key in an older form) is the
+                // group's to place.
+                let mine: Vec<usize> = (0..items.len())
+                    .filter(|&j| items[j].1.base == base)
+                    .filter(|&j| {
+                        found[j].is_none_or(|i| theirs.contains(&i) || known[i].year < last)
+                    })
+                    .collect();
                 let outside = theirs
                     .iter()
                     .any(|i| claimed.contains(i) && !mine.iter().any(|&j| found[j] == Some(*i)));
                 let figured = mine.iter().any(|&j| by_figures[j]);
-                if mine.len() < 2 || mine.len() != theirs.len() || outside || figured {
+                if mine.is_empty() || mine.len() != theirs.len() || outside || figured {
                     continue;
                 }
                 for &j in &mine {
@@ -251,6 +266,10 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                     Some(i) => {
                         let k = &mut known[i];
                         k.year = y;
+                        k.doc_key = key.clone();
+                        // The latest wording is what next year's is compared with.
+                        k.label = item.label.clone();
+                        k.base = item.base.clone();
                         k.order = order;
                         k.current = item.current.clone();
                         (k.key.clone(), k.occurrence)
@@ -258,6 +277,7 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                     None => {
                         known.push(Known {
                             key: key.clone(),
+                            doc_key: key.clone(),
                             label: item.label.clone(),
                             base: item.base.clone(),
                             occurrence: *occ,
@@ -420,5 +440,23 @@ mod tests {
             got,
             [("z", 0), ("z", 1), ("z", 1), ("z", 1), ("z", 0), ("z", 0)]
         );
+    }
+
+    #[test]
+    fn a_document_key_seen_under_an_earlier_key_keeps_that_key_next_year() {
+        let mut v = vec![
+            fv(2018, "old", "収入/雑収入", "当年度決算(A)", 1),
+            fv(2018, "other", "支出/雑収入", "当年度決算(A)", 5),
+            // 2019 words one path differently (a new document key), placed by its figure.
+            fv(2019, "new", "部/雑収入", "当年度決算(A)", 2),
+            fv(2019, "new", "部/雑収入", "前年度決算(B)", 1),
+            fv(2019, "other", "支出/雑収入", "当年度決算(A)", 6),
+            // 2020 prints 2019's document key again, without figures; its label alone
+            // is ambiguous.
+            fv(2020, "new", "部/雑収入", "当年度決算(A)", 3),
+        ];
+        link_items(&mut v, &SeriesSettings::default());
+        let keys: Vec<&str> = v.iter().map(|x| x.value.item_key.as_str()).collect();
+        assert_eq!(keys, ["old", "other", "old", "old", "other", "old"]);
     }
 }

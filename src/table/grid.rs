@@ -240,13 +240,16 @@ pub(crate) fn labels_in_order(
             }
             let refs: Vec<&Word> = mine.iter().map(|&i| words[i]).collect();
             let row_h = rect.height() / sp.rowspan as f64;
-            // Lines, a wrapped line joined to the one it continues.
+            // Lines, a wrapped line joined to the one it continues: closer to the label's
+            // first line than a row's pitch allows (the next label is a whole row below
+            // the first line, however far below its wrapped part).
             let mut lines: Vec<Vec<&Word>> = Vec::new();
             for line in super::cell_text::group_lines(&refs, s.line_overlap) {
                 let cy = |l: &[&Word]| l.iter().map(|w| w.bbox.cy()).sum::<f64>() / l.len() as f64;
                 match lines.last_mut() {
                     Some(prev)
-                        if cy(&line) - prev.last().map_or(f64::MIN, |w| w.bbox.cy())
+                        if cy(&line)
+                            - prev.iter().map(|w| w.bbox.cy()).fold(f64::MAX, f64::min)
                             < s.label_wrap_max_pitch * row_h =>
                     {
                         prev.extend(line)
@@ -605,6 +608,49 @@ mod tests {
         ];
         let vrefs: Vec<&Word> = vertical.iter().collect();
         assert!(labels_in_order(&mut st, &vrefs, &s).is_none());
+
+        // A label wrapped in the box (`障害福祉サービス等事業収` / `益`) is one line; the
+        // next label, a row below its first line, is the next row's.
+        let mut st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 100.0, 200.0]);
+        st.spans.retain(|sp| sp.col != 0);
+        st.spans.push(Span {
+            row: 0,
+            col: 0,
+            rowspan: 3,
+            colspan: 1,
+        });
+        let wrapped = [
+            w("障害福祉事業収", 5.0, 2.0),
+            w("益", 5.0, 12.0),
+            w("自立支援収益", 5.0, 22.0),
+            w("特例給付収益", 5.0, 42.0),
+            w("355,980", 120.0, 5.0),
+            w("355,980", 120.0, 25.0),
+            w("355,980", 120.0, 45.0),
+        ];
+        let wrefs: Vec<&Word> = wrapped.iter().collect();
+        let moved = labels_in_order(&mut st, &wrefs, &s).expect("split");
+        let mrefs: Vec<&Word> = moved.iter().collect();
+        let g = build_grid(
+            1,
+            Mode::Lattice,
+            &st,
+            &mrefs,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
+            &s,
+            Vec::new(),
+        )
+        .expect("grid");
+        let col0: Vec<&str> = g
+            .cells
+            .iter()
+            .filter(|c| c.col == 0)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(col0, ["障害福祉事業収益", "自立支援収益", "特例給付収益"]);
     }
 
     #[test]
