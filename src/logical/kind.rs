@@ -26,6 +26,15 @@ const NOT_SUMS: [&str; 10] = [
 /// The kind a row label announces, if any.
 pub fn label_kind(label: &str) -> Option<Label> {
     let t = squash(label);
+    // A qualifier in brackets after the word naming what is summed (`小計(現金預金)` in a
+    // 財産目録): the word before it is the label. A reference (`事業活動収入計(1)`,
+    // `合計(A)`) is not such a qualifier: those rows stay as they read.
+    let t = match t.strip_suffix(')').and_then(|x| x.rfind('(').map(|i| x.split_at(i))) {
+        Some((head, q)) if !head.is_empty() && q.chars().any(super::text::is_cjk) => {
+            head.to_string()
+        }
+        _ => t,
+    };
     if t.is_empty() || t.chars().count() > 12 {
         return None;
     }
@@ -111,6 +120,9 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(label_kind("小計"), Some(Label::Subtotal));
+        assert_eq!(label_kind("小計(現金預金)"), Some(Label::Subtotal));
+        assert_eq!(label_kind("事業活動収入計(1)"), None);
+        assert_eq!(label_kind("設計(本庁舎)"), None);
         assert_eq!(label_kind("合 計"), Some(Label::Total));
         assert_eq!(label_kind("総計"), Some(Label::Total));
         assert_eq!(label_kind("歳出合計"), Some(Label::Total));

@@ -706,6 +706,13 @@ fn build_table(
                 && r.slots.get(c).is_some_and(|sl| {
                     sl.cell != usize::MAX && r.slots.get(c - 1).is_some_and(|l| l.cell == sl.cell)
                 });
+            // Rule `new_group_resets_below`: a row with its own text in a grouping column
+            // left of this one starts a new group there, so nothing of the group above
+            // goes on in this column (a 財産目録's 事業未収金 row leaves 場所 blank; it is
+            // not 現金預金's bank).
+            let new_group = r.slots[..c.min(r.slots.len())]
+                .iter()
+                .any(|sl| !sl.filled && !sl.text.trim().is_empty());
             let Some(slot) = r.slots.get_mut(c) else {
                 continue;
             };
@@ -713,7 +720,9 @@ fn build_table(
                 continue;
             }
             if slot.text.trim().is_empty() {
-                if let Some(t) = &last {
+                if new_group {
+                    last = None;
+                } else if let Some(t) = &last {
                     slot.text = t.clone();
                     slot.filled = true;
                 }

@@ -418,6 +418,26 @@ fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there(
 }
 
 #[test]
+fn a_new_group_leaves_the_columns_right_of_it_blank() {
+    // A 財産目録: 現金預金 over two banks, then 事業未収金 with no 場所 of its own.
+    let l = page(1);
+    let g = grid(
+        1,
+        &[
+            &["科目", "場所", "使用目的", "金額"],
+            &["現金預金", "現金手許有高", "運転資金", "100"],
+            &["", "北陸銀行", "運転資金", "200"],
+            &["事業未収金", "", "3月分介護報酬", "50"],
+        ],
+        &[],
+    );
+    let t = one_grid(&l, g);
+    let c = cells(&t[0]);
+    assert_eq!(c[1], ["現金預金", "北陸銀行", "運転資金", "200"], "{c:?}");
+    assert_eq!(c[2], ["事業未収金", "", "3月分介護報酬", "50"], "{c:?}");
+}
+
+#[test]
 fn an_amount_left_of_the_item_names_is_not_filled_down() {
     // A 財産目録: an account, its total, and the detail lines under it named on the right.
     let l = page(1);

@@ -455,6 +455,9 @@ fn parse_wari(t: &str) -> Option<Decimal> {
 
 /// Reads one cell.
 pub fn parse_cell(cell: &str) -> Cell {
+    if let Some(first) = figure_with_breakdown(cell) {
+        return first;
+    }
     let t: String = nfkc(cell).chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return Cell::Empty;
@@ -534,6 +537,41 @@ pub fn parse_cell(cell: &str) -> Cell {
         value: sign(value),
         unit,
     }
+}
+
+/// Rule `figure_with_breakdown`: a cell of several numbers apart (lines of one box: a
+/// budget's `6,264` over `732`, `80`, `5,452`, the 節 and its 細節) whose first number is
+/// the sum of the others is that first number. Run together they would read as one
+/// number (`13 13` as 1,313). Other cells keep the reading of their text as one.
+fn figure_with_breakdown(cell: &str) -> Option<Cell> {
+    let text = nfkc(cell);
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    if tokens.len() < 2 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(tokens.len());
+    for tok in &tokens {
+        match parse_cell_token(tok) {
+            Cell::Number { value, unit: None } => values.push(value),
+            _ => return None,
+        }
+    }
+    let (first, rest) = values.split_first()?;
+    let sum = rest
+        .iter()
+        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
+    (sum.reduce() == first.reduce()).then(|| Cell::Number {
+        value: *first,
+        unit: None,
+    })
+}
+
+/// [`parse_cell`] of one whitespace-free token.
+fn parse_cell_token(tok: &str) -> Cell {
+    if tok.chars().any(char::is_whitespace) {
+        return Cell::Text;
+    }
+    parse_cell(tok)
 }
 
 /// A typed value: integer yen or count, or a float (percent, ratio).
@@ -641,6 +679,18 @@ mod tests {
             mantissa: m,
             scale: s,
         }
+    }
+
+    #[test]
+    fn a_figure_over_its_breakdown_is_the_figure() {
+        let n = |v: i128| Cell::Number {
+            value: Decimal::int(v),
+            unit: None,
+        };
+        assert_eq!(parse_cell("13 13"), n(13));
+        assert_eq!(parse_cell("6,264\n732\n80\n5,452"), n(6264));
+        // Not a breakdown: read as one number, as before.
+        assert_eq!(parse_cell("1 234"), n(1234));
     }
 
     #[test]

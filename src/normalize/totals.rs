@@ -24,11 +24,18 @@ pub struct TotalsSettings {
     /// amounts printed in 千円 or larger (each printed number may be rounded by half a
     /// unit). Default 0.5. Counts and yen amounts must match exactly.
     pub slack_per_row: f64,
+    /// Rule `totals_of_totals`: a total right under other totals holds when some of the
+    /// (at most this many) totals above it add up to it. Default 12: a statement's
+    /// section totals; the subsets tried grow as 2^n.
+    pub over_totals_max: usize,
 }
 
 impl Default for TotalsSettings {
     fn default() -> Self {
-        TotalsSettings { slack_per_row: 0.5 }
+        TotalsSettings {
+            slack_per_row: 0.5,
+            over_totals_max: 12,
+        }
     }
 }
 
@@ -126,6 +133,8 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
     let mut checked = 0usize;
     let mut group: Vec<usize> = Vec::new();
     let mut all: Vec<usize> = Vec::new();
+    // Every row with figures so far, totals included (`totals_of_totals`).
+    let mut before: Vec<usize> = Vec::new();
     for (i, k) in kinds.iter().enumerate() {
         match k {
             RowKind::Data => {
@@ -134,8 +143,17 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
             }
             RowKind::Section => group.clear(),
             RowKind::Subtotal | RowKind::Total => {
+                // A total right under another, with no item of its own since: a total over
+                // totals, checked by `totals_of_totals` alone.
+                let over_totals = *k == RowKind::Total
+                    && all.is_empty()
+                    && i.checked_sub(1)
+                        .and_then(|p| kinds.get(p))
+                        .is_some_and(|p| matches!(p, RowKind::Subtotal | RowKind::Total));
                 let rows: Vec<usize> = if *k == RowKind::Subtotal {
                     group.clone()
+                } else if over_totals {
+                    before.clone()
                 } else if all.is_empty() {
                     // A total printed first: the data rows up to the next total.
                     kinds
@@ -166,7 +184,26 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                             (found.saturating_sub(expected)).unsigned_abs() as f64
                                 > slack * n as f64
                         };
-                        let expected = sum(&rows);
+                        // The figures of every row above, nearest first.
+                        let upward = || -> Vec<i64> {
+                            before
+                                .iter()
+                                .rev()
+                                .filter(|&&r| !of_which(t, r))
+                                .map(|&r| int_at(r, c).unwrap_or(0))
+                                .collect()
+                        };
+                        let expected = if over_totals {
+                            // What the outermost items above add up to, for the report.
+                            let vals = upward();
+                            top_level_items(&vals).map_or(0, |top| {
+                                top.iter()
+                                    .filter_map(|&k| vals.get(k))
+                                    .fold(0i64, |a, b| a.saturating_add(*b))
+                            })
+                        } else {
+                            sum(&rows)
+                        };
                         let outline_holds = outer.as_ref().is_some_and(|o| !off(sum(o), o.len()));
                         let arithmetic_holds = || {
                             let added: Vec<usize> =
@@ -189,7 +226,52 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                                 !off(s, top.len())
                             })
                         };
-                        if off(expected, rows.len()) && !outline_holds && !arithmetic_holds() {
+                        // Rule `totals_of_totals`: a total over totals printed under
+                        // their items (資産合計 over 流動資産合計 and 固定資産合計, the
+                        // latter over 基本財産合計 and その他の固定資産合計): read upwards,
+                        // each total is a parent of the rows above it, and the outermost
+                        // ones, nearest first, add up to this total.
+                        // ... or when some of the totals above (two or more) add up to
+                        // it (負債及び純資産の部合計 over 負債の部合計 and 純資産の部合計,
+                        // whose items are an outline of their own).
+                        let subset_holds = || {
+                            let totals: Vec<i64> = before
+                                .iter()
+                                .rev()
+                                .filter(|&&r| matches!(kinds[r], RowKind::Subtotal | RowKind::Total))
+                                .take(s.over_totals_max)
+                                .filter_map(|&r| int_at(r, c))
+                                .collect();
+                            (1u32..1 << totals.len()).any(|mask| {
+                                mask.count_ones() >= 2 && {
+                                    let sum = totals
+                                        .iter()
+                                        .enumerate()
+                                        .filter(|(b, _)| mask >> b & 1 == 1)
+                                        .fold(0i64, |a, (_, v)| a.saturating_add(*v));
+                                    !off(sum, mask.count_ones() as usize)
+                                }
+                            })
+                        };
+                        let totals_hold = || {
+                            let vals = upward();
+                            top_level_items(&vals).is_some_and(|top| {
+                                let mut acc = 0i64;
+                                top.iter().enumerate().any(|(n, &k)| {
+                                    acc = acc.saturating_add(vals.get(k).copied().unwrap_or(0));
+                                    n >= 1 && !off(acc, n + 1)
+                                })
+                            })
+                        };
+                        let wrong = if over_totals {
+                            !totals_hold() && !subset_holds()
+                        } else {
+                            off(expected, rows.len())
+                                && !outline_holds
+                                && !arithmetic_holds()
+                                && !totals_hold()
+                        };
+                        if wrong {
                             out.push(Mismatch {
                                 table: 0,
                                 row: i,
@@ -213,6 +295,9 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                     all.clear();
                 }
             }
+        }
+        if *k != RowKind::Section {
+            before.push(i);
         }
     }
     Check {
@@ -444,6 +529,32 @@ mod tests {
     }
 
     #[test]
+    fn a_total_over_totals_printed_under_their_items_adds_them() {
+        // A 財産目録: each group's 合計 under its items, 資産合計 over the group totals.
+        let t = table(
+            &["科目", "価額"],
+            &[],
+            None,
+            &[
+                (&["現金預金", "5"], Data),
+                (&["事業未収金", "10"], Data),
+                (&["流動資産合計", "15"], Total),
+                (&["土地", "80"], Data),
+                (&["建物", "900"], Data),
+                (&["基本財産合計", "980"], Total),
+                (&["構築物", "7"], Data),
+                (&["その他の固定資産合計", "7"], Total),
+                (&["固定資産合計", "987"], Total),
+                (&["資産合計", "1002"], Total),
+            ],
+        );
+        assert!(check(&t).is_empty(), "{:?}", check(&t));
+        let mut bad = t.clone();
+        bad.rows[9].cells[1] = "1020".into();
+        assert_eq!(check(&bad).len(), 1);
+    }
+
+    #[test]
     fn a_balance_sheet_outline_adds_its_outer_items() {
         // 流動資産 over its items, 固定資産 over 基本財産 (over 土地, 建物) and その他 (over
         // 構築物); an `(うち…)` row under 差額; nothing in the labels says which is which.
@@ -573,7 +684,10 @@ mod tests {
             ],
         );
         assert_eq!(check(&t).len(), 1);
-        let s = TotalsSettings { slack_per_row: 0.0 };
+        let s = TotalsSettings {
+            slack_per_row: 0.0,
+            ..Default::default()
+        };
         let t = table(
             &["事業", "額（百万円）"],
             &[],

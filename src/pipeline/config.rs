@@ -220,6 +220,12 @@ impl Pipeline {
                 "settings.totals.slack_per_row: {slack} is not a number >= 0"
             )));
         }
+        let over = config.settings.totals.over_totals_max;
+        if over > 16 {
+            return Err(invalid(format!(
+                "settings.totals.over_totals_max: {over} is over 16 (2^n subsets are tried)"
+            )));
+        }
         validate_run(&config.run, text).map_err(invalid)?;
         for (i, f) in config.families.iter().enumerate() {
             if f.name.trim().is_empty() || f.matches.is_empty() {

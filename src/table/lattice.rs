@@ -406,7 +406,29 @@ pub(crate) fn with_text_hints(
         let band_lines: Vec<_> = idx.iter().filter_map(|&i| lines.get(i).cloned()).collect();
         // Each line's columns holding a number alone, read once.
         let line_nums: Vec<Vec<usize>> = band_lines.iter().map(&num_cols).collect();
-        let stacked = line_nums.iter().filter(|c| c.len() >= 2).count() >= 2;
+        let by_numbers = line_nums.iter().filter(|c| c.len() >= 2).count() >= 2;
+        // Rule `parallel_rows`: a band whose lines (two or more) each hold a number alone
+        // in a column and text in `parallel_row_min_columns` columns or more holds rows (a
+        // 財産目録's 現金預金 box listing each bank's place, `―`, purpose and amount on a
+        // line of its own). A budget's 節 box listing its 細節 beside the 説明 has lines of
+        // 説明 alone too: one cell's lines.
+        let text_columns = |l: &super::stream::Line<'_>| {
+            let mut cols: Vec<usize> = l
+                .words
+                .iter()
+                .map(|w| super::grid::interval(&col_edges, w.bbox.cx()))
+                .collect();
+            cols.sort_unstable();
+            cols.dedup();
+            cols
+        };
+        let parallel = !by_numbers
+            && band_lines.len() >= 2
+            && line_nums
+                .iter()
+                .zip(&band_lines)
+                .all(|(c, l)| !c.is_empty() && text_columns(l).len() >= s.parallel_row_min_columns);
+        let stacked = by_numbers || parallel;
         if rows_ruled && !stacked {
             continue;
         }
@@ -471,9 +493,21 @@ pub(crate) fn with_text_hints(
                 (breaks, before, groups.get(starts).and_then(|s| s.first()))
             {
                 if let (Some(last), Some(first)) = (band_lines.get(b), band_lines.get(f)) {
+                    // Parallel rows share the columns left of their first text (the
+                    // 現金預金 label box spans its banks' rows): the break starts there.
+                    let start = if parallel {
+                        text_columns(first)
+                            .first()
+                            .and_then(|&c| col_edges.get(c))
+                            .copied()
+                            .unwrap_or(x0)
+                            .max(x0)
+                    } else {
+                        x0
+                    };
                     extra.push(Ruling::horizontal(
                         (last.bbox.bottom + first.bbox.top) / 2.0,
-                        x0,
+                        start,
                         x1,
                     ));
                 }

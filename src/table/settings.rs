@@ -116,6 +116,11 @@ pub struct TableSettings {
     /// over each half). Default 3: a group row (`資産の部` / `負債の部`), the labels, and
     /// one more for a two-line header. 0 turns the rule off.
     pub halves_header_rows: usize,
+    /// Rule `parallel_rows`: the lines inside one ruled band are rows when every one of
+    /// them (two or more) holds a number alone in a column and text in at least this many
+    /// columns (a 財産目録 box listing two banks' places, dashes, purposes and amounts).
+    /// Default 3: a 節 box's 細節 lines hold a name and an amount.
+    pub parallel_row_min_columns: usize,
 
     // ---- detection of unruled tables ------------------------------------------------
     /// A vertical gap of more than this many em between consecutive text lines ends an
@@ -139,7 +144,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 27] = [
+        let checks: [crate::limits::Limit<'_>; 28] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -193,6 +198,12 @@ impl TableSettings {
             ("label_line_max_shift", self.label_line_max_shift, 0.0, 1.0),
             ("label_wrap_max_pitch", self.label_wrap_max_pitch, 0.0, 1.0),
             ("halves_header_rows", self.halves_header_rows as f64, 0.0, 20.0),
+            (
+                "parallel_row_min_columns",
+                self.parallel_row_min_columns as f64,
+                2.0,
+                inf,
+            ),
             ("region_max_gap_em", self.region_max_gap_em, 0.0, inf),
             (
                 "region_max_plain_run",
@@ -238,6 +249,7 @@ impl Default for TableSettings {
             label_line_max_shift: 0.75,
             label_wrap_max_pitch: 0.65,
             halves_header_rows: 3,
+            parallel_row_min_columns: 3,
             region_max_gap_em: 2.5,
             region_max_plain_run: 2,
             region_min_rows: 2,
