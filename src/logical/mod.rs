@@ -298,7 +298,7 @@ fn inherit_columns(tables: &mut [LogicalTable], firsts: &[&Grid], s: &LogicalSet
     }
 }
 
-/// The identifier column: the first column without row-spanning cells whose own text
+/// The identifier column: the first column with few row-spanning cells whose own text
 /// fills enough data rows (rows at page boundaries, which may be cut, left out). Columns
 /// left of it are grouping columns.
 fn identifier_column(
@@ -325,9 +325,13 @@ fn identifier_column(
     }
     let all: Vec<&WorkRow> = parts.iter().flatten().collect();
     for c in 0..n_cols {
-        let spans_rows = all
+        // Rule `few_spans_identify`: a few boxes spanning rows (a 財産目録's 現金預金 over
+        // its banks) do not make a grouping column; spans over most rows do.
+        let spanned = all
             .iter()
-            .any(|r| r.slots.get(c).is_some_and(|sl| sl.own && sl.rowspan > 1));
+            .filter(|r| r.slots.get(c).is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX))
+            .count();
+        let spans_rows = spanned > 0 && spanned as f64 > s.identifier_max_spanned * all.len() as f64;
         // A row labelled by a cell spanning into this column from the left (a 款 row's
         // name over the 款 and 項 columns) has its label here too.
         let spanned_label = |r: &WorkRow| {
@@ -766,10 +770,24 @@ fn build_table(
         } else {
             RowKind::Data
         };
-        if kind == RowKind::Total {
+        // Rule `named_total_closes_its_section`: a total naming an open section
+        // (`流動資産合計` under `1 流動資産`) is that section's last row and closes it
+        // alone; a total naming none closes every section before it (a grand total).
+        let names_section = kind == RowKind::Total
+            && r
+                .nonempty()
+                .into_iter()
+                .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
+                .is_some_and(|k| stack.names(r.text(k)));
+        if kind == RowKind::Total && !names_section {
             stack.close_all();
         }
         let mut path = stack.path();
+        if names_section {
+            if let Some(k) = r.nonempty().into_iter().find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled)) {
+                stack.close_named(r.text(k));
+            }
+        }
         // A side label beside the whole grid names every row (`side_label_column`).
         if let Some(label) = &first.grid.side_label {
             path.insert(0, label.clone());

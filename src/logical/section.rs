@@ -89,6 +89,12 @@ pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
         .iter()
         .zip(&parts)
         .map(|(t, p)| match p {
+            // A single stroke (`1`, `I`, `l`) is Ⅰ or an arabic 1, never a later numeral:
+            // past the first, it heads a level of its own (a 財産目録's `1 流動資産` under
+            // `Ⅰ 資産の部`) and keeps its reading.
+            Some((tok, _)) if next > 1 && tok.chars().count() == 1 && "1Il|!".contains(tok.as_str()) => {
+                t.clone()
+            }
             Some((_, rest)) => {
                 let n = match FULL.get(next - 1) {
                     Some(f) if fullwidth => f.to_string(),
@@ -100,6 +106,20 @@ pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
             None => t.clone(),
         })
         .collect()
+}
+
+/// A heading without its numbering (`1 流動資産`, `(2)その他の固定資産`, `Ⅰ 資産の部` →
+/// `流動資産`, `その他の固定資産`, `資産の部`), squashed.
+fn heading_name(title: &str) -> String {
+    let t = super::text::squash(title);
+    t.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || c.is_ascii_punctuation()
+            || ROMAN_LIKE.contains(c)
+            || "()（）[]〔〕.．、第章節款項目".contains(c)
+            || ('一'..='十').contains(&c) && "一二三四五六七八九十".contains(c)
+    })
+    .to_string()
 }
 
 /// The open section headings while reading a table top to bottom.
@@ -122,6 +142,30 @@ impl SectionStack {
     pub fn close_all(&mut self) {
         self.open.clear();
     }
+    /// The open section a total's label names (`流動資産合計` → `1 流動資産`), innermost
+    /// first.
+    fn named(&self, total_label: &str) -> Option<usize> {
+        let t = super::text::squash(total_label);
+        let name = ["小計", "合計", "総計", "計"]
+            .iter()
+            .find_map(|w| t.strip_suffix(w))?;
+        if name.is_empty() {
+            return None;
+        }
+        self.open
+            .iter()
+            .rposition(|(_, title)| heading_name(title) == name)
+    }
+    /// Whether a total's label names an open section.
+    pub fn names(&self, total_label: &str) -> bool {
+        self.named(total_label).is_some()
+    }
+    /// Closes the section a total's label names and those inside it.
+    pub fn close_named(&mut self, total_label: &str) {
+        if let Some(i) = self.named(total_label) {
+            self.open.truncate(i);
+        }
+    }
     pub fn path(&self) -> Vec<String> {
         self.open.iter().map(|(_, t)| t.clone()).collect()
     }
@@ -135,6 +179,38 @@ mod tests {
     use super::super::part::grid_rows;
     use super::super::part::testutil::grid;
     use super::*;
+
+    #[test]
+    fn misread_roman_headings_are_renumbered_and_a_lone_stroke_later_is_left() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+        // `Il` and `lll` for Ⅱ and Ⅲ, in a table whose first heading reads Ⅰ.
+        assert_eq!(
+            repair_roman_headings(&v(&["Ⅰ 総務", "Il 民生", "lll 衛生"])),
+            v(&["Ⅰ 総務", "Ⅱ 民生", "Ⅲ 衛生"])
+        );
+        // A 財産目録: `1 流動資産` under `Ⅰ 資産の部` is an arabic 1, not Ⅱ.
+        assert_eq!(
+            repair_roman_headings(&v(&["Ⅰ 資産の部", "1 流動資産", "Il 負債の部"])),
+            v(&["Ⅰ 資産の部", "1 流動資産", "Ⅱ 負債の部"])
+        );
+    }
+
+    #[test]
+    fn a_total_naming_a_section_closes_it_alone() {
+        let mut s = SectionStack::default();
+        s.open("Ⅰ 資産の部");
+        s.open("1 流動資産");
+        assert!(s.names("流動資産合計"));
+        assert!(!s.names("資産合計") || s.names("資産の部合計"));
+        s.close_named("流動資産合計");
+        assert_eq!(s.path(), ["Ⅰ 資産の部"]);
+        s.open("2 固定資産");
+        s.open("(2)その他の固定資産");
+        s.close_named("その他の固定資産合計");
+        assert_eq!(s.path(), ["Ⅰ 資産の部", "2 固定資産"]);
+        assert!(!s.names("合計"));
+        assert!(!s.names("歳出合計"));
+    }
 
     #[test]
     fn section_rows() {

@@ -28,6 +28,11 @@ pub struct LogicalSettings {
     /// Default 0.75: identifiers are always filled; grouping columns are empty wherever a
     /// span covers them (at least half of the rows in reform reports).
     pub identifier_fill_fraction: f64,
+    /// Rule `few_spans_identify`: a column whose row-spanning cells cover at most this
+    /// fraction of the data rows may still be the identifier (a 財産目録's 科目 column,
+    /// one 現金預金 box over its two banks among twenty accounts). Default 0.25: a
+    /// grouping column's spans cover most of its rows.
+    pub identifier_max_spanned: f64,
     /// Two parts on consecutive pages continue one table when the mean distance of their
     /// column boundaries, as a fraction of the table width, is at most this. Default 0.06:
     /// a renderer lays a table out once, so ruled parts agree to a point; text-aligned
@@ -95,6 +100,7 @@ impl Default for LogicalSettings {
             header_max_chars: 40,
             numeric_column_fraction: 0.6,
             identifier_fill_fraction: 0.75,
+            identifier_max_spanned: 0.25,
             continuation_column_tolerance: 0.06,
             continuation_max_top: 0.3,
             max_preamble_rows: 3,
@@ -143,7 +149,7 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [crate::limits::Limit<'static>; 11] = [
+        let checks: [crate::limits::Limit<'static>; 12] = [
             ("group_rule_max_width", self.group_rule_max_width, 0.0, 1.0),
             ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
             (
@@ -173,6 +179,12 @@ impl LogicalSettings {
             (
                 "identifier_fill_fraction",
                 self.identifier_fill_fraction,
+                0.0,
+                1.0,
+            ),
+            (
+                "identifier_max_spanned",
+                self.identifier_max_spanned,
                 0.0,
                 1.0,
             ),
