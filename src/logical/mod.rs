@@ -736,6 +736,34 @@ fn build_table(
         }
     }
 
+    // Rule `sum_label_to_label_column`: a sum label (`流動資産合計`, `小計(現金預金)`) set
+    // in a later column, with only empty boxes between it and the row's text to its left
+    // (a 財産目録 centres 合計 in its widest box), belongs in the first of those boxes:
+    // the column the row's label is read from.
+    for (i, r) in rows.iter_mut().enumerate() {
+        if section_flags.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(k) = r.slots.iter().position(|sl| !sl.filled && !sl.text.trim().is_empty())
+        else {
+            continue;
+        };
+        if k == 0 || kind::label_kind(&r.slots[k].text).is_none() {
+            continue;
+        }
+        let to = r.slots[..k]
+            .iter()
+            .rposition(|sl| !sl.text.trim().is_empty())
+            .map_or(0, |p| p + 1);
+        if to < k {
+            let text = std::mem::take(&mut r.slots[k].text);
+            if let Some(sl) = r.slots.get_mut(to) {
+                sl.text = text;
+                sl.filled = false;
+            }
+        }
+    }
+
     // Kinds: labels first, then unlabeled totals by arithmetic.
     let label_of = |r: &WorkRow| -> Option<kind::Label> {
         let k = r

@@ -152,9 +152,11 @@ impl SectionStack {
         if name.is_empty() {
             return None;
         }
-        self.open
-            .iter()
-            .rposition(|(_, title)| heading_name(title) == name)
+        // `資産合計` closes `Ⅰ 資産の部`.
+        self.open.iter().rposition(|(_, title)| {
+            let h = heading_name(title);
+            h == name || h.strip_suffix("の部") == Some(name)
+        })
     }
     /// Whether a total's label names an open section.
     pub fn names(&self, total_label: &str) -> bool {
@@ -208,6 +210,7 @@ mod tests {
         s.open("(2)その他の固定資産");
         s.close_named("その他の固定資産合計");
         assert_eq!(s.path(), ["Ⅰ 資産の部", "2 固定資産"]);
+        assert!(s.names("資産合計"));
         assert!(!s.names("合計"));
         assert!(!s.names("歳出合計"));
     }

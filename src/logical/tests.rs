@@ -418,6 +418,31 @@ fn a_headerless_item_goes_on_two_pages_later_and_takes_the_header_printed_there(
 }
 
 #[test]
+fn a_sum_label_centred_in_a_later_box_moves_to_the_label_column() {
+    // A 財産目録 (each account in its own box): 小計(現金預金) and 流動資産合計 centred in
+    // the 使用目的 box of rows of their own.
+    let l = page(1);
+    let g = grid(
+        1,
+        &[
+            &["科目", "場所", "使用目的", "金額"],
+            &["現金預金", "北陸銀行", "運転資金", "200"],
+            &["", "", "小計(現金預金)", "200"],
+            &["事業未収金", "", "介護報酬", "50"],
+            &["貯蔵品", "", "保存食", "5"],
+            &["土地", "上野", "施設用地", "80"],
+            &["", "", "流動資産合計", "335"],
+        ],
+        &[],
+    );
+    let t = one_grid(&l, g);
+    let c = cells(&t[0]);
+    assert_eq!(c[1], ["小計(現金預金)", "", "", "200"], "{c:?}");
+    assert_eq!(c[5], ["流動資産合計", "", "", "335"], "{c:?}");
+    assert_eq!(t[0].rows[5].kind, RowKind::Total);
+}
+
+#[test]
 fn a_new_group_leaves_the_columns_right_of_it_blank() {
     // A 財産目録: 現金預金 over two banks, then 事業未収金 with no 場所 of its own.
     let l = page(1);
