@@ -323,15 +323,34 @@ fn identifier_column(
     if sample.is_empty() {
         return 0;
     }
-    let all: Vec<&WorkRow> = parts.iter().flatten().collect();
+    // Every body row (section headings left out), for the share spans cover.
+    let body: Vec<&WorkRow> = parts.iter().flatten().filter(|r| !section(r)).collect();
+    // Rows labelled as sums (`流動資産合計`, wherever the label sits) name no item.
+    let items: Vec<&WorkRow> = {
+        let it: Vec<&WorkRow> = sample
+            .iter()
+            .copied()
+            .filter(|r| {
+                !r.slots
+                    .iter()
+                    .any(|sl| sl.own && kind::label_kind(&sl.text).is_some())
+            })
+            .collect();
+        if it.is_empty() {
+            sample.clone()
+        } else {
+            it
+        }
+    };
     for c in 0..n_cols {
         // Rule `few_spans_identify`: a few boxes spanning rows (a 財産目録's 現金預金 over
         // its banks) do not make a grouping column; spans over most rows do.
-        let spanned = all
+        let spanned = body
             .iter()
             .filter(|r| r.slots.get(c).is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX))
             .count();
-        let spans_rows = spanned > 0 && spanned as f64 > s.identifier_max_spanned * all.len() as f64;
+        let spans_rows =
+            spanned > 0 && spanned as f64 > s.identifier_max_spanned * body.len() as f64;
         // A row labelled by a cell spanning into this column from the left (a 款 row's
         // name over the 款 and 項 columns) has its label here too.
         let spanned_label = |r: &WorkRow| {
@@ -343,11 +362,17 @@ fn identifier_column(
                         .any(|x| x.own && x.cell == sl.cell && !x.text.trim().is_empty())
             })
         };
-        let filled = sample
+        // A row under a box spanning rows of this column is named by that box.
+        let under_box = |r: &WorkRow| {
+            r.slots
+                .get(c)
+                .is_some_and(|sl| !sl.own && sl.rowspan > 1 && sl.cell != usize::MAX)
+        };
+        let filled = items
             .iter()
-            .filter(|r| r.own_text(c) || spanned_label(r))
+            .filter(|r| r.own_text(c) || spanned_label(r) || under_box(r))
             .count();
-        if !spans_rows && filled as f64 >= s.identifier_fill_fraction * sample.len() as f64 {
+        if !spans_rows && filled as f64 >= s.identifier_fill_fraction * items.len() as f64 {
             return c;
         }
     }

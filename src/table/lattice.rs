@@ -422,12 +422,30 @@ pub(crate) fn with_text_hints(
             cols.dedup();
             cols
         };
+        // Lines overlapping a little are one visual row (amounts set at the foot of their
+        // boxes, texts at the top).
+        let mut visual: Vec<(bool, Vec<usize>, crate::geom::Rect)> = Vec::new();
+        for (l, nums) in band_lines.iter().zip(&line_nums) {
+            let joins = visual.last().is_some_and(|(_, _, b)| {
+                let h = b.height().min(l.bbox.height()).max(0.1);
+                b.overlap_y(&l.bbox) >= s.interleave_min_overlap * h
+            });
+            match visual.last_mut() {
+                Some((num, cols, b)) if joins => {
+                    *num |= !nums.is_empty();
+                    cols.extend(text_columns(l));
+                    cols.sort_unstable();
+                    cols.dedup();
+                    *b = b.union(&l.bbox);
+                }
+                _ => visual.push((!nums.is_empty(), text_columns(l), l.bbox)),
+            }
+        }
         let parallel = !by_numbers
-            && band_lines.len() >= 2
-            && line_nums
+            && visual.len() >= 2
+            && visual
                 .iter()
-                .zip(&band_lines)
-                .all(|(c, l)| !c.is_empty() && text_columns(l).len() >= s.parallel_row_min_columns);
+                .all(|(num, cols, _)| *num && cols.len() >= s.parallel_row_min_columns);
         let stacked = by_numbers || parallel;
         if rows_ruled && !stacked {
             continue;
@@ -855,6 +873,52 @@ mod tests {
                 .all(|sp| sp.row + sp.rowspan <= 2 || sp.row >= 2),
             "{amount_spans:?}"
         );
+    }
+
+    #[test]
+    fn a_box_listing_lines_of_several_columns_each_with_an_amount_holds_rows() {
+        use super::super::testutil::w;
+        let s = TableSettings::default();
+        // A 財産目録 on a digital page: 現金預金's box lists two banks, each line with a
+        // place, a purpose and an amount set a little lower (at the foot of its box).
+        // The table rules its rows (four more below), so lines inside a box are one cell's
+        // lines unless a rule says otherwise.
+        let r = full_grid(
+            &[0.0, 60.0, 140.0, 200.0, 300.0],
+            &[0.0, 20.0, 80.0, 100.0, 120.0, 140.0],
+        );
+        let words = [
+            w("科目", 5.0, 5.0),
+            w("場所", 65.0, 5.0),
+            w("目的", 145.0, 5.0),
+            w("価額", 205.0, 5.0),
+            w("現金預金", 5.0, 22.0),
+            w("現金手許有高", 62.0, 22.0),
+            w("運転資金", 145.0, 22.0),
+            w("220,207", 240.0, 28.0),
+            w("北陸銀行", 65.0, 40.0),
+            w("運転資金", 145.0, 40.0),
+            w("213,799,424", 230.0, 46.0),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let region = &ruled_regions(&r, &s)[0];
+        let st = structure(region, &s).expect("structure");
+        let hinted = with_text_hints(region, &st, &refs, &[], false, &s).expect("rows");
+        let st2 = structure(&hinted, &s).expect("structure");
+        assert_eq!(st2.row_edges.len(), 7, "{:?}", st2.row_edges);
+        // The break runs above 北陸銀行, not between a line and its amount, and leaves the
+        // account's box whole.
+        assert!(st2.row_edges[2] > 38.0 && st2.row_edges[2] <= 40.0, "{:?}", st2.row_edges);
+        assert!(
+            st2.spans.iter().any(|sp| sp.col == 0 && sp.row == 1 && sp.rowspan == 2),
+            "{:?}",
+            st2.spans
+        );
+        // A 節 box beside its 説明: a line of 説明 alone makes it one cell's lines.
+        let mut budget = words.to_vec();
+        budget.push(w("会議運営", 145.0, 64.0));
+        let refs: Vec<&Word> = budget.iter().collect();
+        assert!(with_text_hints(region, &st, &refs, &[], false, &s).is_none());
     }
 
     #[test]
