@@ -29,7 +29,10 @@ pub fn label_kind(label: &str) -> Option<Label> {
     // A qualifier in brackets after the word naming what is summed (`小計(現金預金)` in a
     // 財産目録): the word before it is the label. A reference (`事業活動収入計(1)`,
     // `合計(A)`) is not such a qualifier: those rows stay as they read.
-    let t = match t.strip_suffix(')').and_then(|x| x.rfind('(').map(|i| x.split_at(i))) {
+    let t = match t
+        .strip_suffix(')')
+        .and_then(|x| x.rfind('(').map(|i| x.split_at(i)))
+    {
         Some((head, q)) if !head.is_empty() && q.chars().any(super::text::is_cjk) => {
             head.to_string()
         }

@@ -347,7 +347,11 @@ fn identifier_column(
         // its banks) do not make a grouping column; spans over most rows do.
         let spanned = body
             .iter()
-            .filter(|r| r.slots.get(c).is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX))
+            .filter(|r| {
+                r.slots
+                    .get(c)
+                    .is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX)
+            })
             .count();
         let spans_rows =
             spanned > 0 && spanned as f64 > s.identifier_max_spanned * body.len() as f64;
@@ -769,7 +773,10 @@ fn build_table(
         if section_flags.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let Some(k) = r.slots.iter().position(|sl| !sl.filled && !sl.text.trim().is_empty())
+        let Some(k) = r
+            .slots
+            .iter()
+            .position(|sl| !sl.filled && !sl.text.trim().is_empty())
         else {
             continue;
         };
@@ -827,8 +834,7 @@ fn build_table(
         // (`流動資産合計` under `1 流動資産`) is that section's last row and closes it
         // alone; a total naming none closes every section before it (a grand total).
         let names_section = kind == RowKind::Total
-            && r
-                .nonempty()
+            && r.nonempty()
                 .into_iter()
                 .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
                 .is_some_and(|k| stack.names(r.text(k)));
@@ -837,7 +843,11 @@ fn build_table(
         }
         let mut path = stack.path();
         if names_section {
-            if let Some(k) = r.nonempty().into_iter().find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled)) {
+            if let Some(k) = r
+                .nonempty()
+                .into_iter()
+                .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
+            {
                 stack.close_named(r.text(k));
             }
         }

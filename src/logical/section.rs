@@ -92,7 +92,9 @@ pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
             // A single stroke (`1`, `I`, `l`) is Ⅰ or an arabic 1, never a later numeral:
             // past the first, it heads a level of its own (a 財産目録's `1 流動資産` under
             // `Ⅰ 資産の部`) and keeps its reading.
-            Some((tok, _)) if next > 1 && tok.chars().count() == 1 && "1Il|!".contains(tok.as_str()) => {
+            Some((tok, _))
+                if next > 1 && tok.chars().count() == 1 && "1Il|!".contains(tok.as_str()) =>
+            {
                 t.clone()
             }
             Some((_, rest)) => {

@@ -238,7 +238,9 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                             let totals: Vec<i64> = before
                                 .iter()
                                 .rev()
-                                .filter(|&&r| matches!(kinds[r], RowKind::Subtotal | RowKind::Total))
+                                .filter(|&&r| {
+                                    matches!(kinds[r], RowKind::Subtotal | RowKind::Total)
+                                })
                                 .take(s.over_totals_max)
                                 .filter_map(|&r| int_at(r, c))
                                 .collect();

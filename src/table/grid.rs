@@ -584,7 +584,10 @@ mod tests {
             .filter(|c| c.col == 0)
             .map(|c| c.text.as_str())
             .collect();
-        assert_eq!(col0, ["介護報酬収益", "介護予防報酬収益", "利用者負担金収益"]);
+        assert_eq!(
+            col0,
+            ["介護報酬収益", "介護予防報酬収益", "利用者負担金収益"]
+        );
 
         // Two lines for three rows: left as one cell.
         let mut st = Structure::plain(vec![0.0, 20.0, 40.0, 60.0], vec![0.0, 100.0, 200.0]);
@@ -595,7 +598,11 @@ mod tests {
             rowspan: 3,
             colspan: 1,
         });
-        let two: Vec<&Word> = refs.iter().copied().filter(|w| w.text != "介護予防報酬収益").collect();
+        let two: Vec<&Word> = refs
+            .iter()
+            .copied()
+            .filter(|w| w.text != "介護予防報酬収益")
+            .collect();
         assert!(labels_in_order(&mut st, &two, &s).is_none());
         // A vertical label of one character a line is no list of labels.
         let vertical = [

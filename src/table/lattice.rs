@@ -465,17 +465,18 @@ pub(crate) fn with_text_hints(
         // the line holding its amounts).
         let amounts_only = |i: usize| {
             band_lines.get(i).is_some_and(|l| {
-                l.words.iter().all(|w| {
-                    numeric(&w.text) || !w.text.chars().any(char::is_alphanumeric)
-                })
+                l.words
+                    .iter()
+                    .all(|w| numeric(&w.text) || !w.text.chars().any(char::is_alphanumeric))
             })
         };
-        let labels_above = groups
-            .first()
-            .is_some_and(|g| g.iter().all(|&i| line_nums.get(i).is_none_or(Vec::is_empty)))
-            && groups.iter().all(|g| {
-                g.iter().all(|&i| line_nums.get(i).is_none_or(Vec::is_empty) || amounts_only(i))
-            });
+        let labels_above = groups.first().is_some_and(|g| {
+            g.iter()
+                .all(|&i| line_nums.get(i).is_none_or(Vec::is_empty))
+        }) && groups.iter().all(|g| {
+            g.iter()
+                .all(|&i| line_nums.get(i).is_none_or(Vec::is_empty) || amounts_only(i))
+        });
         // Numbers do not wrap: a row group with a number in a column that already has
         // one since the last row break starts a row. Groups without numbers (a label set
         // beside the rows, a vertical 令和８年… between two 級 rows) are passed over.
@@ -908,9 +909,15 @@ mod tests {
         assert_eq!(st2.row_edges.len(), 7, "{:?}", st2.row_edges);
         // The break runs above 北陸銀行, not between a line and its amount, and leaves the
         // account's box whole.
-        assert!(st2.row_edges[2] > 38.0 && st2.row_edges[2] <= 40.0, "{:?}", st2.row_edges);
         assert!(
-            st2.spans.iter().any(|sp| sp.col == 0 && sp.row == 1 && sp.rowspan == 2),
+            st2.row_edges[2] > 38.0 && st2.row_edges[2] <= 40.0,
+            "{:?}",
+            st2.row_edges
+        );
+        assert!(
+            st2.spans
+                .iter()
+                .any(|sp| sp.col == 0 && sp.row == 1 && sp.rowspan == 2),
             "{:?}",
             st2.spans
         );
@@ -928,8 +935,15 @@ mod tests {
         // A scanned statement's two-line rows, their dotted rules lost: each account on
         // the row's first line, its amounts alone on the line below.
         let r = full_grid(&[0.0, 100.0, 200.0, 300.0], &[0.0, 20.0, 140.0]);
-        let mut words = vec![w("科目", 5.0, 5.0), w("予算", 105.0, 5.0), w("決算", 205.0, 5.0)];
-        for (i, label) in ["人件費支出", "役員報酬支出", "職員給料支出"].iter().enumerate() {
+        let mut words = vec![
+            w("科目", 5.0, 5.0),
+            w("予算", 105.0, 5.0),
+            w("決算", 205.0, 5.0),
+        ];
+        for (i, label) in ["人件費支出", "役員報酬支出", "職員給料支出"]
+            .iter()
+            .enumerate()
+        {
             let y = 22.0 + 40.0 * i as f64;
             words.push(w(label, 5.0, y));
             words.push(w("480,708,000", 130.0, y + 18.0));

@@ -197,7 +197,12 @@ impl TableSettings {
             ("straddle_min_share", self.straddle_min_share, 0.0, 0.5),
             ("label_line_max_shift", self.label_line_max_shift, 0.0, 1.0),
             ("label_wrap_max_pitch", self.label_wrap_max_pitch, 0.0, 1.0),
-            ("halves_header_rows", self.halves_header_rows as f64, 0.0, 20.0),
+            (
+                "halves_header_rows",
+                self.halves_header_rows as f64,
+                0.0,
+                20.0,
+            ),
             (
                 "parallel_row_min_columns",
                 self.parallel_row_min_columns as f64,
