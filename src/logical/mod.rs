@@ -345,14 +345,13 @@ fn identifier_column(
     for c in 0..n_cols {
         // Rule `few_spans_identify`: a few boxes spanning rows (a 財産目録's 現金預金 over
         // its banks) do not make a grouping column; spans over most rows do.
-        let spanned = body
-            .iter()
-            .filter(|r| {
-                r.slots
-                    .get(c)
-                    .is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX)
-            })
-            .count();
+        // The slot at `c` lies in a box spanning rows.
+        let in_box = |r: &WorkRow| {
+            r.slots
+                .get(c)
+                .is_some_and(|sl| sl.rowspan > 1 && sl.cell != usize::MAX)
+        };
+        let spanned = body.iter().filter(|r| in_box(r)).count();
         let spans_rows =
             spanned > 0 && spanned as f64 > s.identifier_max_spanned * body.len() as f64;
         // A row labelled by a cell spanning into this column from the left (a 款 row's
@@ -367,11 +366,7 @@ fn identifier_column(
             })
         };
         // A row under a box spanning rows of this column is named by that box.
-        let under_box = |r: &WorkRow| {
-            r.slots
-                .get(c)
-                .is_some_and(|sl| !sl.own && sl.rowspan > 1 && sl.cell != usize::MAX)
-        };
+        let under_box = |r: &WorkRow| in_box(r) && r.slots.get(c).is_some_and(|sl| !sl.own);
         let filled = items
             .iter()
             .filter(|r| r.own_text(c) || spanned_label(r) || under_box(r))
@@ -765,6 +760,13 @@ fn build_table(
         }
     }
 
+    // The column a row's label is read from: its first own text.
+    let label_col = |r: &WorkRow| -> Option<usize> {
+        r.nonempty()
+            .into_iter()
+            .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
+    };
+
     // Rule `sum_label_to_label_column`: a sum label (`流動資産合計`, `小計(現金預金)`) set
     // in a later column, with only empty boxes between it and the row's text to its left
     // (a 財産目録 centres 合計 in its widest box), belongs in the first of those boxes:
@@ -773,11 +775,7 @@ fn build_table(
         if section_flags.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let Some(k) = r
-            .slots
-            .iter()
-            .position(|sl| !sl.filled && !sl.text.trim().is_empty())
-        else {
+        let Some(k) = label_col(r) else {
             continue;
         };
         if k == 0 || kind::label_kind(&r.slots[k].text).is_none() {
@@ -798,10 +796,7 @@ fn build_table(
 
     // Kinds: labels first, then unlabeled totals by arithmetic.
     let label_of = |r: &WorkRow| -> Option<kind::Label> {
-        let k = r
-            .nonempty()
-            .into_iter()
-            .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))?;
+        let k = label_col(r)?;
         if k > id_col {
             return None;
         }
@@ -833,23 +828,17 @@ fn build_table(
         // Rule `named_total_closes_its_section`: a total naming an open section
         // (`流動資産合計` under `1 流動資産`) is that section's last row and closes it
         // alone; a total naming none closes every section before it (a grand total).
-        let names_section = kind == RowKind::Total
-            && r.nonempty()
-                .into_iter()
-                .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
-                .is_some_and(|k| stack.names(r.text(k)));
-        if kind == RowKind::Total && !names_section {
+        let named = if kind == RowKind::Total {
+            label_col(r).and_then(|k| stack.named(r.text(k)))
+        } else {
+            None
+        };
+        if kind == RowKind::Total && named.is_none() {
             stack.close_all();
         }
         let mut path = stack.path();
-        if names_section {
-            if let Some(k) = r
-                .nonempty()
-                .into_iter()
-                .find(|&k| !r.slots.get(k).is_some_and(|sl| sl.filled))
-            {
-                stack.close_named(r.text(k));
-            }
+        if let Some(i) = named {
+            stack.close_from(i);
         }
         // A side label beside the whole grid names every row (`side_label_column`).
         if let Some(label) = &first.grid.side_label {

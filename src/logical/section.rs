@@ -119,7 +119,7 @@ fn heading_name(title: &str) -> String {
             || c.is_ascii_punctuation()
             || ROMAN_LIKE.contains(c)
             || "()（）[]〔〕.．、第章節款項目".contains(c)
-            || ('一'..='十').contains(&c) && "一二三四五六七八九十".contains(c)
+            || "一二三四五六七八九十".contains(c)
     })
     .to_string()
 }
@@ -146,7 +146,7 @@ impl SectionStack {
     }
     /// The open section a total's label names (`流動資産合計` → `1 流動資産`), innermost
     /// first.
-    fn named(&self, total_label: &str) -> Option<usize> {
+    pub fn named(&self, total_label: &str) -> Option<usize> {
         let t = super::text::squash(total_label);
         let name = ["小計", "合計", "総計", "計"]
             .iter()
@@ -160,15 +160,9 @@ impl SectionStack {
             h == name || h.strip_suffix("の部") == Some(name)
         })
     }
-    /// Whether a total's label names an open section.
-    pub fn names(&self, total_label: &str) -> bool {
-        self.named(total_label).is_some()
-    }
-    /// Closes the section a total's label names and those inside it.
-    pub fn close_named(&mut self, total_label: &str) {
-        if let Some(i) = self.named(total_label) {
-            self.open.truncate(i);
-        }
+    /// Closes the open section at `i` (from [`SectionStack::named`]) and those inside it.
+    pub fn close_from(&mut self, i: usize) {
+        self.open.truncate(i);
     }
     pub fn path(&self) -> Vec<String> {
         self.open.iter().map(|(_, t)| t.clone()).collect()
@@ -204,17 +198,17 @@ mod tests {
         let mut s = SectionStack::default();
         s.open("Ⅰ 資産の部");
         s.open("1 流動資産");
-        assert!(s.names("流動資産合計"));
-        assert!(!s.names("資産合計") || s.names("資産の部合計"));
-        s.close_named("流動資産合計");
+        assert_eq!(s.named("流動資産合計"), Some(1));
+        s.close_from(1);
         assert_eq!(s.path(), ["Ⅰ 資産の部"]);
         s.open("2 固定資産");
         s.open("(2)その他の固定資産");
-        s.close_named("その他の固定資産合計");
+        let i = s.named("その他の固定資産合計").expect("named");
+        s.close_from(i);
         assert_eq!(s.path(), ["Ⅰ 資産の部", "2 固定資産"]);
-        assert!(s.names("資産合計"));
-        assert!(!s.names("合計"));
-        assert!(!s.names("歳出合計"));
+        assert_eq!(s.named("資産合計"), Some(0));
+        assert_eq!(s.named("合計"), None);
+        assert_eq!(s.named("歳出合計"), None);
     }
 
     #[test]

@@ -544,19 +544,22 @@ pub fn parse_cell(cell: &str) -> Cell {
 /// the sum of the others is that first number. Run together they would read as one
 /// number (`13 13` as 1,313). Other cells keep the reading of their text as one.
 fn figure_with_breakdown(cell: &str) -> Option<Cell> {
-    let text = nfkc(cell);
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    if tokens.len() < 2 {
+    // Most cells are one word: nothing to split, and no normalizing done twice.
+    if !cell.trim().contains(char::is_whitespace) {
         return None;
     }
-    let mut values = Vec::with_capacity(tokens.len());
-    for tok in &tokens {
-        match parse_cell_token(tok) {
+    let text = nfkc(cell);
+    let mut values = Vec::new();
+    for tok in text.split_whitespace() {
+        match parse_cell(tok) {
             Cell::Number { value, unit: None } => values.push(value),
             _ => return None,
         }
     }
     let (first, rest) = values.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
     let sum = rest
         .iter()
         .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
@@ -564,14 +567,6 @@ fn figure_with_breakdown(cell: &str) -> Option<Cell> {
         value: *first,
         unit: None,
     })
-}
-
-/// [`parse_cell`] of one whitespace-free token.
-fn parse_cell_token(tok: &str) -> Cell {
-    if tok.chars().any(char::is_whitespace) {
-        return Cell::Text;
-    }
-    parse_cell(tok)
 }
 
 /// A typed value: integer yen or count, or a float (percent, ratio).

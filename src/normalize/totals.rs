@@ -195,12 +195,7 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                         };
                         let expected = if over_totals {
                             // What the outermost items above add up to, for the report.
-                            let vals = upward();
-                            top_level_items(&vals).map_or(0, |top| {
-                                top.iter()
-                                    .filter_map(|&k| vals.get(k))
-                                    .fold(0i64, |a, b| a.saturating_add(*b))
-                            })
+                            outer_sum(&upward()).map_or(0, |(sum, _)| sum)
                         } else {
                             sum(&rows)
                         };
@@ -218,13 +213,7 @@ pub fn check_table(t: &LogicalTable, values: &ValueSettings, s: &TotalsSettings)
                                     }
                                 })
                                 .collect();
-                            top_level_items(&vals).is_some_and(|top| {
-                                let s: i64 = top
-                                    .iter()
-                                    .filter_map(|&k| vals.get(k))
-                                    .fold(0i64, |a, b| a.saturating_add(*b));
-                                !off(s, top.len())
-                            })
+                            outer_sum(&vals).is_some_and(|(sum, n)| !off(sum, n))
                         };
                         // Rule `totals_of_totals`: a total over totals printed under
                         // their items (資産合計 over 流動資産合計 and 固定資産合計, the
@@ -399,6 +388,17 @@ fn top_level_items(vals: &[i64]) -> Option<Vec<usize>> {
         i = end[i].max(i + 1);
     }
     Some(top)
+}
+
+/// What the outermost items of the outline in `vals` add up to, and how many they are
+/// (`None` without an outline: see [`top_level_items`]).
+fn outer_sum(vals: &[i64]) -> Option<(i64, usize)> {
+    let top = top_level_items(vals)?;
+    let sum = top
+        .iter()
+        .filter_map(|&k| vals.get(k))
+        .fold(0i64, |a, b| a.saturating_add(*b));
+    Some((sum, top.len()))
 }
 
 /// The mismatched totals of one table, default settings.

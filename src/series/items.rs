@@ -58,6 +58,12 @@ fn label_of(item_path: &str) -> &str {
     item_path.rsplit('/').next().unwrap_or(item_path)
 }
 
+/// The only index `it` yields, if it yields exactly one.
+fn the_one(mut it: impl Iterator<Item = usize>) -> Option<usize> {
+    let first = it.next()?;
+    it.next().is_none().then_some(first)
+}
+
 /// A printed label without its bracketed qualifiers and spaces, NFKC-normalized:
 /// `介護報酬収入(施設)` and `（介護報酬収入）` → `介護報酬収入`.
 fn base_label(label: &str) -> String {
@@ -126,8 +132,9 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
         let mut keys: HashMap<(i32, String, u32), (String, u32)> = HashMap::new();
         for (&y, items) in &years {
             let mut claimed: HashSet<usize> = HashSet::new();
-            // Pass 1: key, label and figures; pass 2: a label an edit apart, among the
-            // earlier items still unclaimed once every exact match is made.
+            // Pass 1: key, label and figures; then, among the earlier items still unclaimed
+            // once every exact match is made, a label an edit apart; then the order of
+            // labels that dropped a qualifier.
             let mut found: Vec<Option<usize>> = Vec::with_capacity(items.len());
             // Whether a figure placed the item (evidence no order overrules).
             let mut by_figures: Vec<bool> = Vec::with_capacity(items.len());
@@ -140,29 +147,29 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                     .map(|(i, _)| i)
                     .filter(|i| !claimed.contains(i));
                 let by_label = || {
-                    let c: Vec<usize> = known
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, k)| k.label == item.label && k.occurrence == *occ)
-                        .filter(|k| unclaimed(k))
-                        .map(|(i, _)| i)
-                        .collect();
-                    (c.len() == 1).then(|| c[0])
+                    the_one(
+                        known
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, k)| k.label == item.label && k.occurrence == *occ)
+                            .filter(|k| unclaimed(k))
+                            .map(|(i, _)| i),
+                    )
                 };
                 let by_figure = || {
-                    let c: Vec<usize> = known
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, k)| k.year == y - 1)
-                        .filter(|k| unclaimed(k))
-                        .filter(|(_, k)| {
-                            item.previous.iter().any(|(rest, f)| {
-                                *f != 0.0 && k.current.get(rest).is_some_and(|c| c == f)
+                    the_one(
+                        known
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, k)| k.year == y - 1)
+                            .filter(|k| unclaimed(k))
+                            .filter(|(_, k)| {
+                                item.previous.iter().any(|(rest, f)| {
+                                    *f != 0.0 && k.current.get(rest).is_some_and(|c| c == f)
+                                })
                             })
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    (c.len() == 1).then(|| c[0])
+                            .map(|(i, _)| i),
+                    )
                 };
                 // The figures overrule the key when they name another item: the key's item
                 // printed something else last year as current.
@@ -196,17 +203,18 @@ pub fn link_items(values: &mut [FamilyValue], s: &SeriesSettings) {
                 if f.is_some() {
                     continue;
                 }
-                let c: Vec<usize> = known
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, k)| {
-                        !claimed.contains(i)
-                            && k.occurrence == *occ
-                            && words_match(&k.label, &item.label, s)
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                if let [i] = c[..] {
+                let c = the_one(
+                    known
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, k)| {
+                            !claimed.contains(i)
+                                && k.occurrence == *occ
+                                && words_match(&k.label, &item.label, s)
+                        })
+                        .map(|(i, _)| i),
+                );
+                if let Some(i) = c {
                     claimed.insert(i);
                     *f = Some(i);
                 }

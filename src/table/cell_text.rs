@@ -53,6 +53,12 @@ pub(crate) fn group_lines<'a>(words: &[&'a Word], overlap: f64) -> Vec<Vec<&'a W
         .collect()
 }
 
+/// A word of marks alone, no letter or digit (`－`, `・`, `|`): a speck or a rule read as
+/// text, or a dash, never a label or an amount.
+pub(crate) fn only_marks(text: &str) -> bool {
+    !text.chars().any(char::is_alphanumeric)
+}
+
 /// Wide (CJK, kana, full-width) characters: no space is put between two of them.
 pub(crate) fn is_wide(c: char) -> bool {
     matches!(c as u32,

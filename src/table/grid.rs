@@ -234,7 +234,7 @@ pub(crate) fn labels_in_order(
                 .collect();
             let (mine, marks): (Vec<usize>, Vec<usize>) = inside
                 .into_iter()
-                .partition(|&i| words[i].text.chars().any(char::is_alphanumeric));
+                .partition(|&i| !super::cell_text::only_marks(&words[i].text));
             if mine.iter().any(|&i| super::stream::numeric(&words[i].text)) {
                 return None;
             }

@@ -407,8 +407,8 @@ pub(crate) fn with_text_hints(
         // Each line's columns holding a number alone, read once.
         let line_nums: Vec<Vec<usize>> = band_lines.iter().map(&num_cols).collect();
         let by_numbers = line_nums.iter().filter(|c| c.len() >= 2).count() >= 2;
-        // Rule `parallel_rows`: a band whose lines (two or more) each hold a number alone
-        // in a column and text in `parallel_row_min_columns` columns or more holds rows (a
+        // Rule `parallel_rows`: a band whose visual rows (two or more) each hold a number
+        // alone in a column and text in `parallel_row_min_columns` columns or more holds rows (a
         // 財産目録's 現金預金 box listing each bank's place, `―`, purpose and amount on a
         // line of its own). A budget's 節 box listing its 細節 beside the 説明 has lines of
         // 説明 alone too: one cell's lines.
@@ -423,29 +423,34 @@ pub(crate) fn with_text_hints(
             cols
         };
         // Lines overlapping a little are one visual row (amounts set at the foot of their
-        // boxes, texts at the top).
-        let mut visual: Vec<(bool, Vec<usize>, crate::geom::Rect)> = Vec::new();
-        for (l, nums) in band_lines.iter().zip(&line_nums) {
-            let joins = visual.last().is_some_and(|(_, _, b)| {
-                let h = b.height().min(l.bbox.height()).max(0.1);
-                b.overlap_y(&l.bbox) >= s.interleave_min_overlap * h
-            });
-            match visual.last_mut() {
-                Some((num, cols, b)) if joins => {
-                    *num |= !nums.is_empty();
-                    cols.extend(text_columns(l));
-                    cols.sort_unstable();
-                    cols.dedup();
-                    *b = b.union(&l.bbox);
+        // boxes, texts at the top): (holds a number, columns with text, extent).
+        let visual_rows = || {
+            let mut visual: Vec<(bool, Vec<usize>, crate::geom::Rect)> = Vec::new();
+            for (l, nums) in band_lines.iter().zip(&line_nums) {
+                let joins = visual.last().is_some_and(|(_, _, b)| {
+                    let h = b.height().min(l.bbox.height()).max(0.1);
+                    b.overlap_y(&l.bbox) >= s.interleave_min_overlap * h
+                });
+                match visual.last_mut() {
+                    Some((num, cols, b)) if joins => {
+                        *num |= !nums.is_empty();
+                        cols.extend(text_columns(l));
+                        cols.sort_unstable();
+                        cols.dedup();
+                        *b = b.union(&l.bbox);
+                    }
+                    _ => visual.push((!nums.is_empty(), text_columns(l), l.bbox)),
                 }
-                _ => visual.push((!nums.is_empty(), text_columns(l), l.bbox)),
             }
-        }
-        let parallel = !by_numbers
-            && visual.len() >= 2
-            && visual
-                .iter()
-                .all(|(num, cols, _)| *num && cols.len() >= s.parallel_row_min_columns);
+            visual
+        };
+        let parallel = !by_numbers && {
+            let visual = visual_rows();
+            visual.len() >= 2
+                && visual
+                    .iter()
+                    .all(|(num, cols, _)| *num && cols.len() >= s.parallel_row_min_columns)
+        };
         let stacked = by_numbers || parallel;
         if rows_ruled && !stacked {
             continue;
@@ -467,7 +472,7 @@ pub(crate) fn with_text_hints(
             band_lines.get(i).is_some_and(|l| {
                 l.words
                     .iter()
-                    .all(|w| numeric(&w.text) || !w.text.chars().any(char::is_alphanumeric))
+                    .all(|w| numeric(&w.text) || super::cell_text::only_marks(&w.text))
             })
         };
         let labels_above = groups.first().is_some_and(|g| {
