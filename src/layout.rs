@@ -336,10 +336,7 @@ pub enum RawSegment {
     Fill(Rect),
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2E80..=0x2FDF)
-}
+use crate::text::chars::is_cjk;
 
 /// Whether the string is one CJK character (kanji, kana or full-width form).
 fn single_cjk(s: &str) -> bool {

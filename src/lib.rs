@@ -19,5 +19,6 @@ pub mod query;
 pub mod series;
 pub mod sink;
 pub mod table;
+pub mod text;
 
 pub use nenpo_pdf as pdf;

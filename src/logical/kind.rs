@@ -90,7 +90,7 @@ pub fn sum_total(rows: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
                     None => {
                         let t = r.get(k).map_or(String::new(), |t| squash(t));
                         // `－` counts as zero, text means the column is not summable.
-                        if !matches!(t.as_str(), "-" | "－" | "―" | "−" | "") {
+                        if !(t.is_empty() || crate::text::marks::is_none_mark(&t)) {
                             all = false;
                         }
                     }

@@ -4,10 +4,11 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC with all whitespace removed: the form used to compare texts (`合 計` = `合計`).
-pub fn squash(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
-}
+use crate::text::chars::is_kana_letter;
+pub use crate::text::chars::{is_cjk, squash};
+use crate::text::figure::figure_commas_ignored;
+pub use crate::text::marks::starts_paragraph;
+use crate::text::marks::{is_dash, is_placeholder};
 
 /// Number of characters ignoring whitespace.
 pub fn char_len(s: &str) -> usize {
@@ -15,94 +16,15 @@ pub fn char_len(s: &str) -> usize {
 }
 
 /// Whether the cell reads as a number or a number placeholder: `1,234`, `▲5.2`, `△12`,
-/// `18.4%`, `－`, `-`, `…`.
+/// `18.4%`, `－`, `…`, `皆増` ([`is_placeholder`]).
 pub fn is_numeric(s: &str) -> bool {
-    let t = squash(s);
-    if t.is_empty() {
-        return false;
-    }
-    if matches!(
-        t.as_str(),
-        "-" | "−" | "―" | "‐" | "ー" | "…" | "*" | "x" | "X"
-    ) {
-        return true;
-    }
-    parse_number(&t).is_some()
+    is_placeholder(s) || parse_number(s).is_some()
 }
 
-/// The value of a numeric cell (`▲` and `△` negative), `None` for text and placeholders.
+/// The value of a numeric cell (`▲` and `△` negative), `None` for text and placeholders;
+/// commas that group no thousands are ignored ([`figure_commas_ignored`]).
 pub fn parse_number(s: &str) -> Option<f64> {
-    let t = squash(s);
-    let (neg, rest) = match t.chars().next() {
-        Some('▲' | '△' | '-' | '−') => {
-            (true, &t[t.chars().next().map_or(0, char::len_utf8)..])
-        }
-        Some('+') => (false, &t[1..]),
-        _ => (false, t.as_str()),
-    };
-    let rest = rest.strip_suffix('%').unwrap_or(rest);
-    if rest.is_empty() || !rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    if !rest
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        || rest.matches('.').count() > 1
-    {
-        return None;
-    }
-    let v: f64 = rest.replace(',', "").parse().ok()?;
-    Some(if neg { -v } else { v })
-}
-
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2E80..=0x2FDF)
-}
-
-/// Whether a paragraph starts here: a bullet or an item number (`・`, `(1)`, `①`, `【`, `※`).
-pub fn starts_paragraph(s: &str) -> bool {
-    let t = s.trim_start();
-    let mut it = t.chars();
-    let Some(c) = it.next() else { return false };
-    if matches!(
-        c,
-        '・' | '●'
-            | '○'
-            | '◆'
-            | '◇'
-            | '■'
-            | '□'
-            | '※'
-            | '【'
-            | '〔'
-            | '＜'
-            | '<'
-            | '-'
-            | '－'
-            | '✓'
-    ) {
-        return true;
-    }
-    if ('\u{2460}'..='\u{2473}').contains(&c) || ('\u{2474}'..='\u{2487}').contains(&c) {
-        return true;
-    }
-    if c == '(' || c == '（' {
-        let inner: String = it.take_while(|&d| d != ')' && d != '）').collect();
-        return !inner.is_empty()
-            && inner.chars().count() <= 3
-            && inner.chars().all(|d| {
-                d.is_ascii_digit()
-                    || ('０'..='９').contains(&d)
-                    || is_kana_letter(d)
-                    || d.is_ascii_alphabetic()
-            });
-    }
-    false
-}
-
-fn is_kana_letter(c: char) -> bool {
-    ('ア'..='ン').contains(&c) || ('あ'..='ん').contains(&c)
+    figure_commas_ignored(s).map(|f| f.to_f64())
 }
 
 /// Joins the two parts of a cell cut by a page break: a new paragraph or bullet on the
@@ -254,10 +176,7 @@ pub fn is_page_number(s: &str) -> bool {
     if t.is_empty() || t.chars().count() > 12 {
         return false;
     }
-    let core: String = t
-        .chars()
-        .filter(|c| !matches!(c, '-' | '−' | '－' | '―' | '‐' | 'ー' | '–' | '—'))
-        .collect();
+    let core: String = t.chars().filter(|&c| !is_dash(c)).collect();
     let core = core
         .trim_start_matches("P.")
         .trim_start_matches("p.")

@@ -32,7 +32,8 @@ pub(crate) fn unit_prefix<'a>(
         .map(|(u, rest)| (u, rest.trim_start()))
         .filter(|(_, rest)| {
             rest.chars().next().is_none_or(|c| {
-                matches!(c, '△' | '▲' | '-' | '－' | '−' | '―' | '0'..='9' | '０'..='９')
+                crate::text::marks::is_negative_mark(c)
+                    || crate::text::chars::is_digit(c)
                     || (glued && super::text::is_cjk(c))
             })
         })

@@ -357,15 +357,11 @@ fn number_matrix(table: &LogicalTable) -> super::relations::NumberMatrix {
             r.cells
                 .iter()
                 .map(|c| {
-                    let t: String = nfkc(c).chars().filter(|c| !c.is_whitespace()).collect();
-                    if matches!(t.as_str(), "-" | "−" | "―") {
+                    if crate::text::marks::is_none_mark(&nfkc(c)) {
                         return Some((0.0, 0));
                     }
-                    let v = crate::logical::text::parse_number(&t)?;
-                    let decimals = t.rsplit_once('.').map_or(0, |(_, f)| {
-                        f.chars().take_while(char::is_ascii_digit).count()
-                    });
-                    Some((v, decimals))
+                    let f = crate::text::figure::figure(c)?;
+                    Some((f.to_f64(), f.decimals() as usize))
                 })
                 .collect()
         })

@@ -12,106 +12,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::text::nfkc;
-
-/// An exact decimal: `mantissa / 10^scale`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Decimal {
-    pub mantissa: i128,
-    pub scale: u32,
-}
-
-/// Scales beyond this many decimal places are not numbers a table prints.
-const MAX_SCALE: u32 = 12;
-
-impl Decimal {
-    pub const ZERO: Decimal = Decimal {
-        mantissa: 0,
-        scale: 0,
-    };
-
-    pub fn int(n: i128) -> Decimal {
-        Decimal {
-            mantissa: n,
-            scale: 0,
-        }
-    }
-
-    fn rescale(self, scale: u32) -> Option<Decimal> {
-        if scale < self.scale {
-            return None;
-        }
-        let f = 10i128.checked_pow(scale - self.scale)?;
-        Some(Decimal {
-            mantissa: self.mantissa.checked_mul(f)?,
-            scale,
-        })
-    }
-
-    pub fn checked_add(self, o: Decimal) -> Option<Decimal> {
-        let s = self.scale.max(o.scale);
-        let (a, b) = (self.rescale(s)?, o.rescale(s)?);
-        Some(Decimal {
-            mantissa: a.mantissa.checked_add(b.mantissa)?,
-            scale: s,
-        })
-    }
-
-    /// Times an integer (a unit multiplier).
-    pub fn checked_mul_int(self, k: i128) -> Option<Decimal> {
-        Some(
-            Decimal {
-                mantissa: self.mantissa.checked_mul(k)?,
-                scale: self.scale,
-            }
-            .reduce(),
-        )
-    }
-
-    pub fn negated(self) -> Decimal {
-        Decimal {
-            mantissa: -self.mantissa,
-            scale: self.scale,
-        }
-    }
-
-    /// Trailing zero decimals dropped: `1.50` → `1.5`, `2.0` → `2`.
-    pub fn reduce(mut self) -> Decimal {
-        while self.scale > 0 && self.mantissa % 10 == 0 {
-            self.mantissa /= 10;
-            self.scale -= 1;
-        }
-        self
-    }
-
-    /// The integer value, if the decimal is one.
-    pub fn to_integer(self) -> Option<i128> {
-        let d = self.reduce();
-        (d.scale == 0).then_some(d.mantissa)
-    }
-
-    pub fn to_f64(self) -> f64 {
-        // Through the decimal text, so 18.4 reads as the nearest f64 to 18.4.
-        let d = self.reduce();
-        if d.scale == 0 {
-            return d.mantissa as f64;
-        }
-        let neg = d.mantissa < 0;
-        let digits = d.mantissa.unsigned_abs().to_string();
-        let s = d.scale as usize;
-        let padded = if digits.len() <= s {
-            format!("{}{}", "0".repeat(s + 1 - digits.len()), digits)
-        } else {
-            digits
-        };
-        let (i, f) = padded.split_at(padded.len() - s);
-        let v: f64 = format!("{i}.{f}").parse().unwrap_or(f64::NAN);
-        if neg {
-            -v
-        } else {
-            v
-        }
-    }
-}
+pub use crate::text::figure::Decimal;
 
 /// A unit of a column or a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,36 +141,8 @@ pub enum Cell {
     Text,
 }
 
-/// Dash characters that, alone, mean no value.
-const DASHES: &[char] = &['-', '－', '―', '—', '–', '‐', '−', '─', 'ー', '‒', '﹣'];
-
-/// Words meaning "no number here" in a numeric column.
-pub const NO_NUMBER_WORDS: &[&str] = &[
-    "皆増",
-    "皆減",
-    "皆無",
-    "新規",
-    "廃止",
-    "…",
-    "...",
-    "・・・",
-    "‥",
-    "x",
-    "X",
-    "×",
-    "*",
-    "＊",
-    "秘匿",
-    "不詳",
-    "nc",
-    "NC",
-    "n.a.",
-    "N/A",
-    "※",
-];
-
-/// Signs that make a number negative.
-const MINUS: &[char] = &['▲', '△', '▼', '-', '－', '−', '‐', '–', '—', '―'];
+pub use crate::text::marks::NO_NUMBER_WORDS;
+use crate::text::marks::{is_negative_mark, is_none_mark};
 
 fn kanji_digit(c: char) -> Option<i128> {
     Some(match c {
@@ -325,53 +198,11 @@ pub fn parse_numeral(s: &str) -> Option<(Decimal, usize)> {
             if pending.is_some() {
                 return None;
             }
-            // An Arabic run: digits, grouping commas, one decimal point.
-            let mut j = i;
-            let mut int_digits = String::new();
-            let mut frac = String::new();
-            let mut seen_point = false;
-            let mut group_len = 0usize;
-            let mut saw_comma = false;
-            while j < chars.len() {
-                let (_, d) = chars[j];
-                if d.is_ascii_digit() {
-                    if seen_point {
-                        frac.push(d);
-                    } else {
-                        int_digits.push(d);
-                        group_len += 1;
-                    }
-                } else if d == ','
-                    && !seen_point
-                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit())
-                {
-                    if saw_comma && group_len != 3 {
-                        return None;
-                    }
-                    if !saw_comma && group_len > 3 {
-                        return None;
-                    }
-                    saw_comma = true;
-                    group_len = 0;
-                } else if d == '.'
-                    && !seen_point
-                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit())
-                {
-                    seen_point = true;
-                } else {
-                    break;
-                }
-                j += 1;
-            }
-            if saw_comma && group_len != 3 {
-                return None;
-            }
-            let scale = u32::try_from(frac.len()).ok().filter(|&s| s <= MAX_SCALE)?;
-            let mantissa: i128 = format!("{int_digits}{frac}").parse().ok()?;
-            pending = Some(Decimal { mantissa, scale });
+            let (value, used) = crate::text::figure::digits(&s[chars[i].0..])?;
+            pending = Some(value.decimal);
             any = true;
-            end = chars.get(j).map_or(s.len(), |(p, _)| *p);
-            i = j;
+            end = chars[i].0 + used;
+            i += s[chars[i].0..end].chars().count();
             continue;
         }
         if let Some(d) = kanji_digit(c) {
@@ -462,7 +293,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     if t.is_empty() {
         return Cell::Empty;
     }
-    if t.chars().count() <= 3 && t.chars().all(|c| DASHES.contains(&c)) {
+    if is_none_mark(&t) {
         return Cell::Null;
     }
     if NO_NUMBER_WORDS.contains(&t.as_str()) {
@@ -480,7 +311,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     if let Some(k) = rest.find('円') {
         let after = &rest[k + '円'.len_utf8()..];
         if let Some(m) = yen_multiplier(&rest[..k]) {
-            if after.starts_with(|c: char| c.is_ascii_digit() || MINUS.contains(&c)) {
+            if after.starts_with(|c: char| c.is_ascii_digit() || is_negative_mark(c)) {
                 lead = Some(m);
                 rest = after;
             }
@@ -488,7 +319,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     }
     let mut negative = false;
     if let Some(c) = rest.chars().next() {
-        if MINUS.contains(&c) {
+        if is_negative_mark(c) {
             negative = true;
             rest = &rest[c.len_utf8()..];
         } else if c == '+' {

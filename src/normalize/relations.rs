@@ -3,16 +3,11 @@
 //! numbers do when its headers cannot be read (a scan's misread header, a header line
 //! the grid left out).
 //!
-//! A relation holds for a column assignment when, in the rows where all its columns hold
-//! numbers, at least `MIN_SHARE` of them satisfy it, and at least `MIN_ROWS` rows do. A
+//! A relation holds for a column assignment when it holds in most of the rows where all
+//! its columns hold numbers ([`Most::ROWS`](crate::text::most::Most::ROWS)). A
 //! percentage relation is satisfied within half a unit of the last decimal printed.
 
 use regex::Regex;
-
-/// Rows that must satisfy a relation.
-const MIN_ROWS: usize = 3;
-/// Share of the rows with numbers in all its columns that must satisfy it.
-const MIN_SHARE: f64 = 0.7;
 
 /// `target = left OP right`, optionally `%` (the quotient times 100).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +93,7 @@ fn relation_holds(m: &NumberMatrix, rel: &Relation, t: usize, l: usize, r: usize
             }
         }
     }
-    ok >= MIN_ROWS && ok as f64 >= MIN_SHARE * n as f64
+    crate::text::most::Most::ROWS.holds(ok, n)
 }
 
 /// Columns for the names of `relations` such that all of them hold, each column used

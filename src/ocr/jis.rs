@@ -14,11 +14,7 @@ fn sorted() -> &'static [char] {
     })
 }
 
-/// Whether `c` is a kanji (a CJK ideograph: the unified blocks, extension A, the
-/// compatibility block and the supplementary planes).
-pub fn is_kanji(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
+pub use crate::text::chars::is_kanji;
 
 /// Whether the kanji `c` is in JIS X 0208 (level 1 or 2). Not for kana or symbols.
 pub fn in_0208(c: char) -> bool {

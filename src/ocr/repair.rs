@@ -29,6 +29,9 @@
 //! (difference of c2, c3)`). Only grids of OCR'd pages are repaired.
 
 use crate::table::Grid;
+use crate::text::figure::{figure, figure_chars_only};
+use crate::text::marks::is_none_mark;
+use crate::text::most::Most;
 
 /// A number as written: sign, digits scaled by 10^decimals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,43 +50,13 @@ enum Format {
     Decimals(u32),
 }
 
-/// `▲1,234`, `-12.5`, `0`: a clean number, or `None`.
+/// `▲1,234`, `-12.5`, `0`: a clean number (a [`figure`] without `%`), or `None`.
 fn parse(t: &str) -> Option<Num> {
-    let (neg, body) = match t.chars().next()? {
-        '▲' | '△' => (true, &t[t.char_indices().nth(1)?.0..]),
-        '-' if t.len() > 1 => (true, &t[1..]),
-        _ => (false, t),
-    };
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit() || c == ',') {
-        return None;
-    }
-    let groups: Vec<&str> = int.split(',').collect();
-    let grouped = groups.len() > 1;
-    if grouped
-        && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
-    {
-        return None;
-    }
-    let digits: String = groups.concat();
-    let frac = frac.unwrap_or("");
-    if !frac.chars().all(|c| c.is_ascii_digit()) || (frac.is_empty() && body.contains('.')) {
-        return None;
-    }
-    if digits.len() + frac.len() > 30 {
-        return None;
-    }
-    let mut value: i128 = format!("{digits}{frac}").parse().ok()?;
-    if neg {
-        value = -value;
-    }
+    let f = figure(t).filter(|f| !f.percent)?;
     Some(Num {
-        value,
-        decimals: frac.len() as u32,
-        grouped,
+        value: f.value.mantissa,
+        decimals: f.decimals(),
+        grouped: f.grouped,
     })
 }
 
@@ -239,9 +212,9 @@ fn kanji_lookalike_after_kanji(t: &str) -> Option<String> {
 }
 
 /// Whether a relation between columns holds in `ok` of the `n` rows that have numbers in
-/// all its columns: in 70% of them, and 3 at least.
+/// all its columns ([`Most::ROWS`]).
 fn most_rows(ok: usize, n: usize) -> bool {
-    ok >= 3 && ok as f64 >= 0.7 * n as f64
+    Most::ROWS.holds(ok, n)
 }
 
 /// `1234567` → `1,234,567` (ASCII digits).
@@ -306,12 +279,10 @@ fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
     out
 }
 
-/// Whether a cell text reads as a number.
+/// Whether a cell text (whitespace ignored) reads as a number.
 fn has_number(t: &str) -> bool {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || ",.%▲△-()".contains(c))
+    figure_chars_only(&t)
 }
 
 /// Merges columns holding header fragments into a neighbour (see the module docs);
@@ -538,7 +509,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
     // The value of a slot, `－` counting as zero.
     let value = |grid: &Grid, r: usize, c: usize| -> Option<Num> {
         let t = text(grid, r, c);
-        if matches!(t.as_str(), "－" | "-" | "―") {
+        if is_none_mark(&t) {
             return Some(Num {
                 value: 0,
                 decimals: 0,

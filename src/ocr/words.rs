@@ -16,11 +16,7 @@ use super::image::PixelMap;
 use super::rulings::PxSegment;
 use super::{OcrGlyph, OcrSettings};
 
-/// CJK ideographs, kana, full-width forms and CJK punctuation.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2E80..=0x2FDF)
-}
+pub use crate::text::chars::is_cjk;
 
 /// One recognised word, in pixels of the image the engine read (Tesseract's TSV rows,
 /// PP-OCR's words of a line).

@@ -9,6 +9,8 @@
 //! closing punctuation (`。`, `、`, `）`), which never starts a line in Japanese.
 
 use crate::layout::Word;
+use crate::text::chars::is_wide;
+use crate::text::marks::starts_paragraph;
 
 use super::settings::TableSettings;
 
@@ -59,12 +61,6 @@ pub(crate) fn only_marks(text: &str) -> bool {
     !text.chars().any(char::is_alphanumeric)
 }
 
-/// Wide (CJK, kana, full-width) characters: no space is put between two of them.
-pub(crate) fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x2460..=0x24FF | 0x25A0..=0x25FF)
-}
-
 /// The separator between two pieces of text on one line or in one paragraph.
 fn joiner(left: &str, right: &str) -> &'static str {
     match (left.chars().last(), right.chars().next()) {
@@ -72,52 +68,6 @@ fn joiner(left: &str, right: &str) -> &'static str {
         (Some(_), Some(_)) => " ",
         _ => "",
     }
-}
-
-/// Whether a line begins a new paragraph by its first characters (bullet or enumerator).
-pub(crate) fn starts_with_marker(text: &str) -> bool {
-    let mut it = text.chars();
-    let Some(first) = it.next() else { return false };
-    if matches!(
-        first,
-        '・' | '【'
-            | '○'
-            | '●'
-            | '◯'
-            | '◎'
-            | '■'
-            | '□'
-            | '◆'
-            | '◇'
-            | '※'
-            | '-'
-            | '－'
-            | '•'
-            | '▪'
-            | '＊'
-            | '*'
-    ) {
-        return true;
-    }
-    // Circled numbers ①–⑳ and friends.
-    if matches!(first as u32, 0x2460..=0x24FF | 0x3251..=0x325F | 0x32B1..=0x32BF) {
-        return true;
-    }
-    // (1) （1） (ア) （イ）: an opening paren, one to three digits or kana/kanji numerals, a closing one.
-    if first == '(' || first == '（' {
-        let rest: String = it.take(5).collect();
-        if let Some(close) = rest.find([')', '）']) {
-            let inner = &rest[..close];
-            let n = inner.chars().count();
-            return (1..=3).contains(&n)
-                && inner.chars().all(|c| {
-                    c.is_ascii_digit()
-                        || ('０'..='９').contains(&c)
-                        || "一二三四五六七八九十アイウエオカキクケコabcdefghij".contains(c)
-                });
-        }
-    }
-    false
 }
 
 /// Text of one line of words.
@@ -210,7 +160,7 @@ pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) 
                 .chars()
                 .next()
                 .is_some_and(|c| "。、，．）」』】〕".contains(c));
-            if !closes && (starts_with_marker(&t) || would_fit) {
+            if !closes && (starts_paragraph(&t) || would_fit) {
                 out.push('\n');
             } else {
                 out.push_str(joiner(&out, &t));
@@ -306,10 +256,10 @@ mod tests {
             "-x",
             "(ア)x",
         ] {
-            assert!(starts_with_marker(t), "{t}");
+            assert!(starts_paragraph(t), "{t}");
         }
         for t in ["a", "(total)", "区", "(123456)"] {
-            assert!(!starts_with_marker(t), "{t}");
+            assert!(!starts_paragraph(t), "{t}");
         }
     }
 

@@ -18,6 +18,7 @@
 
 use crate::geom::Rect;
 use crate::layout::{Orientation, PageLayout, Ruling, Word};
+use crate::text::figure::figure_chars_only;
 
 use super::grid::{build_grid, split_filled_spans, split_word_at, Cells};
 use super::lattice::{ruled_regions, structure as lattice_structure, with_text_hints};
@@ -415,7 +416,7 @@ fn one_row_table(g: &Grid) -> bool {
     g.mode == Mode::Lattice
         && g.n_rows() == 1
         && texts.len() >= 3
-        && texts.iter().filter(|t| super::stream::numeric(t)).count() >= 2
+        && texts.iter().filter(|t| figure_chars_only(t)).count() >= 2
 }
 
 /// One stream table over `words`; horizontal `rules` crossing its middle are row hints.

@@ -4,6 +4,7 @@
 
 use crate::geom::Rect;
 use crate::layout::{Word, WordChar};
+use crate::text::figure::figure_chars_only;
 
 use super::cell_text::cell_text;
 use super::settings::TableSettings;
@@ -235,7 +236,7 @@ pub(crate) fn labels_in_order(
             let (mine, marks): (Vec<usize>, Vec<usize>) = inside
                 .into_iter()
                 .partition(|&i| !super::cell_text::only_marks(&words[i].text));
-            if mine.iter().any(|&i| super::stream::numeric(&words[i].text)) {
+            if mine.iter().any(|&i| figure_chars_only(&words[i].text)) {
                 return None;
             }
             let refs: Vec<&Word> = mine.iter().map(|&i| words[i]).collect();
@@ -271,7 +272,7 @@ pub(crate) fn labels_in_order(
                 let numbered = words.iter().any(|w| {
                     (w.bbox.cx() < rect.x0 || w.bbox.cx() > rect.x1)
                         && row_of(w.bbox.cy()) == Some(r)
-                        && super::stream::numeric(&w.text)
+                        && figure_chars_only(&w.text)
                 });
                 let (lo, hi) = line.iter().fold((f64::MAX, f64::MIN), |(lo, hi), w| {
                     (lo.min(w.bbox.top), hi.max(w.bbox.bottom))

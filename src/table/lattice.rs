@@ -11,10 +11,11 @@ use crate::disjoint::{find, union};
 use crate::geom::{cluster_1d, mean_at, Rect};
 use crate::layout::{Ruling, Word};
 
-use super::cell_text::starts_with_marker;
 use super::grid::{Span, Structure};
 use super::settings::TableSettings;
-use super::stream::{lines_of, numeric, rows, separators};
+use super::stream::{lines_of, rows, separators};
+use crate::text::figure::figure_chars_only;
+use crate::text::marks::starts_paragraph;
 
 /// A connected group of rulings.
 #[derive(Clone, Debug, PartialEq)]
@@ -315,7 +316,7 @@ pub(crate) fn with_text_hints(
     let words: Vec<&Word> = words
         .iter()
         .copied()
-        .filter(|w| !(w.text.chars().count() <= 1 && starts_with_marker(&w.text)))
+        .filter(|w| !(w.text.chars().count() <= 1 && starts_paragraph(&w.text)))
         .collect();
     let lines = lines_of(&words, s);
     if lines.len() < 2 {
@@ -472,7 +473,7 @@ pub(crate) fn with_text_hints(
             band_lines.get(i).is_some_and(|l| {
                 l.words
                     .iter()
-                    .all(|w| numeric(&w.text) || super::cell_text::only_marks(&w.text))
+                    .all(|w| figure_chars_only(&w.text) || super::cell_text::only_marks(&w.text))
             })
         };
         let labels_above = groups.first().is_some_and(|g| {
@@ -554,7 +555,7 @@ pub(crate) fn with_text_hints(
     let number_in = |a: f64, b: f64, top: f64, bottom: f64| {
         words.iter().any(|w| {
             let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
-            cx > a && cx < b && cy > top && cy < bottom && numeric(&w.text)
+            cx > a && cx < b && cy > top && cy < bottom && figure_chars_only(&w.text)
         })
     };
     for band in st.row_edges.windows(3).filter(|_| scanned) {
@@ -702,9 +703,9 @@ mod tests {
         assert_eq!(st2.col_edges.len(), 4, "{:?}", st2.col_edges);
         assert_eq!(st2.row_edges.len(), 4, "{:?}", st2.row_edges);
         assert!(
-            super::super::stream::numeric("▲1,234")
-                && super::super::stream::numeric("17.4%")
-                && !super::super::stream::numeric("Freq.")
+            crate::text::figure::figure_chars_only("▲1,234")
+                && crate::text::figure::figure_chars_only("17.4%")
+                && !crate::text::figure::figure_chars_only("Freq.")
         );
     }
 

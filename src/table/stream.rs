@@ -21,9 +21,12 @@
 use crate::geom::Rect;
 use crate::layout::Word;
 
-use super::cell_text::{group_lines, is_wide, starts_with_marker};
+use super::cell_text::group_lines;
 use super::grid::{interval, Span, Structure};
 use super::settings::TableSettings;
+use crate::text::chars::is_wide;
+use crate::text::figure::figure_chars_only;
+use crate::text::marks::starts_paragraph;
 
 /// A text line of a region.
 #[derive(Clone, Debug)]
@@ -190,19 +193,6 @@ fn words_in_col<'a>(l: &Line<'a>, col_edges: &[f64], c: usize) -> Vec<&'a Word> 
         .collect()
 }
 
-/// Whether a word reads as a number (digits with separators, signs, `%`, `▲`/`△`).
-pub(crate) fn numeric(text: &str) -> bool {
-    let mut digits = 0;
-    for c in text.chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            digits += 1;
-        } else if !",.%-+()▲△－，．％$€£*".contains(c) {
-            return false;
-        }
-    }
-    digits > 0
-}
-
 /// Columns where the line's text is a number and nothing else.
 pub(crate) fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
     let cols: Vec<usize> = l
@@ -217,7 +207,7 @@ pub(crate) fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
             l.words
                 .iter()
                 .zip(&cols)
-                .all(|(w, &wc)| wc != c || numeric(&w.text))
+                .all(|(w, &wc)| wc != c || figure_chars_only(&w.text))
         })
         .collect();
     out.dedup();
@@ -307,7 +297,7 @@ fn continues(
         let Some(fw) = first.first() else {
             return false;
         };
-        if starts_with_marker(&fw.text) {
+        if starts_paragraph(&fw.text) {
             return false;
         }
         // The row's last line with text in this column.
