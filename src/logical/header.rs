@@ -119,7 +119,7 @@ fn header_evidence(rows: &[WorkRow], k: usize, s: &LogicalSettings) -> usize {
         .iter()
         .filter(|sl| sl.own || sl.colspan > 1)
         .all(|sl| !sl.text.trim().is_empty());
-    let body_longer = body.iter().take(5).any(|r| {
+    let body_longer = body.iter().take(s.header_body_rows_checked).any(|r| {
         r.nonempty()
             .iter()
             .any(|&c| char_len(r.text(c)) > s.header_max_chars || r.text(c).contains('\n'))

@@ -67,7 +67,7 @@ pub fn resolve(label: Label, in_section: bool) -> RowKind {
 /// the first or last row whose numbers equal the sum of all the other rows in at least
 /// `total_sum_min_columns` columns, and disagree in none.
 pub fn sum_total(rows: &[Vec<String>], s: &LogicalSettings) -> Option<usize> {
-    if rows.len() < 3 {
+    if rows.is_empty() || rows.len() < s.total_sum_min_rows {
         return None;
     }
     let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);

@@ -91,6 +91,22 @@ pub struct LogicalSettings {
     /// numeric columns is a total even without a 合計 label (ward tables end with `大阪市`
     /// or `全市`). Default 2: one matching column can be chance (a zero column).
     pub total_sum_min_columns: usize,
+    /// An unlabeled total ([`total_sum_min_columns`](Self::total_sum_min_columns)) is
+    /// looked for only among at least this many rows (the total and two it adds up).
+    /// Default 3: with two rows, one equals the other's "sum" by construction.
+    pub total_sum_min_rows: usize,
+    /// A header is told from a body of short labels by the body's first rows: when one of
+    /// this many holds a long or multi-line cell, the short first row is a header.
+    /// Default 5: enough to reach a reform report's first paragraph cell.
+    pub header_body_rows_checked: usize,
+    /// A grid right below another is its header grid only when they overlap horizontally
+    /// by at least this fraction of the narrower one's width. Default 0.8: a header grid
+    /// drawn as its own table is as wide as the body, give or take a margin column.
+    pub header_grid_min_overlap: f64,
+    /// A unit note set on the table's last text line: the words above that line may reach
+    /// into its top by at most this fraction of its height (glyph overhang), or the line
+    /// is not a line of its own. Default 0.25.
+    pub unit_line_max_overlap: f64,
 }
 
 impl Default for LogicalSettings {
@@ -129,6 +145,10 @@ impl Default for LogicalSettings {
             caption_max_gap_lines: 1.5,
             caption_max_lines: 2,
             total_sum_min_columns: 2,
+            total_sum_min_rows: 3,
+            header_body_rows_checked: 5,
+            header_grid_min_overlap: 0.8,
+            unit_line_max_overlap: 0.25,
         }
     }
 }
@@ -149,7 +169,7 @@ pub enum SettingsError {
 impl LogicalSettings {
     /// Rejects fractions outside 0–1 and negative gaps.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [crate::limits::Limit<'static>; 12] = [
+        let checks: [crate::limits::Limit<'static>; 16] = [
             ("group_rule_max_width", self.group_rule_max_width, 0.0, 1.0),
             ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
             (
@@ -206,6 +226,30 @@ impl LogicalSettings {
                 self.total_sum_min_columns as f64,
                 1.0,
                 f64::MAX,
+            ),
+            (
+                "total_sum_min_rows",
+                self.total_sum_min_rows as f64,
+                3.0,
+                f64::MAX,
+            ),
+            (
+                "header_body_rows_checked",
+                self.header_body_rows_checked as f64,
+                1.0,
+                f64::MAX,
+            ),
+            (
+                "header_grid_min_overlap",
+                self.header_grid_min_overlap,
+                0.0,
+                1.0,
+            ),
+            (
+                "unit_line_max_overlap",
+                self.unit_line_max_overlap,
+                0.0,
+                1.0,
             ),
         ];
         match crate::limits::first_out_of_range(&checks) {

@@ -485,7 +485,8 @@ fn heading_lines<'p>(p: &'p Part<'_>) -> &'p [String] {
 pub fn directly_above(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
     let below =
         b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
-    let overlap = a.bbox.overlap_x(&b.bbox) >= 0.8 * a.bbox.width().min(b.bbox.width());
+    let overlap =
+        a.bbox.overlap_x(&b.bbox) >= s.header_grid_min_overlap * a.bbox.width().min(b.bbox.width());
     a.page_index == b.page_index
         && below
         && overlap

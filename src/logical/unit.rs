@@ -170,7 +170,7 @@ pub(crate) fn unit_under_label<'a>(
     if above.is_empty()
         || above
             .iter()
-            .any(|w| w.bbox.bottom > top + 0.25 * (bottom - top))
+            .any(|w| w.bbox.bottom > top + s.unit_line_max_overlap * (bottom - top))
     {
         return None;
     }

@@ -81,14 +81,21 @@ fn line_text(line: &[&Word]) -> String {
     s
 }
 
-/// Width of the first unit that could have been set on the previous line: the first
-/// character for wide text (Japanese breaks anywhere), the first word otherwise.
-fn first_unit_width(line: &[&Word]) -> f64 {
-    let Some(w) = line.first() else { return 0.0 };
-    match w.chars.first() {
-        Some(c) if c.text.chars().next().is_some_and(is_wide) => c.x1 - c.x0,
-        _ => w.bbox.width(),
-    }
+/// "Would it have fit": whether `first`, the first word of a line, would have fit at
+/// the end of the line above (which ends at `prev_end`) before `right`. Then the break
+/// before it was deliberate — a new paragraph in a cell, a new row in a stream table —
+/// not a wrap. What must fit is the first character for wide text (Japanese breaks
+/// anywhere, with no space), the first word after a space (`fit_word_space_em`)
+/// otherwise, with `fit_slack_em` to spare.
+pub(crate) fn would_have_fit(prev_end: f64, first: &Word, right: f64, s: &TableSettings) -> bool {
+    let em = first.size.max(1.0);
+    let wide = first.text.chars().next().is_some_and(is_wide);
+    let (space, unit) = match first.chars.first() {
+        Some(c) if wide => (0.0, c.x1 - c.x0),
+        _ if wide => (0.0, first.bbox.width()),
+        _ => (s.fit_word_space_em * em, first.bbox.width()),
+    };
+    prev_end + space + unit <= right + s.fit_slack_em * em
 }
 
 /// The text of a cell from its words. `right` is the cell's right edge (the ruling of a
@@ -146,14 +153,10 @@ pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) 
     for line in &lines {
         let t = line_text(line);
         if let Some(p) = prev {
-            let em = line.first().map_or(10.0, |w| w.size.max(1.0));
             let prev_end = p.last().map_or(0.0, |w| w.bbox.x1);
-            let space = if t.chars().next().is_some_and(is_wide) {
-                0.0
-            } else {
-                0.25 * em
-            };
-            let would_fit = prev_end + space + first_unit_width(line) <= right_edge + 0.1 * em;
+            let would_fit = line
+                .first()
+                .is_some_and(|w| would_have_fit(prev_end, w, right_edge, s));
             // A line never starts with closing punctuation (kinsoku): `。` alone on a line
             // ends the sentence above (an OCR'd line pushed over the cell's edge).
             let closes = t

@@ -115,16 +115,18 @@ fn n_columns(l: &Line<'_>, seps: &[f64]) -> usize {
     cols.len()
 }
 
-/// A caption, note or prose line inside a run: one of its segments starts at the table's
-/// left edge and runs across a column gap, and is long (30% of the run's width) or
-/// crosses two gaps.
+/// Rule `breaker`: a caption, note or prose line inside a run: one of its segments starts
+/// at the table's left edge (`breaker_left_em`) and runs across a column gap, and is long
+/// (`breaker_min_width` of the run's width) or crosses two gaps.
 fn is_breaker(l: &Line<'_>, seps: &[f64], left: f64, width: f64, s: &TableSettings) -> bool {
     segments(l, s).iter().any(|g| {
         let crossed = seps
             .iter()
             .filter(|&&x| g.x0 < x - s.straddle_tol && g.x1 > x + s.straddle_tol)
             .count();
-        crossed > 0 && g.x0 <= left + 2.0 * l.size && (crossed >= 2 || g.x1 - g.x0 >= 0.3 * width)
+        crossed > 0
+            && g.x0 <= left + s.breaker_left_em * l.size
+            && (crossed >= 2 || g.x1 - g.x0 >= s.breaker_min_width * width)
     })
 }
 
@@ -160,7 +162,7 @@ fn refine(
             .iter()
             .map(|l| is_breaker(l, &seps, left, right - left, s))
             .collect();
-        if depth < 4 && breakers.iter().any(|&b| b) {
+        if depth < s.breaker_max_depth && breakers.iter().any(|&b| b) {
             let mut part = Vec::new();
             for (k, &i) in idx.iter().enumerate() {
                 if breakers[k] {
@@ -233,7 +235,9 @@ fn reads_like_prose(block: &[Line<'_>], seps: &[f64], s: &TableSettings) -> bool
                 .any(|w| seps.first().is_some_and(|&x| w.bbox.cx() >= x))
         })
         .count();
-    if right_lines >= 3 && value_lines * 5 >= right_lines * 4 {
+    if right_lines >= s.value_column_min_lines
+        && value_lines as f64 >= s.value_column_min_share * right_lines as f64
+    {
         return false;
     }
     let mut words = [0usize; 2];
@@ -242,12 +246,13 @@ fn reads_like_prose(block: &[Line<'_>], seps: &[f64], s: &TableSettings) -> bool
         let mut seen = [false; 2];
         for w in &l.words {
             let c = usize::from(seps.first().is_some_and(|&x| w.bbox.cx() >= x));
-            // Count Latin words; a run of Japanese text counts one word per 4 characters.
+            // Count Latin words; a run of Japanese text counts one word per
+            // `cjk_chars_per_word` characters.
             let n = w
                 .text
                 .split_whitespace()
                 .count()
-                .max(w.text.chars().count() / 4)
+                .max(w.text.chars().count() / s.cjk_chars_per_word.max(1))
                 .max(1);
             words[c] += n;
             seen[c] = true;

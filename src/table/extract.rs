@@ -438,7 +438,7 @@ fn stream_grid(
     let mid = (x0 + x1) / 2.0;
     let hints: Vec<f64> = rules
         .iter()
-        .filter(|r| r.start <= mid && r.end >= mid && r.len() >= 0.5 * (x1 - x0))
+        .filter(|r| r.start <= mid && r.end >= mid && r.len() >= s.hint_rule_min_width * (x1 - x0))
         .map(|r| r.pos)
         .collect();
     let groups = rows(&lines, &col_edges, &hints, s);

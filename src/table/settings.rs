@@ -121,6 +121,28 @@ pub struct TableSettings {
     /// columns (a 財産目録 box listing two banks' places, dashes, purposes and amounts).
     /// Default 3: a 節 box's 細節 lines hold a name and an amount.
     pub parallel_row_min_columns: usize,
+    /// "Would it have fit": a line whose first word would have fit at the end of the line
+    /// above was broken on purpose (a new paragraph in a cell, a new row in a stream
+    /// table), not wrapped. A Latin word needs a space of this many em before it; wide
+    /// (Japanese) text needs none. Default 0.25 em, a Latin word space.
+    pub fit_word_space_em: f64,
+    /// "Would it have fit": the word fits when it overshoots the right edge by at most
+    /// this many em (side bearings, a lattice cell's padding). Default 0.1 em.
+    pub fit_slack_em: f64,
+    /// A column gap some lines cross opens a column only when enough segments start
+    /// right of it, within this many em of its right side: text running on from the left
+    /// (long item names in a column of mostly short ones) opens none. Default 3.0 em.
+    pub column_start_window_em: f64,
+    /// Shaded bands (zebra stripes) are rows only when there are at least this many of
+    /// them and they hold at most `band_max_lines` lines each on average; otherwise a band
+    /// still holds several rows. Default 3.
+    pub band_min_count: usize,
+    /// See `band_min_count`. Default 2: a row label wrapped once.
+    pub band_max_lines: usize,
+    /// Text hints: a horizontal ruling inside an unruled table is a row boundary when it
+    /// crosses the table's middle and spans at least this fraction of its width (a rule
+    /// under a header or above a total; a short underline is not). Default 0.5.
+    pub hint_rule_min_width: f64,
 
     // ---- detection of unruled tables ------------------------------------------------
     /// A vertical gap of more than this many em between consecutive text lines ends an
@@ -137,6 +159,26 @@ pub struct TableSettings {
     /// average is text in columns, not a table. Default 6.0: table cells hold 1–4 words on
     /// average, prose lines 8–15.
     pub region_max_words_per_segment: f64,
+    /// Rule `breaker` (a caption, note or prose line inside a run of aligned lines splits
+    /// the run): one of the line's segments starts within this many em of the run's left
+    /// edge and crosses a column gap. Default 2.0 em: an indent of one or two characters.
+    pub breaker_left_em: f64,
+    /// Rule `breaker`: a segment crossing one gap breaks the run when it is at least this
+    /// fraction of the run's width (a segment crossing two always does). Default 0.3: a
+    /// spanning header cell is narrower, a caption or prose line wider.
+    pub breaker_min_width: f64,
+    /// Rule `breaker`: how many times a run is split again at its breakers. Default 4: a
+    /// page has a title, a caption, a note and a table at most.
+    pub breaker_max_depth: usize,
+    /// Prose guard: two columns are a label column and a value column (a table, not text
+    /// in columns) when at least this many lines have text right of the gap and
+    /// `value_column_min_share` of them hold a digit. Default 3.
+    pub value_column_min_lines: usize,
+    /// See `value_column_min_lines`. Default 0.8.
+    pub value_column_min_share: f64,
+    /// Prose guard: a run of Japanese text counts one word per this many characters (it
+    /// has no spaces to count). Default 4: Japanese words are two to four characters.
+    pub cjk_chars_per_word: usize,
 }
 
 impl TableSettings {
@@ -144,7 +186,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), String> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 28] = [
+        let checks: [crate::limits::Limit<'_>; 40] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -223,6 +265,43 @@ impl TableSettings {
                 0.0,
                 inf,
             ),
+            ("fit_word_space_em", self.fit_word_space_em, 0.0, 5.0),
+            ("fit_slack_em", self.fit_slack_em, 0.0, 5.0),
+            (
+                "column_start_window_em",
+                self.column_start_window_em,
+                0.0,
+                inf,
+            ),
+            ("band_min_count", self.band_min_count as f64, 2.0, inf),
+            ("band_max_lines", self.band_max_lines as f64, 1.0, inf),
+            ("hint_rule_min_width", self.hint_rule_min_width, 0.0, 1.0),
+            ("breaker_left_em", self.breaker_left_em, 0.0, inf),
+            ("breaker_min_width", self.breaker_min_width, 0.0, 1.0),
+            (
+                "breaker_max_depth",
+                self.breaker_max_depth as f64,
+                0.0,
+                16.0,
+            ),
+            (
+                "value_column_min_lines",
+                self.value_column_min_lines as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "value_column_min_share",
+                self.value_column_min_share,
+                0.0,
+                1.0,
+            ),
+            (
+                "cjk_chars_per_word",
+                self.cjk_chars_per_word as f64,
+                1.0,
+                inf,
+            ),
         ];
         crate::limits::check(&checks)
     }
@@ -259,6 +338,18 @@ impl Default for TableSettings {
             region_max_plain_run: 2,
             region_min_rows: 2,
             region_max_words_per_segment: 6.0,
+            fit_word_space_em: 0.25,
+            fit_slack_em: 0.1,
+            column_start_window_em: 3.0,
+            band_min_count: 3,
+            band_max_lines: 2,
+            hint_rule_min_width: 0.5,
+            breaker_left_em: 2.0,
+            breaker_min_width: 0.3,
+            breaker_max_depth: 4,
+            value_column_min_lines: 3,
+            value_column_min_share: 0.8,
+            cjk_chars_per_word: 4,
         }
     }
 }

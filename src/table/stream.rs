@@ -21,10 +21,9 @@
 use crate::geom::Rect;
 use crate::layout::Word;
 
-use super::cell_text::group_lines;
+use super::cell_text::{group_lines, would_have_fit};
 use super::grid::{interval, Span, Structure};
 use super::settings::TableSettings;
-use crate::text::chars::is_wide;
 use crate::text::figure::figure_chars_only;
 use crate::text::marks::starts_paragraph;
 
@@ -154,7 +153,7 @@ pub(crate) fn separators(lines: &[Line<'_>], s: &TableSettings) -> Vec<f64> {
             // A gap some lines cross must open a column: segments starting right of
             // it (within a few em), not only text running on from the left (long item
             // names in a left-aligned column of mostly short ones).
-            let (lo, hi) = (sep, bps[end] + 3.0 * em);
+            let (lo, hi) = (sep, bps[end] + s.column_start_window_em * em);
             let starting = segs.iter().filter(|g| g.x0 >= lo && g.x0 <= hi).count();
             if starting < need {
                 continue;
@@ -313,13 +312,8 @@ fn continues(
             .iter()
             .map(|w| w.bbox.x1)
             .fold(f64::NEG_INFINITY, f64::max);
-        let em = fw.size.max(1.0);
-        let (space, unit) = match fw.chars.first() {
-            Some(ch) if ch.text.chars().next().is_some_and(is_wide) => (0.0, ch.x1 - ch.x0),
-            _ => (0.25 * em, fw.bbox.width()),
-        };
         let right = col_right.get(c).copied().unwrap_or(f64::INFINITY);
-        if prev_end + space + unit <= right + 0.1 * em {
+        if would_have_fit(prev_end, fw, right, s) {
             return false; // it would have fit: a deliberate break, a new row
         }
     }
@@ -407,7 +401,7 @@ fn unit_rows(
             b.push(i);
         }
     }
-    if bands.len() >= 3 && lines.len() <= 2 * bands.len() {
+    if bands.len() >= s.band_min_count && lines.len() <= s.band_max_lines * bands.len() {
         // A band still holds several rows where a line surely starts one (a row left
         // unshaded between two shaded ones, a subtotal and the next section heading).
         let mut out: Vec<Vec<usize>> = Vec::new();
