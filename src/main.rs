@@ -10,6 +10,7 @@ use nenpo::geom::Rect;
 use nenpo::pipeline::config::Pipeline;
 use nenpo::pipeline::run::{limit_memory, process_document, run, RunOptions, RunReport, Shard};
 use nenpo::pipeline::{extract, parse_pages, ExtractOptions, Settings};
+use nenpo::sink::DocStatus;
 use nenpo::table::Mode;
 
 /// nenpo turns archives of administrative PDFs (annual reports, budgets, statistics;
@@ -491,12 +492,12 @@ impl nenpo::pipeline::run::Progress for RunProgress {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         self.bar
             .set_message(format!("{pages} pages, {:.1} pages/s", pages as f64 / secs));
-        let line = match rec.status.as_str() {
-            "ok" => format!(
+        let line = match rec.status {
+            DocStatus::Ok => format!(
                 "ok: {} ({} pages, {} tables, {} rows, {:.2} s)",
                 rec.path, rec.pages, rec.tables, rec.rows, rec.seconds
             ),
-            "partial" => format!(
+            DocStatus::Partial => format!(
                 "partial: {} ({} pages, {} tables, {} rows, {:.2} s): {}",
                 rec.path,
                 rec.pages,
@@ -517,7 +518,7 @@ impl nenpo::pipeline::run::Progress for RunProgress {
                 self.bar.position(),
                 self.bar.length().unwrap_or(0)
             );
-        } else if rec.status != "ok" {
+        } else if rec.status != DocStatus::Ok {
             self.bar.println(line);
         }
         self.seen
@@ -590,7 +591,7 @@ fn write_html_reports(
     // shows up there first).
     for rec in records
         .iter()
-        .filter(|r| r.status != "ok" || r.totals_mismatches > 0)
+        .filter(|r| r.status != DocStatus::Ok || r.totals_mismatches > 0)
     {
         let Ok(bytes) = std::fs::read(&rec.path) else {
             continue;

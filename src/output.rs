@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::logical::{LogicalTable, Row, Span};
 use crate::normalize::totals::{check_table, Mismatch, TotalsSettings};
 use crate::normalize::values::document_values;
-use crate::pipeline::run::{kind_name, mode_name};
 use crate::pipeline::{Extraction, PageSummary};
 
 #[derive(Serialize)]
@@ -63,7 +62,7 @@ fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) ->
     TableJson {
         pages: &t.pages,
         bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
-        mode: mode_name(t.mode),
+        mode: t.mode.as_str(),
         columns: &t.columns,
         header_rows: &t.header_rows,
         rows: {
@@ -89,7 +88,7 @@ fn row_json(r: &Row, values: Vec<Option<serde_json::Number>>) -> RowJson<'_> {
         section: &r.section,
         page: r.page,
         pages: &r.pages,
-        kind: kind_name(r.kind),
+        kind: r.kind.as_str(),
         bbox: [round(b.x0), round(b.top), round(b.x1), round(b.bottom)],
         spanned_from_above: &r.spanned_from_above,
         values,

@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::layout::TextSource;
+use crate::logical::RowKind;
 use crate::normalize::kinds::{CanonicalCell, ColumnKind};
+use crate::table::Mode as TableMode;
 
 mod series;
 pub use series::{read_series_values, write_series, FAMILIES_DIR, RECONCILIATION_DATASET};
@@ -40,8 +43,7 @@ pub struct RowLineage {
     pub table_index: u32,
     pub row_index: u32,
     pub page: u32,
-    /// `data`, `subtotal`, `total`.
-    pub kind: String,
+    pub kind: RowKind,
     /// The table kind the row was read through (empty: none matched).
     pub table_kind: String,
     pub section: Vec<String>,
@@ -51,12 +53,12 @@ pub struct RowLineage {
     pub label: String,
     /// The row's box on its page: x0, top, x1, bottom (points, top-left origin).
     pub bbox: [f64; 4],
-    /// `lattice` or `stream`.
-    pub mode: String,
+    /// The strategy that found the table (`lattice` or `stream`).
+    pub mode: TableMode,
     /// The first line of the table's caption (its title), or empty.
     pub caption: String,
-    /// Where the words of the row's page came from: `digital`, `hidden_ocr_layer`, `ocr`.
-    pub text_source: String,
+    /// Where the words of the row's page came from.
+    pub text_source: TextSource,
 }
 
 /// One row of a kind dataset: lineage, and one canonical cell per column of the dataset
@@ -90,6 +92,34 @@ pub struct ValueRow {
     pub unparsed: bool,
 }
 
+/// What became of a document in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Every page read.
+    Ok,
+    /// Some pages failed (see `warnings`); the rows of the others are written.
+    Partial,
+    /// Nothing could be read (see `error`). The default: a record is not ok until its
+    /// document has been read.
+    #[default]
+    Failed,
+    /// Gone from the archive; its rows are kept or deleted as the pipeline says.
+    Removed,
+}
+
+impl DocStatus {
+    /// The name used in outputs (`ok`, `partial`, `failed`, `removed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "ok",
+            DocStatus::Partial => "partial",
+            DocStatus::Failed => "failed",
+            DocStatus::Removed => "removed",
+        }
+    }
+}
+
 /// One row of the documents table.
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocumentRecord {
@@ -101,7 +131,7 @@ pub struct DocumentRecord {
     /// `ok`; `partial` (some pages failed, see `warnings`; the rows of the others are
     /// written); `failed` (see `error`); or `removed` (gone from the archive, rows kept as
     /// the pipeline says).
-    pub status: String,
+    pub status: DocStatus,
     pub error: Option<String>,
     pub tables: u32,
     pub rows: u32,
@@ -209,7 +239,7 @@ pub fn write_table_rows(
         col("table_index", rows, |r| r.lineage.table_index),
         col("row_index", rows, |r| r.lineage.row_index),
         col("page", rows, |r| r.lineage.page),
-        col("kind", rows, |r| r.lineage.kind.clone()),
+        col("kind", rows, |r| r.lineage.kind.as_str()),
         str_list("section", rows.iter().map(|r| r.lineage.section.clone())),
         str_list("columns", rows.iter().map(|r| r.columns.clone())),
         str_list("cells", rows.iter().map(|r| r.cells.clone())),
@@ -221,8 +251,8 @@ pub fn write_table_rows(
         col("bbox_top", rows, |r| r.lineage.bbox[1]),
         col("bbox_x1", rows, |r| r.lineage.bbox[2]),
         col("bbox_bottom", rows, |r| r.lineage.bbox[3]),
-        col("mode", rows, |r| r.lineage.mode.clone()),
-        col("text_source", rows, |r| r.lineage.text_source.clone()),
+        col("mode", rows, |r| r.lineage.mode.as_str()),
+        col("text_source", rows, |r| r.lineage.text_source.as_str()),
         col("item_key", rows, |r| r.lineage.item_key.clone()),
         col("item_path", rows, |r| r.lineage.item_path.clone()),
         col("table_caption", rows, |r| r.lineage.caption.clone()),
@@ -260,7 +290,7 @@ fn lineage_columns<'a>(
         u("table_index", |r| r.table_index),
         u("row_index", |r| r.row_index),
         u("page", |r| r.page),
-        s("kind", |r| r.kind.clone()),
+        s("kind", |r| r.kind.as_str().to_string()),
         Column::new(
             "table_kind".into(),
             rows.clone()
@@ -275,8 +305,8 @@ fn lineage_columns<'a>(
         b("bbox_top", 1),
         b("bbox_x1", 2),
         b("bbox_bottom", 3),
-        s("mode", |r| r.mode.clone()),
-        s("text_source", |r| r.text_source.clone()),
+        s("mode", |r| r.mode.as_str().to_string()),
+        s("text_source", |r| r.text_source.as_str().to_string()),
         s("table_caption", |r| r.caption.clone()),
     ]
 }
@@ -435,7 +465,7 @@ pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, E
         col("size", docs, |d| d.size),
         col("fiscal_year", docs, |d| d.fiscal_year),
         col("pages", docs, |d| d.pages),
-        col("status", docs, |d| d.status.clone()),
+        col("status", docs, |d| d.status.as_str()),
         col("error", docs, |d| d.error.clone()),
         col("tables", docs, |d| d.tables),
         col("rows", docs, |d| d.rows),
@@ -502,11 +532,11 @@ mod tests {
                 table_index: 0,
                 row_index: i,
                 page: 1,
-                kind: "data".into(),
+                kind: RowKind::Data,
                 section: vec!["II 区政改革".into()],
                 bbox: [1.0, 2.0, 3.0, 4.0],
-                mode: "lattice".into(),
-                text_source: "digital".into(),
+                mode: TableMode::Lattice,
+                text_source: TextSource::Digital,
                 item_key: "k".into(),
                 item_path: "区政改革/項目".into(),
                 ..Default::default()
@@ -532,7 +562,7 @@ mod tests {
         let rows = vec![KindRow {
             lineage: RowLineage {
                 item_key: "k".into(),
-                kind: "data".into(),
+                kind: RowKind::Data,
                 table_kind: "budget".into(),
                 ..Default::default()
             },
@@ -664,13 +694,13 @@ mod tests {
             .contains("fiscal_year=__HIVE_DEFAULT_PARTITION__"));
         let d = DocumentRecord {
             document_id: "d".into(),
-            status: "failed".into(),
+            status: DocStatus::Failed,
             error: Some("bad".into()),
             ..Default::default()
         };
         let partial = DocumentRecord {
             document_id: "e".into(),
-            status: "partial".into(),
+            status: DocStatus::Partial,
             warnings: vec!["page 2: ocr failed: x".into()],
             ..Default::default()
         };

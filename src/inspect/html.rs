@@ -477,8 +477,14 @@ pub fn run_index_html(
 ) -> String {
     let mut h = String::new();
     let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>nenpo run</title><style>{}</style></head><body>\n", style_sheet());
-    let failed = records.iter().filter(|r| r.status == "failed").count();
-    let partial = records.iter().filter(|r| r.status == "partial").count();
+    let failed = records
+        .iter()
+        .filter(|r| r.status == crate::sink::DocStatus::Failed)
+        .count();
+    let partial = records
+        .iter()
+        .filter(|r| r.status == crate::sink::DocStatus::Partial)
+        .count();
     let (tables, rows): (u64, u64) = records
         .iter()
         .fold((0, 0), |(t, r), d| (t + d.tables as u64, r + d.rows as u64));
@@ -505,7 +511,7 @@ pub fn run_index_html(
             "<tr><td title=\"{id}\">{path}</td><td class=\"status-{st}\">{st}</td><td class=\"num\">{fy}</td><td class=\"num\">{pg}</td><td class=\"num\">{tb}</td><td class=\"num\">{rw}</td><td class=\"num\">{s:.2}</td><td class=\"warn\">{err}</td><td>{report}</td></tr>",
             id = escape(&r.document_id),
             path = escape(&r.path),
-            st = escape(&r.status),
+            st = r.status.as_str(),
             fy = r.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
             pg = r.pages,
             tb = r.tables,
@@ -677,7 +683,7 @@ mod tests {
             DocumentRecord {
                 document_id: "abc".into(),
                 path: "a/b.pdf".into(),
-                status: "ok".into(),
+                status: crate::sink::DocStatus::Ok,
                 tables: 2,
                 rows: 10,
                 seconds: 0.5,
@@ -687,7 +693,7 @@ mod tests {
             DocumentRecord {
                 document_id: "def".into(),
                 path: "c.pdf".into(),
-                status: "failed".into(),
+                status: crate::sink::DocStatus::Failed,
                 error: Some("pdf: bad xref".into()),
                 ..Default::default()
             },

@@ -48,6 +48,18 @@ pub enum RowKind {
     Total,
 }
 
+impl RowKind {
+    /// The name used in outputs (`data`, `section`, `subtotal`, `total`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::Data => "data",
+            RowKind::Section => "section",
+            RowKind::Subtotal => "subtotal",
+            RowKind::Total => "total",
+        }
+    }
+}
+
 /// A body row of a logical table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {

@@ -30,7 +30,7 @@
 
 use crate::table::Grid;
 use crate::text::figure::{figure, figure_chars_only};
-use crate::text::marks::is_none_mark;
+use crate::text::marks::{is_negative_mark, is_none_mark};
 use crate::text::most::Most;
 
 /// A number as written: sign, digits scaled by 10^decimals.
@@ -50,8 +50,14 @@ enum Format {
     Decimals(u32),
 }
 
-/// `▲1,234`, `-12.5`, `0`: a clean number (a [`figure`] without `%`), or `None`.
+/// `▲1,234`, `-12.5`, `0`: a clean number (a [`figure`] without `%`), or `None`. Only
+/// `▲`, `△` and `-` are signs here: a recognizer's `－` or `―` before digits is as often
+/// a speck or a rule as a minus (`－ 4.807.710` over `4,872,560` and `△64,850` is
+/// 4,807,710), so a cell reading so stays doubtful.
 fn parse(t: &str) -> Option<Num> {
+    if t.starts_with(|c: char| is_negative_mark(c) && !matches!(c, '▲' | '△' | '-')) {
+        return None;
+    }
     let f = figure(t).filter(|f| !f.percent)?;
     Some(Num {
         value: f.value.mantissa,
@@ -745,6 +751,12 @@ mod tests {
         assert_eq!(parse("1.234.567"), None);
         assert_eq!(parse("12,34"), None);
         assert_eq!(parse("－"), None);
+        assert_eq!(
+            parse("－4,807,710"),
+            None,
+            "a full-width dash is no sign here"
+        );
+        assert_eq!(parse("12%"), None);
         assert_eq!(group_thousands("1234567"), "1,234,567");
         assert_eq!(group_thousands("123"), "123");
     }

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use super::{Extraction, Settings};
+use crate::layout::TextSource;
 use crate::logical::{LogicalTable, RowKind};
 use crate::normalize::era;
 use crate::normalize::item_key::{key_hash, row_key, row_label};
@@ -183,11 +184,8 @@ pub fn document_rows(
     fiscal_year: Option<i32>,
 ) -> DocumentRows {
     let mut typed = typed_tables(&x.tables, &settings.values);
-    let text_sources: std::collections::HashMap<usize, &str> = x
-        .pages
-        .iter()
-        .map(|p| (p.number, p.text_source.as_str()))
-        .collect();
+    let text_sources: std::collections::HashMap<usize, TextSource> =
+        x.pages.iter().map(|p| (p.number, p.text_source)).collect();
     let context = fiscal_year.map(|y| era::era_on(y, 4, 1));
     let mut datasets = kind_datasets(kinds);
     let mut last: Vec<Option<Matched>> = vec![None; kinds.len()];
@@ -271,20 +269,19 @@ pub fn document_rows(
                 table_index: ti as u32,
                 row_index: ri as u32,
                 page: row.page as u32,
-                kind: super::run::kind_name(row.kind).into(),
+                kind: row.kind,
                 table_kind: kind.map(|(k, _)| k.name.clone()).unwrap_or_default(),
                 section: row.section.clone(),
                 item_key: key_hash(&item_path),
                 label: row_label(&row.cells, &row.section).to_string(),
                 item_path,
                 bbox: [row.bbox.x0, row.bbox.top, row.bbox.x1, row.bbox.bottom],
-                mode: super::run::mode_name(table.mode).into(),
+                mode: table.mode,
                 caption: caption_title(table.caption.as_deref()),
                 text_source: text_sources
                     .get(&row.page)
                     .copied()
-                    .unwrap_or("none")
-                    .into(),
+                    .unwrap_or(TextSource::None),
             };
             out.tables.push(TableRow {
                 lineage: lineage.clone(),

@@ -27,9 +27,8 @@ use sha2::{Digest, Sha256};
 use super::config::{ConfigError, Isolation, OnRemoved, Pipeline, YearSource};
 use super::state::{meta_dir, write_file_atomically, DocState, Lock, State};
 use super::{extract, guarded, ExtractOptions, Extraction};
-use crate::logical::RowKind;
 use crate::normalize::era;
-use crate::sink::{self, DocumentRecord, TableRow};
+use crate::sink::{self, DocStatus, DocumentRecord, TableRow};
 
 /// One shard of `n`: `index` in `0..n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -348,19 +347,19 @@ pub fn run(
         let prev = state.documents.get_mut(&key);
         let meta = std::fs::metadata(f).ok();
         let (size, mtime) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
-        let done = |status: &str| match status {
-            "ok" => true,
-            "partial" | "failed" => !opts.retry_failed,
-            _ => false,
+        let done = |status: DocStatus| match status {
+            DocStatus::Ok => true,
+            DocStatus::Partial | DocStatus::Failed => !opts.retry_failed,
+            DocStatus::Removed => false,
         };
         match prev {
             Some(prev)
                 if !opts.force
                     && prev.pipeline_hash == pipeline_hash
                     && prev.nenpo_version == version
-                    && done(&prev.record.status) =>
+                    && done(prev.record.status) =>
             {
-                let failed = prev.record.status == "failed";
+                let failed = prev.record.status == DocStatus::Failed;
                 if prev.size == size && prev.mtime_ns == mtime {
                     report.skipped += 1;
                     report.failed_unchanged += failed as usize;
@@ -419,10 +418,10 @@ pub fn run(
                 Todo::New => r.new += 1,
                 Todo::Changed => r.changed += 1,
             }
-            if outcome.record.status == "ok" {
+            if outcome.record.status == DocStatus::Ok {
                 r.ok += 1;
                 r.pages_ocr += outcome.pages_ocr;
-            } else if outcome.record.status == "partial" {
+            } else if outcome.record.status == DocStatus::Partial {
                 r.partial += 1;
                 r.pages_ocr += outcome.pages_ocr;
                 r.partials.push(Partial {
@@ -510,7 +509,7 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved) -> 
     let gone: Vec<String> = state
         .documents
         .iter()
-        .filter(|(k, d)| !listed.contains(*k) && d.record.status != "removed")
+        .filter(|(k, d)| !listed.contains(*k) && d.record.status != DocStatus::Removed)
         .map(|(k, _)| k.clone())
         .collect();
     for k in &gone {
@@ -520,7 +519,7 @@ fn drop_removed(state: &mut State, files: &[PathBuf], on_removed: OnRemoved) -> 
             }
             OnRemoved::Mark => {
                 if let Some(d) = state.documents.get_mut(k) {
-                    d.record.status = "removed".into();
+                    d.record.status = DocStatus::Removed;
                 }
             }
         }
@@ -573,7 +572,7 @@ fn totals(state: &State, r: &mut RunReport) {
     let ok = state
         .documents
         .values()
-        .filter(|d| matches!(d.record.status.as_str(), "ok" | "partial"));
+        .filter(|d| matches!(d.record.status, DocStatus::Ok | DocStatus::Partial));
     for d in ok {
         r.tables += d.record.tables as u64;
         r.rows += d.record.rows as u64;
@@ -645,12 +644,12 @@ fn merge(
     report.failed = state
         .documents
         .values()
-        .filter(|d| d.record.status == "failed")
+        .filter(|d| d.record.status == DocStatus::Failed)
         .count();
     report.failures = state
         .documents
         .values()
-        .filter(|d| d.record.status == "failed")
+        .filter(|d| d.record.status == DocStatus::Failed)
         .map(|d| Failure {
             path: d.record.path.clone(),
             error: d.record.error.clone().unwrap_or_default(),
@@ -659,7 +658,7 @@ fn merge(
     report.partials = state
         .documents
         .values()
-        .filter(|d| d.record.status == "partial")
+        .filter(|d| d.record.status == DocStatus::Partial)
         .map(|d| Partial {
             path: d.record.path.clone(),
             warnings: d.record.warnings.clone(),
@@ -902,7 +901,7 @@ fn process_in_child(
     let failed = |error: String| DocOutcome {
         record: DocumentRecord {
             path: path.display().to_string(),
-            status: "failed".into(),
+            status: DocStatus::Failed,
             error: Some(error),
             seconds: started.elapsed().as_secs_f64(),
             nenpo_version: env!("CARGO_PKG_VERSION").into(),
@@ -1061,7 +1060,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     let started = Instant::now();
     let mut rec = DocumentRecord {
         path: path.display().to_string(),
-        status: "failed".into(),
+        status: DocStatus::Failed,
         nenpo_version: env!("CARGO_PKG_VERSION").into(),
         ..Default::default()
     };
@@ -1190,11 +1189,10 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     }
     // Pages that failed are warnings on a document read in part.
     rec.status = if rec.warnings.is_empty() {
-        "ok"
+        DocStatus::Ok
     } else {
-        "partial"
-    }
-    .into();
+        DocStatus::Partial
+    };
     tracing::debug!(path = %rec.path, tables = rec.tables, rows = rec.rows, "document done");
     outcome(rec, files, pages_ocr)
 }
@@ -1213,23 +1211,6 @@ pub fn table_rows(x: &Extraction) -> Vec<TableRow> {
     super::rows::document_rows(x, &[], &super::Settings::default(), None).tables
 }
 
-pub fn kind_name(k: RowKind) -> &'static str {
-    match k {
-        RowKind::Data => "data",
-        RowKind::Section => "section",
-        RowKind::Subtotal => "subtotal",
-        RowKind::Total => "total",
-    }
-}
-
-pub fn mode_name(m: crate::table::Mode) -> &'static str {
-    match m {
-        crate::table::Mode::Auto => "auto",
-        crate::table::Mode::Lattice => "lattice",
-        crate::table::Mode::Stream => "stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1241,7 +1222,7 @@ mod tests {
         assert_eq!(document_id(b"a").len(), 16);
     }
 
-    fn doc_state(status: &str) -> DocState {
+    fn doc_state(status: DocStatus) -> DocState {
         DocState {
             size: 1,
             mtime_ns: 1,
@@ -1249,7 +1230,7 @@ mod tests {
             nenpo_version: "v".into(),
             files: vec!["tables/fiscal_year=2010/x.parquet".into()],
             record: DocumentRecord {
-                status: status.into(),
+                status,
                 ..Default::default()
             },
         }
@@ -1285,13 +1266,17 @@ mod tests {
     fn removed_documents_are_dropped_or_marked_once() {
         let files = vec![PathBuf::from("a.pdf")];
         let mut state = State::default();
-        state.documents.insert("a.pdf".into(), doc_state("ok"));
-        state.documents.insert("b.pdf".into(), doc_state("ok"));
+        state
+            .documents
+            .insert("a.pdf".into(), doc_state(DocStatus::Ok));
+        state
+            .documents
+            .insert("b.pdf".into(), doc_state(DocStatus::Ok));
         let mut marked = state.clone();
         assert_eq!(drop_removed(&mut state, &files, OnRemoved::Delete), 1);
         assert_eq!(state.documents.keys().collect::<Vec<_>>(), ["a.pdf"]);
         assert_eq!(drop_removed(&mut marked, &files, OnRemoved::Mark), 1);
-        assert_eq!(marked.documents["b.pdf"].record.status, "removed");
+        assert_eq!(marked.documents["b.pdf"].record.status, DocStatus::Removed);
         // A later run does not count (or rewrite) it again.
         assert_eq!(drop_removed(&mut marked, &files, OnRemoved::Mark), 0);
     }

@@ -319,7 +319,7 @@ mod tests {
                 files: vec!["tables/fiscal_year=2010/x.parquet".into()],
                 record: DocumentRecord {
                     document_id: "d".into(),
-                    status: "ok".into(),
+                    status: crate::sink::DocStatus::Ok,
                     ..Default::default()
                 },
             },

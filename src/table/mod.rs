@@ -22,6 +22,17 @@ pub enum Mode {
     Stream,
 }
 
+impl Mode {
+    /// The name used in outputs and options (`auto`, `lattice`, `stream`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Lattice => "lattice",
+            Mode::Stream => "stream",
+        }
+    }
+}
+
 /// Caller's constraints for one page (tabula's `--area` and `--columns`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PageRequest {
