@@ -597,12 +597,13 @@ fn write_html_reports(
             continue;
         };
         let path = dir.join(document_report_name(&rec.document_id));
+        // Read as the run read it, so the report shows the rows it wrote.
         let settings = &pipeline.config.settings;
         if let Err(e) = write_document_report(
             &path,
             &bytes,
             &rec.path,
-            &ExtractOptions::default(),
+            &nenpo::pipeline::run::extract_options(pipeline),
             settings,
             &InspectSettings::default(),
         ) {

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::logical::{LogicalTable, Row, Span};
 use crate::normalize::totals::{check_table, Mismatch, TotalsSettings};
 use crate::normalize::values::document_values;
@@ -37,6 +38,10 @@ struct TableJson<'a> {
     totals_checked: usize,
     /// ... and each of them that is not the sum of its rows.
     totals_mismatches: Vec<Mismatch>,
+    /// What the table, OCR and logical stages noticed, fell back on or repaired in it
+    /// (`{stage, code, page, table, grid?, row?, col?, message}`); a page's others are in
+    /// its `page_info` entry's `diagnostics`.
+    diagnostics: &'a [Diagnostic],
 }
 
 #[derive(Serialize)]
@@ -78,6 +83,7 @@ fn table_json(t: &LogicalTable, values: Vec<Vec<Option<serde_json::Number>>>) ->
         units: &t.units,
         totals_checked: check.checked,
         totals_mismatches: check.mismatches,
+        diagnostics: &t.diagnostics,
     }
 }
 

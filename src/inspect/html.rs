@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
+use crate::diagnostic::Diagnostic;
 use crate::layout::TextSource;
 use crate::logical::{LogicalTable, RowKind};
 use crate::sink::DocumentRecord;
@@ -24,6 +25,8 @@ pub struct PageSection {
     pub width_pt: f64,
     pub text_source: TextSource,
     pub warnings: Vec<String>,
+    /// What the stages noticed on the page outside every table (`PageSummary::diagnostics`).
+    pub diagnostics: Vec<Diagnostic>,
     /// The layers drawn on the picture (for the legend).
     pub layers: Vec<Layer>,
 }
@@ -93,6 +96,7 @@ fn style_sheet() -> String {
          td,th{border:1px solid #888;padding:2px 4px;vertical-align:top;white-space:pre-wrap}\
          .flags{font-size:12px;color:#444}.flag{display:inline-block;margin-right:.8em}\
          .warn{color:#a40000}.muted{color:#777}\
+         ul.diagnostics{font-size:12px;color:#444;margin:.2em 0 .4em;padding-left:1.2em}\
          .legend span{display:inline-block;margin-right:1em;font-size:12px}\
          .legend i{display:inline-block;width:1.6em;height:.9em;margin-right:.3em;vertical-align:middle;border:1px solid #666}\
          tr.total td{font-weight:bold}\
@@ -145,6 +149,7 @@ fn page_html(h: &mut String, p: &PageSection, d: &DocumentView<'_>) {
     for w in &p.warnings {
         let _ = writeln!(h, "<p class=\"warn\">{}</p>", escape(w));
     }
+    diagnostics_html(h, &p.diagnostics);
     if !p.layers.is_empty() {
         h.push_str("<p class=\"legend\">");
         for l in &p.layers {
@@ -258,6 +263,13 @@ fn table_html(
     if let Some(c) = &t.caption {
         let _ = writeln!(h, "<div class=\"muted\">{}</div>", escape(c));
     }
+    let here: Vec<Diagnostic> = t
+        .diagnostics
+        .iter()
+        .filter(|d| d.page == page)
+        .cloned()
+        .collect();
+    diagnostics_html(h, &here);
     let _ = writeln!(h, "<table data-table=\"{index}\">");
     let starts_here = t.pages.first() == Some(&page);
     if starts_here && !t.header_rows.is_empty() {
@@ -304,6 +316,28 @@ fn table_html(
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody></table>\n");
+}
+
+/// A list of diagnostics (nothing when there are none): each one's code, grid slot and
+/// message.
+fn diagnostics_html(h: &mut String, ds: &[Diagnostic]) {
+    if ds.is_empty() {
+        return;
+    }
+    h.push_str("<ul class=\"diagnostics\">");
+    for d in ds {
+        let slot = match (d.row, d.col) {
+            (Some(r), Some(c)) => format!(" r{r}c{c}"),
+            _ => String::new(),
+        };
+        let _ = write!(
+            h,
+            "<li data-code=\"{code}\"><code>{code}</code>{slot} {}</li>",
+            escape(&d.message),
+            code = d.code.as_str()
+        );
+    }
+    h.push_str("</ul>\n");
 }
 
 fn span_attrs(rowspan: usize, colspan: usize) -> String {
@@ -555,6 +589,7 @@ mod tests {
         LogicalTable {
             units: Vec::new(),
             note_unit: None,
+            diagnostics: Vec::new(),
             pages: vec![1, 2],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,
@@ -625,6 +660,7 @@ mod tests {
                 width_pt: 7.2,
                 text_source: TextSource::Digital,
                 warnings: vec!["a <warning>".into()],
+                diagnostics: Vec::new(),
                 layers: vec![Layer::Cell],
             },
             PageSection {
@@ -633,6 +669,7 @@ mod tests {
                 width_pt: 7.2,
                 text_source: TextSource::Ocr,
                 warnings: Vec::new(),
+                diagnostics: Vec::new(),
                 layers: Vec::new(),
             },
         ];
@@ -675,6 +712,73 @@ mod tests {
             1,
             "the header once, where the table starts"
         );
+    }
+
+    #[test]
+    fn document_report_lists_diagnostics_of_pages_and_tables() {
+        use crate::diagnostic::Code;
+        let mut t = table();
+        t.diagnostics = vec![
+            Diagnostic {
+                table: Some(0),
+                grid: Some(0),
+                ..Diagnostic::new(
+                    Code::OcrRepairDashes,
+                    2,
+                    "ocr repair r1c2 \"--\" → \"－\" (dashes)",
+                )
+                .at_slot(1, 2)
+            },
+            Diagnostic::new(
+                Code::NoteRowsDropped,
+                1,
+                "note rows under the table are not rows: [\"<注>\"]",
+            ),
+        ];
+        let page = |number: usize, diagnostics: Vec<Diagnostic>| PageSection {
+            number,
+            picture: Err("none".into()),
+            width_pt: 7.2,
+            text_source: TextSource::Digital,
+            warnings: Vec::new(),
+            diagnostics,
+            layers: Vec::new(),
+        };
+        let pages = [
+            page(
+                1,
+                vec![Diagnostic::new(
+                    Code::PageFurniture,
+                    1,
+                    "page furniture is no table",
+                )],
+            ),
+            page(2, Vec::new()),
+        ];
+        let tables = [t];
+        let html = document_html(&DocumentView {
+            title: "d.pdf",
+            page_count: 2,
+            pages: &pages,
+            tables: &tables,
+            flags: &[TableFlags::default()],
+            low_confidence: 0.6,
+        });
+        let at = |needle: &str| {
+            html.find(needle)
+                .unwrap_or_else(|| panic!("{needle} missing from\n{html}"))
+        };
+        let (p1, p2) = (at("id=\"page-1\""), at("id=\"page-2\""));
+        let furniture = at("<li data-code=\"page-furniture\"><code>page-furniture</code> page furniture is no table</li>");
+        let notes = at("<code>note-rows-dropped</code> note rows under the table are not rows: [&quot;&lt;注&gt;&quot;]");
+        let dashes = at("<code>ocr-repair-dashes</code> r1c2 ocr repair r1c2");
+        assert!(
+            p1 < furniture && furniture < p2,
+            "a page's own under its heading"
+        );
+        assert!(p1 < notes && notes < p2, "a table's on the page it names");
+        assert!(p2 < dashes, "a table's on the page it names");
+        assert_eq!(html.matches("<ul class=\"diagnostics\">").count(), 3);
     }
 
     #[test]

@@ -287,6 +287,7 @@ pub fn document_report(
             width_pt: p.layout.width,
             text_source: p.layout.text_source,
             warnings,
+            diagnostics: p.diagnostics.clone(),
             layers,
         });
     }

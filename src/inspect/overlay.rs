@@ -503,6 +503,7 @@ mod tests {
         LogicalTable {
             units: Vec::new(),
             note_unit: None,
+            diagnostics: Vec::new(),
             pages,
             bbox,
             mode: Mode::Lattice,

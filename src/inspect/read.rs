@@ -4,9 +4,10 @@
 //! Pages are read by `pipeline::read_pages`, the pipeline's own page loop, so a scanned
 //! page is OCR'd here exactly as in a run.
 
+use crate::diagnostic::Diagnostic;
 use crate::layout::PageLayout;
-use crate::logical::{assemble, LogicalTable, PageGrids};
-use crate::pipeline::{guarded, read_pages, ExtractOptions, Settings};
+use crate::logical::LogicalTable;
+use crate::pipeline::{assemble_tables, read_pages, ExtractOptions, Settings};
 use crate::table::Grid;
 
 use super::Error;
@@ -19,6 +20,8 @@ pub struct ReadPage {
     pub grids: Vec<Grid>,
     /// Warnings of the pdf, OCR and table stages for this page.
     pub warnings: Vec<String>,
+    /// Diagnostics of this page that concern no table (`PageSummary::diagnostics`).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The pages read and the logical tables assembled from them.
@@ -35,7 +38,11 @@ pub fn read(
     opts: &ExtractOptions,
     settings: &Settings,
 ) -> Result<ReadDocument, Error> {
-    let (doc, read) = read_pages(bytes, opts, settings)?;
+    let (doc, mut read) = read_pages(bytes, opts, settings)?;
+    let tables = assemble_tables(&mut read, &settings.logical).map_err(|message| Error::Panic {
+        what: "assembling logical tables".into(),
+        message,
+    })?;
     let pages: Vec<ReadPage> = read
         .into_iter()
         .map(|(layout, summary, grids)| ReadPage {
@@ -43,20 +50,9 @@ pub fn read(
             layout,
             grids,
             warnings: summary.warnings,
+            diagnostics: summary.diagnostics,
         })
         .collect();
-    let page_grids: Vec<PageGrids<'_>> = pages
-        .iter()
-        .map(|p| PageGrids {
-            layout: &p.layout,
-            grids: p.grids.clone(),
-        })
-        .collect();
-    let tables =
-        guarded(|| assemble(&page_grids, &settings.logical)).map_err(|message| Error::Panic {
-            what: "assembling logical tables".into(),
-            message,
-        })?;
     Ok(ReadDocument {
         page_count: doc.page_count(),
         pages,

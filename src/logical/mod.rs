@@ -24,6 +24,7 @@ mod unit;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::geom::Rect;
 use crate::layout::PageLayout;
 use crate::table::{Grid, Mode};
@@ -110,6 +111,10 @@ pub struct LogicalTable {
     /// `（単位：千円）`, or the note of the table above it carried down
     /// (`unit::carry_unit_notes`). A column's own unit in `units` wins over it.
     pub note_unit: Option<String>,
+    /// What the table, OCR and logical stages noticed, fell back on or repaired in this
+    /// table: its grids' diagnostics, then the logical stage's own, each naming the
+    /// table's index in [`Assembly::tables`].
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl LogicalTable {
@@ -137,19 +142,30 @@ pub struct PageGrids<'a> {
     pub grids: Vec<Grid>,
 }
 
+/// A document's logical tables, and the diagnostics that concern no table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assembly {
+    pub tables: Vec<LogicalTable>,
+    /// Diagnostics of grids that became no table (page furniture, a grid of blank rows):
+    /// the logical stage's and the grids' own, each naming its page.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Assembles the grids of a document's pages (in page order) into logical tables.
-pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<LogicalTable> {
+pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly {
     let mut parts: Vec<Part<'_>> = Vec::new();
+    let mut unplaced: Vec<Diagnostic> = Vec::new();
     for (pi, p) in pages.iter().enumerate() {
         let n = p.grids.len();
         for (gi, g) in p.grids.iter().enumerate() {
             tracing::trace!(page = g.page, grid = gi, mode = ?g.mode, rows = ?g.text_matrix(), "logical: grid");
             let ocr = p.layout.text_source == crate::layout::TextSource::Ocr;
-            parts.extend(
-                stitch::parts_of_grid(g, pi, gi == 0, gi + 1 == n, p.layout.height, settings)
-                    .into_iter()
-                    .map(|part| Part { ocr, ..part }),
-            );
+            let of_grid =
+                stitch::parts_of_grid(g, pi, gi == 0, gi + 1 == n, p.layout.height, settings);
+            if of_grid.is_empty() {
+                unplaced.extend(g.diagnostics.iter().cloned());
+            }
+            parts.extend(of_grid.into_iter().map(|part| Part { ocr, ..part }));
         }
     }
     // Page furniture found as a table (a boxed 款/項 heading) is the heading of the part
@@ -158,7 +174,20 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
     while i < parts.len() {
         if stitch::is_furniture(&parts[i]) {
             let f = parts.remove(i);
-            tracing::debug!(page = f.grid.page, lines = ?stitch::furniture_lines(&f), "logical: page furniture is no table");
+            unplaced.push(Diagnostic {
+                grid: grid_index(pages, &f),
+                ..Diagnostic::new(
+                    Code::PageFurniture,
+                    f.grid.page,
+                    format!(
+                        "page furniture is no table: {:?} heads the table below it",
+                        stitch::furniture_lines(&f)
+                    ),
+                )
+            });
+            if !parts.iter().any(|p| std::ptr::eq(p.grid, f.grid)) {
+                unplaced.extend(f.grid.diagnostics.iter().cloned());
+            }
             if let Some(next) = parts.get_mut(i).filter(|n| n.page_index == f.page_index) {
                 let mut lines = stitch::furniture_lines(&f);
                 lines.append(&mut next.heading);
@@ -251,7 +280,11 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
         .map(|(members, skips, _)| {
             let first = &parts[members[0]];
             let others: Vec<Rect> = pages.get(first.page_index).map_or(Vec::new(), |p| {
-                p.grids.iter().filter(|g| !std::ptr::eq(*g, first.grid)).map(|g| g.bbox).collect()
+                p.grids
+                    .iter()
+                    .filter(|g| !std::ptr::eq(*g, first.grid))
+                    .map(|g| g.bbox)
+                    .collect()
             });
             let caption = if !first.preamble.is_empty() {
                 Some(first.preamble.join("\n"))
@@ -260,20 +293,68 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Vec<Logi
             } else if !first.first_of_grid {
                 None
             } else {
-                pages.get(first.page_index).and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
+                pages
+                    .get(first.page_index)
+                    .and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
             };
-            for m in members.iter().filter_map(|&m| parts.get(m)).filter(|p| !p.notes.is_empty()) {
-                tracing::debug!(page = m.grid.page, notes = ?m.notes, "logical: note rows under a table part dropped");
-            }
-            let members: Vec<(&Part<'_>, usize)> = members.iter().zip(skips).map(|(&m, &k)| (&parts[m], k)).collect();
-            let layouts: Vec<Option<&PageLayout>> =
-                members.iter().map(|(p, _)| pages.get(p.page_index).map(|pg| pg.layout)).collect();
-            build_table(&members, &layouts, caption, settings)
+            let members: Vec<(&Part<'_>, usize)> = members
+                .iter()
+                .zip(skips)
+                .map(|(&m, &k)| (&parts[m], k))
+                .collect();
+            let layouts: Vec<Option<&PageLayout>> = members
+                .iter()
+                .map(|(p, _)| pages.get(p.page_index).map(|pg| pg.layout))
+                .collect();
+            let mut table = build_table(&members, &layouts, caption, settings);
+            table.diagnostics = part_diagnostics(&members, pages);
+            table
         })
         .collect();
     inherit_columns(&mut tables, &firsts, settings);
     unit::carry_unit_notes(&mut tables, settings);
-    tables
+    for (i, t) in tables.iter_mut().enumerate() {
+        for d in &mut t.diagnostics {
+            d.table = Some(i);
+        }
+    }
+    Assembly {
+        tables,
+        diagnostics: unplaced,
+    }
+}
+
+/// The index of a part's grid among its page's grids.
+fn grid_index(pages: &[PageGrids<'_>], p: &Part<'_>) -> Option<usize> {
+    pages
+        .get(p.page_index)?
+        .grids
+        .iter()
+        .position(|g| std::ptr::eq(g, p.grid))
+}
+
+/// A table's diagnostics from its parts: each grid's once (a grid may give several parts),
+/// and the note rows each part dropped.
+fn part_diagnostics(members: &[(&Part<'_>, usize)], pages: &[PageGrids<'_>]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut grids: Vec<&Grid> = Vec::new();
+    for (p, _) in members {
+        if !grids.iter().any(|g| std::ptr::eq(*g, p.grid)) {
+            grids.push(p.grid);
+            out.extend(p.grid.diagnostics.iter().cloned());
+        }
+        if !p.notes.is_empty() {
+            out.push(Diagnostic {
+                grid: grid_index(pages, p),
+                ..Diagnostic::new(
+                    Code::NoteRowsDropped,
+                    p.grid.page,
+                    format!("note rows under the table are not rows: {:?}", p.notes),
+                )
+            });
+        }
+    }
+    out
 }
 
 /// A table being grouped from parts: its part indices, the header rows repeated in each
@@ -303,9 +384,17 @@ fn inherit_columns(tables: &mut [LogicalTable], firsts: &[&Grid], s: &LogicalSet
                 && t.pages.first().copied() <= prev.pages.last().map(|p| p + 1);
             same_columns && near && prev.columns.len() == t.columns.len()
         });
-        if let Some(prev) = sibling.and_then(|j| done.get(j)) {
+        if let Some((j, prev)) = sibling.and_then(|j| done.get(j).map(|p| (j, p))) {
             t.columns.clone_from(&prev.columns);
             fill_units(&mut t.units, &prev.units);
+            t.diagnostics.push(Diagnostic::new(
+                Code::HeaderlessSibling,
+                t.pages.first().copied().unwrap_or(firsts[i].page),
+                format!(
+                    "printed without a header: takes the columns and units of the table on page {} with the same columns",
+                    prev.pages.first().copied().unwrap_or(firsts[j].page)
+                ),
+            ));
         }
     }
 }
@@ -558,6 +647,7 @@ fn build_table(
             caption,
             units: Vec::new(),
             note_unit: None,
+            diagnostics: Vec::new(),
         };
     };
     let n_cols = first.n_cols;
@@ -904,6 +994,7 @@ fn build_table(
         caption,
         units,
         note_unit: None,
+        diagnostics: Vec::new(),
     }
 }
 

@@ -6,6 +6,11 @@
 use super::part::testutil::{grid, grid_at};
 use super::*;
 
+/// The tables of [`super::assemble`] (these tests read tables; diagnostics have their own).
+fn assemble(pages: &[PageGrids<'_>], s: &LogicalSettings) -> Vec<LogicalTable> {
+    super::assemble(pages, s).tables
+}
+
 fn page(n: usize) -> PageLayout {
     PageLayout {
         number: n,

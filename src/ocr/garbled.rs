@@ -9,8 +9,9 @@
 //! (`garbled_min_confidence`) and gives the layer's character almost no chance
 //! (`garbled_max_layer_probability`, or any chance at all when the layer's character is
 //! outside JIS X 0208): a real 邪 looks like 邪 to the recognizer, a 部 mapped to 邪 does
-//! not. Words whose reading has another length are left alone. Each replacement is
-//! reported on the page.
+//! not. Words whose reading has another length are left alone. The replacements are
+//! reported on the page as one diagnostic (`ocr-garbled-text-layer`); a check that could
+//! not run is a page warning.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use super::image::render;
 use super::jis;
 use super::paddle::{self, PxBox};
 use super::{Error, OcrSettings};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::PageLayout;
 
 /// Whether the page's text layer needs the check: a kanji outside JIS X 0208.
@@ -30,28 +32,37 @@ pub fn needs_check(layout: &PageLayout) -> bool {
 }
 
 /// Checks the kanji of a page's words against their outlines (see the module docs);
-/// replaces what the outlines contradict and returns the page's warnings.
-pub fn repair(pdf: &[u8], layout: &mut PageLayout, s: &OcrSettings) -> Vec<String> {
+/// replaces what the outlines contradict. Returns what was replaced (a diagnostic, when
+/// anything was), or the page's warning when the check could not run.
+pub fn repair(
+    pdf: &[u8],
+    layout: &mut PageLayout,
+    s: &OcrSettings,
+) -> Result<Option<Diagnostic>, String> {
     let n = layout.number;
     if !s.garbled_glyphs || !needs_check(layout) {
-        return Vec::new();
+        return Ok(None);
     }
     match try_repair(pdf, layout, s) {
-        Ok(changes) if changes.is_empty() => Vec::new(),
+        Ok(changes) if changes.is_empty() => Ok(None),
         Ok(changes) => {
             let total: usize = changes.values().sum();
             let list: Vec<String> = changes
                 .iter()
                 .map(|((from, to), k)| format!("{from}→{to} ×{k}"))
                 .collect();
-            vec![format!(
-                "page {n}: text layer garbled (kanji outside JIS X 0208): {total} characters read from their outlines instead: {}",
-                list.join(", ")
-            )]
+            Ok(Some(Diagnostic::new(
+                Code::OcrGarbledTextLayer,
+                n,
+                format!(
+                    "text layer garbled (kanji outside JIS X 0208): {total} characters read from their outlines instead: {}",
+                    list.join(", ")
+                ),
+            )))
         }
-        Err(e) => vec![format!(
+        Err(e) => Err(format!(
             "page {n}: text layer garbled (kanji outside JIS X 0208), not checked: {e}"
-        )],
+        )),
     }
 }
 

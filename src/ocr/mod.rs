@@ -541,6 +541,9 @@ pub struct PageRead {
     pub layout: PageLayout,
     /// Warnings for the page summary (the failure among them).
     pub warnings: Vec<String>,
+    /// What was repaired on the page's own text (a garbled text layer's kanji read from
+    /// their outlines: `garbled`), for the page summary's diagnostics.
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
     /// Why the page lost its words, when it needed OCR and OCR failed (the image could not
     /// be decoded or rendered, Tesseract failed or is missing).
     pub failure: Option<String>,
@@ -554,6 +557,7 @@ impl PageRead {
         PageRead {
             layout,
             warnings,
+            diagnostics: Vec::new(),
             failure: None,
             engine: None,
         }
@@ -576,12 +580,18 @@ pub fn page_layout(
     match class {
         PageClass::Digital => {
             let mut layout = from_content(TextSource::Digital);
-            let warnings = if s.enabled && s.engine == Engine::Paddle {
+            let checked = if s.enabled && s.engine == Engine::Paddle {
                 garbled::repair(pdf, &mut layout, s)
             } else {
-                Vec::new()
+                Ok(None)
             };
-            read(layout, warnings)
+            match checked {
+                Ok(repaired) => PageRead {
+                    diagnostics: repaired.into_iter().collect(),
+                    ..read(layout, Vec::new())
+                },
+                Err(not_checked) => read(layout, vec![not_checked]),
+            }
         }
         PageClass::HiddenOcrLayer { image } => match classify::hidden_layer_doubt(content, s) {
             None => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
@@ -665,6 +675,7 @@ fn page_layout_ocr(
             PageRead {
                 layout: content_layout(content, layout_settings, TextSource::None),
                 warnings: vec![failed.clone()],
+                diagnostics: Vec::new(),
                 failure: Some(failed),
                 engine: None,
             }

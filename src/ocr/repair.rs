@@ -25,9 +25,11 @@
 //!    lattice grid: there every column edge is a drawn ruling, and a column with only a
 //!    header (`備考` over empty cells, the welfare statements' scans) is a real column.
 //!
-//! Every repair is recorded in the grid's diagnostics (`ocr repair r3c4 "47.5" → "▲7.5"
-//! (difference of c2, c3)`). Only grids of OCR'd pages are repaired.
+//! Every repair is a [`Diagnostic`] in the grid's diagnostics, its code naming the repair
+//! (`ocr-repair-difference`: `ocr repair r3c4 "47.5" → "▲7.5" (c4 = c3 - c2)`). Only grids
+//! of OCR'd pages are repaired.
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::table::Grid;
 use crate::text::figure::{figure, figure_chars_only};
 use crate::text::marks::{is_negative_mark, is_none_mark};
@@ -293,15 +295,19 @@ fn has_number(t: &str) -> bool {
 
 /// Merges columns holding header fragments into a neighbour (see the module docs);
 /// returns what was merged.
-pub fn merge_header_fragments(grid: &mut Grid) -> Vec<String> {
+pub fn merge_header_fragments(grid: &mut Grid) -> Vec<Diagnostic> {
     let mut log = Vec::new();
     if grid.mode == crate::table::Mode::Lattice {
         return log;
     }
     while let Some((k, into)) = fragment_column(grid) {
         let moved = merge_column(grid, k, into);
-        log.push(format!(
-            "ocr repair: column {k} held header fragments and a few displaced texts {moved:?}: merged into column {into}"
+        log.push(Diagnostic::new(
+            Code::OcrHeaderFragmentsMerged,
+            grid.page,
+            format!(
+                "ocr repair: column {k} held header fragments and a few displaced texts {moved:?}: merged into column {into}"
+            ),
         ));
     }
     log
@@ -422,7 +428,7 @@ fn merge_column(grid: &mut Grid, k: usize, into: usize) -> Vec<String> {
 }
 
 /// Repairs the number cells of one OCR'd grid; returns what was changed, one line each.
-pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
+pub fn repair_grid(grid: &mut Grid) -> Vec<Diagnostic> {
     let (nr, nc) = (grid.n_rows(), grid.n_cols());
     // Slot → index of its cell, for cells of one slot.
     let mut at = vec![vec![None; nc]; nr];
@@ -431,30 +437,46 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             at[c.row][c.col] = Some(i);
         }
     }
+    let page = grid.page;
     let mut log = Vec::new();
     // 0c. A long vowel mark read as `1`, `|` or `l` between katakana (vertical `ー` in a
     // stacked side label: `サ 1 ビス活動増減の部`), in cells of any span.
     for cell in &mut grid.cells {
         if let Some(fixed) = long_vowel_between_katakana(&cell.text) {
-            log.push(format!(
-                "ocr repair r{}c{} {:?} → {fixed:?} (long vowel between katakana)",
-                cell.row, cell.col, cell.text
-            ));
+            log.push(
+                Diagnostic::new(
+                    Code::OcrRepairLongVowel,
+                    page,
+                    format!(
+                        "ocr repair r{}c{} {:?} → {fixed:?} (long vowel between katakana)",
+                        cell.row, cell.col, cell.text
+                    ),
+                )
+                .at_slot(cell.row, cell.col),
+            );
             cell.text = fixed;
         }
         if let Some(fixed) = kanji_lookalike_after_kanji(&cell.text) {
-            log.push(format!(
-                "ocr repair r{}c{} {:?} → {fixed:?} (kanji look-alike after a kanji)",
-                cell.row, cell.col, cell.text
-            ));
+            log.push(
+                Diagnostic::new(
+                    Code::OcrRepairKanjiLookalike,
+                    page,
+                    format!(
+                        "ocr repair r{}c{} {:?} → {fixed:?} (kanji look-alike after a kanji)",
+                        cell.row, cell.col, cell.text
+                    ),
+                )
+                .at_slot(cell.row, cell.col),
+            );
             cell.text = fixed;
         }
     }
 
-    let mut set = |grid: &mut Grid, r: usize, c: usize, to: String, why: &str| {
+    let mut set = |grid: &mut Grid, r: usize, c: usize, to: String, code: Code, why: &str| {
         if let Some(i) = at[r][c] {
             let from = std::mem::replace(&mut grid.cells[i].text, to.clone());
-            log.push(format!("ocr repair r{r}c{c} {from:?} → {to:?} ({why})"));
+            let message = format!("ocr repair r{r}c{c} {from:?} → {to:?} ({why})");
+            log.push(Diagnostic::new(code, page, message).at_slot(r, c));
         }
     };
     let text = |grid: &Grid, r: usize, c: usize| -> String {
@@ -474,7 +496,14 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             let n = t.chars().count();
             if (1..=3).contains(&n) && t != "－" && t.chars().all(|c| "-－ー一—―‐_".contains(c))
             {
-                set(grid, r, c, "－".to_string(), "dashes");
+                set(
+                    grid,
+                    r,
+                    c,
+                    "－".to_string(),
+                    Code::OcrRepairDashes,
+                    "dashes",
+                );
             }
         }
     }
@@ -485,7 +514,14 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
         for c in 0..nc {
             let t = text(grid, r, c);
             if let Some(fixed) = points_for_commas(&t) {
-                set(grid, r, c, fixed, "several points");
+                set(
+                    grid,
+                    r,
+                    c,
+                    fixed,
+                    Code::OcrRepairPointsForCommas,
+                    "several points",
+                );
             }
         }
     }
@@ -507,7 +543,14 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                 .into_iter()
                 .find(|x| parse(x).is_some_and(|n| fits(&n, f)))
             {
-                set(grid, r, c, fixed, "column format");
+                set(
+                    grid,
+                    r,
+                    c,
+                    fixed,
+                    Code::OcrRepairNumberFormat,
+                    "column format",
+                );
             }
         }
     }
@@ -578,19 +621,19 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
             let (ta, tb, tc) = (text(grid, r, a), text(grid, r, b), text(grid, r, c));
             if let (Some(x), Some(y), false) = (x, y, tc.is_empty()) {
                 if let Some(fixed) = grouped_value(&tc, y.value - x.value, c) {
-                    set(grid, r, c, fixed, &why);
+                    set(grid, r, c, fixed, Code::OcrRepairDifference, &why);
                     continue;
                 }
             }
             if let (Some(y), Some(z), false) = (y, z, ta.is_empty()) {
                 if let Some(fixed) = grouped_value(&ta, y.value - z.value, a) {
-                    set(grid, r, a, fixed, &why);
+                    set(grid, r, a, fixed, Code::OcrRepairDifference, &why);
                     continue;
                 }
             }
             if let (Some(x), Some(z), false) = (x, z, tb.is_empty()) {
                 if let Some(fixed) = grouped_value(&tb, x.value + z.value, b) {
-                    set(grid, r, b, fixed, &why);
+                    set(grid, r, b, fixed, Code::OcrRepairDifference, &why);
                 }
             }
         }
@@ -651,6 +694,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                     r,
                     d,
                     "皆増".to_string(),
+                    Code::OcrRepairRatio,
                     &format!("c{a} is none, c{c} positive"),
                 );
                 continue;
@@ -661,6 +705,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                     r,
                     d,
                     "皆減".to_string(),
+                    Code::OcrRepairRatio,
                     &format!("c{c} is minus c{a}"),
                 );
                 continue;
@@ -676,7 +721,14 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<String> {
                 .into_iter()
                 .find(|s| parse(s).is_some_and(|v| fits(&v, f) && (v.value - want).abs() <= 1))
             {
-                set(grid, r, d, fixed, &format!("ratio of c{c} to c{a}"));
+                set(
+                    grid,
+                    r,
+                    d,
+                    fixed,
+                    Code::OcrRepairRatio,
+                    &format!("ratio of c{c} to c{a}"),
+                );
             }
         }
     }
@@ -807,6 +859,25 @@ mod tests {
         assert_eq!(t[15][4], "▲25.0");
         assert_eq!(t[0][1], "前年度");
         assert_eq!(log.len(), 17, "{log:#?}");
+        // Each repair names its kind and its slot.
+        let codes_at = |r: usize, c: usize| -> Vec<Code> {
+            log.iter()
+                .filter(|d| (d.row, d.col) == (Some(r), Some(c)))
+                .map(|d| d.code)
+                .collect()
+        };
+        assert_eq!(codes_at(3, 1), vec![Code::OcrRepairNumberFormat]);
+        assert_eq!(codes_at(11, 1), vec![Code::OcrRepairDashes]);
+        assert_eq!(codes_at(12, 4), vec![Code::OcrRepairRatio]);
+        // `-1.121`: the column's format first, then the row's difference its sign.
+        assert_eq!(
+            codes_at(9, 2),
+            vec![Code::OcrRepairNumberFormat, Code::OcrRepairDifference],
+            "{log:#?}"
+        );
+        assert!(log
+            .iter()
+            .all(|d| d.page == g.page && d.stage == crate::diagnostic::Stage::Ocr));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod state;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Diagnostic;
 use crate::geom::Rect;
 use crate::layout::{LayoutSettings, PageLayout, TextSource};
 use crate::logical::{assemble, LogicalSettings, LogicalTable, PageGrids};
@@ -79,6 +80,11 @@ pub struct PageSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_engine: Option<String>,
     pub warnings: Vec<String>,
+    /// What the stages noticed, fell back on or repaired on this page that concerns no
+    /// logical table (a garbled text layer read from its outlines, page furniture, a grid
+    /// that became no table); a table's own are on the table
+    /// ([`LogicalTable::diagnostics`]).
+    pub diagnostics: Vec<Diagnostic>,
     /// The page could not be read at all (its warning says why).
     pub unread: bool,
     /// What failed on this page, so that it lost some or all of its content: the page
@@ -195,15 +201,9 @@ pub fn extract(
             .first()
             .and_then(|(l, _, _)| era::fiscal_year_in_text(&title_text(l, &[], 2)));
     }
-    let page_grids: Vec<PageGrids<'_>> = pages
-        .iter()
-        .map(|(layout, _, grids)| PageGrids {
-            layout,
-            grids: grids.clone(),
-        })
-        .collect();
+    let mut pages = pages;
     let tables =
-        guarded(|| assemble(&page_grids, &settings.logical)).map_err(|message| Error::Panic {
+        assemble_tables(&mut pages, &settings.logical).map_err(|message| Error::Panic {
             what: "assembling logical tables".into(),
             message,
         })?;
@@ -215,6 +215,39 @@ pub fn extract(
         title_fiscal_year,
         failures,
     })
+}
+
+/// Assembles the pages' grids into logical tables (`logical::assemble`, a panic turned
+/// into its message). Diagnostics that concern no table go to their page's summary; every
+/// diagnostic, on a table or a page, is logged at `info` (`-v`). `extract` and `inspect`
+/// both use it, so a report shows what `extract` prints.
+pub fn assemble_tables(
+    pages: &mut [(PageLayout, PageSummary, Vec<Grid>)],
+    settings: &LogicalSettings,
+) -> Result<Vec<LogicalTable>, String> {
+    let page_grids: Vec<PageGrids<'_>> = pages
+        .iter()
+        .map(|(layout, _, grids)| PageGrids {
+            layout,
+            grids: grids.clone(),
+        })
+        .collect();
+    let assembly = guarded(|| assemble(&page_grids, settings))?;
+    drop(page_grids);
+    for d in assembly.diagnostics {
+        match pages.iter_mut().find(|(_, s, _)| s.number == d.page) {
+            Some((_, s, _)) => s.diagnostics.push(d),
+            // A grid names the page it was read from; no other page is in the document.
+            None => tracing::warn!("diagnostic of a page not read: {d}"),
+        }
+    }
+    for (_, s, _) in pages.iter() {
+        s.diagnostics.iter().for_each(Diagnostic::log);
+    }
+    for t in &assembly.tables {
+        t.diagnostics.iter().for_each(Diagnostic::log);
+    }
+    Ok(assembly.tables)
 }
 
 fn read_page(
@@ -235,6 +268,7 @@ fn read_page(
         grids: 0,
         ocr_engine: None,
         warnings: Vec::new(),
+        diagnostics: Vec::new(),
         unread: false,
         failures: Vec::new(),
     };
@@ -268,6 +302,7 @@ fn read_page(
                         ..Default::default()
                     },
                     warnings: vec![failed.clone()],
+                    diagnostics: Vec::new(),
                     failure: Some(failed),
                     engine: None,
                 }
@@ -275,6 +310,7 @@ fn read_page(
     summary.ocr_engine = read.engine.clone();
     let layout = read.layout;
     summary.warnings.extend(read.warnings);
+    summary.diagnostics.extend(read.diagnostics);
     summary.failures.extend(read.failure);
     let mut grids = match guarded(|| extract_grids(&layout, req, &settings.table)) {
         Ok(read) => {
@@ -291,7 +327,7 @@ fn read_page(
         }
     };
     if layout.text_source == TextSource::Ocr && settings.ocr.repair_numbers {
-        for g in &mut grids {
+        for (i, g) in grids.iter_mut().enumerate() {
             let mut repaired = g.clone();
             let log = guarded(|| {
                 let mut log = crate::ocr::repair::merge_header_fragments(&mut repaired);
@@ -301,10 +337,8 @@ fn read_page(
             match log {
                 Ok((r, log)) => {
                     *g = r;
-                    for line in &log {
-                        tracing::debug!(page = n, "{line}");
-                    }
-                    g.diagnostics.extend(log);
+                    g.diagnostics
+                        .extend(log.into_iter().map(|d| Diagnostic { grid: Some(i), ..d }));
                 }
                 Err(message) => {
                     let failed = format!(

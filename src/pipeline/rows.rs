@@ -414,6 +414,7 @@ mod tests {
         LogicalTable {
             units: Vec::new(),
             note_unit: None,
+            diagnostics: Vec::new(),
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
             mode: Mode::Lattice,

@@ -1055,6 +1055,15 @@ pub fn limit_memory(mb: u64) -> Result<(), String> {
         .map_err(|e| format!("cannot set the memory limit: {e}"))
 }
 
+/// How a pipeline reads each document (its `[extract]` section): every page, with its
+/// mode. A run and its `--report-html` pages both read documents with these.
+pub fn extract_options(p: &Pipeline) -> ExtractOptions {
+    ExtractOptions {
+        mode: p.config.extract.mode,
+        ..Default::default()
+    }
+}
+
 /// Processes one document: extract, write its rows, describe it.
 pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> DocOutcome {
     let started = Instant::now();
@@ -1081,10 +1090,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
     };
     rec.size = bytes.len() as u64;
     rec.document_id = document_id(&bytes);
-    let opts = ExtractOptions {
-        mode: p.config.extract.mode,
-        ..Default::default()
-    };
+    let opts = extract_options(p);
     let extraction = match guarded(|| extract(&bytes, &opts, &p.config.settings)) {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
@@ -1214,6 +1220,16 @@ pub fn table_rows(x: &Extraction) -> Vec<TableRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--report-html` reads a document as the run did: a stream pipeline's report is
+    /// stream tables (issue 12, item 5), not the defaults.
+    #[test]
+    fn extract_options_follow_the_pipeline() {
+        let text = "[input]\npaths = [\"a/*.pdf\"]\n[output]\ndir = \"out\"\n[extract]\nmode = \"stream\"\n";
+        let p = Pipeline::parse(Path::new("p.toml"), text).expect("valid pipeline");
+        assert_eq!(extract_options(&p).mode, crate::table::Mode::Stream);
+        assert_eq!(extract_options(&p).pages, None, "every page");
+    }
 
     #[test]
     fn document_ids_are_content_hashes() {

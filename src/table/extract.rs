@@ -16,6 +16,7 @@
 //!
 //! Every fallback leaves a line in the grid's diagnostics.
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::geom::Rect;
 use crate::layout::{Orientation, PageLayout, Ruling, Word};
 use crate::text::figure::figure_chars_only;
@@ -42,7 +43,12 @@ pub fn extract_grids(
     req: &PageRequest,
     settings: &TableSettings,
 ) -> PageTables {
-    let (grids, warnings) = read_page_grids(layout, req, settings);
+    let (mut grids, warnings) = read_page_grids(layout, req, settings);
+    for (i, g) in grids.iter_mut().enumerate() {
+        for d in &mut g.diagnostics {
+            d.grid = Some(i);
+        }
+    }
     PageTables { grids, warnings }
 }
 
@@ -158,11 +164,17 @@ fn extract_rotated(
         for c in &mut g.cells {
             c.bbox = back(&c.bbox);
         }
-        g.diagnostics
-            .push(format!("{how}; row/col edges are in the turned frame"));
+        g.diagnostics.push(Diagnostic::new(
+            Code::VerticalPageTurned,
+            g.page,
+            format!("{how}; row/col edges are in the turned frame"),
+        ));
         if req.columns.is_some() {
-            g.diagnostics
-                .push("--columns ignored on a page of vertical text".into());
+            g.diagnostics.push(Diagnostic::new(
+                Code::ColumnsIgnored,
+                g.page,
+                "--columns ignored on a page of vertical text",
+            ));
         }
     }
     (grids, warnings)
@@ -365,9 +377,11 @@ fn extract_upright(
     if whole && grids.is_empty() {
         let mut diags = Vec::new();
         if req.mode == Mode::Lattice {
-            diags.push(
-                "lattice with --columns: columns from the caller, rows from text lines".into(),
-            );
+            diags.push(Diagnostic::new(
+                Code::LatticeWithColumns,
+                page,
+                "lattice with --columns: columns from the caller, rows from text lines",
+            ));
         }
         grids.extend(stream_grid(
             page,
@@ -388,7 +402,11 @@ fn extract_upright(
             grids.extend(stream_grid(page, &inside, &rules, None, s, Vec::new()));
         }
         if grids.is_empty() && req.mode == Mode::Stream && !rest.is_empty() {
-            let diag = "stream: no table region found, the whole page is one table".to_string();
+            let diag = Diagnostic::new(
+                Code::WholePageTable,
+                page,
+                "stream: no table region found, the whole page is one table",
+            );
             grids.extend(stream_grid(page, &rest, &rules, None, s, vec![diag]));
         }
     }
@@ -426,7 +444,7 @@ fn stream_grid(
     rules: &[&Ruling],
     columns: Option<&[f64]>,
     s: &TableSettings,
-    diagnostics: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 ) -> Option<Grid> {
     let lines = lines_of(words, s);
     let seps = match columns {
@@ -615,7 +633,9 @@ mod tests {
         );
         let g = run(&p, Mode::Stream);
         assert_eq!(g.len(), 1);
-        assert!(!g[0].diagnostics.is_empty());
+        let codes: Vec<Code> = g[0].diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec![Code::WholePageTable]);
+        assert_eq!(g[0].diagnostics[0].grid, Some(0));
         assert!(run(&p, Mode::Auto).is_empty());
     }
 

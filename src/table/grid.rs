@@ -344,7 +344,7 @@ pub(crate) fn build_grid(
     words: &[&Word],
     cells_of: Cells,
     s: &TableSettings,
-    diagnostics: Vec<String>,
+    diagnostics: Vec<crate::diagnostic::Diagnostic>,
 ) -> Option<Grid> {
     let nr = st.row_edges.len().checked_sub(1)?;
     let nc = st.col_edges.len().checked_sub(1)?;

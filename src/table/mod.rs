@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Diagnostic;
 use crate::geom::Rect;
 
 /// How to find a page's tables.
@@ -74,8 +75,10 @@ pub struct Grid {
     pub col_edges: Vec<f64>,
     /// Cells in row-major order of their top-left slot; every slot is covered by exactly one cell.
     pub cells: Vec<Cell>,
-    /// What the strategy noticed or fell back on (recorded, never silent).
-    pub diagnostics: Vec<String>,
+    /// What the strategy noticed or fell back on (recorded, never silent), and on OCR'd
+    /// pages every repair of a misread cell (`ocr::repair`). Each names this grid's index
+    /// on its page once `extract_grids` returns.
+    pub diagnostics: Vec<Diagnostic>,
     /// A label printed beside the grid in a ruled column of its own spanning every row (a
     /// vertical `職員手当等の内訳`): it names all the grid's rows and is no column
     /// (`side::take_side_label`).

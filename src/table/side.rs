@@ -36,8 +36,10 @@ pub(crate) fn take_side_label(mut g: Grid, s: &TableSettings) -> Grid {
     if let Some(&x0) = g.col_edges.first() {
         g.bbox.x0 = x0;
     }
-    g.diagnostics.push(format!(
-        "side label: `{label}` in a ruled column spanning every row names the grid's rows; not a column"
+    g.diagnostics.push(crate::diagnostic::Diagnostic::new(
+        crate::diagnostic::Code::SideLabel,
+        g.page,
+        format!("side label: `{label}` in a ruled column spanning every row names the grid's rows; not a column"),
     ));
     g.side_label = Some(label);
     g

@@ -11,6 +11,7 @@
 //! right half, rows at the union of both halves' row edges, each cell spanning the rows
 //! its own box covers.
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::geom::{cluster_1d, mean_at, Rect};
 
 use super::settings::TableSettings;
@@ -56,11 +57,9 @@ pub(crate) fn join_spreads(
     out
 }
 
-const SPREAD_NOTE: &str = "two-page spread:";
-
-/// Whether a grid was joined from the halves of a spread.
+/// Whether a grid was joined from the halves of a spread (its diagnostic says so).
 pub(crate) fn is_spread(g: &Grid) -> bool {
-    g.diagnostics.iter().any(|d| d.starts_with(SPREAD_NOTE))
+    g.diagnostics.iter().any(|d| d.code == Code::TwoPageSpread)
 }
 
 /// Same top and bottom, and most row edges of the half with fewer rows shared.
@@ -179,9 +178,13 @@ fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
     cells.sort_by_key(|c| (c.row, c.col));
     let mut diagnostics = l.diagnostics.clone();
     diagnostics.extend(r.diagnostics.iter().cloned());
-    diagnostics.push(format!(
-        "{SPREAD_NOTE} the ruled halves left and right of the page's centre share their rows; joined as one table ({nl} + {} columns)",
-        r.n_cols()
+    diagnostics.push(Diagnostic::new(
+        Code::TwoPageSpread,
+        l.page,
+        format!(
+            "two-page spread: the ruled halves left and right of the page's centre share their rows; joined as one table ({nl} + {} columns)",
+            r.n_cols()
+        ),
     ));
     Grid {
         page: l.page,
