@@ -100,7 +100,7 @@ fn scan_dataset(dir: &Path) -> Result<LazyFrame, QueryError> {
 /// A SQL context with every dataset of `out` registered, and `documents`.
 pub fn context(out: &Path) -> Result<SQLContext, QueryError> {
     let ds = datasets(out)?;
-    let docs = out.join("documents.parquet");
+    let docs = out.join(crate::sink::DOCUMENTS_FILE);
     if ds.is_empty() && !docs.is_file() {
         return Err(QueryError::NoDatasets(out.into()));
     }
@@ -176,7 +176,7 @@ fn long_values_of(name: &str, lf: LazyFrame, dir: &Path) -> Result<LazyFrame, Qu
         ]);
         return Ok(lf.select(sel));
     }
-    if name == crate::pipeline::config::VALUES_DATASET {
+    if name == crate::sink::VALUES_DATASET {
         let mut sel = common.to_vec();
         sel.extend([
             col("column_index"),
@@ -291,7 +291,7 @@ pub fn compare_family(out: &Path, family: &str, pattern: &str) -> Result<Compari
 /// `pattern` (a regex, searched; the label also NFKC'd without spaces), in `dataset`
 /// (default `values`).
 pub fn compare(out: &Path, pattern: &str, dataset: Option<&str>) -> Result<Comparison, QueryError> {
-    let name = dataset.unwrap_or(crate::pipeline::config::VALUES_DATASET);
+    let name = dataset.unwrap_or(crate::sink::VALUES_DATASET);
     let all = datasets(out)?;
     if all.is_empty() {
         return Err(QueryError::NoDatasets(out.into()));

@@ -37,6 +37,21 @@ pub struct TableRow {
     pub table_totals_mismatches: u32,
 }
 
+/// The long-form dataset of every numeric cell (`values/fiscal_year=…/`).
+pub const VALUES_DATASET: &str = "values";
+/// The documents table, one file at the output's top (`documents.parquet`).
+pub const DOCUMENTS_FILE: &str = "documents.parquet";
+/// The run's own state and staging files (`_nenpo/`).
+pub const STATE_DIR: &str = "_nenpo";
+/// Names a pipeline's datasets may not take: the sink's own datasets and files.
+pub const RESERVED_DATASETS: &[&str] = &[
+    STATE_DIR,
+    "documents",
+    VALUES_DATASET,
+    series::FAMILIES_DIR,
+    series::RECONCILIATION_DATASET,
+];
+
 /// Lineage and keys of a row, shared by every dataset.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RowLineage {
@@ -457,7 +472,7 @@ pub fn write_value_rows(
 
 /// Writes the documents table (`<out>/documents.parquet`).
 pub fn write_documents(out: &Path, docs: &[DocumentRecord]) -> Result<PathBuf, Error> {
-    let path = out.join("documents.parquet");
+    let path = out.join(DOCUMENTS_FILE);
     let n = docs.len();
     let columns = vec![
         col("document_id", docs, |d| d.document_id.clone()),

@@ -322,11 +322,7 @@ impl Pipeline {
     }
 }
 
-/// The long-form dataset of every numeric cell.
-pub const VALUES_DATASET: &str = "values";
-
-/// Names a dataset may not take: nenpo's own directory and the documents table.
-const RESERVED_DATASETS: &[&str] = &["_nenpo", "documents", VALUES_DATASET];
+use crate::sink::{RESERVED_DATASETS, VALUES_DATASET};
 
 /// Column names of a kind dataset that are not canonical columns (lineage and keys).
 pub const KIND_LINEAGE_COLUMNS: &[&str] = &[

@@ -1156,7 +1156,7 @@ pub fn process_document(p: &Pipeline, out: &Path, path: &Path, key: &str) -> Doc
         writes.push(Box::new(|| {
             sink::write_value_rows(
                 out,
-                super::config::VALUES_DATASET,
+                crate::sink::VALUES_DATASET,
                 fy,
                 &fkey,
                 &id,

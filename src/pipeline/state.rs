@@ -47,7 +47,7 @@ impl Default for State {
 
 /// The directory of nenpo's own files inside an output directory.
 pub fn meta_dir(out: &Path) -> PathBuf {
-    out.join("_nenpo")
+    out.join(crate::sink::STATE_DIR)
 }
 
 impl State {

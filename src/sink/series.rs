@@ -26,7 +26,7 @@ fn polars_error(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
 
 /// Every value of the `values` dataset under `out` (none when there is none yet).
 pub fn read_series_values(out: &Path) -> Result<Vec<stage::SeriesValue>, Error> {
-    let dir = out.join("values");
+    let dir = out.join(super::VALUES_DATASET);
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
