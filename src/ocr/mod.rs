@@ -240,6 +240,8 @@ pub struct OcrSettings {
     /// Repair misread numbers in the tables of OCR'd pages where the column's format or
     /// the row's arithmetic makes the reading certain ([`repair`]). Default true.
     pub repair_numbers: bool,
+    /// The repairs' thresholds (`[settings.ocr.repair]`).
+    pub repair: repair::RepairSettings,
     /// Keep OCR results on disk so a rerun never OCRs the same page twice. Default true.
     pub cache: bool,
     /// Cache directory. Default `$XDG_CACHE_HOME/nenpo/ocr`, else `~/.cache/nenpo/ocr`.
@@ -303,6 +305,7 @@ impl Default for OcrSettings {
             cjk_cell_max_em: 1.15,
             fix_triangle: true,
             repair_numbers: true,
+            repair: repair::RepairSettings::default(),
             cache: true,
             cache_dir: None,
         }
@@ -397,7 +400,8 @@ impl OcrSettings {
                 1.0,
             ),
         ];
-        crate::limits::check(&checks)
+        crate::limits::check(&checks)?;
+        self.repair.validate()
     }
 }
 

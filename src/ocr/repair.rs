@@ -29,11 +29,124 @@
 //! (`ocr-repair-difference`: `ocr repair r3c4 "47.5" → "▲7.5" (c4 = c3 - c2)`). Only grids
 //! of OCR'd pages are repaired.
 
+use serde::{Deserialize, Serialize};
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::table::Grid;
 use crate::text::figure::{figure, figure_chars_only};
 use crate::text::marks::{is_negative_mark, is_none_mark};
 use crate::text::most::Most;
+
+/// Thresholds of the OCR repairs (`[settings.ocr.repair]`), applied to any engine's
+/// output. Defaults measured on the generated scans and the welfare statements' scans.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepairSettings {
+    /// A doubtful cell (a number somebody misread) holds a digit and at most this many
+    /// characters that are neither digits, separators nor `▲`/`△`. Default 2: a speck at
+    /// each end (`.170,253.`); more is a word.
+    pub doubtful_max_others: usize,
+    /// A doubtful cell has at most this many characters. Default 24: longer is prose.
+    pub doubtful_max_chars: usize,
+    /// Rule `column_format`: a column has a format only with at least this many clean
+    /// numbers. Default 3.
+    pub format_min_numbers: usize,
+    /// Rule `column_format`: the grouped format needs at least this many numbers printed
+    /// with a thousands comma. Default 2: one could be a misread.
+    pub format_min_grouped: usize,
+    /// Rule `column_format`: the clean numbers of the format make at least this share of
+    /// the column's doubtful-looking cells. Default 0.6.
+    pub format_min_share: f64,
+    /// Rules `row_arithmetic` and `ratios`: a relation between columns is the table's
+    /// when it holds in most of the rows with numbers in all its columns. Default: 0.7 of
+    /// them and 3 at least ([`Most::ROWS`]).
+    pub arithmetic: Most,
+    /// Rule `header_fragments`: only grids of at least this many columns (a fragment and
+    /// the neighbour it joins, and another). Default 3.
+    pub fragment_min_columns: usize,
+    /// Rule `header_fragments`: only grids with at least this many body rows below the
+    /// header, so that "hardly any text below" means something. Default 3.
+    pub fragment_min_body_rows: usize,
+    /// Rule `header_fragments`: a header column is a fragment when it has text in at most
+    /// this share of the body rows. Default 0.25: a bold subtotal or two pushed over.
+    pub fragment_max_body_share: f64,
+}
+
+impl Default for RepairSettings {
+    fn default() -> Self {
+        RepairSettings {
+            doubtful_max_others: 2,
+            doubtful_max_chars: 24,
+            format_min_numbers: 3,
+            format_min_grouped: 2,
+            format_min_share: 0.6,
+            arithmetic: Most::ROWS,
+            fragment_min_columns: 3,
+            fragment_min_body_rows: 3,
+            fragment_max_body_share: 0.25,
+        }
+    }
+}
+
+impl RepairSettings {
+    /// Rejects shares outside 0–1 and counts that would make a rule hold on nothing.
+    pub fn validate(&self) -> Result<(), String> {
+        let inf = f64::MAX;
+        let checks: [crate::limits::Limit<'_>; 10] = [
+            (
+                "doubtful_max_others",
+                self.doubtful_max_others as f64,
+                0.0,
+                inf,
+            ),
+            (
+                "doubtful_max_chars",
+                self.doubtful_max_chars as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "format_min_numbers",
+                self.format_min_numbers as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "format_min_grouped",
+                self.format_min_grouped as f64,
+                1.0,
+                inf,
+            ),
+            ("format_min_share", self.format_min_share, 0.0, 1.0),
+            ("arithmetic.share", self.arithmetic.share, 0.0, 1.0),
+            (
+                "arithmetic.min_rows",
+                self.arithmetic.min_rows as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "fragment_min_columns",
+                self.fragment_min_columns as f64,
+                2.0,
+                inf,
+            ),
+            (
+                "fragment_min_body_rows",
+                self.fragment_min_body_rows as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "fragment_max_body_share",
+                self.fragment_max_body_share,
+                0.0,
+                1.0,
+            ),
+        ];
+        crate::limits::check(&checks).map_err(|e| format!("repair.{e}"))
+    }
+}
 
 /// A number as written: sign, digits scaled by 10^decimals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,14 +189,14 @@ fn fits(n: &Num, f: Format) -> bool {
 }
 
 /// Cells that look like a number somebody misread: digits and at most a few other
-/// characters.
-fn numberish(t: &str) -> bool {
+/// characters (`doubtful_max_others`, `doubtful_max_chars`).
+fn numberish(t: &str, s: &RepairSettings) -> bool {
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     let others = t
         .chars()
         .filter(|c| !c.is_ascii_digit() && !matches!(c, ',' | '.' | '▲' | '△'))
         .count();
-    digits >= 1 && others <= 2 && t.chars().count() <= 24
+    digits >= 1 && others <= s.doubtful_max_others && t.chars().count() <= s.doubtful_max_chars
 }
 
 const SPECKS: &[char] = &[
@@ -219,12 +332,6 @@ fn kanji_lookalike_after_kanji(t: &str) -> Option<String> {
     changed.then(|| out.into_iter().collect())
 }
 
-/// Whether a relation between columns holds in `ok` of the `n` rows that have numbers in
-/// all its columns ([`Most::ROWS`]).
-fn most_rows(ok: usize, n: usize) -> bool {
-    Most::ROWS.holds(ok, n)
-}
-
 /// `1234567` → `1,234,567` (ASCII digits).
 fn group_thousands(digits: &str) -> String {
     let mut g = String::with_capacity(digits.len() + digits.len() / 3);
@@ -238,19 +345,23 @@ fn group_thousands(digits: &str) -> String {
 }
 
 /// The format most of a column's clean numbers have, if any.
-fn column_format(texts: &[&str]) -> Option<Format> {
+fn column_format(texts: &[&str], s: &RepairSettings) -> Option<Format> {
     let nums: Vec<Num> = texts.iter().filter_map(|t| parse(t)).collect();
-    let doubtful = texts.iter().filter(|t| numberish(t)).count();
-    if nums.len() < 3 || doubtful == 0 {
+    let doubtful = texts.iter().filter(|t| numberish(t, s)).count();
+    if nums.len() < s.format_min_numbers || doubtful == 0 {
         return None;
     }
     let share = |f: Format| nums.iter().filter(|n| fits(n, f)).count() as f64 / doubtful as f64;
-    if nums.iter().filter(|n| n.grouped).count() >= 2 && share(Format::Grouped) >= 0.6 {
+    if nums.iter().filter(|n| n.grouped).count() >= s.format_min_grouped
+        && share(Format::Grouped) >= s.format_min_share
+    {
         return Some(Format::Grouped);
     }
-    (1..=3)
-        .map(Format::Decimals)
-        .find(|&f| nums.iter().filter(|n| fits(n, f)).count() >= 3 && share(f) >= 0.6)
+    // Decimals as tables print them: one to three places.
+    (1..=3).map(Format::Decimals).find(|&f| {
+        nums.iter().filter(|n| fits(n, f)).count() >= s.format_min_numbers
+            && share(f) >= s.format_min_share
+    })
 }
 
 /// Sign confusions of a cell: as read, `▲` lost, a leading `4` or `A` that was `▲`,
@@ -295,12 +406,12 @@ fn has_number(t: &str) -> bool {
 
 /// Merges columns holding header fragments into a neighbour (see the module docs);
 /// returns what was merged.
-pub fn merge_header_fragments(grid: &mut Grid) -> Vec<Diagnostic> {
+pub fn merge_header_fragments(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
     let mut log = Vec::new();
     if grid.mode == crate::table::Mode::Lattice {
         return log;
     }
-    while let Some((k, into)) = fragment_column(grid) {
+    while let Some((k, into)) = fragment_column(grid, s) {
         let moved = merge_column(grid, k, into);
         log.push(Diagnostic::new(
             Code::OcrHeaderFragmentsMerged,
@@ -317,14 +428,14 @@ pub fn merge_header_fragments(grid: &mut Grid) -> Vec<Diagnostic> {
 /// few texts below them sit in rows where a neighbouring column is empty: the pieces of
 /// a misread multi-line label, and texts pushed over the column edge (a bold subtotal).
 /// Returns it with the neighbour it belongs to.
-fn fragment_column(grid: &Grid) -> Option<(usize, usize)> {
+fn fragment_column(grid: &Grid, s: &RepairSettings) -> Option<(usize, usize)> {
     let (nr, nc) = (grid.n_rows(), grid.n_cols());
-    if nc < 3 {
+    if nc < s.fragment_min_columns {
         return None;
     }
     let body = (0..nr)
         .find(|&r| grid.cells.iter().any(|c| c.row == r && has_number(&c.text)))
-        .filter(|&b| b >= 1 && nr - b >= 3)?;
+        .filter(|&b| b >= 1 && nr - b >= s.fragment_min_body_rows)?;
     let text_at = |r: usize, c: usize| {
         grid.cells.iter().any(|x| {
             x.row <= r
@@ -352,7 +463,7 @@ fn fragment_column(grid: &Grid) -> Option<(usize, usize)> {
                     .any(|c| c.row == r && c.col == k && !c.text.trim().is_empty())
             })
             .collect();
-        if below.len() * 4 > nr - body {
+        if below.len() as f64 > s.fragment_max_body_share * (nr - body) as f64 {
             continue;
         }
         let own = |r: usize, right: bool| {
@@ -428,7 +539,7 @@ fn merge_column(grid: &mut Grid, k: usize, into: usize) -> Vec<String> {
 }
 
 /// Repairs the number cells of one OCR'd grid; returns what was changed, one line each.
-pub fn repair_grid(grid: &mut Grid) -> Vec<Diagnostic> {
+pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
     let (nr, nc) = (grid.n_rows(), grid.n_cols());
     // Slot → index of its cell, for cells of one slot.
     let mut at = vec![vec![None; nc]; nr];
@@ -531,12 +642,12 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<Diagnostic> {
     for (c, format) in formats.iter_mut().enumerate() {
         let texts: Vec<String> = (0..nr).map(|r| text(grid, r, c)).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let Some(f) = column_format(&refs) else {
+        let Some(f) = column_format(&refs, s) else {
             continue;
         };
         *format = Some(f);
         for (r, t) in texts.iter().enumerate() {
-            if t.is_empty() || !numberish(t) || parse(t).is_some_and(|n| fits(&n, f)) {
+            if t.is_empty() || !numberish(t, s) || parse(t).is_some_and(|n| fits(&n, f)) {
                 continue;
             }
             if let Some(fixed) = format_candidates(t, f)
@@ -588,7 +699,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<Diagnostic> {
                         ok += usize::from(z.value == y.value - x.value);
                     }
                 }
-                if most_rows(ok, n) {
+                if s.arithmetic.holds(ok, n) {
                     differences.push((a, b, c));
                 }
             }
@@ -674,7 +785,7 @@ pub fn repair_grid(grid: &mut Grid) -> Vec<Diagnostic> {
                         }
                     }
                 }
-                if most_rows(ok, n) && best.is_none_or(|(_, _, o)| ok > o) {
+                if s.arithmetic.holds(ok, n) && best.is_none_or(|(_, _, o)| ok > o) {
                     best = Some((a, c, ok));
                 }
             }
@@ -752,6 +863,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn repair_settings_validate_and_name_the_bad_key() {
+        assert!(RepairSettings::default().validate().is_ok());
+        let bad = RepairSettings {
+            format_min_share: 1.5,
+            ..RepairSettings::default()
+        };
+        assert!(bad
+            .validate()
+            .is_err_and(|e| e.starts_with("repair.format_min_share")));
+        let bad = RepairSettings {
+            arithmetic: Most {
+                share: 0.7,
+                min_rows: 0,
+            },
+            ..RepairSettings::default()
+        };
+        assert!(bad
+            .validate()
+            .is_err_and(|e| e.contains("arithmetic.min_rows")));
+    }
     use crate::geom::Rect;
     use crate::table::{Cell, Mode};
 
@@ -838,7 +971,7 @@ mod tests {
             &["給食", "19,165", "13,575", "▲5,590", "▲29.2"],
             &["博物館", "12,585,984", "13,094,126", "508,142", "4.0"],
         ]);
-        let log = repair_grid(&mut g);
+        let log = repair_grid(&mut g, &RepairSettings::default());
         let t = texts(&g);
         assert_eq!(t[1][4], "▲21.6", "lost point");
         assert_eq!(t[3][1], "1,344", "point for comma");
@@ -898,7 +1031,7 @@ mod tests {
             .unwrap_or(0);
         g.cells[i].colspan = 2;
         g.cells.retain(|c| !(c.row == 5 && c.col == 2));
-        let log = merge_header_fragments(&mut g);
+        let log = merge_header_fragments(&mut g, &RepairSettings::default());
         assert_eq!(log.len(), 1, "{log:?}");
         assert_eq!(g.n_cols(), 3);
         let t = texts(&g);
@@ -916,7 +1049,16 @@ mod tests {
             &["住宅建設", "", "3,088", "▲416"],
             &["", "小計", "277,265", "▲19,631"],
         ]);
-        assert_eq!(merge_header_fragments(&mut g).len(), 1);
+        // With a grid that few columns kept out of the rule, nothing is merged.
+        let narrow = RepairSettings {
+            fragment_min_columns: 5,
+            ..RepairSettings::default()
+        };
+        assert!(merge_header_fragments(&mut g.clone(), &narrow).is_empty());
+        assert_eq!(
+            merge_header_fragments(&mut g, &RepairSettings::default()).len(),
+            1
+        );
         let t = texts(&g);
         assert_eq!(t[0], vec!["wee", "予算額", "増減"]);
         assert_eq!(t[4], vec!["小計", "277,265", "▲19,631"]);
@@ -928,7 +1070,7 @@ mod tests {
             &["防災", "28,207", "新規"],
             &["啓発", "1,344", ""],
         ]);
-        assert!(merge_header_fragments(&mut g).is_empty());
+        assert!(merge_header_fragments(&mut g, &RepairSettings::default()).is_empty());
         // In a lattice grid every column is drawn: a header-only 備考 column stays.
         let mut g = grid(&[
             &["勘定科目", "予算(A)", "差異", "備考"],
@@ -937,12 +1079,12 @@ mod tests {
             &["事業活動収入計", "694,473,000", "△5,071,424", ""],
         ]);
         assert_eq!(
-            merge_header_fragments(&mut g.clone()).len(),
+            merge_header_fragments(&mut g.clone(), &RepairSettings::default()).len(),
             1,
             "stream: merged"
         );
         g.mode = Mode::Lattice;
-        assert!(merge_header_fragments(&mut g).is_empty());
+        assert!(merge_header_fragments(&mut g, &RepairSettings::default()).is_empty());
         assert_eq!(g.n_cols(), 4);
     }
 
@@ -987,7 +1129,7 @@ mod tests {
             &["c", "697.976.101", "1,084,746"],
             &["d", "1,568,323", "23,388"],
         ]);
-        repair_grid(&mut g);
+        repair_grid(&mut g, &RepairSettings::default());
         let t = texts(&g);
         assert_eq!(t[0], vec!["サービス", "696,560,121", "5,452"]);
         assert_eq!(t[2][1], "697,976,101");
@@ -998,7 +1140,7 @@ mod tests {
         // Too few numbers for a format; no relation between columns.
         let rows: &[&[&str]] = &[&["a", "47.5", "1.344"], &["b", "12", "x"]];
         let mut g = grid(rows);
-        assert!(repair_grid(&mut g).is_empty());
+        assert!(repair_grid(&mut g, &RepairSettings::default()).is_empty());
         // A decimal column of three decimals keeps `1.344`.
         let mut g = grid(&[
             &["a", "1.344"],
@@ -1006,7 +1148,7 @@ mod tests {
             &["c", "0.125"],
             &["d", "3.000"],
         ]);
-        assert!(repair_grid(&mut g).is_empty());
+        assert!(repair_grid(&mut g, &RepairSettings::default()).is_empty());
         // Wide characters are never cut inside (this panicked on `▲－`).
         for t in ["－", "▲－", "ー5", "△ー"] {
             let _ = format_candidates(t, Format::Decimals(1));

@@ -330,8 +330,9 @@ fn read_page(
         for (i, g) in grids.iter_mut().enumerate() {
             let mut repaired = g.clone();
             let log = guarded(|| {
-                let mut log = crate::ocr::repair::merge_header_fragments(&mut repaired);
-                log.extend(crate::ocr::repair::repair_grid(&mut repaired));
+                let s = &settings.ocr.repair;
+                let mut log = crate::ocr::repair::merge_header_fragments(&mut repaired, s);
+                log.extend(crate::ocr::repair::repair_grid(&mut repaired, s));
                 (repaired, log)
             });
             match log {
