@@ -552,34 +552,35 @@ pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
     let mut log = Vec::new();
     // 0c. A long vowel mark read as `1`, `|` or `l` between katakana (vertical `ー` in a
     // stacked side label: `サ 1 ビス活動増減の部`), in cells of any span.
+    type Fix = fn(&str) -> Option<String>;
+    let fixes: [(Fix, Code, &str); 2] = [
+        (
+            long_vowel_between_katakana,
+            Code::OcrRepairLongVowel,
+            "long vowel between katakana",
+        ),
+        (
+            kanji_lookalike_after_kanji,
+            Code::OcrRepairKanjiLookalike,
+            "kanji look-alike after a kanji",
+        ),
+    ];
     for cell in &mut grid.cells {
-        if let Some(fixed) = long_vowel_between_katakana(&cell.text) {
-            log.push(
-                Diagnostic::new(
-                    Code::OcrRepairLongVowel,
-                    page,
-                    format!(
-                        "ocr repair r{}c{} {:?} → {fixed:?} (long vowel between katakana)",
-                        cell.row, cell.col, cell.text
-                    ),
-                )
-                .at_slot(cell.row, cell.col),
-            );
-            cell.text = fixed;
-        }
-        if let Some(fixed) = kanji_lookalike_after_kanji(&cell.text) {
-            log.push(
-                Diagnostic::new(
-                    Code::OcrRepairKanjiLookalike,
-                    page,
-                    format!(
-                        "ocr repair r{}c{} {:?} → {fixed:?} (kanji look-alike after a kanji)",
-                        cell.row, cell.col, cell.text
-                    ),
-                )
-                .at_slot(cell.row, cell.col),
-            );
-            cell.text = fixed;
+        for (fix, code, why) in fixes {
+            if let Some(fixed) = fix(&cell.text) {
+                log.push(
+                    Diagnostic::new(
+                        code,
+                        page,
+                        format!(
+                            "ocr repair r{}c{} {:?} → {fixed:?} ({why})",
+                            cell.row, cell.col, cell.text
+                        ),
+                    )
+                    .at_slot(cell.row, cell.col),
+                );
+                cell.text = fixed;
+            }
         }
     }
 
