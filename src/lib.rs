@@ -9,7 +9,7 @@ mod disjoint;
 pub mod geom;
 pub mod inspect;
 pub mod layout;
-mod limits;
+pub mod limits;
 pub mod logical;
 pub mod normalize;
 pub mod ocr;

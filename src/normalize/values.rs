@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::limits::SettingError;
+
 use super::number::{
     cell_value, parse_cell, unit_in_text, Cell, CellUnit, NumberKind, Unit, Unparsed, Value,
 };
@@ -96,15 +98,19 @@ fn patterns(s: &ValueSettings) -> Patterns {
 
 impl ValueSettings {
     /// Checks the patterns compile and the fraction is in (0, 1].
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingError> {
         if !(self.numeric_fraction > 0.0 && self.numeric_fraction <= 1.0) {
-            return Err(format!(
-                "numeric_fraction: {} is not in (0, 1]",
-                self.numeric_fraction
+            return Err(SettingError::new(
+                "numeric_fraction",
+                format!("{} is not in (0, 1]", self.numeric_fraction),
             ));
         }
-        Regex::new(&self.percent_header).map_err(|e| format!("percent_header: {e}"))?;
-        Regex::new(&self.count_header).map_err(|e| format!("count_header: {e}"))?;
+        for (key, pattern) in [
+            ("percent_header", &self.percent_header),
+            ("count_header", &self.count_header),
+        ] {
+            Regex::new(pattern).map_err(|e| SettingError::new(key, e.to_string()))?;
+        }
         Ok(())
     }
 }
