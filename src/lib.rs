@@ -5,6 +5,7 @@
 //! `pdf` (crate `nenpo-pdf`) → [`layout`] → [`table`] → [`logical`] → [`normalize`] →
 //! [`sink`], driven by [`pipeline`]; [`output`] renders `nenpo extract` results.
 
+pub mod defaults;
 mod disjoint;
 pub mod geom;
 pub mod inspect;

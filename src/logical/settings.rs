@@ -71,8 +71,8 @@ pub struct LogicalSettings {
     /// table's full width.
     pub group_rule_max_width: f64,
     /// Unit words printed alone in a unit row under the header (`unit::take_unit_row`).
-    /// Default `千円 百万円 億円 万円 円 千人 人 世帯 件 % ％`: the units of budget books
-    /// and statistics tables.
+    /// Default: `settings.logical.unit_words` of `config/defaults.toml`, the units of
+    /// budget books and statistics tables.
     pub unit_words: Vec<String>,
     /// A unit row is looked for among this many top rows of a grid (caption and header
     /// rows included). Default 6: up to three header rows, a caption and a unit note.
@@ -110,21 +110,11 @@ impl Default for LogicalSettings {
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
             group_rule_max_width: 0.9,
-            unit_words: [
-                "千円",
-                "百万円",
-                "億円",
-                "万円",
-                "円",
-                "千人",
-                "人",
-                "世帯",
-                "件",
-                "%",
-                "％",
-            ]
-            .map(String::from)
-            .to_vec(),
+            unit_words: crate::defaults::builtin()
+                .settings
+                .logical
+                .unit_words
+                .clone(),
             unit_row_max_depth: 6,
             unit_row_min_cells: 2,
             unit_carry_max_gap: 10.0,

@@ -125,32 +125,21 @@ pub enum Unit {
     Count,
 }
 
-/// The multiplier of a yen unit prefix: `千` → 1,000, `百万` → 1,000,000.
+/// The multiplier of a yen unit prefix: `千` → 1,000, `百万` → 1,000,000 (`units.yen` of
+/// `config/defaults.toml`).
 pub fn yen_multiplier(prefix: &str) -> Option<i64> {
-    Some(match prefix {
-        "" => 1,
-        "十" => 10,
-        "百" => 100,
-        "千" => 1_000,
-        "万" => 10_000,
-        "十万" => 100_000,
-        "百万" => 1_000_000,
-        "千万" => 10_000_000,
-        "億" => 100_000_000,
-        "十億" => 1_000_000_000,
-        "百億" => 10_000_000_000,
-        "千億" => 100_000_000_000,
-        "兆" => 1_000_000_000_000,
-        _ => return None,
-    })
+    crate::defaults::builtin().units.yen.get(prefix).copied()
 }
 
-/// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`.
-pub const COUNTERS: &[&str] = &[
-    "人", "名", "世帯", "戸", "件", "事業", "会議", "団体", "施設", "箇所", "か所", "ヶ所", "カ所",
-    "所", "校", "園", "台", "回", "日", "時間", "歳", "棟", "床", "本", "枚", "冊", "頭", "隻",
-    "店", "社", "区", "市", "町", "村", "人分", "人日", "倍",
-];
+/// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`
+/// (`units.counters` of `config/defaults.toml`).
+fn is_counter(word: &str) -> bool {
+    crate::defaults::builtin()
+        .units
+        .counters
+        .iter()
+        .any(|c| c == word)
+}
 
 fn unit_patterns() -> &'static [Regex; 4] {
     static RE: OnceLock<[Regex; 4]> = OnceLock::new();
@@ -240,36 +229,11 @@ pub enum Cell {
     Text,
 }
 
-/// Dash characters that, alone, mean no value.
-const DASHES: &[char] = &['-', '－', '―', '—', '–', '‐', '−', '─', 'ー', '‒', '﹣'];
-
-/// Words meaning "no number here" in a numeric column.
-pub const NO_NUMBER_WORDS: &[&str] = &[
-    "皆増",
-    "皆減",
-    "皆無",
-    "新規",
-    "廃止",
-    "…",
-    "...",
-    "・・・",
-    "‥",
-    "x",
-    "X",
-    "×",
-    "*",
-    "＊",
-    "秘匿",
-    "不詳",
-    "nc",
-    "NC",
-    "n.a.",
-    "N/A",
-    "※",
-];
-
-/// Signs that make a number negative.
-const MINUS: &[char] = &['▲', '△', '▼', '-', '－', '−', '‐', '–', '—', '―'];
+/// The marks of numeric cells (`[marks]` of `config/defaults.toml`): `minus` signs,
+/// `none` dashes (one to three alone mean no value), `no_number` words.
+fn marks() -> &'static crate::defaults::Marks {
+    &crate::defaults::builtin().marks
+}
 
 fn kanji_digit(c: char) -> Option<i128> {
     Some(match c {
@@ -462,10 +426,10 @@ pub fn parse_cell(cell: &str) -> Cell {
     if t.is_empty() {
         return Cell::Empty;
     }
-    if t.chars().count() <= 3 && t.chars().all(|c| DASHES.contains(&c)) {
+    if t.chars().count() <= 3 && t.chars().all(|c| marks().none.contains(&c)) {
         return Cell::Null;
     }
-    if NO_NUMBER_WORDS.contains(&t.as_str()) {
+    if marks().no_number.iter().any(|w| *w == t) {
         return Cell::NoNumber;
     }
     if t == "%" {
@@ -480,7 +444,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     if let Some(k) = rest.find('円') {
         let after = &rest[k + '円'.len_utf8()..];
         if let Some(m) = yen_multiplier(&rest[..k]) {
-            if after.starts_with(|c: char| c.is_ascii_digit() || MINUS.contains(&c)) {
+            if after.starts_with(|c: char| c.is_ascii_digit() || marks().minus.contains(&c)) {
                 lead = Some(m);
                 rest = after;
             }
@@ -488,7 +452,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     }
     let mut negative = false;
     if let Some(c) = rest.chars().next() {
-        if MINUS.contains(&c) {
+        if marks().minus.contains(&c) {
             negative = true;
             rest = &rest[c.len_utf8()..];
         } else if c == '+' {
@@ -525,7 +489,7 @@ pub fn parse_cell(cell: &str) -> Cell {
         "" => None,
         "%" => Some(CellUnit::Percent),
         "円" => Some(CellUnit::Yen(1)),
-        _ if COUNTERS.contains(&tail) => Some(CellUnit::Counter(tail.to_string())),
+        _ if is_counter(tail) => Some(CellUnit::Counter(tail.to_string())),
         _ => return Cell::Text,
     };
     // `三` alone is more likely a word than a number; a kanji numeral counts with a unit.

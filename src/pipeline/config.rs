@@ -226,8 +226,8 @@ impl Pipeline {
     }
 
     /// A hash of everything in the definition that changes what a document's rows are
-    /// (settings, extraction mode, fiscal-year sources, dataset name, table kinds): a
-    /// change reprocesses.
+    /// (settings, extraction mode, fiscal-year sources, dataset name, table kinds, and the
+    /// shared eras, marks and units of `config/defaults.toml`): a change reprocesses.
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let c = &self.config;
@@ -249,12 +249,20 @@ impl Pipeline {
             ocr,
             ..c.settings.clone()
         };
+        // The eras, marks and units of `config/defaults.toml` read every document too
+        // (its `[settings]` defaults are in `settings` already).
+        let shared = crate::defaults::builtin();
         let key = serde_json::json!([
             settings,
             c.extract,
             c.fiscal_year,
             c.output.dataset,
-            c.kinds
+            c.kinds,
+            [
+                serde_json::to_value(&shared.eras).unwrap_or_default(),
+                serde_json::to_value(&shared.marks).unwrap_or_default(),
+                serde_json::to_value(&shared.units).unwrap_or_default()
+            ]
         ]);
         let digest = Sha256::digest(key.to_string().as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
@@ -344,43 +352,48 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
         .map(|i| text[..i].matches('\n').count() + 1)
 }
 
-/// The 1-based line where a dotted key (`settings.table.joint_tol`) is set in TOML text:
-/// as `joint_tol = ` under a `[settings.table]` header, as `table.joint_tol = ` under
-/// `[settings]`, or as the whole dotted key at the top; else the line of its table's header
-/// (an inline table, a key set in some other spelling). `None` when the text sets neither,
-/// i.e. the value is a default.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+/// The 1-based line where a dotted key (`settings.table.joint_tol`, `eras[3].start`) is
+/// set in TOML text: as `joint_tol = ` under a `[settings.table]` header, as
+/// `table.joint_tol = ` under `[settings]`, or as the whole dotted key at the top (the
+/// n-th `[[eras]]` table is `eras[n]`); a key naming a table is found at its header; else
+/// the line of the header of its table (a key set in an inline table). `None` when the
+/// text sets neither, i.e. the value is a default.
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let parts: Vec<&str> = key.split('.').collect();
     let mut table: Vec<String> = Vec::new();
+    let mut arrays: std::collections::HashMap<String, usize> = Default::default();
     let mut header_line = None;
+    let split = |s: &str| -> Vec<String> {
+        s.split('.')
+            .map(|p| p.trim().trim_matches('"').to_string())
+            .collect()
+    };
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        if let Some(h) = line.strip_prefix('[') {
-            let h = h.trim_start_matches('[');
-            let name = h.split(']').next().unwrap_or("");
-            table = name
-                .split('.')
-                .map(|p| p.trim().trim_matches('"').to_string())
-                .collect();
-            if parts.len() > 1 && table == parts[..parts.len() - 1] {
-                header_line = Some(i + 1);
+        if let Some(h) = line.strip_prefix("[[") {
+            let name = h.split("]]").next().unwrap_or("");
+            let n = arrays.entry(name.trim().to_string()).or_insert(0);
+            table = split(name);
+            if let Some(last) = table.last_mut() {
+                *last = format!("{last}[{n}]");
+            }
+            *n += 1;
+        } else if let Some(h) = line.strip_prefix('[') {
+            table = split(h.split(']').next().unwrap_or(""));
+        } else if let Some((lhs, _)) = line.split_once('=') {
+            let full: Vec<String> = table.iter().cloned().chain(split(lhs)).collect();
+            if full == parts {
+                return Some(i + 1);
             }
             continue;
-        }
-        let Some((lhs, _)) = line.split_once('=') else {
+        } else {
             continue;
-        };
-        let lhs: Vec<String> = lhs
-            .split('.')
-            .map(|p| p.trim().trim_matches('"').to_string())
-            .collect();
-        let full: Vec<&str> = table
-            .iter()
-            .map(String::as_str)
-            .chain(lhs.iter().map(String::as_str))
-            .collect();
-        if full == parts {
+        }
+        if table == parts {
             return Some(i + 1);
+        }
+        if header_line.is_none() && parts.len() > 1 && table == parts[..parts.len() - 1] {
+            header_line = Some(i + 1);
         }
     }
     header_line
@@ -689,6 +702,44 @@ headers = ["本年度予算額"]
         let e = err("[settings.logical]\nnumeric_column_fraction = 1.5\n".into());
         assert!(
             e.contains("settings.logical.numeric_column_fraction"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn shared_defaults_are_the_base_a_pipeline_overrides_key_by_key() {
+        let shared = crate::defaults::builtin();
+        let p = Pipeline::parse(Path::new("p.toml"), GOOD).expect("valid");
+        let s = &p.config.settings;
+        assert_eq!(s.logical.unit_words, shared.settings.logical.unit_words);
+        assert!(s.logical.unit_words.iter().any(|w| w == "百万円"));
+        assert_eq!(
+            s.values.percent_header,
+            shared.settings.values.percent_header
+        );
+        assert_eq!(s.values.count_header, shared.settings.values.count_header);
+        let q = Pipeline::parse(
+            Path::new("q.toml"),
+            &format!("{GOOD}[settings.logical]\nunit_words = [\"千円\", \"ドル\"]\n[settings.values]\ncount_header = \"人数\"\n"),
+        )
+        .expect("valid");
+        let t = &q.config.settings;
+        assert_eq!(t.logical.unit_words, ["千円", "ドル"]);
+        assert_eq!(t.values.count_header, "人数");
+        assert_eq!(
+            t.values.percent_header,
+            shared.settings.values.percent_header
+        );
+        assert_ne!(p.content_hash(), q.content_hash());
+        // A bad override is the pipeline's error, with its line.
+        let e = Pipeline::parse(
+            Path::new("r.toml"),
+            &format!("{GOOD}[settings.values]\ncount_header = \"(人\"\n"),
+        )
+        .expect_err("bad regex")
+        .to_string();
+        assert!(
+            e.contains("r.toml") && e.contains("settings.values.count_header (line 7)"),
             "{e}"
         );
     }
