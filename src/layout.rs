@@ -51,7 +51,7 @@ pub struct LayoutSettings {
 
 impl LayoutSettings {
     /// Rejects negative distances and fractions outside 0–1.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
         let checks: [crate::limits::Limit<'_>; 11] = [
             ("word_gap_em", self.word_gap_em, 0.0, inf),

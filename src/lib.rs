@@ -5,12 +5,13 @@
 //! `pdf` (crate `nenpo-pdf`) → [`layout`] → [`table`] → [`logical`] → [`normalize`] →
 //! [`sink`], driven by [`pipeline`]; [`output`] renders `nenpo extract` results.
 
+pub mod defaults;
 pub mod diagnostic;
 mod disjoint;
 pub mod geom;
 pub mod inspect;
 pub mod layout;
-mod limits;
+pub mod limits;
 pub mod logical;
 pub mod normalize;
 pub mod ocr;

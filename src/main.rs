@@ -240,6 +240,11 @@ struct InspectArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
+    // The compiled-in `config/defaults.toml`, checked before any stage reads it.
+    if let Err(e) = nenpo::defaults::check() {
+        eprintln!("nenpo: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Extract(a) => cmd_extract(a),
         Command::Run(a) => cmd_run(a),

@@ -29,7 +29,7 @@ use crate::geom::Rect;
 use crate::layout::PageLayout;
 use crate::table::{Grid, Mode};
 
-pub use settings::{LogicalSettings, SettingsError};
+pub use settings::LogicalSettings;
 
 use part::{fill_rowspans, WorkRow};
 use section::SectionStack;

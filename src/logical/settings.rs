@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::SettingError;
+
 /// Thresholds of the logical stage.
 ///
 /// Defaults were chosen on the generated dev corpus (families A reform reports, B budget
@@ -69,8 +71,8 @@ pub struct LogicalSettings {
     /// table's full width.
     pub group_rule_max_width: f64,
     /// Unit words printed alone in a unit row under the header (`unit::take_unit_row`).
-    /// Default `千円 百万円 億円 万円 円 千人 人 世帯 件 % ％`: the units of budget books
-    /// and statistics tables.
+    /// Default: `settings.logical.unit_words` of `config/defaults.toml`, the units of
+    /// budget books and statistics tables.
     pub unit_words: Vec<String>,
     /// A unit row is looked for among this many top rows of a grid (caption and header
     /// rows included). Default 6: up to three header rows, a caption and a unit note.
@@ -124,21 +126,11 @@ impl Default for LogicalSettings {
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
             group_rule_max_width: 0.9,
-            unit_words: [
-                "千円",
-                "百万円",
-                "億円",
-                "万円",
-                "円",
-                "千人",
-                "人",
-                "世帯",
-                "件",
-                "%",
-                "％",
-            ]
-            .map(String::from)
-            .to_vec(),
+            unit_words: crate::defaults::builtin()
+                .settings
+                .logical
+                .unit_words
+                .clone(),
             unit_row_max_depth: 6,
             unit_row_min_cells: 2,
             unit_carry_max_gap: 10.0,
@@ -153,43 +145,54 @@ impl Default for LogicalSettings {
     }
 }
 
-/// A setting out of its range.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SettingsError {
-    #[error("logical.{name} must be within {min}..={max}, got {value}")]
-    OutOfRange {
-        name: &'static str,
-        value: f64,
-        min: f64,
-        max: f64,
-    },
-}
-
 impl LogicalSettings {
-    /// Rejects fractions outside 0–1 and negative gaps.
-    pub fn validate(&self) -> Result<(), SettingsError> {
-        let checks: [crate::limits::Limit<'static>; 16] = [
+    /// Rejects fractions outside 0–1, negative gaps, counts below what the rules need (a
+    /// unit row of no cells, a total matching in no column) or beyond any printed table
+    /// (ten header rows), and an empty unit word.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let inf = f64::MAX;
+        let checks: [crate::limits::Limit<'static>; 22] = [
+            ("max_header_rows", self.max_header_rows as f64, 1.0, 10.0),
+            ("header_max_chars", self.header_max_chars as f64, 1.0, inf),
+            (
+                "max_preamble_rows",
+                self.max_preamble_rows as f64,
+                0.0,
+                20.0,
+            ),
+            (
+                "unit_row_max_depth",
+                self.unit_row_max_depth as f64,
+                0.0,
+                20.0,
+            ),
+            (
+                "unit_row_min_cells",
+                self.unit_row_min_cells as f64,
+                1.0,
+                inf,
+            ),
+            (
+                "caption_max_lines",
+                self.caption_max_lines as f64,
+                0.0,
+                20.0,
+            ),
             ("group_rule_max_width", self.group_rule_max_width, 0.0, 1.0),
-            ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, f64::MAX),
+            ("unit_carry_max_gap", self.unit_carry_max_gap, 0.0, inf),
             (
                 "header_line_max_gap_lines",
                 self.header_line_max_gap_lines,
                 0.0,
-                f64::MAX,
+                inf,
             ),
             (
                 "group_label_center_tolerance",
                 self.group_label_center_tolerance,
                 0.0,
-                f64::MAX,
+                inf,
             ),
-            (
-                "header_grid_max_gap",
-                self.header_grid_max_gap,
-                0.0,
-                f64::MAX,
-            ),
+            ("header_grid_max_gap", self.header_grid_max_gap, 0.0, inf),
             (
                 "numeric_column_fraction",
                 self.numeric_column_fraction,
@@ -219,13 +222,13 @@ impl LogicalSettings {
                 "caption_max_gap_lines",
                 self.caption_max_gap_lines,
                 0.0,
-                f64::MAX,
+                inf,
             ),
             (
                 "total_sum_min_columns",
                 self.total_sum_min_columns as f64,
                 1.0,
-                f64::MAX,
+                inf,
             ),
             (
                 "total_sum_min_rows",
@@ -252,15 +255,8 @@ impl LogicalSettings {
                 1.0,
             ),
         ];
-        match crate::limits::first_out_of_range(&checks) {
-            Some((name, value, min, max)) => Err(SettingsError::OutOfRange {
-                name,
-                value,
-                min,
-                max,
-            }),
-            None => Ok(()),
-        }
+        crate::limits::check(&checks)?;
+        crate::limits::check_words("unit_words", &self.unit_words, false)
     }
 }
 
@@ -275,13 +271,9 @@ mod tests {
             numeric_column_fraction: 1.5,
             ..Default::default()
         };
-        assert!(matches!(
-            s.validate(),
-            Err(SettingsError::OutOfRange {
-                name: "numeric_column_fraction",
-                ..
-            })
-        ));
+        assert!(s
+            .validate()
+            .is_err_and(|e| e.key == "numeric_column_fraction"));
         let s = LogicalSettings {
             total_sum_min_columns: 0,
             ..Default::default()

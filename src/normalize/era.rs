@@ -11,33 +11,24 @@ use std::sync::OnceLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-/// An era: its name, its one-letter abbreviation and its first Gregorian year.
-/// Year 1 (元年) of an era is its first Gregorian year.
-pub const ERAS: [(&str, char, i32); 5] = [
-    ("明治", 'M', 1868),
-    ("大正", 'T', 1912),
-    ("昭和", 'S', 1926),
-    ("平成", 'H', 1989),
-    ("令和", 'R', 2019),
-];
-
 /// The Gregorian year of era year `n` of the era named `era` (`平成`, or `H`/`h`).
 pub fn era_to_gregorian(era: &str, n: i32) -> Option<i32> {
     if n < 1 {
         return None;
     }
     let era = era.trim();
-    ERAS.iter()
-        .find(|(name, abbr, _)| {
-            *name == era
-                || era.chars().eq(std::iter::once(*abbr))
-                || era.chars().eq(std::iter::once(abbr.to_ascii_lowercase()))
+    eras()
+        .iter()
+        .find(|e| {
+            e.name == era
+                || era.chars().eq(std::iter::once(e.abbr))
+                || era.chars().eq(std::iter::once(e.abbr.to_ascii_lowercase()))
         })
-        .map(|(_, _, first)| first + n - 1)
+        .map(|e| e.start.0 + n - 1)
 }
 
 /// An era with the day it began (year, month, day). Dates before that day belong to the
-/// era before.
+/// era before; year 1 (元年) of an era is its first Gregorian year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Era {
     pub name: &'static str,
@@ -45,41 +36,39 @@ pub struct Era {
     pub start: (i32, u32, u32),
 }
 
-/// The eras, oldest first. 明治 counts from 1868-01-01 (its first year was made to start
-/// with the calendar year).
-pub const ERA_TABLE: [Era; 5] = [
-    Era {
-        name: "明治",
-        abbr: 'M',
-        start: (1868, 1, 1),
-    },
-    Era {
-        name: "大正",
-        abbr: 'T',
-        start: (1912, 7, 30),
-    },
-    Era {
-        name: "昭和",
-        abbr: 'S',
-        start: (1926, 12, 25),
-    },
-    Era {
-        name: "平成",
-        abbr: 'H',
-        start: (1989, 1, 8),
-    },
-    Era {
-        name: "令和",
-        abbr: 'R',
-        start: (2019, 5, 1),
-    },
-];
+/// The eras, oldest first: `[[eras]]` of `config/defaults.toml` (validated there: at
+/// least one, dates in order, names and abbreviations distinct).
+pub fn eras() -> &'static [Era] {
+    static ERAS: OnceLock<Vec<Era>> = OnceLock::new();
+    ERAS.get_or_init(|| {
+        crate::defaults::builtin()
+            .eras
+            .iter()
+            .filter_map(|e| {
+                Some(Era {
+                    name: e.name.as_str(),
+                    abbr: e.abbr,
+                    start: e.start_date()?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The era names as a regex alternation (`明治|大正|…`), each escaped.
+fn era_names_pattern() -> String {
+    eras()
+        .iter()
+        .map(|e| regex::escape(e.name))
+        .collect::<Vec<_>>()
+        .join("|")
+}
 
 /// An era by name (`平成`), abbreviation (`H`, `h`), one-kanji form (`平`) or ligature
 /// (`㍻`, `㋿`).
 pub fn era_named(s: &str) -> Option<&'static Era> {
     let t: String = s.trim().nfkc().collect();
-    ERA_TABLE.iter().find(|e| {
+    eras().iter().find(|e| {
         t == e.name
             || t.chars().eq(std::iter::once(e.abbr))
             || t.chars().eq(std::iter::once(e.abbr.to_ascii_lowercase()))
@@ -92,20 +81,29 @@ pub fn era_named(s: &str) -> Option<&'static Era> {
 
 /// The era in force on a day.
 pub fn era_on(year: i32, month: u32, day: u32) -> &'static Era {
-    ERA_TABLE
-        .iter()
+    let eras = eras();
+    eras.iter()
         .rev()
         .find(|e| (year, month, day) >= e.start)
-        .unwrap_or(&ERA_TABLE[0])
+        .or(eras.first())
+        .unwrap_or(&NO_ERA)
 }
+
+/// Stands for the first era when the table is empty, which `config/defaults.toml`'s check
+/// forbids: the functions returning an era never panic.
+const NO_ERA: Era = Era {
+    name: "",
+    abbr: '?',
+    start: (1, 1, 1),
+};
 
 /// The era whose year `n` lies nearest to `year` (a report's own year): a bare `31年`
 /// in a 2019 report is 平成31 (2019), a bare `2年` is 令和2 (2020).
 pub fn era_near(n: i32, year: i32) -> &'static Era {
-    ERA_TABLE
+    eras()
         .iter()
         .min_by_key(|e| ((e.start.0 + n - 1) - year).abs())
-        .unwrap_or(&ERA_TABLE[ERA_TABLE.len() - 1])
+        .unwrap_or(&NO_ERA)
 }
 
 /// A date read from text; month and day when given.
@@ -144,15 +142,26 @@ pub fn fiscal_year_of(year: i32, month: u32) -> i32 {
 fn date_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?x)
-            (?: (?P<era>明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHRmtshr]) \s* )?
+        // The era: its name, its first character (`平`), its abbreviation (`H`, `h`).
+        let firsts: String = eras()
+            .iter()
+            .filter_map(|e| e.name.chars().next())
+            .map(|c| regex::escape(&c.to_string()))
+            .collect();
+        let abbrs: String = eras()
+            .iter()
+            .flat_map(|e| [e.abbr, e.abbr.to_ascii_lowercase()])
+            .collect();
+        let pattern = r"(?x)
+            (?: (?P<era>{names}|[{firsts}]|[{abbrs}]) \s* )?
             (?P<year>元|\d{1,4}) \s*
             (?: (?P<sep>[.\-/]) \s* (?P<m1>\d{1,2}) (?: \s* [.\-/] \s* (?P<d1>\d{1,2}) )?
               | 年 \s* (?P<fy>度)? (?: \s* (?P<m2>\d{1,2}) \s* 月 (?: \s* (?P<d2>\d{1,2}) \s* 日 )? )?
-            )?",
-        )
-        .expect("valid regex")
+            )?"
+        .replace("{names}", &era_names_pattern())
+        .replace("{firsts}", &firsts)
+        .replace("{abbrs}", &abbrs);
+        Regex::new(&pattern).expect("valid regex")
     })
 }
 
@@ -234,17 +243,21 @@ pub fn parse_fiscal_year(text: &str, context: Option<&Era>) -> Option<i32> {
 fn title_patterns() -> &'static [Regex; 4] {
     static RE: OnceLock<[Regex; 4]> = OnceLock::new();
     RE.get_or_init(|| {
+        let names = era_names_pattern();
         [
             // 平成22年度, 令和元年度, 平成２２年度 (after NFKC), with optional spaces.
             Regex::new(
-                r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年\s*度",
+                &r"({names})\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年\s*度"
+                    .replace("{names}", &names),
             )
             .expect("valid regex"),
             // 2019年度
             Regex::new(r"((?:19|20)\d{2})\s*年\s*度").expect("valid regex"),
             // 平成22年 (a calendar year: statistics "as of" a date)
-            Regex::new(r"(明治|大正|昭和|平成|令和)\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年")
-                .expect("valid regex"),
+            Regex::new(
+                &r"({names})\s*(元|\d{1,2})\s*(?:\(\s*\d{4}\s*\))?\s*年".replace("{names}", &names),
+            )
+            .expect("valid regex"),
             // (2007年) — a calendar year, not the start of a date (`2007年10月`)
             Regex::new(r"((?:19|20)\d{2})\s*年(?:[^度\d]|$)").expect("valid regex"),
         ]
@@ -327,7 +340,11 @@ pub fn fiscal_year_in_file_name(name: &str) -> Option<i32> {
     static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (abbr, western) = RE.get_or_init(|| {
         (
-            Regex::new(r"(?i)(?:^|[^a-z])([mtshr])(\d{1,2})(?:[^0-9]|$)").expect("valid regex"),
+            Regex::new(&format!(
+                r"(?i)(?:^|[^a-z])([{}])(\d{{1,2}})(?:[^0-9]|$)",
+                eras().iter().map(|e| e.abbr).collect::<String>()
+            ))
+            .expect("valid regex"),
             Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("valid regex"),
         )
     });

@@ -26,32 +26,21 @@ pub enum Unit {
     Count,
 }
 
-/// The multiplier of a yen unit prefix: `千` → 1,000, `百万` → 1,000,000.
+/// The multiplier of a yen unit prefix: `千` → 1,000, `百万` → 1,000,000 (`units.yen` of
+/// `config/defaults.toml`).
 pub fn yen_multiplier(prefix: &str) -> Option<i64> {
-    Some(match prefix {
-        "" => 1,
-        "十" => 10,
-        "百" => 100,
-        "千" => 1_000,
-        "万" => 10_000,
-        "十万" => 100_000,
-        "百万" => 1_000_000,
-        "千万" => 10_000_000,
-        "億" => 100_000_000,
-        "十億" => 1_000_000_000,
-        "百億" => 10_000_000_000,
-        "千億" => 100_000_000_000,
-        "兆" => 1_000_000_000_000,
-        _ => return None,
-    })
+    crate::defaults::builtin().units.yen.get(prefix).copied()
 }
 
-/// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`.
-pub const COUNTERS: &[&str] = &[
-    "人", "名", "世帯", "戸", "件", "事業", "会議", "団体", "施設", "箇所", "か所", "ヶ所", "カ所",
-    "所", "校", "園", "台", "回", "日", "時間", "歳", "棟", "床", "本", "枚", "冊", "頭", "隻",
-    "店", "社", "区", "市", "町", "村", "人分", "人日", "倍",
-];
+/// Words a table uses to count things; a count column reads `38事業`, `7会議`, `23件`
+/// (`units.counters` of `config/defaults.toml`).
+fn is_counter(word: &str) -> bool {
+    crate::defaults::builtin()
+        .units
+        .counters
+        .iter()
+        .any(|c| c == word)
+}
 
 fn unit_patterns() -> &'static [Regex; 4] {
     static RE: OnceLock<[Regex; 4]> = OnceLock::new();
@@ -141,8 +130,7 @@ pub enum Cell {
     Text,
 }
 
-pub use crate::text::marks::NO_NUMBER_WORDS;
-use crate::text::marks::{is_negative_mark, is_none_mark};
+use crate::text::marks::{is_negative_mark, is_no_number_word, is_none_mark};
 
 fn kanji_digit(c: char) -> Option<i128> {
     Some(match c {
@@ -296,7 +284,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     if is_none_mark(&t) {
         return Cell::Null;
     }
-    if NO_NUMBER_WORDS.contains(&t.as_str()) {
+    if is_no_number_word(&t) {
         return Cell::NoNumber;
     }
     if t == "%" {
@@ -356,7 +344,7 @@ pub fn parse_cell(cell: &str) -> Cell {
         "" => None,
         "%" => Some(CellUnit::Percent),
         "円" => Some(CellUnit::Yen(1)),
-        _ if COUNTERS.contains(&tail) => Some(CellUnit::Counter(tail.to_string())),
+        _ if is_counter(tail) => Some(CellUnit::Counter(tail.to_string())),
         _ => return Cell::Text,
     };
     // `三` alone is more likely a word than a number; a kanji numeral counts with a unit.

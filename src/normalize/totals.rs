@@ -30,6 +30,17 @@ pub struct TotalsSettings {
     pub over_totals_max: usize,
 }
 
+impl TotalsSettings {
+    /// Rejects a negative or NaN slack, and more than 16 totals above a total (2^n
+    /// subsets are tried).
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
+        crate::limits::check(&[
+            ("slack_per_row", self.slack_per_row, 0.0, f64::MAX),
+            ("over_totals_max", self.over_totals_max as f64, 0.0, 16.0),
+        ])
+    }
+}
+
 impl Default for TotalsSettings {
     fn default() -> Self {
         TotalsSettings {

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::limits::SettingError;
+
 use super::number::{
     cell_value, parse_cell, unit_in_text, Cell, CellUnit, NumberKind, Unit, Unparsed, Value,
 };
@@ -26,10 +28,11 @@ pub struct ValueSettings {
     /// statistics columns read 100 %, a text column with a few numbers stays text.
     pub numeric_fraction: f64,
     /// Header words that make a column a percent column when its header names no other
-    /// unit (regex). Default `率|構成比|割合|比率`.
+    /// unit (regex). Default: `settings.values.percent_header` of `config/defaults.toml`.
     pub percent_header: String,
     /// Header words of a count column: it does not take a yen unit from a table note or a
-    /// neighbour (regex). Default `数|人口|人員|件|世帯|人$` (not `歳`: `歳出予算額`).
+    /// neighbour (regex). Default: `settings.values.count_header` of
+    /// `config/defaults.toml` (which says why `歳` is not among them).
     pub count_header: String,
 }
 
@@ -37,8 +40,16 @@ impl Default for ValueSettings {
     fn default() -> Self {
         ValueSettings {
             numeric_fraction: 0.6,
-            percent_header: "率|構成比|割合|比率".into(),
-            count_header: "数|人口|人員|件|世帯|人$".into(),
+            percent_header: crate::defaults::builtin()
+                .settings
+                .values
+                .percent_header
+                .clone(),
+            count_header: crate::defaults::builtin()
+                .settings
+                .values
+                .count_header
+                .clone(),
         }
     }
 }
@@ -96,15 +107,19 @@ fn patterns(s: &ValueSettings) -> Patterns {
 
 impl ValueSettings {
     /// Checks the patterns compile and the fraction is in (0, 1].
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingError> {
         if !(self.numeric_fraction > 0.0 && self.numeric_fraction <= 1.0) {
-            return Err(format!(
-                "numeric_fraction: {} is not in (0, 1]",
-                self.numeric_fraction
+            return Err(SettingError::new(
+                "numeric_fraction",
+                format!("{} is not in (0, 1]", self.numeric_fraction),
             ));
         }
-        Regex::new(&self.percent_header).map_err(|e| format!("percent_header: {e}"))?;
-        Regex::new(&self.count_header).map_err(|e| format!("count_header: {e}"))?;
+        for (key, pattern) in [
+            ("percent_header", &self.percent_header),
+            ("count_header", &self.count_header),
+        ] {
+            Regex::new(pattern).map_err(|e| SettingError::new(key, e.to_string()))?;
+        }
         Ok(())
     }
 }

@@ -315,10 +315,22 @@ impl Default for OcrSettings {
 impl OcrSettings {
     /// Rejects values its rules cannot use: a negative length or angle, a fraction or
     /// confidence outside 0–1, `target_dpi` beyond 1200 (a page would be rendered at
-    /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13.
-    pub fn validate(&self) -> Result<(), String> {
+    /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13,
+    /// no glyph at all counting as a text layer (`min_text_glyphs` 0 would trust an empty
+    /// page), an image stream slack over 64 MiB (the decompression bound would be gone),
+    /// an empty program or language name. (`ink_threshold` and `paper_level` are gray
+    /// levels: every `u8` is one.)
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 35] = [
+        let checks: [crate::limits::Limit<'_>; 38] = [
+            ("min_text_glyphs", self.min_text_glyphs as f64, 1.0, inf),
+            (
+                "image_stream_slack_bytes",
+                self.image_stream_slack_bytes as f64,
+                0.0,
+                f64::from(1u32 << 26),
+            ),
+            ("cjk_cell_max_em", self.cjk_cell_max_em, 0.0, 10.0),
             ("det_max_side", self.det_max_side as f64, 64.0, 8192.0),
             ("det_threshold", self.det_threshold, 0.0, 1.0),
             ("det_box_threshold", self.det_box_threshold, 0.0, 1.0),
@@ -401,7 +413,16 @@ impl OcrSettings {
             ),
         ];
         crate::limits::check(&checks)?;
-        self.repair.validate()
+        for (key, text) in [
+            ("language", &self.language),
+            ("tesseract", &self.tesseract),
+            ("renderer", &self.renderer),
+        ] {
+            if text.trim().is_empty() {
+                return Err(crate::limits::SettingError::new(key, "must not be empty"));
+            }
+        }
+        self.repair.validate().map_err(|e| e.within("repair"))
     }
 }
 

@@ -90,7 +90,7 @@ impl Default for RepairSettings {
 
 impl RepairSettings {
     /// Rejects shares outside 0–1 and counts that would make a rule hold on nothing.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
         let checks: [crate::limits::Limit<'_>; 10] = [
             (
@@ -144,7 +144,7 @@ impl RepairSettings {
                 1.0,
             ),
         ];
-        crate::limits::check(&checks).map_err(|e| format!("repair.{e}"))
+        crate::limits::check(&checks)
     }
 }
 
@@ -872,9 +872,7 @@ mod tests {
             format_min_share: 1.5,
             ..RepairSettings::default()
         };
-        assert!(bad
-            .validate()
-            .is_err_and(|e| e.starts_with("repair.format_min_share")));
+        assert!(bad.validate().is_err_and(|e| e.key == "format_min_share"));
         let bad = RepairSettings {
             arithmetic: Most {
                 share: 0.7,
@@ -884,7 +882,7 @@ mod tests {
         };
         assert!(bad
             .validate()
-            .is_err_and(|e| e.contains("arithmetic.min_rows")));
+            .is_err_and(|e| e.key == "arithmetic.min_rows"));
     }
     use crate::geom::Rect;
     use crate::table::{Cell, Mode};

@@ -196,35 +196,11 @@ impl Pipeline {
                 "fiscal_year.from: give at least one source (title, file_name)".into(),
             ));
         }
-        if let Err(e) = config.settings.values.validate() {
-            return Err(invalid(format!("settings.values.{e}")));
-        }
-        if let Err(e) = config.settings.layout.validate() {
-            return Err(invalid(format!("settings.layout.{e}")));
-        }
-        if let Err(e) = config.settings.table.validate() {
-            return Err(invalid(format!("settings.table.{e}")));
-        }
-        if let Err(e) = config.settings.ocr.validate() {
-            return Err(invalid(format!("settings.ocr.{e}")));
-        }
-        if let Err(e) = config.settings.series.validate() {
-            return Err(invalid(format!("settings.series.{e}")));
-        }
-        if let Err(e) = config.settings.logical.validate() {
-            return Err(invalid(format!("settings.{e}")));
-        }
-        let slack = config.settings.totals.slack_per_row;
-        if !(slack.is_finite() && slack >= 0.0) {
-            return Err(invalid(format!(
-                "settings.totals.slack_per_row: {slack} is not a number >= 0"
-            )));
-        }
-        let over = config.settings.totals.over_totals_max;
-        if over > 16 {
-            return Err(invalid(format!(
-                "settings.totals.over_totals_max: {over} is over 16 (2^n subsets are tried)"
-            )));
+        if let Err(e) = config.settings.validate() {
+            let line = line_of_key(text, &format!("settings.{}", e.key))
+                .map(|l| format!(" (line {l})"))
+                .unwrap_or_default();
+            return Err(invalid(format!("settings.{}{line}: {}", e.key, e.message)));
         }
         validate_run(&config.run, text).map_err(invalid)?;
         for (i, f) in config.families.iter().enumerate() {
@@ -250,8 +226,8 @@ impl Pipeline {
     }
 
     /// A hash of everything in the definition that changes what a document's rows are
-    /// (settings, extraction mode, fiscal-year sources, dataset name, table kinds): a
-    /// change reprocesses.
+    /// (settings, extraction mode, fiscal-year sources, dataset name, table kinds, and the
+    /// shared eras, marks and units of `config/defaults.toml`): a change reprocesses.
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let c = &self.config;
@@ -273,12 +249,20 @@ impl Pipeline {
             ocr,
             ..c.settings.clone()
         };
+        // The eras, marks and units of `config/defaults.toml` read every document too
+        // (its `[settings]` defaults are in `settings` already).
+        let shared = crate::defaults::builtin();
         let key = serde_json::json!([
             settings,
             c.extract,
             c.fiscal_year,
             c.output.dataset,
-            c.kinds
+            c.kinds,
+            [
+                serde_json::to_value(&shared.eras).unwrap_or_default(),
+                serde_json::to_value(&shared.marks).unwrap_or_default(),
+                serde_json::to_value(&shared.units).unwrap_or_default()
+            ]
         ]);
         let digest = Sha256::digest(key.to_string().as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
@@ -364,9 +348,53 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
         .map(|i| text[..i].matches('\n').count() + 1)
 }
 
-/// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
-/// unique kind names, plain dataset and column names that collide with nothing, and one
-/// type per column name within a dataset shared by several kinds.
+/// The 1-based line where a dotted key (`settings.table.joint_tol`, `eras[3].start`) is
+/// set in TOML text: as `joint_tol = ` under a `[settings.table]` header, as
+/// `table.joint_tol = ` under `[settings]`, or as the whole dotted key at the top (the
+/// n-th `[[eras]]` table is `eras[n]`); a key naming a table is found at its header; else
+/// the line of the header of its table (a key set in an inline table). `None` when the
+/// text sets neither, i.e. the value is a default.
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut table: Vec<String> = Vec::new();
+    let mut arrays: std::collections::HashMap<String, usize> = Default::default();
+    let mut header_line = None;
+    let split = |s: &str| -> Vec<String> {
+        s.split('.')
+            .map(|p| p.trim().trim_matches('"').to_string())
+            .collect()
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(h) = line.strip_prefix("[[") {
+            let name = h.split("]]").next().unwrap_or("");
+            let n = arrays.entry(name.trim().to_string()).or_insert(0);
+            table = split(name);
+            if let Some(last) = table.last_mut() {
+                *last = format!("{last}[{n}]");
+            }
+            *n += 1;
+        } else if let Some(h) = line.strip_prefix('[') {
+            table = split(h.split(']').next().unwrap_or(""));
+        } else if let Some((lhs, _)) = line.split_once('=') {
+            let full: Vec<String> = table.iter().cloned().chain(split(lhs)).collect();
+            if full == parts {
+                return Some(i + 1);
+            }
+            continue;
+        } else {
+            continue;
+        }
+        if table == parts {
+            return Some(i + 1);
+        }
+        if header_line.is_none() && parts.len() > 1 && table == parts[..parts.len() - 1] {
+            header_line = Some(i + 1);
+        }
+    }
+    header_line
+}
+
 /// A pipeline's effective settings as TOML: every `[settings.<stage>]` table with each
 /// setting's value, the pipeline's where it sets one and the default elsewhere. Pasted
 /// into a pipeline file it gives the same settings.
@@ -420,6 +448,9 @@ fn validate_run(run: &RunConfig, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the `[[kinds]]`: each kind's patterns, units and columns ([`Kind::validate`]),
+/// unique kind names, plain dataset and column names that collide with nothing, and one
+/// type per column name within a dataset shared by several kinds.
 fn validate_kinds(config: &PipelineConfig, text: &str) -> Result<(), String> {
     let at = |needle: &str| {
         line_of(text, needle)
@@ -510,6 +541,7 @@ fn clean(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::Settings;
 
     const GOOD: &str = r#"
 [input]
@@ -668,6 +700,94 @@ headers = ["本年度予算額"]
             e.contains("settings.logical.numeric_column_fraction"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn shared_defaults_are_the_base_a_pipeline_overrides_key_by_key() {
+        let shared = crate::defaults::builtin();
+        let p = Pipeline::parse(Path::new("p.toml"), GOOD).expect("valid");
+        let s = &p.config.settings;
+        assert_eq!(s.logical.unit_words, shared.settings.logical.unit_words);
+        assert!(s.logical.unit_words.iter().any(|w| w == "百万円"));
+        assert_eq!(
+            s.values.percent_header,
+            shared.settings.values.percent_header
+        );
+        assert_eq!(s.values.count_header, shared.settings.values.count_header);
+        let q = Pipeline::parse(
+            Path::new("q.toml"),
+            &format!("{GOOD}[settings.logical]\nunit_words = [\"千円\", \"ドル\"]\n[settings.values]\ncount_header = \"人数\"\n"),
+        )
+        .expect("valid");
+        let t = &q.config.settings;
+        assert_eq!(t.logical.unit_words, ["千円", "ドル"]);
+        assert_eq!(t.values.count_header, "人数");
+        assert_eq!(
+            t.values.percent_header,
+            shared.settings.values.percent_header
+        );
+        assert_ne!(p.content_hash(), q.content_hash());
+        // A bad override is the pipeline's error, with its line.
+        let e = Pipeline::parse(
+            Path::new("r.toml"),
+            &format!("{GOOD}[settings.values]\ncount_header = \"(人\"\n"),
+        )
+        .expect_err("bad regex")
+        .to_string();
+        assert!(
+            e.contains("r.toml") && e.contains("settings.values.count_header (line 7)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_in_each_settings_section_is_named_with_its_line() {
+        assert_eq!(Settings::default().validate(), Ok(()));
+        for (section, key, value) in [
+            ("layout", "line_overlap", "2.0"),
+            ("table", "joint_tol", "-3.0"),
+            ("table", "parallel_row_min_columns", "1"),
+            ("logical", "max_header_rows", "0"),
+            ("logical", "unit_words", "[\"千円\", \"\"]"),
+            ("ocr", "target_dpi", "1e6"),
+            ("ocr", "min_text_glyphs", "0"),
+            ("ocr", "tesseract", "\"\""),
+            ("values", "percent_header", "\"(\""),
+            ("totals", "slack_per_row", "-1.0"),
+            ("totals", "over_totals_max", "40"),
+            ("series", "column_match_min", "1.5"),
+        ] {
+            // `line_overlap` is a key of two sections: the one named is the one found.
+            let other = if section == "table" {
+                "layout"
+            } else {
+                "table"
+            };
+            let text = format!(
+                "{GOOD}[settings.{other}]\nline_overlap = 0.5\n[settings.{section}]\n# {key}\n{key} = {value}\n"
+            );
+            let line = text.lines().count();
+            let e = Pipeline::parse(Path::new("p.toml"), &text)
+                .expect_err(key)
+                .to_string();
+            let want = format!("settings.{section}.{key} (line {line}): ");
+            assert!(e.contains("p.toml") && e.contains(&want), "{want}: {e}");
+        }
+        // The same key set as a dotted key under `[settings]`, or in an inline table.
+        let e = Pipeline::parse(
+            Path::new("p.toml"),
+            &format!("{GOOD}[settings]\ntable.joint_tol = -1.0\n"),
+        )
+        .expect_err("dotted")
+        .to_string();
+        assert!(e.contains("settings.table.joint_tol (line 7)"), "{e}");
+        let e = Pipeline::parse(
+            Path::new("p.toml"),
+            &format!("{GOOD}[settings]\ntable = {{ joint_tol = -1.0 }}\n"),
+        )
+        .expect_err("inline")
+        .to_string();
+        assert!(e.contains("settings.table.joint_tol"), "{e}");
     }
 
     #[test]

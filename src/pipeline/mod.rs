@@ -32,6 +32,26 @@ pub struct Settings {
     pub series: crate::series::SeriesSettings,
 }
 
+impl Settings {
+    /// Checks every stage's settings; the error's key names the section and the setting
+    /// (`table.joint_tol`), to be read as `settings.table.joint_tol` of a pipeline file.
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
+        let sections: [(&str, Result<(), crate::limits::SettingError>); 7] = [
+            ("layout", self.layout.validate()),
+            ("table", self.table.validate()),
+            ("logical", self.logical.validate()),
+            ("ocr", self.ocr.validate()),
+            ("values", self.values.validate()),
+            ("totals", self.totals.validate()),
+            ("series", self.series.validate()),
+        ];
+        for (section, checked) in sections {
+            checked.map_err(|e| e.within(section))?;
+        }
+        Ok(())
+    }
+}
+
 /// What to extract from one document.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExtractOptions {

@@ -36,8 +36,15 @@ pub fn form_word(column: &str) -> String {
     static RE: OnceLock<[Regex; 2]> = OnceLock::new();
     let [years, units] = RE.get_or_init(|| {
         [
-            Regex::new(r"(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})年度?|(?:19|20)\d{2}年度?")
-                .expect("valid regex"),
+            Regex::new(&format!(
+                r"(?:{})(?:元|\d{{1,2}})年度?|(?:19|20)\d{{2}}年度?",
+                crate::normalize::era::eras()
+                    .iter()
+                    .map(|e| regex::escape(e.name))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ))
+            .expect("valid regex"),
             Regex::new(r"[\(](?:千|百万|万)?円[\)]|単位[:：]?(?:千|百万|万)?円")
                 .expect("valid regex"),
         ]

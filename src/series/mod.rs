@@ -156,7 +156,7 @@ impl Default for SeriesSettings {
 
 impl SeriesSettings {
     /// `Err` naming the first setting out of its range.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
         crate::limits::check(&[
             ("min_documents", self.min_documents as f64, 1.0, inf),

@@ -184,7 +184,7 @@ pub struct TableSettings {
 impl TableSettings {
     /// Rejects tolerances below 0, fractions outside 0–1 and counts below what the rules
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
         let checks: [crate::limits::Limit<'_>; 40] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
@@ -373,7 +373,7 @@ mod tests {
             joint_tol: -3.0,
             ..TableSettings::default()
         };
-        assert!(s.validate().is_err_and(|e| e.contains("joint_tol")));
+        assert!(s.validate().is_err_and(|e| e.key == "joint_tol"));
         let s = TableSettings {
             crossing_frac: f64::NAN,
             ..TableSettings::default()

@@ -1,47 +1,32 @@
 //! Marks with a meaning of their own in a Japanese table: dashes that mean "none", signs
-//! that make a figure negative (`▲`, `△`), words printed where a number is not, and the
-//! bullets and enumerators that open a paragraph.
+//! that make a figure negative (`▲`, `△`), words printed where a number is not (the three
+//! lists of `[marks]` in `config/defaults.toml`), and the bullets and enumerators that
+//! open a paragraph.
 
 use super::chars::{is_digit, is_kana_letter};
 
-/// Dash characters. One to three of them alone in a cell mean "no value" ([`is_none_mark`]).
-pub const DASHES: &[char] = &['-', '－', '―', '—', '–', '‐', '−', '─', 'ー', '‒', '﹣'];
-
-/// Signs that make the figure after them negative: the triangles Japanese accounts print
-/// (`▲1,234`, `△0.4`) and the dashes used as minus.
-pub const NEGATIVE: &[char] = &['▲', '△', '▼', '-', '－', '−', '‐', '–', '—', '―'];
-
-/// Words printed in a numeric column where there is no number.
-pub const NO_NUMBER_WORDS: &[&str] = &[
-    "皆増",
-    "皆減",
-    "皆無",
-    "新規",
-    "廃止",
-    "…",
-    "...",
-    "・・・",
-    "‥",
-    "x",
-    "X",
-    "×",
-    "*",
-    "＊",
-    "秘匿",
-    "不詳",
-    "nc",
-    "NC",
-    "n.a.",
-    "N/A",
-    "※",
-];
-
-pub fn is_dash(c: char) -> bool {
-    DASHES.contains(&c)
+/// The marks of numeric cells, `[marks]` of `config/defaults.toml`: `none` dashes (one
+/// to three alone in a cell mean "no value"), `minus` signs that make the figure after
+/// them negative (the triangles Japanese accounts print, `▲1,234`, `△0.4`, and the dashes
+/// used as minus), `no_number` words printed in a numeric column where there is no
+/// number (`皆増`, `…`).
+fn marks() -> &'static crate::defaults::Marks {
+    &crate::defaults::builtin().marks
 }
 
+/// A dash: one of the `none` marks.
+pub fn is_dash(c: char) -> bool {
+    marks().none.contains(&c)
+}
+
+/// A sign that makes the figure after it negative.
 pub fn is_negative_mark(c: char) -> bool {
-    NEGATIVE.contains(&c)
+    marks().minus.contains(&c)
+}
+
+/// A word printed in a numeric column where there is no number (compared as given).
+pub fn is_no_number_word(t: &str) -> bool {
+    marks().no_number.iter().any(|w| w == t)
 }
 
 /// Whether a cell (whitespace ignored) is one to three dashes: a printed "none" (`－`,
@@ -58,9 +43,9 @@ pub fn is_none_mark(text: &str) -> bool {
 }
 
 /// Whether a cell holds no number on purpose: a none mark or a no-number word
-/// ([`NO_NUMBER_WORDS`], compared after NFKC with whitespace removed).
+/// ([`is_no_number_word`], compared after NFKC with whitespace removed).
 pub fn is_placeholder(text: &str) -> bool {
-    is_none_mark(text) || NO_NUMBER_WORDS.contains(&super::chars::squash(text).as_str())
+    is_none_mark(text) || is_no_number_word(&super::chars::squash(text))
 }
 
 /// Bullets that open a paragraph or a list item.

@@ -84,7 +84,7 @@ fn settings_prints_the_effective_settings_as_toml_that_reads_back_the_same() {
     let head = "[input]\npaths = [\"*.pdf\"]\n[output]\ndir = \"out\"\n";
     std::fs::write(
         &p,
-        format!("{head}[settings.table]\njoint_tol = 5.0\n[settings.series]\nmin_documents = 3\n"),
+        format!("{head}[settings.table]\njoint_tol = 5.0\n[settings.series]\nmin_documents = 3\n[settings.logical]\nunit_words = [\"千円\", \"ドル\"]\n"),
     )
     .expect("write");
     let out = nenpo(&["settings", p.to_str().expect("utf-8")]);
@@ -100,6 +100,13 @@ fn settings_prints_the_effective_settings_as_toml_that_reads_back_the_same() {
     );
     assert!(
         text.contains("[settings.ocr]") && text.contains("min_documents = 3"),
+        "{text}"
+    );
+    // The pipeline's override, and the shared default of `config/defaults.toml` elsewhere.
+    assert!(text.contains(r#"unit_words = ["千円", "ドル"]"#), "{text}");
+    let shared = &nenpo::defaults::builtin().settings.values;
+    assert!(
+        text.contains(&format!("percent_header = {:?}", shared.percent_header)),
         "{text}"
     );
     let again = nenpo::pipeline::config::Pipeline::parse(&p, &format!("{head}{text}"))
