@@ -606,7 +606,9 @@ pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
                 .filter(|c| !c.is_whitespace())
                 .collect();
             let n = t.chars().count();
-            if (1..=3).contains(&n) && t != "－" && t.chars().all(|c| "-－ー一—―‐_".contains(c))
+            if (1..=3).contains(&n)
+                && t != "－"
+                && t.chars().all(crate::text::marks::is_dash_as_read)
             {
                 set(
                     grid,

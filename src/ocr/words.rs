@@ -68,13 +68,11 @@ pub fn fix_triangle(text: &str) -> String {
     }
 }
 
-/// Dash-like characters Tesseract gives for the table mark `－` ("none").
-const DASHES: &str = "ー一—―‐-－_";
-
-/// A word of one or two dash-like characters.
+/// A word of one or two dash-like characters (the table mark `－` as a recognizer reads
+/// it).
 fn is_dash_word(text: &str) -> bool {
     let n = text.chars().count();
-    (1..=2).contains(&n) && text.chars().all(|c| DASHES.contains(c))
+    (1..=2).contains(&n) && text.chars().all(crate::text::marks::is_dash_as_read)
 }
 
 /// Converts one page's words; `rulings` are in the same pixels as the words.

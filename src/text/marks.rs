@@ -19,6 +19,12 @@ pub fn is_dash(c: char) -> bool {
     marks().none.contains(&c)
 }
 
+/// A dash as a recognizer reads the table mark `－`: a dash, or the look-alikes `一`
+/// (kanji one) and `_`.
+pub fn is_dash_as_read(c: char) -> bool {
+    is_dash(c) || matches!(c, '一' | '_')
+}
+
 /// A sign that makes the figure after it negative.
 pub fn is_negative_mark(c: char) -> bool {
     marks().minus.contains(&c)
@@ -89,6 +95,7 @@ mod tests {
 
     #[test]
     fn none_marks_and_placeholders() {
+        assert!(is_dash_as_read('一') && is_dash_as_read('_') && !is_dash('一'));
         for t in ["－", "―", " - ", "--", "ー"] {
             assert!(is_none_mark(t), "{t}");
         }
