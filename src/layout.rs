@@ -243,6 +243,16 @@ pub struct PageLayout {
 }
 
 impl PageLayout {
+    /// The horizontal words of a text line, left to right (a vertical word set beside it
+    /// is no part of its text).
+    pub fn horizontal_words(&self, line: &TextLine) -> Vec<&Word> {
+        line.words
+            .iter()
+            .filter_map(|&i| self.words.get(i))
+            .filter(|w| !w.vertical)
+            .collect()
+    }
+
     pub fn page_rect(&self) -> Rect {
         Rect::new(0.0, 0.0, self.width, self.height)
     }

@@ -26,12 +26,7 @@ pub fn caption(
                 .any(|o| o.contains_point(l.bbox.cx(), l.bbox.cy()))
         })
         .filter_map(|l| {
-            let words: Vec<&crate::layout::Word> = l
-                .words
-                .iter()
-                .filter_map(|&i| layout.words.get(i))
-                .filter(|w| !w.vertical)
-                .collect();
+            let words = layout.horizontal_words(l);
             if words.is_empty() {
                 return None;
             }

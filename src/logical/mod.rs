@@ -505,12 +505,7 @@ fn header_line_above(
         })
         .filter(|l| l.bbox.x0 >= part.bbox.x0 - 1.0 && l.bbox.x1 <= part.bbox.x1 + 1.0)
         .max_by(|a, b| a.bbox.bottom.total_cmp(&b.bbox.bottom))?;
-    let words: Vec<&crate::layout::Word> = line
-        .words
-        .iter()
-        .filter_map(|&i| layout.words.get(i))
-        .filter(|w| !w.vertical)
-        .collect();
+    let words = layout.horizontal_words(line);
     if words.is_empty() {
         return None;
     }
