@@ -38,45 +38,54 @@ pub fn dir(s: &OcrSettings) -> Option<PathBuf> {
 }
 
 /// The key of one page's OCR (hex SHA-256).
+/// OCR settings outside the cache key. Post-processing applied to the engine's words on
+/// every read (glyph conversion, noise, lone dashes, Japanese forms, the hidden-layer and
+/// garbled-layer checks, number repairs), what decides whether a page is OCR'd at all,
+/// decoding limits, the batch size, and where the models and the cache live: changing
+/// them never re-runs the engine. Every other setting (the image's preparation, the
+/// engines' own) is keyed.
+const NOT_IN_KEY: &[&str] = &[
+    "enabled",
+    "rec_batch",
+    "garbled_glyphs",
+    "garbled_min_confidence",
+    "garbled_max_layer_probability",
+    "hidden_max_bad_numbers",
+    "hidden_max_non_jis",
+    "japanese_forms",
+    "min_text_glyphs",
+    "image_cover_min",
+    "undecoded_share_max",
+    "max_image_pixels",
+    "image_stream_slack_bytes",
+    "artefact_chars",
+    "artefact_tolerance_pt",
+    "noise_chars",
+    "noise_max_confidence",
+    "lone_dash_gap_em",
+    "min_word_confidence",
+    "cjk_cell_em",
+    "cjk_cell_max_em",
+    "fix_triangle",
+    "repair_numbers",
+    "repair",
+    "cache",
+    "cache_dir",
+    "models_dir",
+];
+
 pub fn key(source: &PageSource<'_>, s: &OcrSettings, engine: &str) -> String {
     let mut h = Sha256::new();
     h.update(FORMAT.as_bytes());
     h.update(engine.as_bytes());
-    // Only the settings that change the image Tesseract reads or what it reads in it.
-    // Post-processing settings (glyph conversion, noise, repairs) are applied on every
-    // read: not keyed, so changing them never re-runs Tesseract.
-    let relevant = serde_json::json!({
-        "target_dpi": s.target_dpi,
-        "max_skew_deg": s.max_skew_deg,
-        "skew_step_deg": s.skew_step_deg,
-        "min_skew_deg": s.min_skew_deg,
-        "ink_threshold": s.ink_threshold,
-        "ruling_min_length_pt": s.ruling_min_length_pt,
-        "ruling_max_gap_pt": s.ruling_max_gap_pt,
-        "ruling_min_fill": s.ruling_min_fill,
-        "ruling_max_thickness_pt": s.ruling_max_thickness_pt,
-        "erase_rulings": s.erase_rulings,
-        "paper_level": s.paper_level,
-        "language": s.language,
-        "psm": s.psm,
-        "tesseract": s.tesseract,
-        "renderer": s.renderer,
-        "engine": s.engine,
-        "det_max_side": s.det_max_side,
-        "det_threshold": s.det_threshold,
-        "det_box_threshold": s.det_box_threshold,
-        "det_unclip_ratio": s.det_unclip_ratio,
-        "det_max_boxes": s.det_max_boxes,
-        "det_split_lines": s.det_split_lines,
-        "rec_max_width": s.rec_max_width,
-        "rec_word_break": s.rec_word_break,
-        "dash_marks": s.dash_marks,
-        "dash_min_em": s.dash_min_em,
-        "dash_max_em": s.dash_max_em,
-        "dash_min_thickness_em": s.dash_min_thickness_em,
-        "dash_max_thickness_em": s.dash_max_thickness_em,
-        "dash_clear_em": s.dash_clear_em,
-    });
+    // The settings' own serialization, less those that do not change what the engine
+    // returns for the page (`NOT_IN_KEY`): a new setting is keyed unless it says otherwise.
+    let mut relevant = serde_json::to_value(s).unwrap_or_default();
+    if let Some(m) = relevant.as_object_mut() {
+        for k in NOT_IN_KEY {
+            m.remove(*k);
+        }
+    }
     h.update(serde_json::to_vec(&relevant).unwrap_or_default());
     match source {
         PageSource::Embedded { stream, bbox, .. } => {
@@ -153,6 +162,15 @@ mod tests {
     use crate::geom::Rect;
     use crate::ocr::image::PixelMap;
     use crate::ocr::words::EngineWord;
+
+    #[test]
+    fn unkeyed_settings_are_settings() {
+        let v = serde_json::to_value(OcrSettings::default()).expect("serializes");
+        let m = v.as_object().expect("an object");
+        for k in NOT_IN_KEY {
+            assert!(m.contains_key(*k), "{k} is no OCR setting");
+        }
+    }
 
     #[test]
     fn stores_and_hits() {
