@@ -16,7 +16,7 @@ use polars::prelude::*;
 
 use crate::layout::TextSource;
 use crate::logical::RowKind;
-use crate::normalize::kinds::{CanonicalCell, ColumnKind};
+use crate::normalize::kinds::{CanonicalCell, CellValue, ColumnKind};
 use crate::table::Mode as TableMode;
 
 mod series;
@@ -343,7 +343,9 @@ fn canonical_columns(
             .collect::<Vec<Option<String>>>(),
     );
     let vname = format!("{name}_value");
-    let json = |c: &Option<&CanonicalCell>| c.and_then(|c| c.value.clone());
+    fn typed<'a>(c: &Option<&'a CanonicalCell>) -> Option<&'a CellValue> {
+        c.and_then(|c| c.value.as_ref())
+    }
     let value = match kind {
         ColumnKind::Text => Column::new(
             vname.as_str().into(),
@@ -359,32 +361,28 @@ fn canonical_columns(
             vname.as_str().into(),
             cells
                 .iter()
-                .map(|c| json(c).and_then(|v| v.as_i64()))
+                .map(|c| typed(c).and_then(CellValue::as_int))
                 .collect::<Vec<Option<i64>>>(),
         ),
         ColumnKind::Percent | ColumnKind::Number => Column::new(
             vname.as_str().into(),
             cells
                 .iter()
-                .map(|c| json(c).and_then(|v| v.as_f64()))
+                .map(|c| typed(c).and_then(CellValue::as_float))
                 .collect::<Vec<Option<f64>>>(),
         ),
         ColumnKind::FiscalYear => Column::new(
             vname.as_str().into(),
             cells
                 .iter()
-                .map(|c| {
-                    json(c)
-                        .and_then(|v| v.as_i64())
-                        .and_then(|y| i32::try_from(y).ok())
-                })
+                .map(|c| typed(c).and_then(CellValue::as_year))
                 .collect::<Vec<Option<i32>>>(),
         ),
         ColumnKind::Date => Column::new(
             vname.as_str().into(),
             cells
                 .iter()
-                .map(|c| json(c).and_then(|v| v.as_str().map(str::to_string)))
+                .map(|c| typed(c).and_then(CellValue::as_date).map(str::to_string))
                 .collect::<Vec<Option<String>>>(),
         ),
     };
@@ -566,7 +564,7 @@ mod tests {
     #[test]
     fn kind_and_value_rows_are_typed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let cell = |raw: &str, value: Option<serde_json::Value>, unit: &'static str| {
+        let cell = |raw: &str, value: Option<CellValue>, unit: &'static str| {
             Some(CanonicalCell {
                 raw: raw.into(),
                 value,
@@ -583,12 +581,8 @@ mod tests {
             },
             cells: vec![
                 cell("個人", None, ""),
-                cell(
-                    "15,840,700",
-                    Some(serde_json::json!(15_840_700_000i64)),
-                    "円",
-                ),
-                cell("1.5", Some(serde_json::json!(1.5)), "%"),
+                cell("15,840,700", Some(CellValue::Int(15_840_700_000)), "円"),
+                cell("1.5", Some(CellValue::Float(1.5)), "%"),
                 None,
             ],
         }];

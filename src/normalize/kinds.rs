@@ -427,8 +427,8 @@ pub fn match_kind_by_relations(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CanonicalCell {
     pub raw: String,
-    /// A number, or a date string for `date` columns.
-    pub value: Option<serde_json::Value>,
+    /// The value its column's kind reads, or none.
+    pub value: Option<CellValue>,
     /// `円`, `%`, or empty.
     pub unit: &'static str,
     /// The cell holds something (not empty, not a dash) that could not be read as the
@@ -444,8 +444,54 @@ pub struct CanonicalRow {
     pub cells: Vec<CanonicalCell>,
 }
 
-fn num(v: Value) -> Option<serde_json::Value> {
-    v.to_json().map(serde_json::Value::Number)
+/// A canonical cell's typed value, one variant per form a column kind reads: integer yen
+/// and counts, fractions (percents, other numbers), fiscal years, dates (`YYYY-MM-DD`,
+/// `YYYY-MM`, `YYYY`). Serialized as the bare number or text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CellValue {
+    Int(i64),
+    Float(f64),
+    Year(i32),
+    Date(String),
+}
+
+impl CellValue {
+    /// An integer (amounts, counts).
+    pub fn as_int(&self) -> Option<i64> {
+        match *self {
+            CellValue::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// A number as a float (percents, numbers; an integer widened).
+    pub fn as_float(&self) -> Option<f64> {
+        match *self {
+            CellValue::Int(n) => Some(n as f64),
+            CellValue::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+    pub fn as_year(&self) -> Option<i32> {
+        match *self {
+            CellValue::Year(y) => Some(y),
+            _ => None,
+        }
+    }
+    pub fn as_date(&self) -> Option<&str> {
+        match self {
+            CellValue::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// A number's cell value; none for a fraction that is not finite.
+fn num(v: Value) -> Option<CellValue> {
+    match v {
+        Value::Int(n) => Some(CellValue::Int(n)),
+        Value::Float(f) => f.is_finite().then_some(CellValue::Float(f)),
+    }
 }
 
 /// The table's body rows (section rows left out) as canonical cells of `kind`. Amount
@@ -537,7 +583,7 @@ pub fn canonical_rows_mapped(
                         (v.and_then(num), "")
                     }
                     ColumnKind::FiscalYear => (
-                        era::parse_fiscal_year(&raw, context).map(serde_json::Value::from),
+                        era::parse_fiscal_year(&raw, context).map(CellValue::Year),
                         "",
                     ),
                     ColumnKind::Date => {
@@ -547,7 +593,7 @@ pub fn canonical_rows_mapped(
                             (Some(m), None) => format!("{:04}-{:02}", d.year, m),
                             _ => format!("{:04}", d.year),
                         });
-                        (s.map(serde_json::Value::String), "")
+                        (s.map(CellValue::Date), "")
                     }
                 };
                 let unparsed = col.kind != ColumnKind::Text
@@ -647,8 +693,8 @@ headers = ["/増減率/"]
         // No unit anywhere: the kind's default 千円.
         let rows = canonical_rows(&t, &kinds[0], &ValueSettings::default(), None);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].cells[1].value, Some(serde_json::json!(1_000_000)));
-        assert_eq!(rows[0].cells[3].value, Some(serde_json::json!(20.0)));
+        assert_eq!(rows[0].cells[1].value, Some(CellValue::Int(1_000_000)));
+        assert_eq!(rows[0].cells[3].value, Some(CellValue::Float(20.0)));
         assert_eq!(rows[0].cells[0].raw, "a");
         // Years in headers: 平成23年度予算額 is the previous year, the first match wins.
         let t2 = table(
@@ -723,7 +769,7 @@ headers = ["/増減率/"]
         );
         assert_eq!(
             rows[0].cells[1].value,
-            Some(serde_json::json!(9_930_000)),
+            Some(CellValue::Int(9_930_000)),
             "the kind's 千円"
         );
         // Numbers without the arithmetic are no budget.
@@ -789,14 +835,13 @@ columns = [
             &ValueSettings::default(),
             era::era_named("平成"),
         );
-        let v: Vec<Option<serde_json::Value>> =
-            rows[0].cells.iter().map(|c| c.value.clone()).collect();
+        let v: Vec<Option<CellValue>> = rows[0].cells.iter().map(|c| c.value.clone()).collect();
         assert_eq!(
             v,
             vec![
-                Some(serde_json::json!("2006-04")),
-                Some(serde_json::json!(2006)),
-                Some(serde_json::json!(1234))
+                Some(CellValue::Date("2006-04".into())),
+                Some(CellValue::Year(2006)),
+                Some(CellValue::Int(1234))
             ]
         );
     }

@@ -17,7 +17,8 @@ use crate::logical::{LogicalTable, RowKind};
 use crate::normalize::era;
 use crate::normalize::item_key::{key_hash, row_key, row_label};
 use crate::normalize::kinds::{
-    canonical_rows_mapped, map_columns, match_kind, match_kind_by_relations, ColumnKind, Kind,
+    canonical_rows_mapped, map_columns, match_kind, match_kind_by_relations, CellValue, ColumnKind,
+    Kind,
 };
 use crate::normalize::number::{parse_cell, Cell};
 use crate::normalize::totals::{check_table, Mismatch};
@@ -329,8 +330,14 @@ pub fn document_rows(
                 match canonical_cell {
                     Some((name, cell)) => {
                         v.canonical_column = Some(name);
-                        v.value = cell.value.as_ref().and_then(|j| j.as_i64());
-                        v.value_float = cell.value.as_ref().and_then(|j| j.as_f64());
+                        // The values dataset's two number columns: exact integers (a year
+                        // is one) and every number as a float; a date is neither.
+                        (v.value, v.value_float) = match &cell.value {
+                            Some(CellValue::Int(n)) => (Some(*n), Some(*n as f64)),
+                            Some(CellValue::Year(y)) => (Some(i64::from(*y)), Some(f64::from(*y))),
+                            Some(CellValue::Float(f)) => (None, Some(*f)),
+                            Some(CellValue::Date(_)) | None => (None, None),
+                        };
                         v.unit = (!cell.unit.is_empty()).then(|| cell.unit.to_string());
                         v.unparsed = cell.unparsed;
                         if cell.unparsed {
@@ -493,8 +500,8 @@ columns = [
                 .as_ref()
                 .and_then(|c| c.value.clone())
         };
-        assert_eq!(current(0), Some(serde_json::json!(15_840_700_000i64)));
-        assert_eq!(current(2), Some(serde_json::json!(18_000_000)));
+        assert_eq!(current(0), Some(CellValue::Int(15_840_700_000)));
+        assert_eq!(current(2), Some(CellValue::Int(18_000_000)));
         assert_eq!(items.rows[2].lineage.table_kind, "items");
         assert_eq!(items.rows[0].lineage.item_path, "個人");
         // `x1,2` is counted as unparsed, and kept in the values dataset with a null value.
