@@ -87,6 +87,32 @@ pub struct Kind {
     #[serde(rename = "match")]
     pub rules: MatchRules,
     pub columns: Vec<KindColumn>,
+    /// Its patterns and relations, compiled the first time they are needed (the pipeline
+    /// loader validates each kind, which compiles it): once per loaded pipeline, not once
+    /// per table.
+    #[serde(skip)]
+    compiled: CompiledOnce,
+}
+
+/// A kind's patterns and relations, compiled.
+#[derive(Clone, Debug)]
+struct Compiled {
+    headers: Vec<Pattern>,
+    caption: Option<Pattern>,
+    /// Each canonical column's header patterns, in column order.
+    columns: Vec<Vec<Pattern>>,
+    relations: Vec<super::relations::Relation>,
+}
+
+/// The compiled form of a kind, made once. It is derived from the definition, so two
+/// kinds are equal when their definitions are, compiled or not.
+#[derive(Clone, Debug, Default)]
+struct CompiledOnce(std::sync::OnceLock<Result<Compiled, KindError>>);
+
+impl PartialEq for CompiledOnce {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A kind definition that cannot be used.
@@ -127,6 +153,7 @@ pub fn kinds_from_toml(text: &str) -> Result<Vec<Kind>, String> {
 }
 
 /// A header pattern: a literal or a regex.
+#[derive(Clone, Debug)]
 enum Pattern {
     Literal(String),
     Regex(Regex),
@@ -183,6 +210,7 @@ fn compile(kind: &str, field: &str, p: &str) -> Result<Pattern, KindError> {
 impl Kind {
     /// Checks every pattern compiles, names are unique and units are known.
     pub fn validate(&self) -> Result<(), KindError> {
+        self.compiled()?;
         let invalid = |message: String| KindError::Invalid {
             kind: self.name.clone(),
             message,
@@ -196,12 +224,6 @@ impl Kind {
         if self.columns.is_empty() {
             return Err(invalid("no columns".into()));
         }
-        for p in &self.rules.headers {
-            compile(&self.name, "match.headers", p)?;
-        }
-        if let Some(c) = &self.rules.caption {
-            compile(&self.name, "match.caption", c)?;
-        }
         let mut seen = std::collections::HashSet::new();
         for c in &self.columns {
             if !seen.insert(c.name.as_str()) {
@@ -209,9 +231,6 @@ impl Kind {
             }
             if c.headers.is_empty() {
                 return Err(invalid(format!("column {:?}: no headers", c.name)));
-            }
-            for h in &c.headers {
-                compile(&self.name, &format!("columns.{}.headers", c.name), h)?;
             }
             if let Some(u) = &c.unit {
                 if !matches!(unit_in_text(u), Some(Unit::Yen(_))) {
@@ -223,9 +242,8 @@ impl Kind {
                 }
             }
         }
-        for r in &self.rules.relations {
-            let rel = super::relations::Relation::parse(r)
-                .map_err(|m| invalid(format!("match.relations: {m}")))?;
+        let relations = self.compiled()?.relations.iter().zip(&self.rules.relations);
+        for (rel, r) in relations {
             for n in rel.names() {
                 if !self.columns.iter().any(|c| c.name == n) {
                     return Err(invalid(format!(
@@ -242,6 +260,55 @@ impl Kind {
             )));
         }
         Ok(())
+    }
+
+    /// The kind's patterns and relations, compiled on first use and kept; the error of
+    /// the first that does not compile.
+    fn compiled(&self) -> Result<&Compiled, KindError> {
+        self.compiled
+            .0
+            .get_or_init(|| self.compile())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn compile(&self) -> Result<Compiled, KindError> {
+        let name = &self.name;
+        let headers = self
+            .rules
+            .headers
+            .iter()
+            .map(|p| compile(name, "match.headers", p))
+            .collect::<Result<_, _>>()?;
+        let caption = match &self.rules.caption {
+            Some(c) => Some(compile(name, "match.caption", c)?),
+            None => None,
+        };
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| {
+                let field = format!("columns.{}.headers", c.name);
+                c.headers.iter().map(|h| compile(name, &field, h)).collect()
+            })
+            .collect::<Result<_, _>>()?;
+        let relations = self
+            .rules
+            .relations
+            .iter()
+            .map(|r| {
+                super::relations::Relation::parse(r).map_err(|m| KindError::Invalid {
+                    kind: name.clone(),
+                    message: format!("match.relations: {m}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Compiled {
+            headers,
+            caption,
+            columns,
+            relations,
+        })
     }
 
     /// The yen multiplier for amount column `i` when the table names no unit.
@@ -286,14 +353,14 @@ fn headers_of(t: &LogicalTable) -> Vec<String> {
 pub fn map_columns(table: &LogicalTable, kind: &Kind) -> Vec<Option<usize>> {
     let headers = headers_of(table);
     let mut used = vec![false; headers.len()];
-    kind.columns
+    // A kind that does not compile (never one the loader validated) maps nothing.
+    let Ok(compiled) = kind.compiled() else {
+        return vec![None; kind.columns.len()];
+    };
+    compiled
+        .columns
         .iter()
-        .map(|col| {
-            let pats: Vec<Pattern> = col
-                .headers
-                .iter()
-                .filter_map(|h| Pattern::new(h).ok())
-                .collect();
+        .map(|pats| {
             let hit = (0..headers.len())
                 .find(|&i| !used[i] && pats.iter().any(|p| p.matches(&headers[i])));
             if let Some(i) = hit {
@@ -308,16 +375,15 @@ pub fn map_columns(table: &LogicalTable, kind: &Kind) -> Vec<Option<usize>> {
 /// any) found, and enough canonical columns mapped. Returns the number mapped.
 fn kind_score(table: &LogicalTable, kind: &Kind) -> Option<usize> {
     let headers = headers_of(table);
-    for p in &kind.rules.headers {
-        let pat = Pattern::new(p).ok()?;
+    let compiled = kind.compiled().ok()?;
+    for pat in &compiled.headers {
         if !headers.iter().any(|h| pat.matches(h)) {
             return None;
         }
     }
-    if let Some(c) = &kind.rules.caption {
-        let pat = Pattern::new(c).ok()?;
+    if let Some(pat) = &compiled.caption {
         let cap = table.caption.as_deref().unwrap_or("");
-        let hit = match &pat {
+        let hit = match pat {
             Pattern::Regex(re) => re.is_match(&squeeze(cap)),
             Pattern::Literal(l) => squeeze(cap).contains(l.as_str()),
         };
@@ -378,16 +444,11 @@ pub fn match_kind_by_relations(
     let m = number_matrix(table);
     let n_cols = table.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     kinds.iter().enumerate().find_map(|(ki, kind)| {
-        let rels: Vec<super::relations::Relation> = kind
-            .rules
-            .relations
-            .iter()
-            .filter_map(|r| super::relations::Relation::parse(r).ok())
-            .collect();
+        let rels = &kind.compiled().ok()?.relations;
         if rels.is_empty() {
             return None;
         }
-        let bound = super::relations::assign(&m, n_cols, &rels)?;
+        let bound = super::relations::assign(&m, n_cols, rels)?;
         let mut map: Vec<Option<usize>> = kind
             .columns
             .iter()
