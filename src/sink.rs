@@ -17,7 +17,7 @@ use polars::prelude::*;
 use crate::layout::TextSource;
 use crate::logical::RowKind;
 use crate::normalize::kinds::{CanonicalCell, CellValue, ColumnKind};
-use crate::table::Mode as TableMode;
+use crate::table::Strategy;
 
 mod series;
 pub use series::{read_series_values, write_series, FAMILIES_DIR, RECONCILIATION_DATASET};
@@ -69,7 +69,7 @@ pub struct RowLineage {
     /// The row's box on its page: x0, top, x1, bottom (points, top-left origin).
     pub bbox: [f64; 4],
     /// The strategy that found the table (`lattice` or `stream`).
-    pub mode: TableMode,
+    pub mode: Strategy,
     /// The first line of the table's caption (its title), or empty.
     pub caption: String,
     /// Where the words of the row's page came from.
@@ -548,7 +548,7 @@ mod tests {
                 kind: RowKind::Data,
                 section: vec!["II 区政改革".into()],
                 bbox: [1.0, 2.0, 3.0, 4.0],
-                mode: TableMode::Lattice,
+                mode: Strategy::Lattice,
                 text_source: TextSource::Digital,
                 item_key: "k".into(),
                 item_path: "区政改革/項目".into(),

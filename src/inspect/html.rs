@@ -567,7 +567,7 @@ mod tests {
     use super::*;
     use crate::geom::Rect;
     use crate::logical::{Row, Span};
-    use crate::table::Mode;
+    use crate::table::Strategy;
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -592,7 +592,7 @@ mod tests {
             diagnostics: Vec::new(),
             pages: vec![1, 2],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             header_rows: vec![s(&["区分", "人口", "人口"]), s(&["区分", "男", "女"])],
             columns: s(&["区分", "人口/男", "人口/女"]),
             rows: vec![

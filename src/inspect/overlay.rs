@@ -433,7 +433,7 @@ mod tests {
     use super::*;
     use crate::layout::{Ruling, Word};
     use crate::logical::Row;
-    use crate::table::{Cell, Mode};
+    use crate::table::{Cell, Strategy};
 
     fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, bbox: Rect) -> Cell {
         Cell {
@@ -470,7 +470,7 @@ mod tests {
         Grid {
             page: 1,
             bbox: r(0, 0, 3, 3),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             row_edges: ys.to_vec(),
             col_edges: xs.to_vec(),
             cells: vec![
@@ -506,7 +506,7 @@ mod tests {
             diagnostics: Vec::new(),
             pages,
             bbox,
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             header_rows: vec![Vec::new(); header_n],
             columns: Vec::new(),
             rows,

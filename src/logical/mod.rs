@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::geom::Rect;
 use crate::layout::PageLayout;
-use crate::table::{Grid, Mode};
+use crate::table::{Grid, Strategy};
 
 pub use settings::LogicalSettings;
 
@@ -95,7 +95,7 @@ pub struct LogicalTable {
     pub pages: Vec<usize>,
     /// The table's box on its first page.
     pub bbox: Rect,
-    pub mode: Mode,
+    pub mode: Strategy,
     /// Header rows as printed (a spanning header cell repeated in every column it spans).
     pub header_rows: Vec<Vec<String>>,
     /// Flattened column names (`上位/下位` for two-level headers).
@@ -634,7 +634,7 @@ fn build_table(
         return LogicalTable {
             pages: Vec::new(),
             bbox: Rect::new(0.0, 0.0, 0.0, 0.0),
-            mode: Mode::Auto,
+            mode: Strategy::default(),
             header_rows: Vec::new(),
             columns: Vec::new(),
             rows: Vec::new(),
@@ -747,7 +747,7 @@ fn build_table(
         numeric: header::numeric_columns(hp.rows.get(header_n..).unwrap_or(&[]), s),
         label_center: &label_center,
         tolerance: s.group_label_center_tolerance,
-        ruled: hp.grid.mode == crate::table::Mode::Lattice,
+        ruled: hp.grid.mode == crate::table::Strategy::Lattice,
     };
     tracing::trace!(col_edges = ?hp.grid.col_edges, centers = ?centers, "logical: header geometry");
     let header_rows = header::header_matrix_with(&head, Some(&geo));

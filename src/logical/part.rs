@@ -206,7 +206,7 @@ fn cur_slot_cell_left(slots: &[Slot], k: usize) -> Option<usize> {
 pub mod testutil {
     //! Hand-made grids for the unit tests of this stage.
     use crate::geom::Rect;
-    use crate::table::{Cell, Grid, Mode};
+    use crate::table::{Cell, Grid, Strategy};
 
     /// A grid on `page` at `top` with unit cells from a matrix; `spans` lists
     /// (row, col, rowspan, colspan) cells whose covered slots must be `""` in `m`.
@@ -259,7 +259,7 @@ pub mod testutil {
         Grid {
             page,
             bbox,
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             row_edges,
             col_edges,
             cells,

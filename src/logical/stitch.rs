@@ -109,7 +109,7 @@ pub fn parts_of_grid<'a>(
                 None
             };
             let (mut preamble, mut header_n) =
-                take_preamble(&mut rows, grid.mode == crate::table::Mode::Lattice, s);
+                take_preamble(&mut rows, grid.mode == crate::table::Strategy::Lattice, s);
             preamble.splice(0..0, title);
             // Rule `header_over_units`: units are printed under the header, so a part of
             // header-like rows over a unit row and nothing else is all header (the 目 page

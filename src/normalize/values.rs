@@ -388,7 +388,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::geom::Rect;
     use crate::logical::Row;
-    use crate::table::Mode;
+    use crate::table::Strategy;
 
     pub(crate) fn table(
         columns: &[&str],
@@ -402,7 +402,7 @@ pub(crate) mod tests {
             diagnostics: Vec::new(),
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             header_rows: header_rows
                 .iter()
                 .map(|r| r.iter().map(|s| s.to_string()).collect())

@@ -408,7 +408,7 @@ fn has_number(t: &str) -> bool {
 /// returns what was merged.
 pub fn merge_header_fragments(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
     let mut log = Vec::new();
-    if grid.mode == crate::table::Mode::Lattice {
+    if grid.mode == crate::table::Strategy::Lattice {
         return log;
     }
     while let Some((k, into)) = fragment_column(grid, s) {
@@ -887,7 +887,7 @@ mod tests {
             .is_err_and(|e| e.key == "arithmetic.min_rows"));
     }
     use crate::geom::Rect;
-    use crate::table::{Cell, Mode};
+    use crate::table::{Cell, Strategy};
 
     fn grid(rows: &[&[&str]]) -> Grid {
         let nc = rows[0].len();
@@ -914,7 +914,7 @@ mod tests {
         Grid {
             page: 1,
             bbox: Rect::new(0.0, 0.0, nc as f64 * 10.0, rows.len() as f64 * 10.0),
-            mode: Mode::Stream,
+            mode: Strategy::Stream,
             row_edges: (0..=rows.len()).map(|r| r as f64 * 10.0).collect(),
             col_edges: (0..=nc).map(|c| c as f64 * 10.0).collect(),
             cells,
@@ -1084,7 +1084,7 @@ mod tests {
             1,
             "stream: merged"
         );
-        g.mode = Mode::Lattice;
+        g.mode = Strategy::Lattice;
         assert!(merge_header_fragments(&mut g, &RepairSettings::default()).is_empty());
         assert_eq!(g.n_cols(), 4);
     }

@@ -415,7 +415,7 @@ mod tests {
     use super::*;
     use crate::geom::Rect;
     use crate::logical::Row;
-    use crate::table::Mode;
+    use crate::table::Strategy;
 
     fn table(columns: &[&str], rows: &[&[&str]]) -> LogicalTable {
         LogicalTable {
@@ -424,7 +424,7 @@ mod tests {
             diagnostics: Vec::new(),
             pages: vec![1],
             bbox: Rect::new(0.0, 0.0, 1.0, 1.0),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             header_rows: Vec::new(),
             columns: columns.iter().map(|s| s.to_string()).collect(),
             rows: rows

@@ -25,7 +25,7 @@ use super::grid::{build_grid, split_filled_spans, split_word_at, Cells};
 use super::lattice::{ruled_regions, structure as lattice_structure, with_text_hints};
 use super::settings::TableSettings;
 use super::stream::{column_edges, lines_of, rows, separators, structure as stream_structure};
-use super::{detect, Grid, Mode, PageRequest};
+use super::{detect, Grid, Mode, PageRequest, Strategy};
 
 /// What the table stage read from one page.
 #[derive(Clone, Debug, Default)]
@@ -316,7 +316,7 @@ fn extract_upright(
             }
             let Some(g) = build_grid(
                 page,
-                Mode::Lattice,
+                Strategy::Lattice,
                 &st,
                 &inside,
                 Cells {
@@ -431,7 +431,7 @@ fn one_row_table(g: &Grid) -> bool {
         .map(|c| c.text.trim())
         .filter(|t| !t.is_empty())
         .collect();
-    g.mode == Mode::Lattice
+    g.mode == Strategy::Lattice
         && g.n_rows() == 1
         && texts.len() >= 3
         && texts.iter().filter(|t| figure_chars_only(t)).count() >= 2
@@ -463,7 +463,7 @@ fn stream_grid(
     let st = stream_structure(&lines, col_edges, &groups, columns.is_some(), s)?;
     build_grid(
         page,
-        Mode::Stream,
+        Strategy::Stream,
         &st,
         words,
         Cells {
@@ -513,7 +513,7 @@ mod tests {
             ..TableSettings::default()
         };
         let read = extract_grids(&p, &req, &tight);
-        assert!(read.grids.iter().all(|g| g.mode != Mode::Lattice));
+        assert!(read.grids.iter().all(|g| g.mode != Strategy::Lattice));
         assert_eq!(read.warnings.len(), 1);
         assert!(
             read.warnings[0].contains("20 grid slots"),
@@ -533,7 +533,7 @@ mod tests {
         let p = page(words, full_grid(&[0.0, 50.0, 100.0], &[0.0, 20.0, 40.0]));
         let g = run(&p, Mode::Auto);
         assert_eq!(g.len(), 1);
-        assert_eq!(g[0].mode, Mode::Lattice);
+        assert_eq!(g[0].mode, Strategy::Lattice);
         assert_eq!(
             g[0].text_matrix(),
             vec![vec!["区分", "金額"], vec!["歳入", "100"]]
@@ -556,7 +556,7 @@ mod tests {
         let p = page(words, full_grid(&[0.0, 50.0, 100.0], &[0.0, 20.0, 40.0]));
         let g = run(&p, Mode::Auto);
         assert_eq!(g.len(), 2);
-        assert_eq!(g[1].mode, Mode::Stream);
+        assert_eq!(g[1].mode, Strategy::Stream);
         assert_eq!(g[1].n_rows(), 3);
     }
 
@@ -575,12 +575,14 @@ mod tests {
         );
         let g = run(&p, Mode::Auto);
         assert_eq!(g.len(), 1, "{g:?}");
-        assert_eq!(g[0].mode, Mode::Lattice);
+        assert_eq!(g[0].mode, Strategy::Lattice);
         assert_eq!(g[0].n_cols(), 5, "the empty 財源 box is a column");
         // A boxed heading (a name and its total) is no table.
         let words = vec![w("１款 市税", 5.0, 5.0), w("46,460,600千円", 155.0, 5.0)];
         let p = page(words, full_grid(&[0.0, 150.0, 300.0], &[0.0, 20.0]));
-        assert!(run(&p, Mode::Auto).iter().all(|g| g.mode != Mode::Lattice));
+        assert!(run(&p, Mode::Auto)
+            .iter()
+            .all(|g| g.mode != Strategy::Lattice));
     }
 
     #[test]
@@ -598,7 +600,7 @@ mod tests {
         let p = page(words, rules);
         let g = run(&p, Mode::Auto);
         assert_eq!(g.len(), 1, "{g:?}");
-        assert_eq!(g[0].mode, Mode::Stream);
+        assert_eq!(g[0].mode, Strategy::Stream);
         assert_eq!(g[0].n_rows(), 5);
     }
 

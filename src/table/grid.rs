@@ -8,7 +8,7 @@ use crate::text::figure::figure_chars_only;
 
 use super::cell_text::cell_text;
 use super::settings::TableSettings;
-use super::{Cell, Grid, Mode};
+use super::{Cell, Grid, Strategy};
 
 /// A cell in slot coordinates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,7 +339,7 @@ pub(crate) struct Cells {
 /// `right_edges`: use a cell's right edge as its wrap width (lattice cells are ruled).
 pub(crate) fn build_grid(
     page: usize,
-    mode: Mode,
+    mode: Strategy,
     st: &Structure,
     words: &[&Word],
     cells_of: Cells,
@@ -568,7 +568,7 @@ mod tests {
         let mrefs: Vec<&Word> = moved.iter().collect();
         let g = build_grid(
             1,
-            Mode::Lattice,
+            Strategy::Lattice,
             &st,
             &mrefs,
             Cells {
@@ -641,7 +641,7 @@ mod tests {
         let mrefs: Vec<&Word> = moved.iter().collect();
         let g = build_grid(
             1,
-            Mode::Lattice,
+            Strategy::Lattice,
             &st,
             &mrefs,
             Cells {
@@ -674,7 +674,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let g = build_grid(
             1,
-            Mode::Stream,
+            Strategy::Stream,
             &st,
             &refs,
             Cells {
@@ -735,7 +735,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let g = build_grid(
             1,
-            Mode::Lattice,
+            Strategy::Lattice,
             &st,
             &refs,
             Cells {
@@ -813,7 +813,7 @@ mod tests {
         let refs: Vec<&Word> = words.iter().collect();
         let g = build_grid(
             1,
-            Mode::Lattice,
+            Strategy::Lattice,
             &st,
             &refs,
             Cells {
@@ -835,7 +835,7 @@ mod tests {
         }];
         let g = build_grid(
             1,
-            Mode::Lattice,
+            Strategy::Lattice,
             &st2,
             &refs,
             Cells {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::geom::Rect;
 
-/// How to find a page's tables.
+/// How to find a page's tables: what a caller asks for ([`Strategy`] is what was used).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -30,6 +30,28 @@ impl Mode {
             Mode::Auto => "auto",
             Mode::Lattice => "lattice",
             Mode::Stream => "stream",
+        }
+    }
+}
+
+/// The strategy that built a grid: what [`Mode::Auto`] chose for a region, or the mode a
+/// caller asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Cells from ruling lines.
+    #[default]
+    Lattice,
+    /// Columns from text alignment.
+    Stream,
+}
+
+impl Strategy {
+    /// The name used in outputs (`lattice`, `stream`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Lattice => "lattice",
+            Strategy::Stream => "stream",
         }
     }
 }
@@ -68,7 +90,7 @@ pub struct Grid {
     pub page: usize,
     pub bbox: Rect,
     /// The strategy that built it (`Lattice` or `Stream`).
-    pub mode: Mode,
+    pub mode: Strategy,
     /// Row boundaries, top to bottom (`n_rows + 1` values).
     pub row_edges: Vec<f64>,
     /// Column boundaries, left to right (`n_cols + 1` values).

@@ -9,12 +9,13 @@
 //! as they were.
 
 use super::settings::TableSettings;
-use super::{Grid, Mode};
+use super::{Grid, Strategy};
 
 /// Applies `side_label_column` to one grid (see the module comment).
 pub(crate) fn take_side_label(mut g: Grid, s: &TableSettings) -> Grid {
     let (nr, nc) = (g.n_rows(), g.n_cols());
-    if g.mode != Mode::Lattice || g.side_label.is_some() || nr < s.side_label_min_rows || nc < 3 {
+    if g.mode != Strategy::Lattice || g.side_label.is_some() || nr < s.side_label_min_rows || nc < 3
+    {
         return g;
     }
     let Some(i) = g
@@ -73,7 +74,7 @@ mod tests {
         Grid {
             page: 1,
             bbox: Rect::new(0.0, 0.0, cols as f64 * 50.0, rows as f64 * 20.0),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             row_edges: (0..=rows).map(|r| r as f64 * 20.0).collect(),
             col_edges: (0..=cols).map(|c| c as f64 * 50.0).collect(),
             cells,

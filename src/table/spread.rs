@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::geom::{cluster_1d, mean_at, Rect};
 
 use super::settings::TableSettings;
-use super::{Cell, Grid, Mode};
+use super::{Cell, Grid, Strategy};
 
 /// Joins the halves of two-page spreads among one page's grids (any order); the others
 /// are returned as they are.
@@ -32,14 +32,14 @@ pub(crate) fn join_spreads(
     let centre = page_width / 2.0;
     let mut out = Vec::with_capacity(grids.len());
     while let Some(g) = grids.pop() {
-        let left_half = g.mode == Mode::Lattice && g.bbox.x1 <= centre;
+        let left_half = g.mode == Strategy::Lattice && g.bbox.x1 <= centre;
         let partner = if left_half {
             grids.iter().position(|r| {
-                r.mode == Mode::Lattice && r.bbox.x0 >= centre && halves_match(&g, r, s)
+                r.mode == Strategy::Lattice && r.bbox.x0 >= centre && halves_match(&g, r, s)
             })
-        } else if g.mode == Mode::Lattice && g.bbox.x0 >= centre {
+        } else if g.mode == Strategy::Lattice && g.bbox.x0 >= centre {
             grids.iter().position(|l| {
-                l.mode == Mode::Lattice && l.bbox.x1 <= centre && halves_match(l, &g, s)
+                l.mode == Strategy::Lattice && l.bbox.x1 <= centre && halves_match(l, &g, s)
             })
         } else {
             None
@@ -189,7 +189,7 @@ fn join(l: &Grid, r: &Grid, s: &TableSettings) -> Grid {
     Grid {
         page: l.page,
         bbox: l.bbox.union(&r.bbox),
-        mode: Mode::Lattice,
+        mode: Strategy::Lattice,
         row_edges,
         col_edges,
         cells,
@@ -220,7 +220,7 @@ mod tests {
         Grid {
             page: 1,
             bbox: Rect::new(ce[0], re[0], *ce.last().unwrap(), *re.last().unwrap()),
-            mode: Mode::Lattice,
+            mode: Strategy::Lattice,
             row_edges: re.to_vec(),
             col_edges: ce.to_vec(),
             cells,
