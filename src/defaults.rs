@@ -30,7 +30,18 @@ pub struct Defaults {
     /// The eras, oldest first (`[[eras]]`).
     pub eras: Vec<EraDef>,
     pub marks: Marks,
+    pub periods: Periods,
     pub units: Units,
+}
+
+/// Period words of column headers (`[periods]`), each list searched in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Periods {
+    /// Words that put a column in the year before the document's.
+    pub previous: Vec<String>,
+    /// Words that put a column in the document's own year.
+    pub current: Vec<String>,
 }
 
 /// The pipeline settings whose defaults the file gives.
@@ -163,6 +174,8 @@ fn validate(d: &Defaults) -> Result<(), (String, String)> {
         "settings.logical.unit_words",
         &d.settings.logical.unit_words,
     )?;
+    words("periods.previous", &d.periods.previous)?;
+    words("periods.current", &d.periods.current)?;
     for (key, pattern) in [
         (
             "settings.values.percent_header",

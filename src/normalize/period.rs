@@ -24,19 +24,11 @@ pub enum Period {
     Year(i32),
 }
 
-/// Words that put a column in the year before the document's (longest first, so `前年度`
-/// is taken before `前年`).
-const PREVIOUS: [&str; 5] = ["前年度", "昨年度", "前会計年度", "前期", "前年"];
-/// Words that put a column in the document's own year.
-const CURRENT: [&str; 7] = [
-    "本年度",
-    "当年度",
-    "今年度",
-    "当会計年度",
-    "当期",
-    "本年",
-    "当年",
-];
+/// The period words, `[periods]` of `config/defaults.toml`: each list searched in order,
+/// a longer word before one it contains (`前年度` before `前年`).
+fn periods() -> &'static crate::defaults::Periods {
+    &crate::defaults::builtin().periods
+}
 
 /// A header in the form the period words are looked for in: NFKC, no spaces, no column
 /// references such as `(A)`, `(B)`, `(A)-(B)`, `①`.
@@ -64,16 +56,16 @@ pub fn period(column: &str) -> Option<Period> {
             return Some(Period::Year(y));
         }
     }
-    let take = |words: &[&str]| {
+    let take = |words: &[String]| {
         words.iter().find_map(|w| {
             h.find(w)
                 .map(|at| format!("{}{}", &h[..at], &h[at + w.len()..]))
         })
     };
-    if let Some(rest) = take(&PREVIOUS) {
+    if let Some(rest) = take(&periods().previous) {
         return Some(Period::Previous(rest));
     }
-    take(&CURRENT).map(Period::Current)
+    take(&periods().current).map(Period::Current)
 }
 
 /// Whether a header holds a year number (`令和2年度`, `元年度`, `2019年`), not only a

@@ -261,6 +261,7 @@ impl Pipeline {
             [
                 serde_json::to_value(&shared.eras).unwrap_or_default(),
                 serde_json::to_value(&shared.marks).unwrap_or_default(),
+                serde_json::to_value(&shared.periods).unwrap_or_default(),
                 serde_json::to_value(&shared.units).unwrap_or_default()
             ]
         ]);
