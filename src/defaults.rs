@@ -106,6 +106,10 @@ pub struct Marks {
 pub struct Units {
     /// Counter words after a number (`38事業`).
     pub counters: Vec<String>,
+    /// Count units a header or note names (`（人）`, `単位：世帯`).
+    pub count_notes: Vec<String>,
+    /// Count units printed alone in a unit row.
+    pub count_rows: Vec<String>,
     /// What precedes 円 in a yen unit, and how many yen one unit is.
     pub yen: BTreeMap<String, i64>,
 }
@@ -250,6 +254,8 @@ fn validate(d: &Defaults) -> Result<(), (String, String)> {
     }
     words("marks.no_number", &marks.no_number)?;
     words("units.counters", &d.units.counters)?;
+    words("units.count_notes", &d.units.count_notes)?;
+    words("units.count_rows", &d.units.count_rows)?;
     // The yen units a note or header can print: `(十|百|千)?(万|億|兆)?` before 円
     // (`normalize::number::unit_in_text` finds them in that shape).
     let shape = regex::Regex::new("^(?:十|百|千)?(?:万|億|兆)?$")

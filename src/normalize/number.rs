@@ -42,6 +42,23 @@ fn is_counter(word: &str) -> bool {
         .any(|c| c == word)
 }
 
+/// `単位：人`, `（世帯）`: a note or header naming one of the count units
+/// (`units.count_notes`, escaped, longest first).
+fn count_note_pattern() -> Regex {
+    let mut words: Vec<&String> = crate::defaults::builtin()
+        .units
+        .count_notes
+        .iter()
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let alt = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&format!(r"単位[:：]?(?:{alt})|[(\[](?:{alt})[)\]]")).expect("escaped words")
+}
+
 fn unit_patterns() -> &'static [Regex; 4] {
     static RE: OnceLock<[Regex; 4]> = OnceLock::new();
     RE.get_or_init(|| {
@@ -50,8 +67,8 @@ fn unit_patterns() -> &'static [Regex; 4] {
             Regex::new(r"単位[:：]?((?:十|百|千)?(?:万|億|兆)?|十|百|千)円").expect("valid regex"),
             // （千円）, 予算額（千円）, [百万円]
             Regex::new(r"[(\[]((?:十|百|千)?(?:万|億|兆)?|十|百|千)円[)\]]").expect("valid regex"),
-            // 単位：人・世帯, （人）, （世帯）, (件)
-            Regex::new(r"単位[:：]?(?:人|世帯|件|戸|名|か所|箇所|団体|施設|校|回)|[(\[](?:人|世帯|件|戸|名|か所|箇所|団体|施設|校|回)[)\]]").expect("valid regex"),
+            // 単位：人・世帯, （人）, （世帯）, (件): `units.count_notes` of the defaults.
+            count_note_pattern(),
             // （%）, 単位：%, 増減率(%)
             Regex::new(r"[(\[]%[)\]]|単位[:：]?%").expect("valid regex"),
         ]
@@ -93,7 +110,12 @@ pub fn unit_in_text(text: &str) -> Option<Unit> {
     if let Some(prefix) = t.strip_suffix('円') {
         return yen_multiplier(prefix).map(Unit::Yen);
     }
-    if ["人", "世帯", "件"].contains(&t.as_str()) {
+    if crate::defaults::builtin()
+        .units
+        .count_rows
+        .iter()
+        .any(|w| *w == t)
+    {
         return Some(Unit::Count);
     }
     None
