@@ -85,11 +85,6 @@ pub(super) fn merge(
     remove_orphans(p, out, &state);
     report.series = Some(write_series(p, out)?);
     report.documents = state.documents.len();
-    report.failed = state
-        .documents
-        .values()
-        .filter(|d| d.record.status == DocStatus::Failed)
-        .count();
     report.failures = state
         .documents
         .values()
@@ -99,6 +94,7 @@ pub(super) fn merge(
             error: d.record.error.clone().unwrap_or_default(),
         })
         .collect();
+    report.failed = report.failures.len();
     report.partials = state
         .documents
         .values()
