@@ -11,20 +11,13 @@ use std::sync::OnceLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-/// The Gregorian year of era year `n` of the era named `era` (`平成`, or `H`/`h`).
+/// The Gregorian year of era year `n` of the era named `era` (`平成`, `H`/`h`: any form
+/// [`era_named`] reads).
 pub fn era_to_gregorian(era: &str, n: i32) -> Option<i32> {
     if n < 1 {
         return None;
     }
-    let era = era.trim();
-    eras()
-        .iter()
-        .find(|e| {
-            e.name == era
-                || era.chars().eq(std::iter::once(e.abbr))
-                || era.chars().eq(std::iter::once(e.abbr.to_ascii_lowercase()))
-        })
-        .map(|e| e.start.0 + n - 1)
+    era_named(era).map(|e| e.start.0 + n - 1)
 }
 
 /// An era with the day it began (year, month, day). Dates before that day belong to the
@@ -56,7 +49,7 @@ pub fn eras() -> &'static [Era] {
 }
 
 /// The era names as a regex alternation (`明治|大正|…`), each escaped.
-fn era_names_pattern() -> String {
+pub fn era_names_pattern() -> String {
     eras()
         .iter()
         .map(|e| regex::escape(e.name))

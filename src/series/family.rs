@@ -38,11 +38,7 @@ pub fn form_word(column: &str) -> String {
         [
             Regex::new(&format!(
                 r"(?:{})(?:元|\d{{1,2}})年度?|(?:19|20)\d{{2}}年度?",
-                crate::normalize::era::eras()
-                    .iter()
-                    .map(|e| regex::escape(e.name))
-                    .collect::<Vec<_>>()
-                    .join("|")
+                crate::normalize::era::era_names_pattern()
             ))
             .expect("valid regex"),
             Regex::new(r"[\(](?:千|百万|万)?円[\)]|単位[:：]?(?:千|百万|万)?円")
