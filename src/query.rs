@@ -364,10 +364,7 @@ fn compare_in(
     let mut hits: Vec<usize> = (0..df.height())
         .filter(|&r| {
             let l = label.get(r).unwrap_or("");
-            let squeezed: String = crate::normalize::text::nfkc(l)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
+            let squeezed = crate::text::chars::squash(l);
             [
                 key.get(r).unwrap_or(""),
                 path.get(r).unwrap_or(""),

@@ -263,7 +263,7 @@ fn title_patterns() -> &'static [Regex; 4] {
 /// and a bare calendar year (`区別人口（2007年）`, not a date) when nothing else is.
 pub fn fiscal_year_in_text(text: &str) -> Option<i32> {
     // Letter-spaced titles (`平 成 2 3 年 度`) are read with their spaces removed.
-    let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t = crate::text::chars::squash(text);
     let [era_fy, western_fy, era_year, western_year] = title_patterns();
     // Every match with its span; a range (`平成18年度～平成22年度`) names its last year.
     // A bare era year that starts a date (`平成31年3月31日現在`, a balance sheet's day)

@@ -19,6 +19,7 @@ use super::number::{parse_cell, unit_in_text, Cell, NumberKind, Unit, Value};
 use super::text::nfkc;
 use super::values::{typed_table, ColumnType, ValueSettings};
 use crate::logical::{LogicalTable, RowKind};
+use crate::text::chars::squash;
 
 /// A canonical column's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,10 +160,6 @@ enum Pattern {
     Regex(Regex),
 }
 
-fn squeeze(s: &str) -> String {
-    nfkc(s).chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// `前年度予算額(千円)` → `前年度予算額`: a trailing bracketed unit or note removed.
 fn strip_trailing_unit(s: &str) -> &str {
     if let Some(open) = s.rfind('(') {
@@ -179,13 +176,13 @@ impl Pattern {
             Some(re) if p.len() >= 2 => Regex::new(&nfkc(re))
                 .map(Pattern::Regex)
                 .map_err(|e| e.to_string()),
-            _ => Ok(Pattern::Literal(squeeze(p))),
+            _ => Ok(Pattern::Literal(squash(p))),
         }
     }
 
     /// Whether a (flattened) header matches.
     fn matches(&self, header: &str) -> bool {
-        let h = squeeze(header);
+        let h = squash(header);
         match self {
             Pattern::Regex(re) => re.is_match(&h),
             Pattern::Literal(l) => {
@@ -384,8 +381,8 @@ fn kind_score(table: &LogicalTable, kind: &Kind) -> Option<usize> {
     if let Some(pat) = &compiled.caption {
         let cap = table.caption.as_deref().unwrap_or("");
         let hit = match pat {
-            Pattern::Regex(re) => re.is_match(&squeeze(cap)),
-            Pattern::Literal(l) => squeeze(cap).contains(l.as_str()),
+            Pattern::Regex(re) => re.is_match(&squash(cap)),
+            Pattern::Literal(l) => squash(cap).contains(l.as_str()),
         };
         if !hit {
             return None;

@@ -12,7 +12,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::text::nfkc;
+use crate::text::chars::squash;
 pub use crate::text::figure::Decimal;
+use crate::text::marks::{is_negative_mark, is_no_number_word, is_none_mark};
 
 /// A unit of a column or a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +80,7 @@ fn unit_patterns() -> &'static [Regex; 4] {
 /// The unit a header, a unit row or a table note names: `（千円）`, `前年度予算額（千円）`,
 /// `（単位：千円）`, `千円` alone, `（人）`, `（単位：人・世帯）`, `増減率（%）`.
 pub fn unit_in_text(text: &str) -> Option<Unit> {
-    let t: String = nfkc(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = squash(text);
     if t.is_empty() {
         return None;
     }
@@ -151,8 +153,6 @@ pub enum Cell {
     /// Text that is not a number.
     Text,
 }
-
-use crate::text::marks::{is_negative_mark, is_no_number_word, is_none_mark};
 
 fn kanji_digit(c: char) -> Option<i128> {
     Some(match c {
@@ -299,7 +299,7 @@ pub fn parse_cell(cell: &str) -> Cell {
     if let Some(first) = figure_with_breakdown(cell) {
         return first;
     }
-    let t: String = nfkc(cell).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = squash(cell);
     if t.is_empty() {
         return Cell::Empty;
     }

@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::era::parse_fiscal_year;
-use super::text::nfkc;
 
 /// A column's period, and its header with the period word taken out (`決算`, `末残高`,
 /// `予算額`): what a previous-year column shares with its current-year counterpart.
@@ -38,10 +37,7 @@ pub fn header_form(column: &str) -> String {
         Regex::new(r"\([A-Za-z0-9]{1,2}\)(?:[-+][\(]?[A-Za-z0-9]{1,2}[\)]?)*|[①-⑳]")
             .expect("valid regex")
     });
-    let t: String = nfkc(column)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let t = crate::text::chars::squash(column);
     refs.replace_all(&t, "")
         .trim_matches(['-', '+'])
         .to_string()
