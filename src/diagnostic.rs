@@ -56,6 +56,8 @@ pub enum Code {
     OcrRepairKanjiLookalike,
     /// ocr: a cell of dashes read as the none mark `－`.
     OcrRepairDashes,
+    /// ocr: a long text a character off the text its column repeats read as that text.
+    OcrRepairRepeatedText,
     /// ocr: points between groups of three digits read as commas.
     OcrRepairPointsForCommas,
     /// ocr: a number given its column's format.
@@ -88,6 +90,7 @@ impl Code {
             Code::OcrRepairLongVowel => "ocr-repair-long-vowel",
             Code::OcrRepairKanjiLookalike => "ocr-repair-kanji-lookalike",
             Code::OcrRepairDashes => "ocr-repair-dashes",
+            Code::OcrRepairRepeatedText => "ocr-repair-repeated-text",
             Code::OcrRepairPointsForCommas => "ocr-repair-points-for-commas",
             Code::OcrRepairNumberFormat => "ocr-repair-number-format",
             Code::OcrRepairDifference => "ocr-repair-difference",
@@ -112,6 +115,7 @@ impl Code {
             | Code::OcrRepairLongVowel
             | Code::OcrRepairKanjiLookalike
             | Code::OcrRepairDashes
+            | Code::OcrRepairRepeatedText
             | Code::OcrRepairPointsForCommas
             | Code::OcrRepairNumberFormat
             | Code::OcrRepairDifference
@@ -224,6 +228,7 @@ mod tests {
             Code::OcrRepairLongVowel,
             Code::OcrRepairKanjiLookalike,
             Code::OcrRepairDashes,
+            Code::OcrRepairRepeatedText,
             Code::OcrRepairPointsForCommas,
             Code::OcrRepairNumberFormat,
             Code::OcrRepairDifference,

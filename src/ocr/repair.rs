@@ -18,7 +18,12 @@
 //!
 //!    A rate with no number read as Latin letters where the divisor is none is 皆増,
 //!    where the difference takes it all 皆減.
-//! 4. **Header fragments.** A column with texts in the header rows and hardly any below
+//! 4. **Repeated texts** (`repeated_text_majority`). A column that prints one long text
+//!    in many rows (a 財産目録's 使用目的等: `第1種社会福祉事業である、特別養護老人ホーム等に
+//!    使用している` eight times) reads it the same way in most of them; a cell of the same
+//!    length a character or so off that majority, never in a digit (`社会福社`, `事楽`,
+//!    `義護`), is the majority's text misread.
+//! 5. **Header fragments.** A column with texts in the header rows and hardly any below
 //!    (Tesseract cut a label of a multi-line header into pieces, and a piece opened a
 //!    column of its own; its few body texts are a bold subtotal pushed over the column
 //!    edge, in rows where the neighbour is empty) is merged into that neighbour. Not in a
@@ -70,6 +75,16 @@ pub struct RepairSettings {
     /// Rule `header_fragments`: a header column is a fragment when it has text in at most
     /// this share of the body rows. Default 0.25: a bold subtotal or two pushed over.
     pub fragment_max_body_share: f64,
+    /// Rule `repeated_text_majority`: only texts of at least this many characters (spaces
+    /// aside). Default 10: shorter texts that differ by a character are often different
+    /// names (`東区役所` / `西区役所`).
+    pub repeat_min_chars: usize,
+    /// Rule `repeated_text_majority`: the majority text is printed in at least this many
+    /// cells of the column, and in more cells than the text it corrects. Default 3.
+    pub repeat_min_count: usize,
+    /// Rule `repeated_text_majority`: at most this many characters differ (same length,
+    /// none of them a digit). Default 1.
+    pub repeat_max_substitutions: usize,
 }
 
 impl Default for RepairSettings {
@@ -84,6 +99,9 @@ impl Default for RepairSettings {
             fragment_min_columns: 3,
             fragment_min_body_rows: 3,
             fragment_max_body_share: 0.25,
+            repeat_min_chars: 10,
+            repeat_min_count: 3,
+            repeat_max_substitutions: 1,
         }
     }
 }
@@ -92,7 +110,7 @@ impl RepairSettings {
     /// Rejects shares outside 0–1 and counts that would make a rule hold on nothing.
     pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 10] = [
+        let checks: [crate::limits::Limit<'_>; 13] = [
             (
                 "doubtful_max_others",
                 self.doubtful_max_others as f64,
@@ -142,6 +160,14 @@ impl RepairSettings {
                 self.fragment_max_body_share,
                 0.0,
                 1.0,
+            ),
+            ("repeat_min_chars", self.repeat_min_chars as f64, 2.0, inf),
+            ("repeat_min_count", self.repeat_min_count as f64, 2.0, inf),
+            (
+                "repeat_max_substitutions",
+                self.repeat_max_substitutions as f64,
+                1.0,
+                3.0,
             ),
         ];
         crate::limits::check(&checks)
@@ -538,6 +564,78 @@ fn merge_column(grid: &mut Grid, k: usize, into: usize) -> Vec<String> {
     moved
 }
 
+/// Rule `repeated_text_majority` (see the module comment): each column's cells a
+/// character or so off a long text the column prints in most of its repeats take that
+/// text.
+fn repeated_text_majority(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
+    let squeezed = |t: &str| -> Vec<char> { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let mut log = Vec::new();
+    for col in 0..grid.n_cols() {
+        let members: Vec<usize> = (0..grid.cells.len())
+            .filter(|&i| grid.cells[i].col == col && grid.cells[i].colspan == 1)
+            .collect();
+        // Each distinct text (spaces aside) of the column: its characters, how many cells
+        // print it, and the first of them.
+        let mut texts: Vec<(Vec<char>, usize, usize)> = Vec::new();
+        for &i in &members {
+            let t = squeezed(&grid.cells[i].text);
+            if t.len() < s.repeat_min_chars {
+                continue;
+            }
+            match texts.iter_mut().find(|(x, _, _)| *x == t) {
+                Some(e) => e.1 += 1,
+                None => texts.push((t, 1, i)),
+            }
+        }
+        let off_by = |a: &[char], b: &[char]| -> Option<usize> {
+            if a.len() != b.len() {
+                return None;
+            }
+            let mut n = 0;
+            for (x, y) in a.iter().zip(b) {
+                if x != y {
+                    if x.is_numeric() || y.is_numeric() {
+                        return None;
+                    }
+                    n += 1;
+                }
+            }
+            Some(n)
+        };
+        for &i in &members {
+            let t = squeezed(&grid.cells[i].text);
+            let Some(own) = texts.iter().find(|(x, _, _)| *x == t).map(|e| e.1) else {
+                continue;
+            };
+            let majority: Vec<usize> = texts
+                .iter()
+                .filter(|(x, n, _)| {
+                    *n >= s.repeat_min_count
+                        && *n > own
+                        && off_by(x, &t).is_some_and(|d| d >= 1 && d <= s.repeat_max_substitutions)
+                })
+                .map(|e| e.2)
+                .collect();
+            let [m] = majority[..] else { continue };
+            let to = grid.cells[m].text.clone();
+            let cell = &mut grid.cells[i];
+            log.push(
+                Diagnostic::new(
+                    Code::OcrRepairRepeatedText,
+                    grid.page,
+                    format!(
+                        "ocr repair r{}c{} {:?} → {to:?} (the column's repeated text)",
+                        cell.row, cell.col, cell.text
+                    ),
+                )
+                .at_slot(cell.row, cell.col),
+            );
+            cell.text = to;
+        }
+    }
+    log
+}
+
 /// Repairs the number cells of one OCR'd grid; returns what was changed, one line each.
 pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
     let (nr, nc) = (grid.n_rows(), grid.n_cols());
@@ -583,6 +681,8 @@ pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
             }
         }
     }
+
+    log.extend(repeated_text_majority(grid, s));
 
     let mut set = |grid: &mut Grid, r: usize, c: usize, to: String, code: Code, why: &str| {
         if let Some(i) = at[r][c] {
@@ -925,6 +1025,61 @@ mod tests {
 
     fn texts(g: &Grid) -> Vec<Vec<String>> {
         g.text_matrix()
+    }
+
+    #[test]
+    fn a_long_text_a_character_off_its_columns_repeats_is_that_text() {
+        let use_ = "第1種社会福祉事業である、特別養護老人ホーム等に使用している";
+        let mut g = grid(&[
+            &["土地", use_],
+            &["建物", use_],
+            &[
+                "構築物",
+                "第1種社会福社事業である、特別養護老人ホーム等に使用している",
+            ],
+            &[
+                "機械",
+                "第1種社会福祉事業である、特別養護老人ホーム等に使\n用している",
+            ],
+            &[
+                "権利",
+                "第1種社会福祉事楽である、特別義護老人ホーム等に使用している",
+            ],
+            &[
+                "車輌",
+                "第2種社会福祉事業である、特別養護老人ホーム等に使用している",
+            ],
+            &["備品", "利用者送迎用"],
+        ]);
+        let log = repair_grid(&mut g, &RepairSettings::default());
+        let t = texts(&g);
+        // One character off: the majority's text (as its first cell prints it).
+        assert_eq!(t[2][1], use_);
+        assert!(log
+            .iter()
+            .any(|d| d.code == Code::OcrRepairRepeatedText && d.message.contains("社会福社")));
+        // Two characters off, a digit off, and a short text stay as read; a line break
+        // is no difference.
+        assert!(t[4][1].contains("事楽"));
+        assert!(t[5][1].starts_with("第2種"));
+        assert_eq!(t[6][1], "利用者送迎用");
+        assert!(t[3][1].contains('\n'));
+        // Allowing two substitutions reads the fourth as the majority too.
+        let mut g2 = grid(&[
+            &["a", use_],
+            &["b", use_],
+            &["c", use_],
+            &[
+                "d",
+                "第1種社会福祉事楽である、特別義護老人ホーム等に使用している",
+            ],
+        ]);
+        let two = RepairSettings {
+            repeat_max_substitutions: 2,
+            ..RepairSettings::default()
+        };
+        repair_grid(&mut g2, &two);
+        assert_eq!(texts(&g2)[3][1], use_);
     }
 
     #[test]
