@@ -257,6 +257,36 @@ fn row_signatures(
         .collect()
 }
 
+/// Rule `titles_name_items`: whether the family's items are told apart by their table's
+/// title. It serves budget books published one 款 a book: each year holds the same form
+/// in several documents under different titles (`1款市税`, `14款使用料及び手数料`), and
+/// the `計` of one book is not the `計` of another. When some year of the family has
+/// tables of two documents or more under two titles or more, each item's key starts with
+/// its table's title, as if the title were its outermost section (its path, which the
+/// analyst reads, stays as printed). One
+/// statement a year (or the same statement printed in two documents under one title)
+/// keeps its keys as read.
+fn titles_name_items(tables: &[Table<'_>], members: &[usize]) -> bool {
+    let mut years: BTreeMap<i32, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+    for &t in members {
+        let Some(y) = tables[t].year else { continue };
+        let (docs, titles) = years.entry(y).or_default();
+        docs.insert(tables[t].document);
+        titles.insert(tables[t].caption.as_str());
+    }
+    years
+        .values()
+        .any(|(docs, titles)| docs.len() >= 2 && titles.len() >= 2)
+}
+
+/// An item key under `title`, when there is one.
+fn under_title(title: Option<&str>, key: &str) -> String {
+    match title {
+        Some(t) if !t.is_empty() => format!("{t}/{key}"),
+        _ => key.to_string(),
+    }
+}
+
 /// The families of an archive's tables, and each family's values (one per item, column,
 /// occurrence and document).
 pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec<FamilyValue>) {
@@ -390,9 +420,10 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
             tables: member_tables.len(),
             years: years.into_iter().collect(),
         });
+        let titled = titles_name_items(&tables, &member_tables);
         // One value per document, item, column and occurrence; the same item printed by
         // two tables of a document (two statements) is one value with two sources.
-        let mut seen: HashMap<(&str, &str, String, u32), usize> = HashMap::new();
+        let mut seen: HashMap<(&str, String, String, u32), usize> = HashMap::new();
         let mut ordered = member_tables.clone();
         ordered.sort_by_key(|&t| {
             let v = &values[tables[t].values[0]];
@@ -404,10 +435,11 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
         // when the two read its section path differently (a vertical label cut
         // otherwise): its values are further sources of the earlier row's.
         let mut first_row: HashMap<(&str, RowSignature), (usize, u32)> = HashMap::new();
-        let mut row_keys: HashMap<(usize, u32, String), (&str, u32)> = HashMap::new();
+        let mut row_keys: HashMap<(usize, u32, String), (String, u32)> = HashMap::new();
         for &t in &ordered {
             let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
             let rows = row_signatures(&tables[t], values, &canonical);
+            let title = titled.then_some(tables[t].caption.as_str());
             for &vi in &tables[t].values {
                 let v = &values[vi];
                 let w = canonical(tables[t].word(v));
@@ -416,20 +448,25 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                     .or_insert(0);
                 let mut occurrence = *occ;
                 *occ += 1;
-                let mut item_key = v.item_key.as_str();
+                let mut item_key = under_title(title, &v.item_key);
                 if let Some(sig) = rows.get(&v.row_index) {
                     let here = (t, v.row_index);
                     let first = *first_row
                         .entry((v.source_path.as_str(), sig.clone()))
                         .or_insert(here);
                     if first.0 != t {
-                        if let Some(&(k, o)) = row_keys.get(&(first.0, first.1, w.clone())) {
-                            (item_key, occurrence) = (k, o);
+                        if let Some((k, o)) = row_keys.get(&(first.0, first.1, w.clone())) {
+                            (item_key, occurrence) = (k.clone(), *o);
                         }
                     }
                 }
-                row_keys.insert((t, v.row_index, w.clone()), (item_key, occurrence));
-                let key = (v.source_path.as_str(), item_key, w.clone(), occurrence);
+                row_keys.insert((t, v.row_index, w.clone()), (item_key.clone(), occurrence));
+                let key = (
+                    v.source_path.as_str(),
+                    item_key.clone(),
+                    w.clone(),
+                    occurrence,
+                );
                 match seen.get(&key) {
                     Some(&at) => {
                         let first: &mut FamilyValue = &mut out_values[at];
@@ -442,6 +479,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                         seen.insert(key, out_values.len());
                         let mut value = v.clone();
                         value.column = wording.get(&w).cloned().unwrap_or_else(|| v.column.clone());
+                        value.item_key = item_key;
                         out_values.push(FamilyValue {
                             family,
                             document_item_key: value.item_key.clone(),

@@ -113,6 +113,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn books_of_one_form_in_a_year_keep_their_items_apart_by_title() {
+        // Two budget books a year, one 款 each, the same columns: each book's 計 is its
+        // own item, and each previous-year figure is checked against its own book.
+        let cols = |cur: i64, prev: i64| [("本年度予算額", cur), ("前年度予算額", prev)];
+        let (a24, b24) = (cols(100, 90), cols(7, 6));
+        let (a25, b25) = (cols(110, 100), cols(8, 7));
+        let mut v = table(2024, "r6-01.pdf", 1, "1款 市税", &[("計", &a24)]);
+        v.extend(table(2024, "r6-14.pdf", 1, "14款 使用料", &[("計", &b24)]));
+        v.extend(table(2025, "r7-01.pdf", 1, "1款 市税", &[("計", &a25)]));
+        v.extend(table(2025, "r7-14.pdf", 1, "14款 使用料", &[("計", &b25)]));
+        let found = series(&v, &SeriesSettings::default(), &[]);
+        assert_eq!(found.families.len(), 1);
+        assert_eq!(found.checks.len(), 2, "{:?}", found.checks);
+        assert!(found.checks.iter().all(|c| c.agrees), "{:?}", found.checks);
+        let keys: std::collections::BTreeSet<&str> = found
+            .values
+            .iter()
+            .map(|x| x.value.item_key.as_str())
+            .collect();
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            ["14款使用料/key-計", "1款市税/key-計"]
+        );
+    }
+
+    #[test]
+    fn one_statement_a_year_keeps_its_keys_whatever_its_titles() {
+        let cols = [("当年度決算(A)", 10), ("前年度決算(B)", 9)];
+        let mut v = table(2019, "a.pdf", 1, "事業活動計算書", &[("収益", &cols)]);
+        v.extend(table(
+            2020,
+            "b.pdf",
+            1,
+            "法人単位事業活動計算書",
+            &[("収益", &cols)],
+        ));
+        let found = series(&v, &SeriesSettings::default(), &[]);
+        assert!(found.values.iter().all(|x| x.value.item_key == "key-収益"));
+    }
+
+    #[test]
     fn a_rule_renames_a_family_and_merges_another_into_it() {
         let a = [("当年度決算(A)", 10), ("前年度決算(B)", 9)];
         let b = [("予算(A)", 5), ("決算(B)", 4)];
