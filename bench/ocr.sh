@@ -7,7 +7,8 @@
 #    (classification, image decode, deskew, rulings, OCR, tables) with an empty OCR cache,
 #    1 and 2 documents at a time (RAYON_NUM_THREADS=1 each);
 #  * the same again with the cache filled (a rerun);
-#  * each engine's quality on the same documents (score_truth.py TOTAL line).
+#  * each engine's quality on the same documents: score_truth.py's TOTAL line, and the
+#    character accuracy of its text lines against the truth cells (bench/ocr_quality.py).
 # Usage: bench/ocr.sh [NENPO_BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +43,17 @@ for j in 1 2; do
   done
   printf '%-10s -j%s: %s  (rerun, cache filled)\n' "$engine" "$j" "$(rate "$t1" "$(now)" "$pages")"
 done
-mkdir -p "$W/truth"; for d in "${docs[@]}"; do cp "${d%.pdf}.truth.json" "$W/truth/"; done
+mkdir -p "$W/truth" "$W/lines-$engine"; for d in "${docs[@]}"; do cp "${d%.pdf}.truth.json" "$W/truth/"; done
 printf '%-10s quality: %s\n' "$engine" "$(python3 ../shared/tools/score_truth.py "$W/truth" "$W/cand-$engine" | tail -1)"
+# Character accuracy: the engine's text lines (served from the filled cache, untimed)
+# against the truth cells of the same pages (bench/ocr_quality.py).
+pairs=()
+for d in "${docs[@]}"; do
+  s=$(basename "$d" .pdf)
+  XDG_CACHE_HOME="$W/cache" NENPO_LOG=nenpo::ocr=trace "$BIN" extract "$d" --ocr-engine "$engine" --format json > /dev/null 2> "$W/lines-$engine/$s.txt"
+  pairs+=("${d%.pdf}.truth.json" "$W/lines-$engine/$s.txt")
+done
+printf '%-10s characters: %s\n' "$engine" "$(python3 bench/ocr_quality.py "${pairs[@]}" | tail -1)"
 done
 # In-process split (robust to other load on the machine): nenpo's own work per page
 # (decode, deskew, resample, rulings, hashing) against the Tesseract child it waits for.
