@@ -3,7 +3,17 @@
 
 use nenpo_pdf::PageContent;
 
+use super::image::{otsu, Gray};
 use super::OcrSettings;
+use crate::geom::Rect;
+
+/// At most this many characters of a hidden layer are checked against the image, and at
+/// most this many points of each character's box are sampled: the check costs the same
+/// on any page, whatever its layer claims.
+const FIT_MAX_GLYPHS: usize = 4000;
+const FIT_SAMPLES_PER_SIDE: usize = 12;
+/// Fewer characters than this say nothing about a layer's fit.
+const FIT_MIN_GLYPHS: usize = 10;
 
 /// What to do with a page's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +154,70 @@ pub fn hidden_layer_doubt(content: &PageContent, s: &OcrSettings) -> Option<Stri
     None
 }
 
+/// Rule `hidden_words_off_ink`: a scanner's hidden layer whose characters lie over blank
+/// paper does not belong to its image (a layer from another scan of the document, one
+/// shifted or scaled wrong by the software that joined them). `img` is the page image,
+/// placed at `placed` (page points); a character lies over ink when at least
+/// `hidden_min_ink` of the points sampled in its box are darker than the image's ink
+/// threshold (Otsu's). The layer is doubted when at least `hidden_max_off_ink` of its
+/// characters (at least [`FIT_MIN_GLYPHS`] checked) do not, or lie outside the image.
+pub fn off_ink_doubt(
+    content: &PageContent,
+    img: &Gray,
+    placed: Rect,
+    s: &OcrSettings,
+) -> Option<String> {
+    if img.width == 0 || img.height == 0 || placed.width() <= 0.0 || placed.height() <= 0.0 {
+        return None;
+    }
+    let ink = otsu(img).clamp(64, 200);
+    let (sx, sy) = (
+        img.width as f64 / placed.width(),
+        img.height as f64 / placed.height(),
+    );
+    let (mut checked, mut off) = (0usize, 0usize);
+    for g in content
+        .glyphs
+        .iter()
+        .filter(|g| g.invisible && !g.text.trim().is_empty())
+        .take(FIT_MAX_GLYPHS)
+    {
+        checked += 1;
+        let b = &g.bbox;
+        let x0 = ((b.x0 - placed.x0) * sx).max(0.0);
+        let x1 = ((b.x1 - placed.x0) * sx).min(img.width as f64);
+        let y0 = ((b.top - placed.top) * sy).max(0.0);
+        let y1 = ((b.bottom - placed.top) * sy).min(img.height as f64);
+        if !(x1 > x0 && y1 > y0) {
+            off += 1;
+            continue;
+        }
+        let n = FIT_SAMPLES_PER_SIDE;
+        let mut dark = 0usize;
+        for i in 0..n {
+            for j in 0..n {
+                let x = x0 + (x1 - x0) * (i as f64 + 0.5) / n as f64;
+                let y = y0 + (y1 - y0) * (j as f64 + 0.5) / n as f64;
+                if img.get(x as usize, y as usize) <= ink {
+                    dark += 1;
+                }
+            }
+        }
+        if (dark as f64) < s.hidden_min_ink * (n * n) as f64 {
+            off += 1;
+        }
+    }
+    tracing::debug!(
+        page = content.number,
+        checked,
+        off,
+        "hidden layer's characters over blank paper"
+    );
+    (checked >= FIT_MIN_GLYPHS && off as f64 >= s.hidden_max_off_ink * checked as f64).then(|| {
+        format!("{off} of its {checked} characters lie over blank paper in the page image")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +280,50 @@ mod tests {
         // Kanji a Japanese document never prints (a Chinese-trained scanner OCR).
         let chinese = text(&["歲入歲出预算书", "稅收总额"]);
         assert!(hidden_layer_doubt(&chinese, &s).is_some_and(|r| r.contains("JIS X 0208")));
+    }
+
+    #[test]
+    fn a_layer_over_blank_paper_is_doubted() {
+        // A 100 x 100 pt page scanned at 2 px/pt: ink in its top half only.
+        let mut img = Gray::new(200, 200, 255);
+        for y in 20..90 {
+            for x in 10..190 {
+                if (x + y) % 3 == 0 {
+                    img.pixels[y * 200 + x] = 0;
+                }
+            }
+        }
+        let placed = Rect::new(0.0, 0.0, 100.0, 100.0);
+        let line = |top: f64| -> Vec<Glyph> {
+            (0..12)
+                .map(|i| Glyph {
+                    bbox: Rect::new(6.0 + 7.0 * i as f64, top, 13.0 + 7.0 * i as f64, top + 8.0),
+                    ..glyph(true)
+                })
+                .collect()
+        };
+        let s = OcrSettings::default();
+        let fits = page(line(20.0), full(), 0);
+        assert_eq!(off_ink_doubt(&fits, &img, placed, &s), None);
+        let shifted = page(line(60.0), full(), 0);
+        assert!(off_ink_doubt(&shifted, &img, placed, &s)
+            .is_some_and(|r| r.contains("12 of its 12 characters lie over blank paper")));
+        // Half of them off: doubted at the default 0.3, not at 0.6.
+        let mut half = line(20.0);
+        half.truncate(6);
+        half.extend(line(60.0).into_iter().take(6));
+        let half = page(half, full(), 0);
+        assert!(off_ink_doubt(&half, &img, placed, &s).is_some());
+        let lenient = OcrSettings {
+            hidden_max_off_ink: 0.6,
+            ..OcrSettings::default()
+        };
+        assert_eq!(off_ink_doubt(&half, &img, placed, &lenient), None);
+        // Outside the image counts as off; too few characters say nothing.
+        let outside = page(line(150.0), full(), 0);
+        assert!(off_ink_doubt(&outside, &img, placed, &s).is_some());
+        let few = page(line(60.0).into_iter().take(5).collect(), full(), 0);
+        assert_eq!(off_ink_doubt(&few, &img, placed, &s), None);
     }
 
     fn full() -> Option<Rect> {

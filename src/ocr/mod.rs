@@ -109,6 +109,17 @@ pub struct OcrSettings {
     pub hidden_max_bad_numbers: f64,
     /// … or when at least this fraction of its kanji are outside JIS X 0208. Default 0.05.
     pub hidden_max_non_jis: f64,
+    /// … or when at least this fraction of its characters lie over blank paper in the page
+    /// image (rule `hidden_words_off_ink`: a layer that does not belong to its image).
+    /// Default 0.3.
+    pub hidden_max_off_ink: f64,
+    /// A character of a hidden layer lies over ink when at least this fraction of its box
+    /// is darker than the image's ink threshold. Default 0.02: a printed character inks
+    /// 10–30% of its box, a speck of scanner noise far less.
+    pub hidden_min_ink: f64,
+    /// The resolution at which a page that is not one decodable image is rendered for that
+    /// check (dpi). Default 100: a character's ink shows, and rendering is quick.
+    pub hidden_fit_dpi: f64,
     /// PP-OCR: read Chinese character forms as their Japanese forms ([`forms`]): the
     /// recognizer's probability for `稅` counts for `税`. Default true.
     pub japanese_forms: bool,
@@ -266,6 +277,9 @@ impl Default for OcrSettings {
             japanese_forms: true,
             hidden_max_bad_numbers: 0.2,
             hidden_max_non_jis: 0.05,
+            hidden_max_off_ink: 0.3,
+            hidden_min_ink: 0.02,
+            hidden_fit_dpi: 100.0,
             garbled_glyphs: true,
             garbled_min_confidence: 0.9,
             garbled_max_layer_probability: 0.01,
@@ -322,7 +336,7 @@ impl OcrSettings {
     /// levels: every `u8` is one.)
     pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 38] = [
+        let checks: [crate::limits::Limit<'_>; 41] = [
             ("min_text_glyphs", self.min_text_glyphs as f64, 1.0, inf),
             (
                 "image_stream_slack_bytes",
@@ -405,6 +419,9 @@ impl OcrSettings {
                 1.0,
             ),
             ("hidden_max_non_jis", self.hidden_max_non_jis, 0.0, 1.0),
+            ("hidden_max_off_ink", self.hidden_max_off_ink, 0.0, 1.0),
+            ("hidden_min_ink", self.hidden_min_ink, 0.0, 1.0),
+            ("hidden_fit_dpi", self.hidden_fit_dpi, 18.0, 600.0),
             (
                 "garbled_max_layer_probability",
                 self.garbled_max_layer_probability,
@@ -618,7 +635,9 @@ pub fn page_layout(
                 Err(not_checked) => read(layout, vec![not_checked]),
             }
         }
-        PageClass::HiddenOcrLayer { image } => match classify::hidden_layer_doubt(content, s) {
+        PageClass::HiddenOcrLayer { image } => match classify::hidden_layer_doubt(content, s)
+            .or_else(|| hidden_layer_off_ink(pdf, doc, content, image, s))
+        {
             None => read(from_content(TextSource::HiddenOcrLayer), Vec::new()),
             Some(why) if s.enabled => {
                 let note = format!("page {n}: hidden OCR layer not used ({why}): page recognized");
@@ -704,6 +723,48 @@ fn page_layout_ocr(
                 failure: Some(failed),
                 engine: None,
             }
+        }
+    }
+}
+
+/// Rule `hidden_words_off_ink` ([`classify::off_ink_doubt`]) on the page's pixels: the
+/// covering image when it is decoded here, else the page rendered at `hidden_fit_dpi`.
+/// Only when OCR is enabled (with it off, nothing is rendered); a page whose pixels cannot
+/// be had is not doubted for it (the reason is logged).
+fn hidden_layer_off_ink(
+    pdf: &[u8],
+    doc: &Document,
+    content: &PageContent,
+    image: Option<usize>,
+    s: &OcrSettings,
+) -> Option<String> {
+    if !s.enabled {
+        return None;
+    }
+    let pixels = match image::page_source(pdf, doc, content, image, s) {
+        Ok(image::PageSource::Embedded { stream, bbox, .. }) => {
+            image::decode(&stream, s).map(|g| (g, bbox))
+        }
+        Ok(image::PageSource::Render { .. }) => image::render(
+            &s.renderer,
+            pdf,
+            content.number,
+            s.hidden_fit_dpi,
+            (content.width, content.height),
+            s.max_image_pixels,
+        )
+        .map(|g| (g, Rect::new(0.0, 0.0, content.width, content.height)))
+        .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match pixels {
+        Ok((img, placed)) => classify::off_ink_doubt(content, &img, placed, s),
+        Err(e) => {
+            tracing::debug!(
+                page = content.number,
+                "hidden layer not checked against its image: {e}"
+            );
+            None
         }
     }
 }

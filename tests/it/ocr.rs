@@ -221,6 +221,95 @@ fn hidden_text_layer_is_used_not_ocrd() {
     );
 }
 
+/// A scan page (a 595 x 842 gray Flate image, 1 px a point, black between `ink` tops in
+/// points) with an invisible text line (text render mode 3) whose baseline is `baseline`
+/// points from the top: a scanner's hidden OCR layer.
+fn hidden_layer_scan(ink: (usize, usize), baseline: f64) -> Vec<u8> {
+    use std::io::Write;
+    let (w, h) = (595usize, 842usize);
+    let mut pixels = vec![255u8; w * h];
+    for y in ink.0..ink.1 {
+        for x in 50..545 {
+            pixels[y * w + x] = 0;
+        }
+    }
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(&pixels).expect("deflate");
+    let image = e.finish().expect("deflate");
+    let content = format!(
+        "q 595 0 0 842 0 0 cm /Im1 Do Q BT 3 Tr /F1 12 Tf 72 {:.1} Td \
+         (Total 1,234,567 of the annual budget) Tj ET",
+        842.0 - baseline
+    );
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+           /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> \
+           /XObject << /Im1 5 0 R >> >> >>"
+            .to_vec(),
+        crate::common::stream("", content.as_bytes()),
+        crate::common::stream(
+            "/Type /XObject /Subtype /Image /Width 595 /Height 842 /ColorSpace /DeviceGray \
+             /BitsPerComponent 8 /Filter /FlateDecode",
+            &image,
+        ),
+    ];
+    crate::common::pdf(&objects, 1)
+}
+
+/// Rule `hidden_words_off_ink`: a hidden layer over the ink of its image is used as is; the
+/// same layer over blank paper is not (the page is recognized instead: here, with neither
+/// models nor Tesseract, that fails, and says why the layer was not used).
+#[test]
+fn a_hidden_layer_over_blank_paper_is_not_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |name: &str, bytes: Vec<u8>| -> Output {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).expect("write");
+        Command::new(env!("CARGO_BIN_EXE_nenpo"))
+            .args(["extract", &file.to_string_lossy(), "--format", "json"])
+            .env("XDG_CACHE_HOME", dir.path())
+            .env("NENPO_OCR_MODELS", dir.path().join("no-models"))
+            .env("PATH", "")
+            .current_dir(root())
+            .output()
+            .expect("run nenpo")
+    };
+    let fits = run("fits.pdf", hidden_layer_scan((100, 140), 130.0));
+    let err = String::from_utf8_lossy(&fits.stderr);
+    assert!(fits.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&fits.stdout).expect("JSON");
+    assert_eq!(page_field(&v, "text_source"), "hidden_ocr_layer");
+    assert_eq!(page_field(&v, "warnings"), &serde_json::json!([]));
+
+    // The same layer over blank paper: recognized instead (with the models; without them
+    // the page fails, and the test of the fallback covers that).
+    let test = "a_hidden_layer_over_blank_paper_is_not_used";
+    if !models_ready(test) {
+        return;
+    }
+    let file = dir.path().join("off.pdf");
+    std::fs::write(&file, hidden_layer_scan((100, 140), 500.0)).expect("write");
+    let off = Command::new(env!("CARGO_BIN_EXE_nenpo"))
+        .args(["extract", &file.to_string_lossy(), "--format", "json"])
+        .env("XDG_CACHE_HOME", dir.path())
+        .env("NENPO_OCR_MODELS", models_dir())
+        .current_dir(root())
+        .output()
+        .expect("run nenpo");
+    let err = String::from_utf8_lossy(&off.stderr);
+    assert!(off.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&off.stdout).expect("JSON");
+    assert_eq!(page_field(&v, "text_source"), "ocr");
+    let warnings = page_field(&v, "warnings").to_string();
+    assert!(
+        warnings.contains("hidden OCR layer not used")
+            && warnings.contains("lie over blank paper in the page image"),
+        "{warnings}"
+    );
+}
+
 /// Without Tesseract (an empty PATH: neither tesseract nor pdftoppm can be found) a
 /// scanned page fails: a document of only such pages is an error, and one with a digital
 /// page too keeps that page's tables and says on stderr which page failed (issue 13).
