@@ -84,11 +84,24 @@ pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
         .iter()
         .any(|t| t.chars().any(|c| ('Ⅰ'..='Ⅻ').contains(&c)));
     const FULL: [&str; 12] = ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ", "Ⅺ", "Ⅻ"];
+    // Rule `first_numeral_unread`: numbering that starts at Ⅱ under a first heading with
+    // no numeral at all is numbering whose Ⅰ the recognizer never boxed (a lone stroke
+    // before a full-width space: `Ⅰ ICTの活用と業務改革` read `ICTの活用と業務改革`).
+    let first_unread = start == 2 && parts.first().is_some_and(Option::is_none);
     let mut next = start;
     texts
         .iter()
         .zip(&parts)
-        .map(|(t, p)| match p {
+        .enumerate()
+        .map(|(k, (t, p))| match p {
+            None if k == 0 && first_unread => {
+                let n = if fullwidth {
+                    FULL[0].to_string()
+                } else {
+                    roman(1)
+                };
+                format!("{n} {}", t.trim())
+            }
             // A single stroke (`1`, `I`, `l`) is Ⅰ or an arabic 1, never a later numeral:
             // past the first, it heads a level of its own (a 財産目録's `1 流動資産` under
             // `Ⅰ 資産の部`) and keeps its reading.
@@ -185,6 +198,20 @@ mod tests {
         assert_eq!(
             repair_roman_headings(&v(&["Ⅰ 総務", "Il 民生", "lll 衛生"])),
             v(&["Ⅰ 総務", "Ⅱ 民生", "Ⅲ 衛生"])
+        );
+        // The first heading's Ⅰ never read: it is Ⅰ when the others count from Ⅱ.
+        assert_eq!(
+            repair_roman_headings(&v(&["ICTの活用", "Ⅱ 市民協働", "Ⅲ 区政改革"])),
+            v(&["Ⅰ ICTの活用", "Ⅱ 市民協働", "Ⅲ 区政改革"])
+        );
+        assert_eq!(
+            repair_roman_headings(&v(&["総括", "Il 民生", "lll 衛生"])),
+            v(&["I 総括", "II 民生", "III 衛生"])
+        );
+        // Counting from Ⅰ, an unnumbered first heading stays as it is.
+        assert_eq!(
+            repair_roman_headings(&v(&["総括", "Ⅰ 総務", "Il 民生"])),
+            v(&["総括", "Ⅰ 総務", "Ⅱ 民生"])
         );
         // A 財産目録: `1 流動資産` under `Ⅰ 資産の部` is an arabic 1, not Ⅱ.
         assert_eq!(
