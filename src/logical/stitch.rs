@@ -615,11 +615,17 @@ pub fn continue_spans(last: &WorkRow, body: &mut [WorkRow], from_col: usize) {
 }
 
 /// Appends the continuation row `r` to `last`: every column's text joined across the
-/// break, the pages merged.
+/// break, the pages merged. A slot of `r` that only carries the text of a box spanning
+/// the break (`span_over_break` filled it with `last`'s text) adds nothing: the 説明 of a
+/// 目 whose 節 row is cut by the page break is printed once.
 pub fn join_rows(last: &mut WorkRow, r: &WorkRow) {
     for (k, slot) in last.slots.iter_mut().enumerate() {
         let add = r.text(k);
-        if add.trim().is_empty() {
+        let carried = r
+            .slots
+            .get(k)
+            .is_some_and(|s| s.filled && s.text == slot.text);
+        if add.trim().is_empty() || carried {
             continue;
         }
         slot.text = join_across_break(&slot.text, add);
@@ -775,6 +781,19 @@ mod tests {
         let mut c = grid_rows(&g3, 1);
         continue_spans(&a[1], &mut c, 1);
         assert_eq!(c[1].text(2), "");
+        // A 節 row cut by the break joins its first half; the spanning box's text, carried
+        // over the break, is not added to itself, while the cut cell's halves join.
+        let g4 = grid(
+            2,
+            &[&["", "印刷製本費", ""], &["", "12 委託料", ""]],
+            &[(0, 0, 2, 1), (0, 2, 2, 1)],
+        );
+        let mut d = grid_rows(&g4, 1);
+        continue_spans(&a[1], &mut d, 1);
+        let mut cut = a[1].clone();
+        join_rows(&mut cut, &d[0]);
+        assert_eq!(cut.text(2), "給与費 448,879");
+        assert_eq!(cut.text(1), "2 給料印刷製本費");
     }
 
     fn fill_rowspans_all(rows: &mut [WorkRow]) {
