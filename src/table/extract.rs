@@ -399,7 +399,8 @@ fn extract_upright(
                 .copied()
                 .filter(|w| r.expand(0.5).contains_point(w.bbox.cx(), w.bbox.cy()))
                 .collect();
-            grids.extend(stream_grid(page, &inside, &rules, None, s, Vec::new()));
+            let found = stream_grid(page, &inside, &rules, None, s, Vec::new());
+            grids.extend(found.filter(|g| unruled_table_kept(g, req.mode)));
         }
         if grids.is_empty() && req.mode == Mode::Stream && !rest.is_empty() {
             let diag = Diagnostic::new(
@@ -438,6 +439,14 @@ fn one_row_table(g: &Grid) -> bool {
 }
 
 /// One stream table over `words`; horizontal `rules` crossing its middle are row hints.
+/// Rule `one_column_is_text`: in auto mode an unruled region read as a single column is
+/// a block of text (a notice beside a weekly report's tables: `今週、後天性免疫不全症候群
+/// （HIV・AIDS）の報告が…`, its lines broken at a number), not a table of one column.
+/// Asked for (`--mode stream`), it is kept.
+fn unruled_table_kept(g: &Grid, mode: Mode) -> bool {
+    mode != Mode::Auto || g.n_cols() >= 2
+}
+
 fn stream_grid(
     page: usize,
     words: &[&Word],
@@ -625,6 +634,55 @@ mod tests {
             g[0].text_matrix(),
             vec![vec!["ab", "cd", "x"], vec!["ef", "gh", "y"]]
         );
+    }
+
+    #[test]
+    fn a_single_column_of_text_is_no_table_in_auto_mode() {
+        // A notice of ten short lines set flush left (`one_column_is_text`).
+        let lines = [
+            "報告定点数 31 ヶ所",
+            "小児科設置定点数 31 ヶ所",
+            "今週、後天性免疫不全症候群",
+            "の報告が2例あり、平成28年の",
+            "本市での報告は8例となりました",
+            "感染経路として同性間の接触が",
+            "最大の感染経路になっています",
+            "感染予防として、正しく使用する",
+            "ことが重要です。検査を受ける",
+            "ことでしか分かりません。",
+        ];
+        let words: Vec<Word> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                word(
+                    t,
+                    10.0,
+                    10.0 + 12.0 * i as f64,
+                    150.0,
+                    20.0 + 12.0 * i as f64,
+                )
+            })
+            .collect();
+        let p = page(words, vec![]);
+        let text = run(&p, Mode::Stream);
+        assert_eq!(text.len(), 1);
+        assert_eq!(text[0].n_cols(), 1);
+        assert!(!unruled_table_kept(&text[0], Mode::Auto));
+        assert!(unruled_table_kept(&text[0], Mode::Stream));
+        // Two aligned columns are a table in either mode.
+        let rows: Vec<Word> = (0..4)
+            .flat_map(|i| {
+                let y = 10.0 + 12.0 * i as f64;
+                [
+                    word("項目", 10.0, y, 40.0, y + 10.0),
+                    word("1,234", 100.0, y, 130.0, y + 10.0),
+                ]
+            })
+            .collect();
+        let table = run(&page(rows, vec![]), Mode::Stream);
+        assert_eq!(table[0].n_cols(), 2);
+        assert!(unruled_table_kept(&table[0], Mode::Auto));
     }
 
     #[test]
