@@ -287,6 +287,34 @@ fn under_title(title: Option<&str>, key: &str) -> String {
     }
 }
 
+/// The only row `it` yields, if it yields exactly one.
+fn the_one_row(mut it: impl Iterator<Item = (usize, u32)>) -> Option<(usize, u32)> {
+    let first = it.next()?;
+    it.all(|x| x == first).then_some(first)
+}
+
+/// Rule `same_row_one_figure_misread`: `row` repeats `earlier` with one figure misread —
+/// the same label, at least `same_row_min_figures` columns with the same non-zero figure,
+/// and at most one column where both have a figure and they differ.
+fn repeats_misread(row: &RowSignature, earlier: &RowSignature, s: &SeriesSettings) -> bool {
+    if row.0 != earlier.0 {
+        return false;
+    }
+    let (mut equal, mut differ) = (0usize, 0usize);
+    for (column, figure) in &row.1 {
+        match earlier.1.iter().find(|(c, _)| c == column) {
+            Some((_, f)) if f == figure => {
+                if f64::from_bits(*f) != 0.0 {
+                    equal += 1;
+                }
+            }
+            Some(_) => differ += 1,
+            None => {}
+        }
+    }
+    equal >= s.same_row_min_figures && differ <= 1
+}
+
 /// The families of an archive's tables, and each family's values (one per item, column,
 /// occurrence and document).
 pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec<FamilyValue>) {
@@ -434,12 +462,41 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
         // (the 法人単位 statement and the 拠点区分 one of a corporation with one 拠点), even
         // when the two read its section path differently (a vertical label cut
         // otherwise): its values are further sources of the earlier row's.
+        // A scan may misread one figure of the second printing (`770` for `770,000`, a
+        // figure lost): then the label and at least `same_row_min_figures` equal non-zero
+        // figures, with at most one differing, name the one earlier row it repeats
+        // (`same_row_one_figure_misread`).
         let mut first_row: HashMap<(&str, RowSignature), (usize, u32)> = HashMap::new();
+        let mut earlier_rows: HashMap<&str, Vec<(RowSignature, (usize, u32))>> = HashMap::new();
         let mut row_keys: HashMap<(usize, u32, String), (String, u32)> = HashMap::new();
         for &t in &ordered {
             let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();
             let rows = row_signatures(&tables[t], values, &canonical);
             let title = titled.then_some(tables[t].caption.as_str());
+            let document = tables[t].document;
+            let mut again: HashMap<u32, (usize, u32)> = HashMap::new();
+            let mut in_order: Vec<(&u32, &RowSignature)> = rows.iter().collect();
+            in_order.sort_by_key(|(r, _)| **r);
+            for &(&r, sig) in &in_order {
+                let first = *first_row.entry((document, sig.clone())).or_insert((t, r));
+                if first.0 != t {
+                    again.insert(r, first);
+                } else if first.1 == r {
+                    let near = earlier_rows.get(document).and_then(|earlier| {
+                        the_one_row(
+                            earlier
+                                .iter()
+                                .filter(|(e, _)| repeats_misread(sig, e, s))
+                                .map(|(_, at)| *at),
+                        )
+                    });
+                    if let Some(at) = near {
+                        again.insert(r, at);
+                    }
+                }
+            }
+            let list = earlier_rows.entry(document).or_default();
+            list.extend(in_order.iter().map(|&(&r, sig)| (sig.clone(), (t, r))));
             for &vi in &tables[t].values {
                 let v = &values[vi];
                 let w = canonical(tables[t].word(v));
@@ -449,15 +506,9 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                 let mut occurrence = *occ;
                 *occ += 1;
                 let mut item_key = under_title(title, &v.item_key);
-                if let Some(sig) = rows.get(&v.row_index) {
-                    let here = (t, v.row_index);
-                    let first = *first_row
-                        .entry((v.source_path.as_str(), sig.clone()))
-                        .or_insert(here);
-                    if first.0 != t {
-                        if let Some((k, o)) = row_keys.get(&(first.0, first.1, w.clone())) {
-                            (item_key, occurrence) = (k.clone(), *o);
-                        }
+                if let Some(first) = again.get(&v.row_index) {
+                    if let Some((k, o)) = row_keys.get(&(first.0, first.1, w.clone())) {
+                        (item_key, occurrence) = (k.clone(), *o);
                     }
                 }
                 row_keys.insert((t, v.row_index, w.clone()), (item_key.clone(), occurrence));
@@ -684,6 +735,74 @@ pub(crate) mod tests {
         assert!(a
             .iter()
             .all(|x| x.sources == 2 && x.value.item_key == "key-差額"));
+    }
+
+    #[test]
+    fn a_row_printed_again_with_one_figure_misread_is_one_item() {
+        let cols = [
+            ("当年度決算(A)", 1_060_000),
+            ("前年度決算(B)", 290_000),
+            ("増減", 770_000),
+        ];
+        // The second statement's scan read 770,000 as 770, and its section otherwise.
+        let misread = [
+            ("当年度決算(A)", 1_060_000),
+            ("前年度決算(B)", 290_000),
+            ("増減", 770),
+        ];
+        // Another row of the label with one figure in common is another row.
+        let other = [
+            ("当年度決算(A)", 5),
+            ("前年度決算(B)", 290_000),
+            ("増減", -289_995),
+        ];
+        let mut v = table(2020, "a.pdf", 1, "事業活動計算書", &[("寄附金収益", &cols)]);
+        let mut again = table(
+            2020,
+            "a.pdf",
+            5,
+            "事業活動計算書",
+            &[("寄附金収益", &misread), ("寄附金収益", &other)],
+        );
+        for x in &mut again {
+            x.item_key = format!("key-other-section-{}", x.row_index);
+        }
+        v.extend(again);
+        v.extend(table(
+            2021,
+            "b.pdf",
+            1,
+            "事業活動計算書",
+            &[("寄附金収益", &cols)],
+        ));
+        let (_, vals) = families(&v, &SeriesSettings::default());
+        let a: Vec<&FamilyValue> = vals
+            .iter()
+            .filter(|x| x.value.source_path == "a.pdf")
+            .collect();
+        let first: Vec<&&FamilyValue> = a
+            .iter()
+            .filter(|x| x.value.item_key == "key-寄附金収益")
+            .collect();
+        assert_eq!(first.len(), 3, "{a:?}");
+        assert!(first.iter().all(|x| x.sources == 2));
+        let agree: Vec<bool> = first.iter().map(|x| x.sources_agree).collect();
+        assert_eq!(agree, [true, true, false]);
+        assert_eq!(
+            a.iter()
+                .filter(|x| x.value.item_key == "key-other-section-1")
+                .count(),
+            3
+        );
+        // Asking for three equal figures keeps the misread row apart.
+        let strict = SeriesSettings {
+            same_row_min_figures: 3,
+            ..SeriesSettings::default()
+        };
+        let (_, vals) = families(&v, &strict);
+        assert!(vals
+            .iter()
+            .any(|x| x.value.item_key == "key-other-section-0"));
     }
 
     #[test]

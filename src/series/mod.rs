@@ -105,6 +105,11 @@ pub struct SeriesSettings {
     /// Shorter words must be equal. Default 4: `予算額` and `決算額` differ by one
     /// character and are different columns.
     pub fuzzy_min_chars: usize,
+    /// Rule `same_row_one_figure_misread`: a row of a later statement of a document is an
+    /// earlier row printed again, one figure misread, when it has the row's label and at
+    /// least this many of its non-zero figures (and differs in at most one). Default 2:
+    /// one equal figure can be chance.
+    pub same_row_min_figures: usize,
 }
 
 #[cfg(test)]
@@ -191,6 +196,7 @@ impl Default for SeriesSettings {
             item_overlap_min: 0.3,
             fuzzy_max_edits: 1,
             fuzzy_min_chars: 4,
+            same_row_min_figures: 2,
         }
     }
 }
@@ -205,6 +211,12 @@ impl SeriesSettings {
             ("item_overlap_min", self.item_overlap_min, 0.0, 1.0),
             ("fuzzy_max_edits", self.fuzzy_max_edits as f64, 0.0, 3.0),
             ("fuzzy_min_chars", self.fuzzy_min_chars as f64, 1.0, inf),
+            (
+                "same_row_min_figures",
+                self.same_row_min_figures as f64,
+                1.0,
+                inf,
+            ),
         ])
     }
 }
