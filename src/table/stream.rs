@@ -24,7 +24,7 @@ use crate::layout::Word;
 use super::cell_text::{group_lines, would_have_fit};
 use super::grid::{interval, Span, Structure};
 use super::settings::TableSettings;
-use crate::text::figure::figure_chars_only;
+use crate::text::figure::{figure_chars_only, unit_after_figure};
 use crate::text::marks::starts_paragraph;
 
 /// A text line of a region.
@@ -192,7 +192,9 @@ fn words_in_col<'a>(l: &Line<'a>, col_edges: &[f64], c: usize) -> Vec<&'a Word> 
         .collect()
 }
 
-/// Columns where the line's text is a number and nothing else.
+/// Columns where the line's text is a number and nothing else: figures, and after them
+/// their unit as a word of its own (`8,786,632 円` in a list of pledged assets set
+/// without rules: rule `number_with_its_unit`).
 pub(crate) fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
     let cols: Vec<usize> = l
         .words
@@ -203,10 +205,15 @@ pub(crate) fn number_columns(l: &Line<'_>, col_edges: &[f64]) -> Vec<usize> {
         .iter()
         .copied()
         .filter(|&c| {
-            l.words
-                .iter()
-                .zip(&cols)
-                .all(|(w, &wc)| wc != c || figure_chars_only(&w.text))
+            let mut figures = 0;
+            for (w, _) in l.words.iter().zip(&cols).filter(|(_, &wc)| wc == c) {
+                if figure_chars_only(&w.text) {
+                    figures += 1;
+                } else if figures == 0 || !unit_after_figure(&w.text) {
+                    return false;
+                }
+            }
+            figures > 0
         })
         .collect();
     out.dedup();
@@ -550,6 +557,29 @@ mod tests {
 
     fn s() -> TableSettings {
         TableSettings::default()
+    }
+
+    #[test]
+    fn a_number_with_its_unit_starts_a_row() {
+        // Pledged assets listed without rules, each amount followed by `円` as a word.
+        let words = [
+            w("土地（基本財産）", 0.0, 0.0),
+            w("8,786,632", 120.0, 0.0),
+            w("円", 170.0, 0.0),
+            w("建物（基本財産）", 0.0, 10.5),
+            w("803,206,297", 110.0, 10.5),
+            w("円", 170.0, 10.5),
+        ];
+        let refs: Vec<&Word> = words.iter().collect();
+        let lines = lines_of(&refs, &s());
+        assert_eq!(lines.len(), 2);
+        let edges = [0.0, 100.0, 200.0];
+        assert_eq!(number_columns(&lines[0], &edges), vec![1]);
+        assert!(breaks_row(&lines[0], &lines[1], &edges, &s()));
+        // A unit word alone, or before the figure, is no number.
+        let odd = [w("円", 120.0, 0.0), w("1,000", 140.0, 0.0)];
+        let refs: Vec<&Word> = odd.iter().collect();
+        assert!(number_columns(&lines_of(&refs, &s())[0], &edges).is_empty());
     }
 
     #[test]

@@ -248,9 +248,34 @@ pub fn figure_chars_only(text: &str) -> bool {
     digits > 0
 }
 
+/// A unit word printed after a figure as a word of its own (`8,786,632 円`, `12 人`,
+/// `3.4 %`): a yen unit of `config/defaults.toml` (`円`, `千円`, …) or one of its counters.
+pub fn unit_after_figure(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let units = &crate::defaults::builtin().units;
+    t == "%"
+        || t == "％"
+        || t.strip_suffix('円')
+            .is_some_and(|k| units.yen.contains_key(k))
+        || units.counters.iter().any(|c| c == t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_words_after_figures() {
+        for t in ["円", "千円", "百万円", "人", "件", "%", "％"] {
+            assert!(unit_after_figure(t), "{t}");
+        }
+        for t in ["", "円高", "計", "1,234", "万"] {
+            assert!(!unit_after_figure(t), "{t}");
+        }
+    }
 
     fn d(m: i128, s: u32) -> Decimal {
         Decimal {
