@@ -122,17 +122,87 @@ pub struct Error {
     pub message: String,
 }
 
-/// The compiled-in defaults, parsed and checked once.
+/// The compiled-in defaults, parsed and checked once. The `[settings.<stage>]` defaults
+/// are read from here; the vocabulary (eras, marks, periods, units) through [`builtin`].
 ///
 /// # Panics
 /// When the compiled-in file is invalid: a build defect, not an input, which the unit
 /// test `the_shipped_defaults_load` and the CLI's start ([`check`]) report first.
-pub fn builtin() -> &'static Defaults {
+pub fn compiled() -> &'static Defaults {
     static DEFAULTS: OnceLock<Defaults> = OnceLock::new();
     DEFAULTS.get_or_init(|| match parse(FILE, TEXT) {
         Ok(d) => d,
         Err(e) => panic!("{e}"),
     })
+}
+
+/// The vocabulary in force: the one the run's pipeline installed ([`install`]), else the
+/// compiled-in one. Every reader of eras, marks, periods and units goes through here.
+pub fn builtin() -> &'static Defaults {
+    ACTIVE.get_or_init(|| compiled().clone())
+}
+
+static ACTIVE: OnceLock<Defaults> = OnceLock::new();
+
+/// Puts a pipeline's vocabulary ([`with_overrides`]) in force for this process: a process
+/// reads one pipeline, and installs its vocabulary before reading any document. An error
+/// when a different vocabulary was read or installed before (readers compile their
+/// patterns from the first one they see).
+pub fn install(d: Defaults) -> Result<(), String> {
+    match ACTIVE.set(d) {
+        Ok(()) => Ok(()),
+        Err(d) if ACTIVE.get() == Some(&d) => Ok(()),
+        Err(_) => Err(
+            "the pipeline's [vocabulary] came after another vocabulary was in use in this \
+             process (one pipeline a process)"
+                .into(),
+        ),
+    }
+}
+
+/// The compiled-in defaults with a pipeline's `[vocabulary]` table laid over them key by
+/// key (tables merge, any other value replaces: `[vocabulary.marks] none = [...]` replaces
+/// the none marks and keeps the rest), checked like the file itself. `file` and `text`
+/// name the pipeline in errors, whose keys read `vocabulary.<key>`.
+pub fn with_overrides(overrides: &toml::Table, file: &str, text: &str) -> Result<Defaults, Error> {
+    if overrides.is_empty() {
+        return Ok(compiled().clone());
+    }
+    if overrides.contains_key("settings") {
+        return Err(invalid(
+            file,
+            text,
+            "vocabulary.settings",
+            "stage settings go under [settings.<stage>], not [vocabulary]".into(),
+        ));
+    }
+    fn merge(base: &mut toml::Table, over: &toml::Table) {
+        for (k, v) in over {
+            match (base.get_mut(k), v) {
+                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+                _ => {
+                    base.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    let mut base: toml::Table = toml::from_str(TEXT).map_err(|e| Error {
+        file: FILE.into(),
+        message: e.to_string(),
+    })?;
+    merge(&mut base, overrides);
+    // Through TOML text, so dates stay dates.
+    let merged = toml::to_string(&base).map_err(|e| Error {
+        file: file.into(),
+        message: format!("vocabulary: {e}"),
+    })?;
+    let d: Defaults = toml::from_str(&merged).map_err(|e| Error {
+        file: file.into(),
+        message: format!("vocabulary: {}", e.message()),
+    })?;
+    validate(&d)
+        .map_err(|(key, message)| invalid(file, text, &format!("vocabulary.{key}"), message))?;
+    Ok(d)
 }
 
 /// Parses and validates the compiled-in file, and checks the stage settings it gives

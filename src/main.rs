@@ -339,7 +339,11 @@ fn cmd_extract(a: ExtractArgs) -> Result<ExitCode> {
         password: a.password,
     };
     let mut settings = match &a.pipeline {
-        Some(p) => nenpo::pipeline::config::Pipeline::load(p)?.config.settings,
+        Some(p) => {
+            let pipeline = nenpo::pipeline::config::Pipeline::load(p)?;
+            install_vocabulary(&pipeline)?;
+            pipeline.config.settings
+        }
         None => Settings::default(),
     };
     match a.ocr_engine {
@@ -533,8 +537,16 @@ impl nenpo::pipeline::run::Progress for RunProgress {
     }
 }
 
+/// Puts the pipeline's vocabulary (`config/defaults.toml` with its `[vocabulary]`) in
+/// force for this process, before any document is read.
+fn install_vocabulary(pipeline: &Pipeline) -> Result<()> {
+    nenpo::defaults::install(pipeline.vocabulary.clone())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", pipeline.path.display()))
+}
+
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::load(&a.pipeline)?;
+    install_vocabulary(&pipeline)?;
     let shard = a
         .shard
         .as_deref()
@@ -627,6 +639,7 @@ fn cmd_process_document(a: ProcessDocumentArgs) -> Result<ExitCode> {
         tracing::warn!("{e}");
     }
     let pipeline = Pipeline::load(&a.pipeline)?;
+    install_vocabulary(&pipeline)?;
     let outcome = process_document(&pipeline, &a.output, &a.file, &a.key);
     println!("{}", serde_json::to_string(&outcome)?);
     Ok(ExitCode::SUCCESS)

@@ -126,7 +126,7 @@ impl Default for LogicalSettings {
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
             group_rule_max_width: 0.9,
-            unit_words: crate::defaults::builtin()
+            unit_words: crate::defaults::compiled()
                 .settings
                 .logical
                 .unit_words

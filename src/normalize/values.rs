@@ -40,12 +40,12 @@ impl Default for ValueSettings {
     fn default() -> Self {
         ValueSettings {
             numeric_fraction: 0.6,
-            percent_header: crate::defaults::builtin()
+            percent_header: crate::defaults::compiled()
                 .settings
                 .values
                 .percent_header
                 .clone(),
-            count_header: crate::defaults::builtin()
+            count_header: crate::defaults::compiled()
                 .settings
                 .values
                 .count_header

@@ -35,6 +35,11 @@ pub struct PipelineConfig {
     /// several. They change no document's rows, so they are not in the content hash.
     #[serde(default)]
     pub families: Vec<crate::series::FamilyRule>,
+    /// The shared vocabulary of `config/defaults.toml` (`[[eras]]`, `[marks]`, `[periods]`,
+    /// `[units]`) overridden key by key for this pipeline (`[vocabulary.marks] none = [...]`,
+    /// `[[vocabulary.eras]]`): a publisher's own none mark or unit, a new era.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub vocabulary: toml::Table,
 }
 
 /// How a run treats documents: isolation, limits, removed files.
@@ -155,6 +160,10 @@ pub struct Pipeline {
     pub path: PathBuf,
     pub config: PipelineConfig,
     pub base: PathBuf,
+    /// The vocabulary this pipeline reads with: `config/defaults.toml` with the pipeline's
+    /// `[vocabulary]` laid over it. `main` puts it in force before any document is read
+    /// (`defaults::install`).
+    pub vocabulary: crate::defaults::Defaults,
 }
 
 impl Pipeline {
@@ -217,11 +226,15 @@ impl Pipeline {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
         }
+        let vocabulary =
+            crate::defaults::with_overrides(&config.vocabulary, &path.display().to_string(), text)
+                .map_err(|e| invalid(e.message))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Pipeline {
             path: path.into(),
             config,
             base,
+            vocabulary,
         })
     }
 
@@ -249,9 +262,10 @@ impl Pipeline {
             ocr,
             ..c.settings.clone()
         };
-        // The eras, marks and units of `config/defaults.toml` read every document too
-        // (its `[settings]` defaults are in `settings` already).
-        let shared = crate::defaults::builtin();
+        // The eras, marks and units of `config/defaults.toml`, with the pipeline's
+        // `[vocabulary]` over them, read every document too (its `[settings]` defaults are
+        // in `settings` already).
+        let shared = &self.vocabulary;
         let key = serde_json::json!([
             settings,
             c.extract,
@@ -739,6 +753,53 @@ headers = ["本年度予算額"]
             e.contains("r.toml") && e.contains("settings.values.count_header (line 7)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_pipeline_overrides_the_shared_vocabulary_key_by_key() {
+        let shared = crate::defaults::compiled();
+        let p = Pipeline::parse(Path::new("p.toml"), GOOD).expect("valid");
+        assert_eq!(&p.vocabulary, shared);
+        let q = Pipeline::parse(
+            Path::new("q.toml"),
+            &format!(
+                "{GOOD}[vocabulary.marks]
+no_number = [\"未定\", \"皆増\"]
+[vocabulary.units.yen]\n\"億\" = 100000000\n"
+            ),
+        )
+        .expect("valid");
+        // The list given replaces that list; the rest is the shared one.
+        assert_eq!(q.vocabulary.marks.no_number, ["未定", "皆増"]);
+        assert_eq!(q.vocabulary.marks.none, shared.marks.none);
+        assert_eq!(q.vocabulary.units.yen, shared.units.yen);
+        assert_eq!(q.vocabulary.eras, shared.eras);
+        assert_ne!(p.content_hash(), q.content_hash());
+        // A bad override names the pipeline, its key and its line.
+        let e = Pipeline::parse(
+            Path::new("r.toml"),
+            &format!("{GOOD}[vocabulary.periods]\nprevious = []\n"),
+        )
+        .expect_err("an empty list")
+        .to_string();
+        assert!(
+            e.contains("r.toml") && e.contains("vocabulary.periods.previous (line 7)"),
+            "{e}"
+        );
+        let e = Pipeline::parse(
+            Path::new("s.toml"),
+            &format!("{GOOD}[vocabulary.marks]\nnone_marks = [\"-\"]\n"),
+        )
+        .expect_err("an unknown key")
+        .to_string();
+        assert!(e.contains("s.toml") && e.contains("none_marks"), "{e}");
+        let e = Pipeline::parse(
+            Path::new("t.toml"),
+            &format!("{GOOD}[vocabulary.settings.values]\ncount_header = \"人\"\n"),
+        )
+        .expect_err("settings are not vocabulary")
+        .to_string();
+        assert!(e.contains("vocabulary.settings"), "{e}");
     }
 
     #[test]

@@ -287,6 +287,9 @@ fn under_title(title: Option<&str>, key: &str) -> String {
     }
 }
 
+/// Each document's rows seen so far, with their signatures: (table, row index).
+type EarlierRows<'a> = HashMap<&'a str, Vec<(RowSignature, (usize, u32))>>;
+
 /// The only row `it` yields, if it yields exactly one.
 fn the_one_row(mut it: impl Iterator<Item = (usize, u32)>) -> Option<(usize, u32)> {
     let first = it.next()?;
@@ -303,11 +306,9 @@ fn repeats_misread(row: &RowSignature, earlier: &RowSignature, s: &SeriesSetting
     let (mut equal, mut differ) = (0usize, 0usize);
     for (column, figure) in &row.1 {
         match earlier.1.iter().find(|(c, _)| c == column) {
-            Some((_, f)) if f == figure => {
-                if f64::from_bits(*f) != 0.0 {
-                    equal += 1;
-                }
-            }
+            // An equal 0 proves nothing either way.
+            Some((_, f)) if f == figure && f64::from_bits(*f) != 0.0 => equal += 1,
+            Some((_, f)) if f == figure => {}
             Some(_) => differ += 1,
             None => {}
         }
@@ -467,7 +468,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
         // figures, with at most one differing, name the one earlier row it repeats
         // (`same_row_one_figure_misread`).
         let mut first_row: HashMap<(&str, RowSignature), (usize, u32)> = HashMap::new();
-        let mut earlier_rows: HashMap<&str, Vec<(RowSignature, (usize, u32))>> = HashMap::new();
+        let mut earlier_rows: EarlierRows<'_> = HashMap::new();
         let mut row_keys: HashMap<(usize, u32, String), (String, u32)> = HashMap::new();
         for &t in &ordered {
             let mut occurrences: HashMap<(&str, String), u32> = HashMap::new();

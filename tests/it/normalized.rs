@@ -393,3 +393,36 @@ fn unparsed_cells_are_counted() {
     assert!(text.contains("unparsed cells"), "{text}");
     assert!(text.contains("totals off: "), "{text}");
 }
+
+/// A pipeline's `[vocabulary]` is the vocabulary its documents are read with: a word its
+/// publisher prints instead of a number (`未定`) is unparsed with the shared defaults and a
+/// no-number word (null, not unparsed) once the pipeline names it, in both isolation modes
+/// (a worker process reads the pipeline's vocabulary too).
+#[test]
+fn a_pipelines_vocabulary_is_what_its_documents_are_read_with() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    let rows = [
+        &["区分", "金額"][..],
+        &["現金", "100"],
+        &["預金", "200"],
+        &["有価証券", "未定"],
+        &["土地", "400"],
+    ];
+    std::fs::write(input.join("plan.pdf"), table_pdf(&rows)).expect("write pdf");
+    let unparsed = |name: &str, extra: &str| -> serde_json::Value {
+        let pipeline = dir.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &pipeline,
+            format!("[input]\npaths = [\"in/*.pdf\"]\n[output]\ndir = \"{name}\"\n{extra}"),
+        )
+        .expect("write pipeline");
+        run_json(&pipeline, &input, &dir.path().join(name))["unparsed_cells"].clone()
+    };
+    assert_eq!(unparsed("shared", ""), 1);
+    let words = "[vocabulary.marks]\nno_number = [\"未定\", \"皆増\", \"皆減\"]\n";
+    assert_eq!(unparsed("own", words), 0);
+    let thread = format!("{words}[run]\nisolation = \"thread\"\n");
+    assert_eq!(unparsed("own_thread", &thread), 0);
+}
