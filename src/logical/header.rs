@@ -382,6 +382,11 @@ fn wrapped_in_own_column(
             .all(|(j, g)| j == k || *g != Some(k))
 }
 
+/// Two runs of columns whose middles are this many column widths or less apart in their
+/// distance from a label's centre are equally close (rounding in the text positions); the
+/// wider one is then taken.
+const SAME_DEVIATION: f64 = 0.05;
+
 /// The run of columns `l..=r` (within `lo..=hi`, containing the label's own columns
 /// `g.0..=g.1`) whose middle is closest to the label centre `c`; the widest of equally
 /// close runs; only the label's own columns when none is within the tolerance.
@@ -408,7 +413,9 @@ fn centred_range(
             let span = r - l;
             let better = match best {
                 None => true,
-                Some((d, s, _, _)) => dev < d - 0.05 || ((dev - d).abs() <= 0.05 && span > s),
+                Some((d, s, _, _)) => {
+                    dev < d - SAME_DEVIATION || ((dev - d).abs() <= SAME_DEVIATION && span > s)
+                }
             };
             if better {
                 best = Some((dev, span, l, r));

@@ -23,6 +23,11 @@ const NOT_SUMS: [&str; 10] = [
     "会計", "統計", "設計", "集計", "推計", "家計", "生計", "時計", "主計", "現計",
 ];
 
+/// A sum row's label is short (`小計`, `流動資産合計`, `その他の固定資産合計`): one of more than
+/// this many characters (spaces and a bracketed qualifier aside) is an item that ends in
+/// 計 (`…事業に係る経費の合計`) or prose, not a sum.
+const SUM_LABEL_MAX_CHARS: usize = 12;
+
 /// The kind a row label announces, if any.
 pub fn label_kind(label: &str) -> Option<Label> {
     let t = squash(label);
@@ -38,7 +43,7 @@ pub fn label_kind(label: &str) -> Option<Label> {
         }
         _ => t,
     };
-    if t.is_empty() || t.chars().count() > 12 {
+    if t.is_empty() || t.chars().count() > SUM_LABEL_MAX_CHARS {
         return None;
     }
     if t.ends_with("小計") {

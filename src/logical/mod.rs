@@ -35,6 +35,10 @@ use part::{fill_rowspans, WorkRow};
 use section::SectionStack;
 use stitch::Part;
 
+/// A table's facing half is printed on the page between its two pages (rule
+/// `facing_halves`): the table goes on two pages after the one it left.
+const FACING_PAGES_APART: usize = 2;
+
 /// What a body row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -252,7 +256,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
                 .rev()
                 .find_map(|(g, (members, _, header))| {
                     let &j = members.last()?;
-                    (parts[j].grid.page + 2 == page)
+                    (parts[j].grid.page + FACING_PAGES_APART == page)
                         .then(|| {
                             stitch::continues_facing(
                                 &parts[j], &parts[i], header, &between, settings,

@@ -25,6 +25,11 @@ pub fn is_section_row(row: &WorkRow) -> bool {
 /// Characters Tesseract gives for the strokes of a Roman numeral (`Ⅱ` → `Il`, `Ⅰ` → `|`).
 const ROMAN_LIKE: &str = "IVXivxlL1|!ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ";
 
+/// The numbering of a table's headings is taken to start at one of Ⅰ … this (a table
+/// continued from an earlier one, or a chapter's second part, starts past Ⅰ); the start
+/// most readings agree with wins.
+const ROMAN_START_MAX: usize = 5;
+
 fn roman(n: usize) -> String {
     const R: [&str; 12] = [
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -77,7 +82,7 @@ pub fn repair_roman_headings(texts: &[String]) -> Vec<String> {
             .filter(|(k, t)| fold_roman(t) == roman(start + k))
             .count()
     };
-    let start = (1..=5)
+    let start = (1..=ROMAN_START_MAX)
         .max_by_key(|&s| (score(s), std::cmp::Reverse(s)))
         .unwrap_or(1);
     let fullwidth = toks

@@ -169,11 +169,17 @@ pub fn is_sentence(s: &str, settings: &super::settings::LogicalSettings) -> bool
     s.contains('。') && char_len(s) > settings.header_max_chars
 }
 
+/// A page footer is at most this many characters (`- 123 -`, `P.12 / 340`), its page
+/// number at most [`PAGE_NUMBER_MAX_DIGITS`] digits: a longer lone cell is text or an
+/// amount, not a page number.
+const PAGE_FOOTER_MAX_CHARS: usize = 12;
+const PAGE_NUMBER_MAX_DIGITS: usize = 4;
+
 /// Whether a lone cell text is a page number or page footer (`－1－`, `- 2 -`, `3 / 7`,
 /// `4`, `P.5`): never a table row.
 pub fn is_page_number(s: &str) -> bool {
     let t = squash(s);
-    if t.is_empty() || t.chars().count() > 12 {
+    if t.is_empty() || t.chars().count() > PAGE_FOOTER_MAX_CHARS {
         return false;
     }
     let core: String = t.chars().filter(|&c| !is_dash(c)).collect();
@@ -185,7 +191,7 @@ pub fn is_page_number(s: &str) -> bool {
         return false;
     }
     if core.chars().all(|c| c.is_ascii_digit()) {
-        return core.len() <= 4;
+        return core.len() <= PAGE_NUMBER_MAX_DIGITS;
     }
     if let Some((a, b)) = core.split_once('/') {
         return !a.is_empty()

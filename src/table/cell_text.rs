@@ -15,8 +15,13 @@ use crate::text::marks::starts_paragraph;
 use super::settings::TableSettings;
 
 /// Groups words into text lines (vertical overlap at least `overlap` of the smaller
-/// height), lines top to bottom, words in a line left to right.
-pub(crate) fn group_lines<'a>(words: &[&'a Word], overlap: f64) -> Vec<Vec<&'a Word>> {
+/// height, with one of the `lookback` lines begun last), lines top to bottom, words in a
+/// line left to right.
+pub(crate) fn group_lines<'a>(
+    words: &[&'a Word],
+    overlap: f64,
+    lookback: usize,
+) -> Vec<Vec<&'a Word>> {
     let mut sorted: Vec<&Word> = words.to_vec();
     sorted.sort_by(|a, b| {
         a.bbox
@@ -28,7 +33,7 @@ pub(crate) fn group_lines<'a>(words: &[&'a Word], overlap: f64) -> Vec<Vec<&'a W
     for w in sorted {
         let h = w.bbox.height().max(0.1);
         let mut target = None;
-        for (i, (bbox, _)) in lines.iter().enumerate().rev().take(3) {
+        for (i, (bbox, _)) in lines.iter().enumerate().rev().take(lookback) {
             let ov = w.bbox.overlap_y(bbox);
             if ov >= overlap * h.min(bbox.height().max(0.1)) {
                 target = Some(i);
@@ -136,7 +141,7 @@ pub(crate) fn long_vowel_marks(text: String) -> String {
 }
 
 pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) -> String {
-    let lines = group_lines(words, s.line_overlap);
+    let lines = group_lines(words, s.line_overlap, s.line_lookback);
     let text_right = lines
         .iter()
         .filter_map(|l| l.last().map(|w| w.bbox.x1))
@@ -272,7 +277,7 @@ mod tests {
         let b = w("b", 0.0, 2.0);
         let c = w("c", 0.0, 12.0);
         let refs = vec![&c, &a, &b];
-        let lines = group_lines(&refs, 0.5);
+        let lines = group_lines(&refs, 0.5, 3);
         assert_eq!(lines.len(), 2);
         assert_eq!(
             lines[0].iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),

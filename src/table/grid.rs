@@ -245,7 +245,7 @@ pub(crate) fn labels_in_order(
             // first line than a row's pitch allows (the next label is a whole row below
             // the first line, however far below its wrapped part).
             let mut lines: Vec<Vec<&Word>> = Vec::new();
-            for line in super::cell_text::group_lines(&refs, s.line_overlap) {
+            for line in super::cell_text::group_lines(&refs, s.line_overlap, s.line_lookback) {
                 let cy = |l: &[&Word]| l.iter().map(|w| w.bbox.cy()).sum::<f64>() / l.len() as f64;
                 match lines.last_mut() {
                     Some(prev)

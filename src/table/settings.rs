@@ -75,6 +75,10 @@ pub struct TableSettings {
     /// Two words are on one text line when their vertical overlap is at least this
     /// fraction of the smaller height. Default 0.5 (as layout's `line_overlap`).
     pub line_overlap: f64,
+    /// A word joins one of this many text lines begun last (top to bottom), else it
+    /// starts a line. Default 3: a superscript or a word set a little lower (a ruby, a
+    /// footnote mark) between two lines still finds its own.
+    pub line_lookback: usize,
     /// A text line continues the row above only when the vertical gap between them is at
     /// most this many em. Default 0.8 em: wrapped lines are set with a leading of
     /// 1.0–1.5 em (gap 0–0.5 em); larger gaps separate rows.
@@ -186,7 +190,7 @@ impl TableSettings {
     /// need (`joint_tol = -3` would join nothing, `crossing_frac = 2` every gap).
     pub fn validate(&self) -> Result<(), crate::limits::SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'_>; 40] = [
+        let checks: [crate::limits::Limit<'_>; 41] = [
             ("joint_tol", self.joint_tol, 0.0, inf),
             ("edge_merge_tol", self.edge_merge_tol, 0.0, inf),
             ("edge_cover_frac", self.edge_cover_frac, 0.0, 1.0),
@@ -217,6 +221,7 @@ impl TableSettings {
             ),
             ("min_column_gap", self.min_column_gap, 0.0, inf),
             ("line_overlap", self.line_overlap, 0.0, 1.0),
+            ("line_lookback", self.line_lookback as f64, 1.0, 64.0),
             (
                 "continuation_max_gap_em",
                 self.continuation_max_gap_em,
@@ -325,6 +330,7 @@ impl Default for TableSettings {
             min_column_support: 2,
             min_column_gap: 1.0,
             line_overlap: 0.5,
+            line_lookback: 3,
             continuation_max_gap_em: 0.8,
             continuation_max_outdent_em: 1.5,
             interleave_min_overlap: 0.2,

@@ -38,7 +38,7 @@ pub(crate) struct Line<'a> {
 
 /// Text lines of the words, top to bottom.
 pub(crate) fn lines_of<'a>(words: &[&'a Word], s: &TableSettings) -> Vec<Line<'a>> {
-    group_lines(words, s.line_overlap)
+    group_lines(words, s.line_overlap, s.line_lookback)
         .into_iter()
         .filter(|l| !l.is_empty())
         .map(|words| {
