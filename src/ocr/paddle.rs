@@ -185,7 +185,13 @@ impl Models {
         for (i, (b, chars)) in boxes.iter().zip(&lines).enumerate() {
             if tracing::enabled!(tracing::Level::TRACE) {
                 let text: String = chars.iter().map(|c| c.text.as_str()).collect();
+                let unsure: Vec<String> = chars
+                    .iter()
+                    .filter(|c| c.confidence < 0.9)
+                    .map(|c| format!("{}={:.2}", c.text, c.confidence))
+                    .collect();
                 tracing::trace!(
+                    ?unsure,
                     "pp-ocr box {:.0},{:.0},{:.0},{:.0} score {:.2}: {text}",
                     b.x0,
                     b.y0,
