@@ -10,9 +10,10 @@ use sha2::{Digest, Sha256};
 use super::image::PageSource;
 use super::{OcrRaw, OcrSettings};
 
-/// Bumped when the cached format, the preparation of images or what is added to the
-/// engine's words (the dash marks) changes.
-const FORMAT: &str = "nenpo-ocr-cache-3";
+/// Bumped when the cached format, the preparation of images, the line boxes given to
+/// the recognizer (4: `cut_piece_seen_twice`) or what is added to the engine's words (the
+/// dash marks) changes.
+const FORMAT: &str = "nenpo-ocr-cache-4";
 
 /// An environment variable that is set and not empty, as a path.
 pub(crate) fn env_path(k: &str) -> Option<PathBuf> {

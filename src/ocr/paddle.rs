@@ -547,8 +547,14 @@ fn db_boxes(map: &[f32], w: usize, h: usize, s: &OcrSettings) -> Vec<PxBox> {
 /// Cuts each box where a vertical ruling crosses it (through its middle row, away from
 /// its ends): text never runs across a drawn column line, and after the rulings are
 /// erased the detector may join two cells' text into one line.
+///
+/// Rule `cut_piece_seen_twice`: a piece cut off that lies mostly (at least
+/// [`SEEN_TWICE`] of its area) inside another box is ink that box reads already. The
+/// detector joined a line of one cell with the first character of the next cell's line
+/// (`…具体的な` + the left stroke of `は`), which its own box holds whole; read again, the
+/// sliver becomes a stray `1`, `2` or `正` in the next cell's text.
 fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
-    let mut out = Vec::with_capacity(boxes.len());
+    let mut pieces: Vec<(PxBox, bool)> = Vec::with_capacity(boxes.len());
     for b in boxes {
         let cy = (b.y0 + b.y1) / 2.0;
         let margin = (b.y1 - b.y0) * 0.25;
@@ -559,20 +565,45 @@ fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
             .filter(|&x| x > b.x0 + margin && x < b.x1 - margin)
             .collect();
         cuts.sort_by(f64::total_cmp);
+        let cut = !cuts.is_empty();
         let mut left = b.x0;
         for x in cuts.into_iter().chain(std::iter::once(b.x1)) {
             if x - left >= 2.0 {
-                out.push(PxBox {
-                    x0: left,
-                    x1: x,
-                    ..b
-                });
+                pieces.push((
+                    PxBox {
+                        x0: left,
+                        x1: x,
+                        ..b
+                    },
+                    cut,
+                ));
             }
             left = x;
         }
     }
-    out
+    let area = |b: &PxBox| (b.x1 - b.x0).max(0.0) * (b.y1 - b.y0).max(0.0);
+    let inside = |a: &PxBox, b: &PxBox| {
+        let w = (a.x1.min(b.x1) - a.x0.max(b.x0)).max(0.0);
+        let h = (a.y1.min(b.y1) - a.y0.max(b.y0)).max(0.0);
+        w * h
+    };
+    (0..pieces.len())
+        .filter(|&i| {
+            let (p, cut) = &pieces[i];
+            !*cut
+                || !pieces.iter().enumerate().any(|(j, (q, _))| {
+                    j != i
+                        && area(q) > area(p)
+                        && inside(p, q) >= SEEN_TWICE * area(p).max(f64::MIN_POSITIVE)
+                })
+        })
+        .map(|i| pieces[i].0)
+        .collect()
 }
+
+/// Rule `cut_piece_seen_twice`: the share of a cut piece's area inside another box that
+/// makes it that box's ink read twice.
+const SEEN_TWICE: f64 = 0.5;
 
 /// Rule `stacked_lines`: a line box at least `det_split_lines` times as high as the
 /// page's typical line box, with a nearly blank pixel row across it in its middle half,
@@ -828,6 +859,23 @@ mod tests {
         );
         let xs: Vec<(f64, f64)> = got.iter().map(|b| (b.x0, b.x1)).collect();
         assert_eq!(xs, vec![(0.0, 40.0), (40.0, 100.0)]);
+        // Rule `cut_piece_seen_twice`: a line of the left cell joined with the first
+        // character's left stroke of the right cell's line, whose own box (from x 42)
+        // holds that character: the sliver 40-46 is dropped, the left cell's part kept.
+        let joined = PxBox { x1: 46.0, ..b };
+        let right = PxBox {
+            x0: 42.0,
+            y0: -1.0,
+            x1: 200.0,
+            y1: 19.0,
+            score: 0.9,
+        };
+        let got = split_at_rulings(vec![joined, right], &[ruling(40.0, -50.0, 50.0)]);
+        let xs: Vec<(f64, f64)> = got.iter().map(|b| (b.x0, b.x1)).collect();
+        assert_eq!(xs, vec![(0.0, 40.0), (42.0, 200.0)]);
+        // A piece no other box holds is kept, however narrow.
+        let got = split_at_rulings(vec![joined], &[ruling(40.0, -50.0, 50.0)]);
+        assert_eq!(got.len(), 2);
     }
 
     #[test]
