@@ -3,7 +3,7 @@
 
 use nenpo_pdf::PageContent;
 
-use super::image::{otsu, Gray};
+use super::image::{ink_level, Gray};
 use super::OcrSettings;
 use crate::geom::Rect;
 
@@ -170,7 +170,7 @@ pub fn off_ink_doubt(
     if img.width == 0 || img.height == 0 || placed.width() <= 0.0 || placed.height() <= 0.0 {
         return None;
     }
-    let ink = otsu(img).clamp(64, 200);
+    let ink = ink_level(img);
     let (sx, sy) = (
         img.width as f64 / placed.width(),
         img.height as f64 / placed.height(),

@@ -433,6 +433,12 @@ pub fn parse_pnm(data: &[u8]) -> Result<Gray, String> {
     })
 }
 
+/// The page's ink level: Otsu's threshold held within 64–200, so a page of almost all
+/// paper (or all ink) still separates print from the paper's grain.
+pub fn ink_level(img: &Gray) -> u8 {
+    otsu(img).clamp(64, 200)
+}
+
 /// Otsu's threshold of an image (the gray level separating ink from paper best).
 pub fn otsu(img: &Gray) -> u8 {
     let mut hist = [0u64; 256];
@@ -690,7 +696,7 @@ pub fn prepare(
         });
     }
     let t0 = std::time::Instant::now();
-    let ink = s.ink_threshold.unwrap_or_else(|| otsu(&img).clamp(64, 200));
+    let ink = s.ink_threshold.unwrap_or_else(|| ink_level(&img));
     let skew = estimate_skew(&img, ink, s);
     let t1 = std::time::Instant::now();
     let skew = if skew.abs() >= s.min_skew_deg {

@@ -9,7 +9,7 @@
 //! (`dash_clear_em`) and no recognized word over it, becomes a word `―`; the word model
 //! turns a lone dash into the table's "none" mark like any recognized one.
 
-use super::image::{otsu, Gray};
+use super::image::{ink_level, Gray};
 use super::rulings::PxSegment;
 use super::words::EngineWord;
 use super::OcrSettings;
@@ -62,7 +62,7 @@ pub fn dash_marks(
     let max_thick = (s.dash_max_thickness_em * em).max(1.0);
     // A single pixel row is a hairline (a thin rule broken into pieces), never a dash.
     let min_thick = (s.dash_min_thickness_em * em).clamp(2.0, max_thick.max(2.0));
-    let ink = otsu(img).clamp(64, 200);
+    let ink = ink_level(img);
     let mut open: Vec<Bar> = Vec::new();
     let mut done: Vec<Bar> = Vec::new();
     for y in 0..img.height {

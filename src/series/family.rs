@@ -290,12 +290,6 @@ fn under_title(title: Option<&str>, key: &str) -> String {
 /// Each document's rows seen so far, with their signatures: (table, row index).
 type EarlierRows<'a> = HashMap<&'a str, Vec<(RowSignature, (usize, u32))>>;
 
-/// The only row `it` yields, if it yields exactly one.
-fn the_one_row(mut it: impl Iterator<Item = (usize, u32)>) -> Option<(usize, u32)> {
-    let first = it.next()?;
-    it.all(|x| x == first).then_some(first)
-}
-
 /// Rule `same_row_one_figure_misread`: `row` repeats `earlier` with one figure misread —
 /// the same label, at least `same_row_min_figures` columns with the same non-zero figure,
 /// and at most one column where both have a figure and they differ.
@@ -484,7 +478,7 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                     again.insert(r, first);
                 } else if first.1 == r {
                     let near = earlier_rows.get(document).and_then(|earlier| {
-                        the_one_row(
+                        super::items::the_one(
                             earlier
                                 .iter()
                                 .filter(|(e, _)| repeats_misread(sig, e, s))

@@ -58,8 +58,8 @@ fn label_of(item_path: &str) -> &str {
     item_path.rsplit('/').next().unwrap_or(item_path)
 }
 
-/// The only index `it` yields, if it yields exactly one.
-fn the_one(mut it: impl Iterator<Item = usize>) -> Option<usize> {
+/// The only item `it` yields, if it yields exactly one.
+pub(super) fn the_one<T>(mut it: impl Iterator<Item = T>) -> Option<T> {
     let first = it.next()?;
     it.next().is_none().then_some(first)
 }
