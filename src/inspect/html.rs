@@ -587,6 +587,7 @@ mod tests {
 
     fn table() -> LogicalTable {
         LogicalTable {
+            numeric: Vec::new(),
             units: Vec::new(),
             note_unit: None,
             diagnostics: Vec::new(),

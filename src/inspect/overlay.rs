@@ -501,6 +501,7 @@ mod tests {
 
     fn table(pages: Vec<usize>, bbox: Rect, header_n: usize, rows: Vec<Row>) -> LogicalTable {
         LogicalTable {
+            numeric: Vec::new(),
             units: Vec::new(),
             note_unit: None,
             diagnostics: Vec::new(),

@@ -6,6 +6,7 @@
 use super::part::WorkRow;
 use super::settings::LogicalSettings;
 use super::text::{char_len, is_numeric, squash};
+use crate::text::cell::ColumnCount;
 
 /// Whether a row could be a header row: some text, every text short and not a number.
 fn header_like(row: &WorkRow, s: &LogicalSettings) -> bool {
@@ -42,21 +43,15 @@ where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = &'a str>,
 {
-    let mut counts = vec![(0usize, 0usize); n];
+    let mut counts = vec![ColumnCount::default(); n];
     for r in rows {
-        for ((num, all), t) in counts.iter_mut().zip(r) {
-            if t.trim().is_empty() {
-                continue;
-            }
-            *all += 1;
-            if is_numeric(t) {
-                *num += 1;
-            }
+        for (count, t) in counts.iter_mut().zip(r) {
+            count.add(t);
         }
     }
     counts
         .into_iter()
-        .map(|(num, all)| all > 0 && num as f64 >= s.numeric_column_fraction * all as f64)
+        .map(|c| c.numeric(s.numeric_column_fraction))
         .collect()
 }
 

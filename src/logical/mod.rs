@@ -115,6 +115,10 @@ pub struct LogicalTable {
     /// `（単位：千円）`, or the note of the table above it carried down
     /// (`unit::carry_unit_notes`). A column's own unit in `units` wins over it.
     pub note_unit: Option<String>,
+    /// Whether each column is a number column (rule `numeric_column` over its body rows,
+    /// `text::cell`): decided here once, when the table is complete; value typing reads
+    /// it and does not count again ([`LogicalTable::decide_numeric`]).
+    pub numeric: Vec<bool>,
     /// What the table, OCR and logical stages noticed, fell back on or repaired in this
     /// table: its grids' diagnostics, then the logical stage's own, each naming the
     /// table's index in [`Assembly::tables`].
@@ -122,6 +126,23 @@ pub struct LogicalTable {
 }
 
 impl LogicalTable {
+    /// Decides which columns are number columns ([`LogicalTable::numeric`]): the cells of
+    /// its rows other than section headings, by the share `fraction`
+    /// (`numeric_column_fraction`).
+    pub fn decide_numeric(&mut self, fraction: f64) {
+        let n = self
+            .columns
+            .len()
+            .max(self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0));
+        let mut counts = vec![crate::text::cell::ColumnCount::default(); n];
+        for r in self.rows.iter().filter(|r| r.kind != RowKind::Section) {
+            for (count, cell) in counts.iter_mut().zip(&r.cells) {
+                count.add(cell);
+            }
+        }
+        self.numeric = counts.into_iter().map(|c| c.numeric(fraction)).collect();
+    }
+
     /// The table's unit: its note's (`（単位：千円）`), else the unit printed over most of
     /// its columns that have one (`千円`), if any.
     pub fn unit(&self) -> Option<&str> {
@@ -318,6 +339,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
     inherit_columns(&mut tables, &firsts, settings);
     unit::carry_unit_notes(&mut tables, settings);
     for (i, t) in tables.iter_mut().enumerate() {
+        t.decide_numeric(settings.numeric_column_fraction);
         for d in &mut t.diagnostics {
             d.table = Some(i);
         }
@@ -636,6 +658,7 @@ fn build_table(
 ) -> LogicalTable {
     let Some((first, header_n)) = members.first().copied() else {
         return LogicalTable {
+            numeric: Vec::new(),
             pages: Vec::new(),
             bbox: Rect::new(0.0, 0.0, 0.0, 0.0),
             mode: Strategy::default(),
@@ -983,6 +1006,7 @@ fn build_table(
     pages.sort_unstable();
     pages.dedup();
     LogicalTable {
+        numeric: Vec::new(),
         pages,
         bbox: first.bbox,
         mode: first.grid.mode,

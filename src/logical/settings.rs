@@ -19,9 +19,12 @@ pub struct LogicalSettings {
     /// the longest dev header is `本年度当初予算額（百万円）` (13); body cells of reform
     /// reports run to hundreds, so anything longer is body text.
     pub header_max_chars: usize,
-    /// A column is numeric when at least this fraction of its non-empty body cells parse
-    /// as numbers (`1,234`, `▲5.2`, `－`). Default 0.6: budget and statistics columns are
-    /// all numbers; a text column with a few numbers stays text.
+    /// A column is numeric when it holds a number and at least this fraction of its read
+    /// body cells are numbers or none marks (`1,234`, `▲5.2`, `38事業`, `－`; rule
+    /// `numeric_column` of `text::cell`). Default 0.6: budget and statistics columns are
+    /// all numbers; a text column with a few numbers stays text. The one setting of the
+    /// idea: header detection asks it of a part's rows, and the decision over the finished
+    /// table (`LogicalTable::numeric`) is the one value typing uses.
     pub numeric_column_fraction: f64,
     /// The identifier column of a table (the first one that names each row, e.g. 具体的取組
     /// next to a row-spanning 課題) is the first column without row-spanning cells whose own

@@ -4,6 +4,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::text::cell::{parse_cell, Cell, CellUnit};
 use crate::text::chars::is_kana_letter;
 pub use crate::text::chars::{is_cjk, squash};
 use crate::text::figure::figure_commas_ignored;
@@ -15,10 +16,22 @@ pub fn char_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// Whether the cell reads as a number or a number placeholder: `1,234`, `▲5.2`, `△12`,
-/// `18.4%`, `－`, `…`, `皆増` ([`is_placeholder`]).
+/// Whether the cell is a figure, an amount or a number placeholder: `1,234`, `▲5.2`,
+/// `△12`, `18.4%`, `87,861,632 円`, `3割`, `－`, `…`, `皆増` ([`is_placeholder`]). A shape
+/// test of one cell, for the header, section and stitch rules: a number with a counter
+/// word (`1歳`, `3区`) is a label in a header row, an amount never is. Whether a column
+/// holds numbers is [`crate::text::cell::ColumnCount::numeric`], which counts counters
+/// too.
 pub fn is_numeric(s: &str) -> bool {
-    is_placeholder(s) || parse_number(s).is_some()
+    is_placeholder(s)
+        || parse_number(s).is_some()
+        || matches!(
+            parse_cell(s),
+            Cell::Number {
+                unit: Some(CellUnit::Yen(_) | CellUnit::Percent),
+                ..
+            }
+        )
 }
 
 /// The value of a numeric cell (`▲` and `△` negative), `None` for text and placeholders;
@@ -268,6 +281,8 @@ mod tests {
             "－",
             "0",
             "１，２３４",
+            "87,861,632 円",
+            "3割",
         ] {
             assert!(is_numeric(s), "{s}");
         }
@@ -278,6 +293,8 @@ mod tests {
             "1世帯当たり人員",
             "平成30年度",
             "1 区の自律経営",
+            "1歳",
+            "3区",
         ] {
             assert!(!is_numeric(s), "{s}");
         }

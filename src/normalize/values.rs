@@ -23,10 +23,6 @@ use crate::logical::{LogicalTable, RowKind};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValueSettings {
-    /// A column is numeric when at least this fraction of its non-empty body cells (dashes
-    /// and words like `皆増` left out) read as numbers. Default 0.6: the dev budget and
-    /// statistics columns read 100 %, a text column with a few numbers stays text.
-    pub numeric_fraction: f64,
     /// Header words that make a column a percent column when its header names no other
     /// unit (regex). Default: `settings.values.percent_header` of `config/defaults.toml`.
     pub percent_header: String,
@@ -39,7 +35,6 @@ pub struct ValueSettings {
 impl Default for ValueSettings {
     fn default() -> Self {
         ValueSettings {
-            numeric_fraction: 0.6,
             percent_header: crate::defaults::compiled()
                 .settings
                 .values
@@ -106,14 +101,8 @@ fn patterns(s: &ValueSettings) -> Patterns {
 }
 
 impl ValueSettings {
-    /// Checks the patterns compile and the fraction is in (0, 1].
+    /// Checks the patterns compile.
     pub fn validate(&self) -> Result<(), SettingError> {
-        if !(self.numeric_fraction > 0.0 && self.numeric_fraction <= 1.0) {
-            return Err(SettingError::new(
-                "numeric_fraction",
-                format!("{} is not in (0, 1]", self.numeric_fraction),
-            ));
-        }
         for (key, pattern) in [
             ("percent_header", &self.percent_header),
             ("count_header", &self.count_header),
@@ -237,14 +226,14 @@ pub fn column_types(t: &LogicalTable, s: &ValueSettings) -> Vec<ColumnType> {
             .filter_map(|r| r.cells.get(c))
             .map(|x| parse_cell(x))
             .collect();
+        // Whether the column holds numbers was decided once, by the logical stage.
+        if !t.numeric.get(c).copied().unwrap_or(false) {
+            continue;
+        }
         let numbers = cells
             .iter()
             .filter(|x| matches!(x, Cell::Number { .. }))
             .count();
-        let texts = cells.iter().filter(|x| matches!(x, Cell::Text)).count();
-        if numbers == 0 || (numbers as f64) < s.numeric_fraction * (numbers + texts) as f64 {
-            continue;
-        }
         let percent_cells = cells
             .iter()
             .filter(|x| {
@@ -396,7 +385,8 @@ pub(crate) mod tests {
         caption: Option<&str>,
         rows: &[(&[&str], RowKind)],
     ) -> LogicalTable {
-        LogicalTable {
+        let mut t = LogicalTable {
+            numeric: Vec::new(),
             units: Vec::new(),
             note_unit: None,
             diagnostics: Vec::new(),
@@ -422,7 +412,9 @@ pub(crate) mod tests {
                 .collect(),
             spans: Vec::new(),
             caption: caption.map(str::to_string),
-        }
+        };
+        t.decide_numeric(crate::logical::LogicalSettings::default().numeric_column_fraction);
+        t
     }
 
     fn ints(v: &[Option<i64>]) -> Vec<Option<Value>> {
@@ -788,14 +780,33 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn value_typing_takes_the_number_columns_the_logical_stage_decided() {
+        let mut t = table(
+            &["項目", "人数"],
+            &[],
+            None,
+            &[
+                (&["A", "38事業"], RowKind::Data),
+                (&["B", "12"], RowKind::Data),
+                (&["C", "－"], RowKind::Data),
+            ],
+        );
+        assert_eq!(t.numeric, vec![false, true]);
+        assert_eq!(
+            typed_table(&t, &ValueSettings::default()).columns[1],
+            ColumnType::Number(NumberKind::Count)
+        );
+        // Value typing does not count again: a column the table calls text stays text.
+        t.numeric = vec![false, false];
+        assert_eq!(
+            typed_table(&t, &ValueSettings::default()).columns[1],
+            ColumnType::Text
+        );
+    }
+
+    #[test]
     fn settings_validate() {
         assert!(ValueSettings::default().validate().is_ok());
-        assert!(ValueSettings {
-            numeric_fraction: 0.0,
-            ..Default::default()
-        }
-        .validate()
-        .is_err());
         assert!(ValueSettings {
             percent_header: "(".into(),
             ..Default::default()

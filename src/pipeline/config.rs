@@ -702,8 +702,8 @@ headers = ["本年度予算額"]
         assert!(e.contains("kinds[1]") && e.contains("defined twice"), "{e}");
         let e = err(KIND.replace("type = \"amount\"", "type = \"money\""));
         assert!(e.contains("money") && e.contains("line"), "{e}");
-        let e = err("[settings.values]\nnumeric_fraction = 2.0\n".into());
-        assert!(e.contains("settings.values.numeric_fraction"), "{e}");
+        let e = err("[settings.values]\npercent_header = \"(\"\n".into());
+        assert!(e.contains("settings.values.percent_header"), "{e}");
         let e = err("[settings.table]\njoint_tol = -3.0\n".into());
         assert!(e.contains("settings.table.joint_tol"), "{e}");
         let e = err("[settings.ocr]\ntarget_dpi = 1e6\n".into());

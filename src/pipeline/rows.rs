@@ -418,7 +418,8 @@ mod tests {
     use crate::table::Strategy;
 
     fn table(columns: &[&str], rows: &[&[&str]]) -> LogicalTable {
-        LogicalTable {
+        let mut t = LogicalTable {
+            numeric: Vec::new(),
             units: Vec::new(),
             note_unit: None,
             diagnostics: Vec::new(),
@@ -445,7 +446,9 @@ mod tests {
                 .collect(),
             spans: Vec::new(),
             caption: None,
-        }
+        };
+        t.decide_numeric(crate::logical::LogicalSettings::default().numeric_column_fraction);
+        t
     }
 
     const KINDS: &str = r#"
