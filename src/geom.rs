@@ -4,6 +4,13 @@
 
 pub use nenpo_pdf::geom::{Point, Rect};
 
+/// PDF points in an inch: a page `w` points wide rendered at `dpi` is `w / 72 * dpi`
+/// pixels.
+pub const POINTS_PER_INCH: f64 = 72.0;
+
+/// The font size (points) assumed for a line whose words tell none: body text's size.
+pub const BODY_TEXT_PT: f64 = 10.0;
+
 /// Groups sorted-or-not values into clusters whose consecutive members are at most `tol`
 /// apart. Returns clusters as lists of indices into `values`, ordered by value.
 pub fn cluster_1d(values: &[f64], tol: f64) -> Vec<Vec<usize>> {

@@ -57,13 +57,17 @@ pub fn caption(
     Some(out.join("\n"))
 }
 
-/// Words of one line joined: a gap wider than a third of the font size is a space.
+/// A gap between two words of a caption line wider than this share of the font size is
+/// a space: a third of an em, the width of a Latin space in most fonts.
+const SPACE_EM: f64 = 1.0 / 3.0;
+
+/// Words of one line joined: a gap wider than [`SPACE_EM`] is a space.
 fn line_text(words: &[&crate::layout::Word]) -> String {
     let mut t = String::new();
     let mut prev: Option<&crate::layout::Word> = None;
     for w in words {
         if let Some(p) = prev {
-            if w.bbox.x0 - p.bbox.x1 > w.size.max(1.0) / 3.0 {
+            if w.bbox.x0 - p.bbox.x1 > w.size.max(1.0) * SPACE_EM {
                 t.push(' ');
             }
         }

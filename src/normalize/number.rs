@@ -195,13 +195,6 @@ pub fn amount_yen(cell: &str, multiplier: i64) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn dec(m: i128, s: u32) -> Decimal {
-        Decimal {
-            mantissa: m,
-            scale: s,
-        }
-    }
-
     #[test]
     fn units() {
         let cases: Vec<(&str, Option<Unit>)> = vec![
@@ -301,9 +294,9 @@ mod tests {
 
     #[test]
     fn decimals_to_f64_are_the_nearest() {
-        assert_eq!(dec(184, 1).to_f64(), 18.4);
-        assert_eq!(dec(-4, 1).to_f64(), -0.4);
-        assert_eq!(dec(5, 3).to_f64(), 0.005);
-        assert_eq!(dec(12, 0).to_f64(), 12.0);
+        assert_eq!(Decimal::new(184, 1).to_f64(), 18.4);
+        assert_eq!(Decimal::new(-4, 1).to_f64(), -0.4);
+        assert_eq!(Decimal::new(5, 3).to_f64(), 0.005);
+        assert_eq!(Decimal::new(12, 0).to_f64(), 12.0);
     }
 }

@@ -134,11 +134,7 @@ fn decide(
     s: &OcrSettings,
     models: &paddle::Models,
 ) -> Result<Decision, Error> {
-    let dpi = if s.target_dpi > 0.0 {
-        s.target_dpi
-    } else {
-        300.0
-    };
+    let dpi = s.render_dpi();
     let img = render(
         &s.renderer,
         pdf,
@@ -155,7 +151,7 @@ fn decide(
         if w.vertical || !w.text.chars().any(jis::is_kanji) {
             continue;
         }
-        let pad = 0.15 * w.bbox.height();
+        let pad = GLYPH_PAD_EM * w.bbox.height();
         boxes.push(PxBox {
             x0: ((w.bbox.x0 - pad) * scale).max(0.0),
             y0: ((w.bbox.top - pad) * scale).max(0.0),
@@ -222,6 +218,10 @@ fn decide(
 
 /// How many likeliest symbols the check looks at for the layer's character's chance.
 const GARBLED_TOP_K: usize = 20;
+
+/// A word's box is read with this much of its height added on every side: a text layer's
+/// box is the font's, and a glyph's strokes can reach past it.
+const GLYPH_PAD_EM: f64 = 0.15;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use nenpo_pdf::{Document, ImageStream, PageContent};
 
 use super::rulings::{self, PxSegment};
 use super::{Error, OcrSettings};
-use crate::geom::Rect;
+use crate::geom::{Rect, POINTS_PER_INCH};
 
 /// An 8-bit gray image, row-major, 0 = black.
 #[derive(Clone, Debug, PartialEq)]
@@ -325,7 +325,7 @@ fn unpredict_png(raw: &[u8], row: usize, h: usize, bpp: usize) -> Result<Vec<u8>
 /// The highest resolution (dots per inch, at most `dpi`) at which a `width_pt` ×
 /// `height_pt` page has at most `max_pixels` pixels.
 pub fn capped_dpi(dpi: f64, width_pt: f64, height_pt: f64, max_pixels: u64) -> f64 {
-    let area_in2 = (width_pt / 72.0) * (height_pt / 72.0);
+    let area_in2 = (width_pt / POINTS_PER_INCH) * (height_pt / POINTS_PER_INCH);
     if !(area_in2.is_finite() && area_in2 > 0.0) {
         return dpi;
     }
@@ -433,10 +433,14 @@ pub fn parse_pnm(data: &[u8]) -> Result<Gray, String> {
     })
 }
 
-/// The page's ink level: Otsu's threshold held within 64–200, so a page of almost all
-/// paper (or all ink) still separates print from the paper's grain.
+/// The gray levels the ink level is held within: on a page of almost all paper (or all
+/// ink) Otsu's threshold drifts to the paper's grain (or into the ink); print on white
+/// paper separates between these two.
+const INK_LEVEL_RANGE: (u8, u8) = (64, 200);
+
+/// The page's ink level: Otsu's threshold held within [`INK_LEVEL_RANGE`].
 pub fn ink_level(img: &Gray) -> u8 {
-    otsu(img).clamp(64, 200)
+    otsu(img).clamp(INK_LEVEL_RANGE.0, INK_LEVEL_RANGE.1)
 }
 
 /// Otsu's threshold of an image (the gray level separating ink from paper best).
@@ -469,12 +473,28 @@ pub fn otsu(img: &Gray) -> u8 {
     best_t
 }
 
+/// The skew search samples about this many columns of every row (a 300 dpi A4 page's
+/// 2,480 columns every other one): the profile stays sharp at a fraction of the work.
+const SKEW_SAMPLE_COLUMNS: usize = 1000;
+
+/// Fewer ink pixels than this is a blank page: no lines to align, no skew.
+const SKEW_MIN_INK: usize = 100;
+
+/// The coarse step of the skew search (degrees); the fine search (`skew_step_deg`)
+/// covers one coarse step on either side of the best coarse angle.
+const SKEW_COARSE_STEP_DEG: f64 = 0.1;
+
+/// A page within this fraction of the target resolution, not skewed, is used as
+/// decoded: resampling by 2% or less costs a blur and gains nothing.
+const RESAMPLE_TOLERANCE: f64 = 0.02;
+
 /// Estimates the skew of text lines and rulings in degrees (positive: lines descend to
 /// the right) by maximising the sharpness (sum of squares) of the projection profile of
-/// ink pixels along sheared rows: coarse steps of 0.1°, then `skew_step_deg`.
+/// ink pixels along sheared rows: coarse steps of [`SKEW_COARSE_STEP_DEG`], then
+/// `skew_step_deg` around the best coarse angle.
 pub fn estimate_skew(img: &Gray, ink: u8, s: &OcrSettings) -> f64 {
     // Every row (an even row stride would favour 0°), columns sampled.
-    let step_x = (img.width / 1000).max(1);
+    let step_x = (img.width / SKEW_SAMPLE_COLUMNS).max(1);
     let mut pts: Vec<(f32, f32)> = Vec::new();
     for y in 0..img.height {
         for x in (0..img.width).step_by(step_x) {
@@ -483,7 +503,7 @@ pub fn estimate_skew(img: &Gray, ink: u8, s: &OcrSettings) -> f64 {
             }
         }
     }
-    if pts.len() < 100 || s.max_skew_deg <= 0.0 {
+    if pts.len() < SKEW_MIN_INK || s.max_skew_deg <= 0.0 {
         return 0.0;
     }
     let margin = (img.width as f64 * s.max_skew_deg.to_radians().tan()).ceil() as usize + 2;
@@ -513,13 +533,12 @@ pub fn estimate_skew(img: &Gray, ink: u8, s: &OcrSettings) -> f64 {
         best.1
     };
     let m = s.max_skew_deg;
-    let coarse = search(&mut score, -m, m, 0.1_f64.min(m));
-    let step = s.skew_step_deg.max(0.001);
+    let coarse = search(&mut score, -m, m, SKEW_COARSE_STEP_DEG.min(m));
     search(
         &mut score,
-        (coarse - 0.1).max(-m),
-        (coarse + 0.1).min(m),
-        step,
+        (coarse - SKEW_COARSE_STEP_DEG).max(-m),
+        (coarse + SKEW_COARSE_STEP_DEG).min(m),
+        s.skew_step_deg,
     )
 }
 
@@ -655,11 +674,7 @@ pub fn prepare(
     content: &PageContent,
     s: &OcrSettings,
 ) -> Result<PreparedPage, Error> {
-    let dpi = if s.target_dpi > 0.0 {
-        s.target_dpi
-    } else {
-        300.0
-    };
+    let dpi = s.render_dpi();
     let page_rect = Rect::new(0.0, 0.0, content.width, content.height);
     let size = (content.width, content.height);
     let (img, bbox) = match source {
@@ -704,14 +719,14 @@ pub fn prepare(
     } else {
         0.0
     };
-    let src_dpi = img.width as f64 / (bbox.width() / 72.0);
+    let src_dpi = img.width as f64 / (bbox.width() / POINTS_PER_INCH);
     let scale = if s.target_dpi > 0.0 {
         s.target_dpi / src_dpi
     } else {
         1.0
     };
     let scale = capped_scale(scale, img.width, img.height, s.max_image_pixels);
-    let mut image = if skew == 0.0 && (scale - 1.0).abs() < 0.02 {
+    let mut image = if skew == 0.0 && (scale - 1.0).abs() < RESAMPLE_TOLERANCE {
         img
     } else {
         deskew_resample(&img, skew, scale, s.max_image_pixels).map_err(|message| Error::Image {

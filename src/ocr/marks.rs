@@ -28,6 +28,14 @@ const SAME_STROKE: f64 = 0.7;
 /// Ink this many em around a bar touches it: the bar's own ragged edge.
 const HALO_EM: f64 = 0.1;
 
+/// The smallest em (pixels) the dash sizes are measured in: below it a page's words are
+/// specks, and a bar of a pixel or two would pass for a dash.
+const MIN_EM_PX: f64 = 4.0;
+
+/// Around a bar, one pixel of ink in this many is scan noise or JPEG ringing, not a
+/// character touching the bar.
+const STRAY_PIXELS_IN: usize = 200;
+
 /// A bar being traced: rows `y0..y1`, columns `x0..x1` (the union of its rows).
 #[derive(Clone, Copy, Debug)]
 struct Bar {
@@ -57,7 +65,7 @@ pub fn dash_marks(
         return Vec::new();
     }
     heights.sort_by(f64::total_cmp);
-    let em = heights[heights.len() / 2].max(4.0);
+    let em = heights[heights.len() / 2].max(MIN_EM_PX);
     let (min_len, max_len) = (s.dash_min_em * em, s.dash_max_em * em);
     let max_thick = (s.dash_max_thickness_em * em).max(1.0);
     // A single pixel row is a hairline (a thin rule broken into pieces), never a dash.
@@ -173,7 +181,7 @@ fn clear_around(img: &Gray, ink: u8, bar: &Bar, margin: f64, halo: usize) -> boo
     let (x0, x1) = (bar.x0.saturating_sub(m), (bar.x1 + m).min(img.width));
     let (y0, y1) = (bar.y0.saturating_sub(m), (bar.y1 + m).min(img.height));
     // A few stray pixels (scan noise, JPEG ringing) are not a character.
-    let allowed = ((x1 - x0) * (y1 - y0)) / 200;
+    let allowed = ((x1 - x0) * (y1 - y0)) / STRAY_PIXELS_IN;
     let mut found = 0usize;
     for y in y0..y1 {
         let row = &img.pixels[y * img.width..(y + 1) * img.width];

@@ -138,7 +138,8 @@ pub struct OcrSettings {
     /// page that has to be rendered is rendered at it. Default 300: on the 200 dpi corpus
     /// scans Tesseract reads more characters right at 300 than at the native 200 (see
     /// README, OCR: on the 12 scanned dev documents, characters 0.976 vs 0.972, cells found
-    /// verbatim 0.880 vs 0.853, row match 0.36 vs 0.23). 0 keeps the image's resolution.
+    /// verbatim 0.880 vs 0.853, row match 0.36 vs 0.23). 0 keeps the image's resolution,
+    /// and a page that has to be rendered is rendered at [`RENDER_DPI`].
     pub target_dpi: f64,
     /// An embedded page image with more pixels than this (by its dictionary, or by its
     /// own JPEG header, which must agree with the dictionary) is not decoded here (its
@@ -326,7 +327,20 @@ impl Default for OcrSettings {
     }
 }
 
+/// The resolution a page is rendered at when `target_dpi` is 0 (keep the image's own)
+/// and there is no image to keep: the resolution scanners print administrative papers at.
+pub const RENDER_DPI: f64 = 300.0;
+
 impl OcrSettings {
+    /// The resolution pages are rendered at: `target_dpi`, or [`RENDER_DPI`] when that is 0.
+    pub fn render_dpi(&self) -> f64 {
+        if self.target_dpi > 0.0 {
+            self.target_dpi
+        } else {
+            RENDER_DPI
+        }
+    }
+
     /// Rejects values its rules cannot use: a negative length or angle, a fraction or
     /// confidence outside 0–1, `target_dpi` beyond 1200 (a page would be rendered at
     /// gigapixels; `max_image_pixels` caps it anyway), a Tesseract page mode beyond 13,
@@ -849,7 +863,8 @@ impl Reader {
         match self {
             Reader::Paddle(m) => m.read(&page.image, &page.rulings, s),
             Reader::Tesseract(_) => {
-                let dpi = page.image.width as f64 / (page.map.bbox.width() / 72.0);
+                let dpi = page.image.width as f64
+                    / (page.map.bbox.width() / crate::geom::POINTS_PER_INCH);
                 tesseract::parse_tsv(&tesseract::run(&page.pgm(), dpi, s)?)
             }
         }

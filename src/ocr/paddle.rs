@@ -56,6 +56,11 @@ const DET_STRIDE: usize = 32;
 /// A detected (unclipped) line box is about this many em high: measured on the real
 /// scans at 200–300 dpi (digits of a 10.5 pt line: box 31–35 px, em 29 px at 200 dpi).
 const BOX_HEIGHT_EM: f64 = 1.15;
+/// A character below this probability is listed as unsure in the `-vvv` trace of each
+/// line (a misread such as `抄`=0.24 for `捗` shows there; confident reads are 0.95+).
+const UNSURE: f32 = 0.9;
+/// A detector region narrower or lower than this (pixels) is a speck, not a line.
+const MIN_BOX_PX: f64 = 3.0;
 
 /// The models directory: the `models_dir` setting, else `$NENPO_OCR_MODELS`, else
 /// `$XDG_CACHE_HOME/nenpo/models`, else `~/.cache/nenpo/models` (where
@@ -187,7 +192,7 @@ impl Models {
                 let text: String = chars.iter().map(|c| c.text.as_str()).collect();
                 let unsure: Vec<String> = chars
                     .iter()
-                    .filter(|c| c.confidence < 0.9)
+                    .filter(|c| c.confidence < UNSURE)
                     .map(|c| format!("{}={:.2}", c.text, c.confidence))
                     .collect();
                 tracing::trace!(
@@ -519,7 +524,7 @@ fn db_boxes(map: &[f32], w: usize, h: usize, s: &OcrSettings) -> Vec<PxBox> {
             }
         }
         let (bw, bh) = ((x1 + 1 - x0) as f64, (y1 + 1 - y0) as f64);
-        if bw.min(bh) < 3.0 {
+        if bw.min(bh) < MIN_BOX_PX {
             continue;
         }
         let mut sum = 0f64;
@@ -557,7 +562,7 @@ fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
     let mut pieces: Vec<(PxBox, bool)> = Vec::with_capacity(boxes.len());
     for b in boxes {
         let cy = (b.y0 + b.y1) / 2.0;
-        let margin = (b.y1 - b.y0) * 0.25;
+        let margin = (b.y1 - b.y0) * CUT_MARGIN;
         let mut cuts: Vec<f64> = rulings
             .iter()
             .filter(|r| !r.horizontal && r.start <= cy && r.end >= cy)
@@ -601,6 +606,10 @@ fn split_at_rulings(boxes: Vec<PxBox>, rulings: &[PxSegment]) -> Vec<PxBox> {
         .collect()
 }
 
+/// A vertical ruling cuts a line box only where it crosses the box this share of the
+/// box's height in from either end: a ruling just at a box's edge is the cell's border.
+const CUT_MARGIN: f64 = 0.25;
+
 /// Rule `cut_piece_seen_twice`: the share of a cut piece's area inside another box that
 /// makes it that box's ink read twice.
 const SEEN_TWICE: f64 = 0.5;
@@ -637,8 +646,8 @@ fn split_stacked_lines(boxes: Vec<PxBox>, img: &Gray, s: &OcrSettings) -> Vec<Px
             out.push(b);
             continue;
         }
-        let lo = ((b.y0 + 0.25 * h).max(0.0) as usize).min(img.height);
-        let hi = ((b.y1 - 0.25 * h).max(0.0) as usize).min(img.height);
+        let lo = ((b.y0 + BAND_INSET * h).max(0.0) as usize).min(img.height);
+        let hi = ((b.y1 - BAND_INSET * h).max(0.0) as usize).min(img.height);
         let ink = |y: usize| {
             img.pixels[y * img.width + x0..y * img.width + x1]
                 .iter()
@@ -659,6 +668,9 @@ fn split_stacked_lines(boxes: Vec<PxBox>, img: &Gray, s: &OcrSettings) -> Vec<Px
     out
 }
 
+/// [`split_stacked_lines`] looks for the blank pixel row in the middle of a box: this
+/// share of its height is left out at the top and at the bottom.
+const BAND_INSET: f64 = 0.25;
 /// A pixel darker than this gray level is ink, for [`split_stacked_lines`] (the prepared
 /// image is paper-white above `paper_level`).
 const INK_LEVEL: u8 = 128;

@@ -85,9 +85,12 @@ pub fn version(program: &str) -> Result<String, Error> {
     Ok(ver)
 }
 
+/// The resolutions Tesseract accepts for `--dpi` (it warns and guesses outside them).
+const TESSERACT_DPI: (f64, f64) = (70.0, 2400.0);
+
 /// Runs Tesseract on a PGM image of `dpi` dots per inch; returns its TSV.
 pub fn run(pgm: &[u8], dpi: f64, s: &OcrSettings) -> Result<String, Error> {
-    let dpi = dpi.round().clamp(70.0, 2400.0);
+    let dpi = dpi.round().clamp(TESSERACT_DPI.0, TESSERACT_DPI.1);
     let mut child = Command::new(&s.tesseract)
         .args([
             "stdin",

@@ -37,6 +37,10 @@ pub struct EngineWord {
 /// The em of digits and Latin capitals is about this many times their ink height.
 pub const CAP_HEIGHT_EM: f64 = 0.72;
 
+/// The smallest em (points) a line is measured in: smaller "text" is specks read as
+/// characters, and would make every gap a word break.
+const MIN_EM_PT: f64 = 4.0;
+
 fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -112,8 +116,8 @@ pub fn to_glyphs(
             .collect();
         let em = median(cjk_sizes)
             .or_else(|| median(members.iter().map(|w| w.height / CAP_HEIGHT_EM).collect()))
-            .unwrap_or(10.0)
-            .max(4.0);
+            .unwrap_or(crate::geom::BODY_TEXT_PT)
+            .max(MIN_EM_PT);
         let line_cy =
             median(members.iter().map(|w| w.top + w.height / 2.0).collect()).unwrap_or(0.0);
         let mut prev_right = f64::NEG_INFINITY;

@@ -48,7 +48,11 @@ pub(crate) fn lines_of<'a>(words: &[&'a Word], s: &TableSettings) -> Vec<Line<'a
                 .fold(words[0].bbox, |b, w| b.union(&w.bbox));
             let mut sizes: Vec<f64> = words.iter().map(|w| w.size).collect();
             sizes.sort_by(f64::total_cmp);
-            let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0);
+            let size = sizes
+                .get(sizes.len() / 2)
+                .copied()
+                .unwrap_or(crate::geom::BODY_TEXT_PT)
+                .max(1.0);
             Line { words, bbox, size }
         })
         .collect()

@@ -371,13 +371,6 @@ impl ColumnCount {
 mod tests {
     use super::*;
 
-    fn dec(m: i128, s: u32) -> Decimal {
-        Decimal {
-            mantissa: m,
-            scale: s,
-        }
-    }
-
     #[test]
     fn a_figure_over_its_breakdown_is_the_figure() {
         let n = |v: i128| Cell::Number {
@@ -393,31 +386,40 @@ mod tests {
     #[test]
     fn numerals() {
         let cases: Vec<(&str, Option<(Decimal, usize)>)> = vec![
-            ("1234", Some((dec(1234, 0), 4))),
-            ("1,234", Some((dec(1234, 0), 5))),
-            ("1,234,567", Some((dec(1234567, 0), 9))),
-            ("18.4", Some((dec(184, 1), 4))),
-            ("2.00", Some((dec(2, 0), 4))),
-            ("0.0", Some((dec(0, 0), 3))),
+            ("1234", Some((Decimal::new(1234, 0), 4))),
+            ("1,234", Some((Decimal::new(1234, 0), 5))),
+            ("1,234,567", Some((Decimal::new(1234567, 0), 9))),
+            ("18.4", Some((Decimal::new(184, 1), 4))),
+            ("2.00", Some((Decimal::new(2, 0), 4))),
+            ("0.0", Some((Decimal::new(0, 0), 3))),
             (
                 "42億7,700万",
-                Some((dec(4_277_000_000, 0), "42億7,700万".len())),
+                Some((Decimal::new(4_277_000_000, 0), "42億7,700万".len())),
             ),
             (
                 "562億949万円",
-                Some((dec(56_209_490_000, 0), "562億949万".len())),
+                Some((Decimal::new(56_209_490_000, 0), "562億949万".len())),
             ),
-            ("三千万", Some((dec(30_000_000, 0), "三千万".len()))),
+            (
+                "三千万",
+                Some((Decimal::new(30_000_000, 0), "三千万".len())),
+            ),
             (
                 "二億五千万",
-                Some((dec(250_000_000, 0), "二億五千万".len())),
+                Some((Decimal::new(250_000_000, 0), "二億五千万".len())),
             ),
-            ("千二百三十四", Some((dec(1234, 0), "千二百三十四".len()))),
-            ("二〇二〇", Some((dec(2020, 0), "二〇二〇".len()))),
-            ("1.5億", Some((dec(150_000_000, 0), "1.5億".len()))),
-            ("5千", Some((dec(5000, 0), "5千".len()))),
-            ("1兆2億", Some((dec(1_000_200_000_000, 0), "1兆2億".len()))),
-            ("12人", Some((dec(12, 0), 2))),
+            (
+                "千二百三十四",
+                Some((Decimal::new(1234, 0), "千二百三十四".len())),
+            ),
+            ("二〇二〇", Some((Decimal::new(2020, 0), "二〇二〇".len()))),
+            ("1.5億", Some((Decimal::new(150_000_000, 0), "1.5億".len()))),
+            ("5千", Some((Decimal::new(5000, 0), "5千".len()))),
+            (
+                "1兆2億",
+                Some((Decimal::new(1_000_200_000_000, 0), "1兆2億".len())),
+            ),
+            ("12人", Some((Decimal::new(12, 0), 2))),
             ("1,23", None),
             ("1234,567", None),
             ("12,3456", None),
@@ -436,7 +438,7 @@ mod tests {
     #[test]
     fn cells() {
         let num = |m, s, unit: Option<CellUnit>| Cell::Number {
-            value: dec(m, s),
+            value: Decimal::new(m, s),
             unit,
         };
         let cases: Vec<(&str, Cell)> = vec![

@@ -30,6 +30,11 @@ impl Decimal {
         }
     }
 
+    /// `mantissa / 10^scale`.
+    pub const fn new(mantissa: i128, scale: u32) -> Decimal {
+        Decimal { mantissa, scale }
+    }
+
     fn rescale(self, scale: u32) -> Option<Decimal> {
         if scale < self.scale {
             return None;
