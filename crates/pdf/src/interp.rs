@@ -1,6 +1,6 @@
 //! The content-stream interpreter: graphics and text state, text showing with glyph boxes,
-//! paths (stroked segments and filled rectangles), images, Form XObjects and marked content
-//! with `/ActualText`. Everything is mapped into the page's displayed, top-left frame by the
+//! paths (stroked segments and filled rectangles, cut to the clipping path's bounding box),
+//! images, Form XObjects and marked content with `/ActualText`. Everything is mapped into the page's displayed, top-left frame by the
 //! initial CTM, so no other code converts coordinates.
 
 use crate::content::{Direction, FilledRect, Glyph, ImagePlacement, PageContent, PathLine};
@@ -109,6 +109,9 @@ struct GState {
     leading: f64,
     rise: f64,
     render: i64,
+    /// The bounding box of the clipping path (page space) once a clip was set (`W n`):
+    /// what a stroke or fill paints outside it is not on the page.
+    clip: Option<Rect>,
 }
 
 /// An open `/ActualText` span.
@@ -259,6 +262,7 @@ impl<'d> Interp<'d> {
             leading: 0.0,
             rise: 0.0,
             render: 0,
+            clip: None,
         };
         Interp {
             doc,
@@ -630,7 +634,7 @@ impl<'d> Interp<'d> {
 
     fn paint(&mut self, stroke: bool, fill: bool) {
         let path = std::mem::take(&mut self.path);
-        self.clip_pending = false;
+        let clips = std::mem::take(&mut self.clip_pending);
         if stroke && self.out.lines.len() < MAX_SHAPES {
             let width = self.gs.line_width * self.gs.ctm.scale();
             for s in &path {
@@ -650,17 +654,52 @@ impl<'d> Interp<'d> {
         }
         if fill && self.out.fills.len() < MAX_SHAPES {
             for s in &path {
-                if let Some(rect) = axis_rect(s) {
-                    self.out.fills.push(FilledRect {
-                        rect,
-                        white: self.gs.fill_white,
-                    });
-                }
+                let Some(rect) = axis_rect(s) else {
+                    continue;
+                };
+                let rect = match self.gs.clip {
+                    Some(c) => match intersection(&rect, &c) {
+                        Some(r) => r,
+                        None => continue,
+                    },
+                    None => rect,
+                };
+                self.out.fills.push(FilledRect {
+                    rect,
+                    white: self.gs.fill_white,
+                });
+            }
+        }
+        // The path painted, it narrows the clip (`W n`): its bounding box, which is the
+        // clip itself for the rectangles PDF writers clip cells with.
+        if clips {
+            if let Some(b) = path_bbox(&path) {
+                self.gs.clip = Some(match self.gs.clip {
+                    // Nothing in common: nothing shows; an empty box at the corner.
+                    Some(c) => intersection(&c, &b).unwrap_or(Rect {
+                        x0: b.x0,
+                        top: b.top,
+                        x1: b.x0,
+                        bottom: b.top,
+                    }),
+                    None => b,
+                });
             }
         }
     }
 
+    /// A stroked segment, cut to the clip (a spreadsheet writer draws each cell's border
+    /// long and clips it to the cell: only the clipped part is on the page).
     fn push_line(&mut self, a: (f64, f64), b: (f64, f64), width: f64) {
+        let (a, b) = match self.gs.clip {
+            // Half the stroke's width lies outside its centre line: a border on the clip's
+            // edge is still painted.
+            Some(c) => match clip_segment(a, b, &c.expand(width / 2.0)) {
+                Some(ab) => ab,
+                None => return,
+            },
+            None => (a, b),
+        };
         self.out.lines.push(PathLine {
             a: Point { x: a.0, y: a.1 },
             b: Point { x: b.0, y: b.1 },
@@ -963,6 +1002,64 @@ impl<'d> Interp<'d> {
 }
 
 /// A subpath that is an axis-aligned rectangle (in device space), as a `Rect`.
+/// The bounding box of a path's points, `None` for an empty path.
+fn path_bbox(path: &[Sub]) -> Option<Rect> {
+    let mut pts = path.iter().flat_map(|s| s.pts.iter());
+    let &(x, y) = pts.next()?;
+    let (mut x0, mut y0, mut x1, mut y1) = (x, y, x, y);
+    for &(x, y) in pts {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    Some(Rect {
+        x0,
+        top: y0,
+        x1,
+        bottom: y1,
+    })
+}
+
+/// The common part of two boxes, `None` when they do not meet.
+fn intersection(a: &Rect, b: &Rect) -> Option<Rect> {
+    let r = Rect {
+        x0: a.x0.max(b.x0),
+        top: a.top.max(b.top),
+        x1: a.x1.min(b.x1),
+        bottom: a.bottom.min(b.bottom),
+    };
+    (r.x0 <= r.x1 && r.top <= r.bottom).then_some(r)
+}
+
+/// The part of the segment `a`–`b` inside `r` (Liang–Barsky), `None` when none is.
+fn clip_segment(a: (f64, f64), b: (f64, f64), r: &Rect) -> Option<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [
+        (-dx, a.0 - r.x0),
+        (dx, r.x1 - a.0),
+        (-dy, a.1 - r.top),
+        (dy, r.bottom - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then(|| {
+        (
+            (a.0 + t0 * dx, a.1 + t0 * dy),
+            (a.0 + t1 * dx, a.1 + t1 * dy),
+        )
+    })
+}
+
 fn axis_rect(s: &Sub) -> Option<Rect> {
     let mut pts: Vec<(f64, f64)> = s.pts.clone();
     if pts.len() == 5 && pts.first() == pts.last() {

@@ -120,6 +120,31 @@ fn rectangles_lines_and_images() {
     );
 }
 
+/// A spreadsheet writer's cell border: drawn 50 pt long, clipped to its 20 pt row. Only
+/// the clipped part is a line; the clip ends with its `Q`; a stroke wholly outside the
+/// clip is no line; a fill is cut to the clip.
+#[test]
+fn strokes_and_fills_are_cut_to_the_clip() {
+    let bytes = pdf(
+        "q 10 10 m 12 10 l 12 30 l 10 30 l h W* n 11 10 m 11 60 l S 50 10 m 50 30 l S \
+         0 0 100 100 re f Q 11 70 m 11 80 l S",
+        0,
+    );
+    let doc = Document::load(&bytes, None).unwrap();
+    let p = doc.page(1).unwrap();
+    let lens: Vec<f64> = p
+        .lines
+        .iter()
+        .map(|l| (l.b.y - l.a.y).abs() + (l.b.x - l.a.x).abs())
+        .collect();
+    // 20 pt of the row and half the stroke's width (0.5 pt) past its top edge.
+    assert_eq!(lens.len(), 2, "{:?}", p.lines);
+    assert!((lens[0] - 20.5).abs() < 0.01 && close(lens[1], 10.0), "{lens:?}");
+    assert_eq!(p.fills.len(), 1);
+    let r = p.fills[0].rect;
+    assert!(close(r.x0, 10.0) && close(r.x1, 12.0) && close(r.bottom - r.top, 20.0), "{r:?}");
+}
+
 #[test]
 fn page_rotation_maps_to_displayed_frame() {
     let bytes = pdf(
