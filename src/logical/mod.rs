@@ -287,6 +287,18 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
                         .map(|skip| (g, skip))
                 });
         }
+        // A box below that goes on with its table takes the table's columns.
+        if let Some((g, _)) = cont {
+            let onto = groups.get(g).and_then(|(members, _, header)| {
+                let &j = members.last()?;
+                let &f = members.first()?;
+                let columns = stitch::box_below(&parts[j], &parts[i], header, settings)?;
+                (parts[i].n_cols != parts[f].n_cols).then_some((columns, parts[f].n_cols))
+            });
+            if let Some((columns, n)) = onto {
+                stitch::onto_columns(&mut parts[i], &columns, n);
+            }
+        }
         match cont.and_then(|(g, skip)| groups.get_mut(g).map(|x| (x, skip))) {
             Some(((members, skips, _), skip)) => {
                 members.push(i);

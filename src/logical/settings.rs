@@ -59,6 +59,13 @@ pub struct LogicalSettings {
     /// the vertical gap is at most this many points. Default 12 (about one text line):
     /// a shaded header is found as a ruled grid, its unruled body as a text grid.
     pub header_grid_max_gap: f64,
+    /// Rule `box_below`: a headerless ruled box goes on with the headed table above it on
+    /// the same page when the gap between them is at most this many points. Default 24
+    /// (two text lines): a statement's closing rows are boxed about 15 pt below it.
+    pub box_below_max_gap: f64,
+    /// Rule `box_below`: each of the box's column edges must be one of the table's, within
+    /// this many points. Default 2: both are drawn on the same grid of the form.
+    pub box_below_edge_tolerance: f64,
     /// A group label of a text-aligned header spans the run of sub-label columns whose
     /// middle is within this many mean column widths of the label's centre. Default 0.35:
     /// labels are centred over their group; the next wider run is off by half a column.
@@ -126,6 +133,8 @@ impl Default for LogicalSettings {
             continuation_max_top: 0.3,
             max_preamble_rows: 3,
             header_grid_max_gap: 12.0,
+            box_below_max_gap: 24.0,
+            box_below_edge_tolerance: 2.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
             group_rule_max_width: 0.9,
@@ -154,7 +163,7 @@ impl LogicalSettings {
     /// (ten header rows), and an empty unit word.
     pub fn validate(&self) -> Result<(), SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'static>; 22] = [
+        let checks: [crate::limits::Limit<'static>; 24] = [
             ("max_header_rows", self.max_header_rows as f64, 1.0, 10.0),
             ("header_max_chars", self.header_max_chars as f64, 1.0, inf),
             (
@@ -196,6 +205,13 @@ impl LogicalSettings {
                 inf,
             ),
             ("header_grid_max_gap", self.header_grid_max_gap, 0.0, inf),
+            ("box_below_max_gap", self.box_below_max_gap, 0.0, inf),
+            (
+                "box_below_edge_tolerance",
+                self.box_below_edge_tolerance,
+                0.0,
+                inf,
+            ),
             (
                 "numeric_column_fraction",
                 self.numeric_column_fraction,

@@ -7,7 +7,7 @@ use crate::geom::Rect;
 use crate::table::Grid;
 
 use super::header::{count_header_rows, repeats_header, single_spanning_text};
-use super::part::{grid_rows, WorkRow};
+use super::part::{grid_rows, Slot, WorkRow};
 use super::settings::LogicalSettings;
 use super::text::{
     is_caption_text, is_note_text, is_numeric, is_page_number, is_sentence, is_unit_note,
@@ -370,9 +370,103 @@ pub fn continues(
     // A header drawn as a grid of its own, its body as another grid right below it.
     if next.page_index == prev.page_index {
         let header_only = !prev.rows.is_empty() && prev.rows.len() == prev.header_n;
-        return (header_only && next.header_n == 0 && directly_above(prev, next, s)).then_some(0);
+        let joins = (header_only && next.header_n == 0 && directly_above(prev, next, s))
+            || box_below(prev, next, header, s).is_some();
+        return joins.then_some(0);
     }
     continues_after(prev, next, header, 1, s)
+}
+
+/// Rule `box_below`: a headerless ruled box set a little apart right below a table with
+/// a header, on the same page, whose column edges are all the table's (a statement's
+/// closing `前期末支払資金残高` / `当期末支払資金残高` rows, boxed apart under a
+/// 資金収支計算書), goes on with the table's rows and columns. Returns, for each of the
+/// box's columns, the first of the table's columns it covers and how many it covers.
+pub fn box_below(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    s: &LogicalSettings,
+) -> Option<Vec<(usize, usize)>> {
+    let gap = next.bbox.top - prev.bbox.bottom;
+    if header.is_empty()
+        || next.page_index != prev.page_index
+        || next.header_n != 0
+        || next.rows.is_empty()
+        || !next.preamble.is_empty()
+        || !next.heading.is_empty()
+        || next.grid.mode != crate::table::Strategy::Lattice
+        || prev.grid.mode != crate::table::Strategy::Lattice
+        || !(-1.0..=s.box_below_max_gap).contains(&gap)
+    {
+        return None;
+    }
+    let (ours, theirs) = (
+        prev.grid.col_edges.get(..=prev.n_cols)?,
+        next.grid.col_edges.get(..=next.n_cols)?,
+    );
+    let at = |x: f64| {
+        ours.iter()
+            .position(|&e| (e - x).abs() <= s.box_below_edge_tolerance)
+    };
+    let ends = theirs.iter().map(|&x| at(x)).collect::<Option<Vec<usize>>>()?;
+    // The same outer edges, and the box's columns in the table's order.
+    if ends.first() != Some(&0) || ends.last() != Some(&prev.n_cols) {
+        return None;
+    }
+    ends.windows(2)
+        .map(|w| (w[1] > w[0]).then(|| (w[0], w[1] - w[0])))
+        .collect()
+}
+
+/// Puts a part's rows on the columns of the table it goes on ([`box_below`]): each slot
+/// at the first column it covers there, spanning the others.
+pub fn onto_columns(part: &mut Part<'_>, columns: &[(usize, usize)], n_cols: usize) {
+    for r in &mut part.rows {
+        let mut slots = vec![
+            Slot {
+                text: String::new(),
+                cell: usize::MAX,
+                own: false,
+                rowspan: 1,
+                colspan: 1,
+                filled: false,
+            };
+            n_cols
+        ];
+        let old = std::mem::take(&mut r.slots);
+        for (j, (slot, &(at, width))) in old.into_iter().zip(columns).enumerate() {
+            // A slot spanning the box's columns j.. spans all the table's columns they cover.
+            let colspan: usize = columns
+                .iter()
+                .skip(j)
+                .take(slot.colspan.max(1))
+                .map(|&(_, w)| w)
+                .sum();
+            for k in at + 1..(at + width).min(n_cols) {
+                if let Some(x) = slots.get_mut(k) {
+                    *x = Slot {
+                        text: String::new(),
+                        own: false,
+                        filled: false,
+                        ..slot.clone()
+                    };
+                }
+            }
+            if let Some(x) = slots.get_mut(at) {
+                *x = Slot { colspan, ..slot };
+            }
+        }
+        r.slots = slots;
+    }
+    let mut units = vec![None; n_cols];
+    for (u, &(at, _)) in part.units.drain(..).zip(columns) {
+        if let Some(x) = units.get_mut(at) {
+            *x = u;
+        }
+    }
+    part.units = units;
+    part.n_cols = n_cols;
 }
 
 /// Rule `facing_halves`: a budget book may print the two halves of its 事項別明細書 on

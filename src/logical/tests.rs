@@ -795,3 +795,62 @@ fn a_border_drawn_cell_by_cell_is_no_underline() {
         (400.0, 450.0)
     );
 }
+
+/// A grid of `m` at `top` whose columns have the given edges (a box drawn on a form's
+/// grid with fewer columns).
+fn grid_with_edges(top: f64, m: &[&[&str]], edges: &[f64]) -> Grid {
+    let mut g = grid_at(1, top, m, &[]);
+    g.col_edges = edges.to_vec();
+    for c in &mut g.cells {
+        c.bbox = Rect::new(
+            edges[c.col],
+            c.bbox.top,
+            edges[c.col + c.colspan],
+            c.bbox.bottom,
+        );
+    }
+    g.bbox = Rect::new(edges[0], g.bbox.top, edges[edges.len() - 1], g.bbox.bottom);
+    g
+}
+
+#[test]
+fn a_box_below_on_the_tables_column_edges_goes_on_with_it() {
+    let l = page(1);
+    let table = || {
+        grid_at(
+            1,
+            60.0,
+            &[
+                &["区分", "科目", "予算", "決算"],
+                &["収入", "会費", "100", "90"],
+                &["支出", "事業費", "60", "50"],
+                &["差額", "", "40", "40"],
+            ],
+            &[(3, 0, 1, 2)],
+        )
+    };
+    // The table ends at 140; the box is drawn 15 pt below, its label over two columns.
+    let rows: &[&[&str]] = &[&["前期末残高", "50", "50"], &["当期末残高", "90", "90"]];
+    let t = on_pages(vec![(
+        &l,
+        vec![table(), grid_with_edges(155.0, rows, &[50.0, 250.0, 350.0, 450.0])],
+    )]);
+    assert_eq!(t.len(), 1, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert_eq!(t[0].columns, ["区分", "科目", "予算", "決算"]);
+    assert_eq!(
+        cells(&t[0]).last().map(|r| r.as_slice()),
+        Some(&["当期末残高", "", "90", "90"].map(String::from)[..])
+    );
+    // A box whose edges are not the table's is another table.
+    let t = on_pages(vec![(
+        &l,
+        vec![table(), grid_with_edges(155.0, rows, &[50.0, 200.0, 350.0, 450.0])],
+    )]);
+    assert_eq!(t.len(), 2);
+    // So is one too far below.
+    let t = on_pages(vec![(
+        &l,
+        vec![table(), grid_with_edges(200.0, rows, &[50.0, 250.0, 350.0, 450.0])],
+    )]);
+    assert_eq!(t.len(), 2);
+}
