@@ -409,7 +409,10 @@ pub fn box_below(
         ours.iter()
             .position(|&e| (e - x).abs() <= s.box_below_edge_tolerance)
     };
-    let ends = theirs.iter().map(|&x| at(x)).collect::<Option<Vec<usize>>>()?;
+    let ends = theirs
+        .iter()
+        .map(|&x| at(x))
+        .collect::<Option<Vec<usize>>>()?;
     // The same outer edges, and the box's columns in the table's order.
     if ends.first() != Some(&0) || ends.last() != Some(&prev.n_cols) {
         return None;

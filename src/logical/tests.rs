@@ -833,7 +833,10 @@ fn a_box_below_on_the_tables_column_edges_goes_on_with_it() {
     let rows: &[&[&str]] = &[&["前期末残高", "50", "50"], &["当期末残高", "90", "90"]];
     let t = on_pages(vec![(
         &l,
-        vec![table(), grid_with_edges(155.0, rows, &[50.0, 250.0, 350.0, 450.0])],
+        vec![
+            table(),
+            grid_with_edges(155.0, rows, &[50.0, 250.0, 350.0, 450.0]),
+        ],
     )]);
     assert_eq!(t.len(), 1, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
     assert_eq!(t[0].columns, ["区分", "科目", "予算", "決算"]);
@@ -844,13 +847,19 @@ fn a_box_below_on_the_tables_column_edges_goes_on_with_it() {
     // A box whose edges are not the table's is another table.
     let t = on_pages(vec![(
         &l,
-        vec![table(), grid_with_edges(155.0, rows, &[50.0, 200.0, 350.0, 450.0])],
+        vec![
+            table(),
+            grid_with_edges(155.0, rows, &[50.0, 200.0, 350.0, 450.0]),
+        ],
     )]);
     assert_eq!(t.len(), 2);
     // So is one too far below.
     let t = on_pages(vec![(
         &l,
-        vec![table(), grid_with_edges(200.0, rows, &[50.0, 250.0, 350.0, 450.0])],
+        vec![
+            table(),
+            grid_with_edges(200.0, rows, &[50.0, 250.0, 350.0, 450.0]),
+        ],
     )]);
     assert_eq!(t.len(), 2);
 }

@@ -139,10 +139,16 @@ fn strokes_and_fills_are_cut_to_the_clip() {
         .collect();
     // 20 pt of the row and half the stroke's width (0.5 pt) past its top edge.
     assert_eq!(lens.len(), 2, "{:?}", p.lines);
-    assert!((lens[0] - 20.5).abs() < 0.01 && close(lens[1], 10.0), "{lens:?}");
+    assert!(
+        (lens[0] - 20.5).abs() < 0.01 && close(lens[1], 10.0),
+        "{lens:?}"
+    );
     assert_eq!(p.fills.len(), 1);
     let r = p.fills[0].rect;
-    assert!(close(r.x0, 10.0) && close(r.x1, 12.0) && close(r.bottom - r.top, 20.0), "{r:?}");
+    assert!(
+        close(r.x0, 10.0) && close(r.x1, 12.0) && close(r.bottom - r.top, 20.0),
+        "{r:?}"
+    );
 }
 
 #[test]
