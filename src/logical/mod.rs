@@ -193,11 +193,15 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
             parts.extend(of_grid.into_iter().map(|part| Part { ocr, ..part }));
         }
     }
-    // Page furniture found as a table (a boxed 款/項 heading) is the heading of the part
-    // below it on its page, which takes its place at the top of the page.
+    // Page furniture found as a table (a boxed 款/項 heading, a box of report details over
+    // a table) is the heading of the part below it on its page, which takes its place at
+    // the top of the page.
     let mut i = 0;
     while i < parts.len() {
-        if stitch::is_furniture(&parts[i]) {
+        let info_box = parts
+            .get(i + 1)
+            .is_some_and(|below| stitch::is_info_box_above(&parts[i], below, settings));
+        if stitch::is_furniture(&parts[i]) || info_box {
             let f = parts.remove(i);
             unplaced.push(Diagnostic {
                 grid: grid_index(pages, &f),

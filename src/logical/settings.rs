@@ -63,6 +63,10 @@ pub struct LogicalSettings {
     /// the same page when the gap between them is at most this many points. Default 24
     /// (two text lines): a statement's closing rows are boxed about 15 pt below it.
     pub box_below_max_gap: f64,
+    /// Rule `info_box_above`: a headerless grid of at most this many rows right above
+    /// a headed table (on other columns) is the table's heading. Default 3: a report's
+    /// date, issuer and counts; a table has a header.
+    pub info_box_max_rows: usize,
     /// Rule `box_below`: each of the box's column edges must be one of the table's, within
     /// this many points. Default 2: both are drawn on the same grid of the form.
     pub box_below_edge_tolerance: f64,
@@ -134,6 +138,7 @@ impl Default for LogicalSettings {
             max_preamble_rows: 3,
             header_grid_max_gap: 12.0,
             box_below_max_gap: 24.0,
+            info_box_max_rows: 3,
             box_below_edge_tolerance: 2.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
@@ -163,7 +168,7 @@ impl LogicalSettings {
     /// (ten header rows), and an empty unit word.
     pub fn validate(&self) -> Result<(), SettingError> {
         let inf = f64::MAX;
-        let checks: [crate::limits::Limit<'static>; 24] = [
+        let checks: [crate::limits::Limit<'static>; 25] = [
             ("max_header_rows", self.max_header_rows as f64, 1.0, 10.0),
             ("header_max_chars", self.header_max_chars as f64, 1.0, inf),
             (
@@ -206,6 +211,12 @@ impl LogicalSettings {
             ),
             ("header_grid_max_gap", self.header_grid_max_gap, 0.0, inf),
             ("box_below_max_gap", self.box_below_max_gap, 0.0, inf),
+            (
+                "info_box_max_rows",
+                self.info_box_max_rows as f64,
+                0.0,
+                20.0,
+            ),
             (
                 "box_below_edge_tolerance",
                 self.box_below_edge_tolerance,

@@ -265,6 +265,30 @@ pub fn is_furniture(p: &Part<'_>) -> bool {
     p.header_n == 0 && p.rows.iter().all(budget_heading)
 }
 
+/// Rule `info_box_above`: a headerless grid of at most `info_box_max_rows` rows set right
+/// above a headed table on the same page, on other column edges than the table's, is the
+/// table's heading, not a table: a weekly report sets its date, issuer and
+/// `報告定点数 48 ヶ所` in an underlined box above each table. Its lines become the heading
+/// of the table below.
+pub fn is_info_box_above(p: &Part<'_>, below: &Part<'_>, s: &LogicalSettings) -> bool {
+    p.header_n == 0
+        && !p.rows.is_empty()
+        && p.rows.len() <= s.info_box_max_rows
+        && below.header_n > 0
+        && directly_above_any_columns(p, below, s)
+        && column_distance(p.grid, below.grid).is_none_or(|d| d > s.continuation_column_tolerance)
+}
+
+/// [`directly_above`] whatever the column counts: `b` starts right under `a` on its page
+/// and they overlap horizontally.
+fn directly_above_any_columns(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
+    let below =
+        b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
+    let overlap =
+        a.bbox.overlap_x(&b.bbox) >= s.header_grid_min_overlap * a.bbox.width().min(b.bbox.width());
+    a.page_index == b.page_index && below && overlap && b.preamble.is_empty()
+}
+
 /// The lines of a furniture part (its preamble and rows), top to bottom.
 pub fn furniture_lines(p: &Part<'_>) -> Vec<String> {
     p.preamble
@@ -580,15 +604,7 @@ fn heading_lines<'p>(p: &'p Part<'_>) -> &'p [String] {
 /// Whether part `b` lies right below part `a` on the same page, as wide and with as many
 /// columns (a header grid over its body grid).
 pub fn directly_above(a: &Part<'_>, b: &Part<'_>, s: &LogicalSettings) -> bool {
-    let below =
-        b.bbox.top >= a.bbox.bottom - 1.0 && b.bbox.top - a.bbox.bottom <= s.header_grid_max_gap;
-    let overlap =
-        a.bbox.overlap_x(&b.bbox) >= s.header_grid_min_overlap * a.bbox.width().min(b.bbox.width());
-    a.page_index == b.page_index
-        && below
-        && overlap
-        && a.grid.n_cols() == b.grid.n_cols()
-        && b.preamble.is_empty()
+    a.grid.n_cols() == b.grid.n_cols() && directly_above_any_columns(a, b, s)
 }
 
 /// Rule `continued_list`: a list continued on the next page without its header (a

@@ -863,3 +863,42 @@ fn a_box_below_on_the_tables_column_edges_goes_on_with_it() {
     )]);
     assert_eq!(t.len(), 2);
 }
+
+#[test]
+fn a_box_of_report_details_above_a_table_is_its_heading() {
+    let l = page(1);
+    // Two rows of details on their own columns, the table right below with a header.
+    let details = grid_with_edges(
+        40.0,
+        &[&["報告定点数", "48", "ヶ所"], &["設置定点数", "48", "ヶ所"]],
+        &[50.0, 150.0, 200.0, 450.0],
+    );
+    let table = grid_at(
+        1,
+        80.0,
+        &[
+            &["疾病名称", "東灘", "灘", "計"],
+            &["インフルエンザ", "15", "10", "25"],
+        ],
+        &[],
+    );
+    let t = on_pages(vec![(&l, vec![details, table])]);
+    assert_eq!(t.len(), 1, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert_eq!(t[0].columns, ["疾病名称", "東灘", "灘", "計"]);
+    let caption = t[0].caption.as_deref().unwrap_or("");
+    assert!(caption.contains("報告定点数 48 ヶ所"), "{caption}");
+    // A box of more rows is a table of its own.
+    let rows: Vec<[&str; 3]> = (0..4).map(|_| ["報告定点数", "48", "ヶ所"]).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+    let details = grid_with_edges(0.0, &rows, &[50.0, 150.0, 200.0, 450.0]);
+    let table = grid_at(
+        1,
+        80.0,
+        &[
+            &["疾病名称", "東灘", "灘", "計"],
+            &["インフルエンザ", "15", "10", "25"],
+        ],
+        &[],
+    );
+    assert_eq!(on_pages(vec![(&l, vec![details, table])]).len(), 2);
+}
