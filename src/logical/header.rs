@@ -55,6 +55,25 @@ where
         .collect()
 }
 
+/// Rule `label_header_spans_left`: empty column names left of the first named column,
+/// all over text columns as it is, take its name. A statement prints `勘定科目` over its
+/// item column only and boxes the header blank over the 大区分 and 収入/支出 columns to
+/// its left, which hold the account's groups: they are columns of the account, and a
+/// column named `` tells an analyst nothing. `numeric` is the body's number columns.
+pub fn label_spans_left(mut columns: Vec<String>, numeric: &[bool]) -> Vec<String> {
+    let Some(first) = columns.iter().position(|c| !c.trim().is_empty()) else {
+        return columns;
+    };
+    if first == 0 || (0..=first).any(|k| numeric.get(k).copied().unwrap_or(false)) {
+        return columns;
+    }
+    let name = columns[first].clone();
+    for c in &mut columns[..first] {
+        c.clone_from(&name);
+    }
+    columns
+}
+
 /// How many leading rows of a part are header rows.
 pub fn count_header_rows(rows: &[WorkRow], s: &LogicalSettings) -> usize {
     let k = header_like_prefix(rows, s);
@@ -868,5 +887,27 @@ mod tests {
         assert_eq!(repeats_header(&r, &h), 1);
         let r = rows(&[&["課題", "別"], &["x", "y"]], &[]);
         assert_eq!(repeats_header(&r, &h), 0);
+    }
+
+    #[test]
+    fn a_label_header_spans_the_blank_text_columns_to_its_left() {
+        let cols = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            label_spans_left(
+                cols(&["", "", "勘定科目", "予算"]),
+                &[false, false, false, true]
+            ),
+            cols(&["勘定科目", "勘定科目", "勘定科目", "予算"])
+        );
+        // A blank name over a number column (a row number) stays blank.
+        assert_eq!(
+            label_spans_left(cols(&["", "勘定科目", "予算"]), &[true, false, true]),
+            cols(&["", "勘定科目", "予算"])
+        );
+        // So does a blank left of a number column's name.
+        assert_eq!(
+            label_spans_left(cols(&["", "予算"]), &[false, true]),
+            cols(&["", "予算"])
+        );
     }
 }

@@ -193,15 +193,50 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
             parts.extend(of_grid.into_iter().map(|part| Part { ocr, ..part }));
         }
     }
-    // Page furniture found as a table (a boxed 款/項 heading, a box of report details over
-    // a table) is the heading of the part below it on its page, which takes its place at
-    // the top of the page.
+    // Page furniture found as a table (a boxed 款/項 heading) is the heading of the part
+    // below it on its page, which takes its place at the top of the page; a box of details
+    // over a table goes in its caption.
     let mut i = 0;
     while i < parts.len() {
-        let info_box = parts
-            .get(i + 1)
-            .is_some_and(|below| stitch::is_info_box_above(&parts[i], below, settings));
-        if stitch::is_furniture(&parts[i]) || info_box {
+        let info_box = !stitch::is_furniture(&parts[i])
+            && parts
+                .get(i + 1)
+                .is_some_and(|below| stitch::is_info_box_above(&parts[i], below, settings));
+        if info_box {
+            let f = parts.remove(i);
+            unplaced.push(Diagnostic {
+                grid: grid_index(pages, &f),
+                ..Diagnostic::new(
+                    Code::PageFurniture,
+                    f.grid.page,
+                    format!(
+                        "a box of details is no table: {:?} goes in the caption of the table below it",
+                        stitch::furniture_lines(&f)
+                    ),
+                )
+            });
+            if !parts.iter().any(|p| std::ptr::eq(p.grid, f.grid)) {
+                unplaced.extend(f.grid.diagnostics.iter().cloned());
+            }
+            if let Some(next) = parts.get_mut(i) {
+                let mut lines = stitch::furniture_lines(&f);
+                lines.append(&mut next.details);
+                next.details = lines;
+                next.details_box = Some(match next.details_box {
+                    Some(b) => b.union(&f.bbox),
+                    None => f.bbox,
+                });
+                // The table stays where it was on its page: a box of details printed on
+                // every page of a statement does not make it go on from two pages back.
+            }
+            if let Some(prev) = i.checked_sub(1).and_then(|j| parts.get_mut(j)) {
+                if prev.page_index == f.page_index {
+                    prev.last_on_page |= f.last_on_page;
+                }
+            }
+            continue;
+        }
+        if stitch::is_furniture(&parts[i]) {
             let f = parts.remove(i);
             unplaced.push(Diagnostic {
                 grid: grid_index(pages, &f),
@@ -334,9 +369,22 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
             } else if !first.first_of_grid {
                 None
             } else {
+                // A box of details right above the table: the title is above that box.
+                let from = match first.details_box {
+                    Some(b) if first.bbox.top - b.bottom <= settings.header_grid_max_gap => {
+                        first.bbox.union(&b)
+                    }
+                    _ => first.bbox,
+                };
                 pages
                     .get(first.page_index)
-                    .and_then(|p| caption::caption(p.layout, &first.bbox, &others, settings))
+                    .and_then(|p| caption::caption(p.layout, &from, &others, settings))
+            };
+            let caption = if first.details.is_empty() {
+                caption
+            } else {
+                let details = first.details.join("\n");
+                Some(caption.map_or(details.clone(), |c| format!("{c}\n{details}")))
             };
             let members: Vec<(&Part<'_>, usize)> = members
                 .iter()
@@ -1013,6 +1061,7 @@ fn build_table(
         });
     }
     let spans = span::spans(&rows, &section_flags, n_cols);
+    let columns = header::label_spans_left(columns, &body_numeric);
     // Each column's unit: from the first part that printed one.
     let mut units = header_units;
     for (p, _) in members {

@@ -43,6 +43,10 @@ pub struct Part<'a> {
     /// Page furniture found as a table of its own right above it (a budget book's
     /// `１款 市税 49,286,300千円` box, a running head): its lines (see [`is_furniture`]).
     pub heading: Vec<String>,
+    /// A box of details set above it (rule `info_box_above`): its lines, kept in the
+    /// table's caption after the title, and its box.
+    pub details: Vec<String>,
+    pub details_box: Option<Rect>,
     /// It is the top piece of its grid: the text lines right above it may be its caption.
     /// A lower piece has the piece above it there.
     pub first_of_grid: bool,
@@ -140,6 +144,8 @@ pub fn parts_of_grid<'a>(
                 ocr: false,
                 units: units.iter().take(n_cols).cloned().collect(),
                 heading: Vec::new(),
+                details: Vec::new(),
+                details_box: None,
                 first_of_grid: i == 0,
                 n_cols,
             }
@@ -265,18 +271,27 @@ pub fn is_furniture(p: &Part<'_>) -> bool {
     p.header_n == 0 && p.rows.iter().all(budget_heading)
 }
 
-/// Rule `info_box_above`: a headerless grid of at most `info_box_max_rows` rows set right
-/// above a headed table on the same page, on other column edges than the table's, is the
-/// table's heading, not a table: a weekly report sets its date, issuer and
-/// `報告定点数 48 ヶ所` in an underlined box above each table. Its lines become the heading
-/// of the table below.
+/// Rule `info_box_above`: a headerless grid of at most `info_box_max_rows` rows above a
+/// headed table on the same page is the table's details, not a table, when it is set
+/// right above the table on other column edges (a weekly report's underlined box of date,
+/// issuer and `報告定点数 48 ヶ所` over each table), or anywhere above it on its page with
+/// no column of numbers (a statement's `法人名` / `施設名` / `会計単位名` box in the
+/// top corner, the title between). Its lines are kept in the table's caption.
 pub fn is_info_box_above(p: &Part<'_>, below: &Part<'_>, s: &LogicalSettings) -> bool {
-    p.header_n == 0
-        && !p.rows.is_empty()
-        && p.rows.len() <= s.info_box_max_rows
-        && below.header_n > 0
-        && directly_above_any_columns(p, below, s)
-        && column_distance(p.grid, below.grid).is_none_or(|d| d > s.continuation_column_tolerance)
+    if p.header_n != 0
+        || p.rows.is_empty()
+        || p.rows.len() > s.info_box_max_rows
+        || below.header_n == 0
+        || p.page_index != below.page_index
+    {
+        return false;
+    }
+    let other_columns =
+        column_distance(p.grid, below.grid).is_none_or(|d| d > s.continuation_column_tolerance);
+    let adjacent = directly_above_any_columns(p, below, s) && other_columns;
+    let above = below.bbox.top >= p.bbox.bottom - 1.0 && p.bbox.overlap_x(&below.bbox) > 0.0;
+    let no_numbers = !super::header::numeric_columns(&p.rows, s).contains(&true);
+    adjacent || (above && no_numbers)
 }
 
 /// [`directly_above`] whatever the column counts: `b` starts right under `a` on its page

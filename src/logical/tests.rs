@@ -901,4 +901,23 @@ fn a_box_of_report_details_above_a_table_is_its_heading() {
         &[],
     );
     assert_eq!(on_pages(vec![(&l, vec![details, table])]).len(), 2);
+    // A statement's box of names in the top corner, the title between it and the table.
+    let names = grid_with_edges(
+        0.0,
+        &[&["法人名", "おあしす"], &["施設名", "新川"]],
+        &[250.0, 320.0, 450.0],
+    );
+    let table = grid_at(
+        1,
+        100.0,
+        &[&["科目", "予算", "決算"], &["会費", "100", "90"]],
+        &[],
+    );
+    let t = on_pages(vec![(&l, vec![names, table])]);
+    assert_eq!(t.len(), 1, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert!(t[0]
+        .caption
+        .as_deref()
+        .unwrap_or("")
+        .contains("法人名 おあしす"));
 }
