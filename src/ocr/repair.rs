@@ -390,6 +390,61 @@ fn column_format(texts: &[&str], s: &RepairSettings) -> Option<Format> {
     })
 }
 
+/// Rule `thousands_read_as_points`: a column of numbers read with three decimals
+/// (`△288.983`, `7.940`), all or some of them, and no other format, is a column of
+/// thousands read with points when, taken as the digits they print, it is the difference
+/// of two columns of thousands-grouped numbers, or one of them, in most rows (`増減 =
+/// 当年度 − 前年度`): figures printed with commas beside it are integers, and so is their
+/// difference. Its three-decimal cells are read with commas and the column takes the
+/// grouped format (a scanned statement's 増減 column, its commas read as points by
+/// PP-OCR).
+fn thousands_read_as_points(
+    text: &dyn Fn(usize, usize) -> String,
+    nr: usize,
+    nc: usize,
+    formats: &mut [Option<Format>],
+    s: &RepairSettings,
+) -> Vec<(usize, usize, String)> {
+    let digits = |r: usize, c: usize| parse(&text(r, c)).map(|n| n.value);
+    let pointed: Vec<usize> = (0..nc)
+        .filter(|&c| matches!(formats[c], None | Some(Format::Decimals(3))))
+        .filter(|&c| (0..nr).any(|r| parse(&text(r, c)).is_some_and(|n| n.decimals == 3)))
+        .collect();
+    let grouped: Vec<usize> = (0..nc)
+        .filter(|&c| formats[c] == Some(Format::Grouped))
+        .collect();
+    let holds = |a: usize, b: usize, c: usize| {
+        let (mut n, mut ok) = (0, 0);
+        for r in 0..nr {
+            if let (Some(x), Some(y), Some(z)) = (digits(r, a), digits(r, b), digits(r, c)) {
+                n += 1;
+                ok += usize::from(z == y - x);
+            }
+        }
+        s.arithmetic.holds(ok, n)
+    };
+    let mut fixes = Vec::new();
+    for &p in &pointed {
+        // p = b - a, or b - p = a (p an operand): the two others grouped.
+        let found = grouped.iter().any(|&a| {
+            grouped
+                .iter()
+                .any(|&b| a != b && (holds(a, b, p) || holds(p, b, a)))
+        });
+        if !found {
+            continue;
+        }
+        for r in 0..nr {
+            let t = text(r, p);
+            if parse(&t).is_some_and(|n| n.decimals == 3) {
+                fixes.push((r, p, t.replace('.', ",")));
+            }
+        }
+        formats[p] = Some(Format::Grouped);
+    }
+    fixes
+}
+
 /// Sign confusions of a cell: as read, `▲` lost, a leading `4` or `A` that was `▲`,
 /// `▲` read into a number that has none.
 fn sign_candidates(t: &str, f: Option<Format>) -> Vec<String> {
@@ -781,6 +836,17 @@ pub fn repair_grid(grid: &mut Grid, s: &RepairSettings) -> Vec<Diagnostic> {
         }
         parse(&t)
     };
+    let points = thousands_read_as_points(&|r, c| text(grid, r, c), nr, nc, &mut formats, s);
+    for (r, c, fixed) in points {
+        set(
+            grid,
+            r,
+            c,
+            fixed,
+            Code::OcrRepairNumberFormat,
+            "thousands read as points: the column's arithmetic",
+        );
+    }
     let grouped: Vec<usize> = (0..nc)
         .filter(|&c| formats[c] == Some(Format::Grouped))
         .collect();
@@ -1025,6 +1091,32 @@ mod tests {
 
     fn texts(g: &Grid) -> Vec<Vec<String>> {
         g.text_matrix()
+    }
+
+    #[test]
+    fn a_difference_column_read_with_points_is_read_with_commas() {
+        // 増減 = 当年度 − 前年度, every comma of it read as a point.
+        let mut g = grid(&[
+            &["科目", "当年度", "前年度", "増減"],
+            &["介護", "696,560,121", "685,770,156", "10.789.965"],
+            &["負担", "0", "288,983", "△288.983"],
+            &["居宅", "4,807,710", "4,872,560", "△64.850"],
+            &["支援", "1,234,567", "1,000,000", "234.567"],
+        ]);
+        repair_grid(&mut g, &RepairSettings::default());
+        let t = texts(&g);
+        assert_eq!(t[2][3], "△288,983");
+        assert_eq!(t[3][3], "△64,850");
+        assert_eq!(t[4][3], "234,567");
+        // Three-decimal figures that are no difference of the grouped columns stay.
+        let mut g = grid(&[
+            &["科目", "当年度", "前年度", "比率"],
+            &["a", "1,000", "2,000", "0.500"],
+            &["b", "3,000", "4,000", "0.750"],
+            &["c", "5,000", "4,000", "1.250"],
+        ]);
+        repair_grid(&mut g, &RepairSettings::default());
+        assert_eq!(texts(&g)[3][3], "1.250");
     }
 
     #[test]
