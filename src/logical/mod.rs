@@ -296,11 +296,12 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
     let mut groups: Vec<Group> = Vec::new();
     for i in 0..parts.len() {
         let mut cont = groups
-            .last()
-            .and_then(|(members, _, header)| {
-                members
-                    .last()
-                    .and_then(|&j| stitch::continues(&parts[j], &parts[i], header, settings))
+            .len()
+            .checked_sub(1)
+            .and_then(|g| {
+                let header = page_header(&parts, &groups, g);
+                let &j = groups[g].0.last()?;
+                stitch::continues(&parts[j], &parts[i], header, settings)
             })
             .map(|skip| (groups.len() - 1, skip));
         if cont.is_none() && parts[i].first_on_page {
@@ -314,7 +315,8 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
                 .iter()
                 .enumerate()
                 .rev()
-                .find_map(|(g, (members, _, header))| {
+                .find_map(|(g, (members, _, _))| {
+                    let header = page_header(&parts, &groups, g);
                     let &j = members.last()?;
                     (parts[j].grid.page + FACING_PAGES_APART == page)
                         .then(|| {
@@ -450,6 +452,35 @@ fn part_diagnostics(members: &[(&Part<'_>, usize)], pages: &[PageGrids<'_>]) -> 
 /// A table being grouped from parts: its part indices, the header rows repeated in each
 /// part, and its header.
 type Group = (Vec<usize>, Vec<usize>, Vec<Vec<String>>);
+
+/// Rule `page_header_stands_for_all`: the header a group's rows are read under. Its own,
+/// or, for a table that began under another on its page without one (a budget book's next
+/// 節 table under the page's one header), the header of the last table before it with one
+/// on that page: the next page prints that header again over it.
+fn page_header<'g>(parts: &[Part<'_>], groups: &'g [Group], g: usize) -> &'g [Vec<String>] {
+    let Some((members, _, header)) = groups.get(g) else {
+        return &[];
+    };
+    if !header.is_empty() {
+        return header;
+    }
+    let Some(page) = members
+        .first()
+        .and_then(|&m| parts.get(m))
+        .map(|p| p.grid.page)
+    else {
+        return header;
+    };
+    groups[..g]
+        .iter()
+        .rev()
+        .take_while(|(m, _, _)| {
+            m.iter()
+                .any(|&k| parts.get(k).is_some_and(|p| p.grid.page == page))
+        })
+        .find(|(_, _, h)| !h.is_empty())
+        .map_or(header.as_slice(), |(_, _, h)| h.as_slice())
+}
 
 /// Rule `headerless_sibling`: a table printed without a header right after a table with
 /// the same columns (the next 項 of a budget book, under its own heading box) has that

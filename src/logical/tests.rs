@@ -921,3 +921,38 @@ fn a_box_of_report_details_above_a_table_is_its_heading() {
         .unwrap_or("")
         .contains("法人名 おあしす"));
 }
+
+#[test]
+fn a_table_begun_under_the_pages_header_goes_on_under_it_next_page() {
+    let (l1, l2) = (page(1), page(2));
+    let head: &[&str] = &["節", "金額", "説明"];
+    // Page 1: the page's header over one table, then a second table without a header.
+    let a = grid_at(
+        1,
+        60.0,
+        &[
+            head,
+            &["1 報酬", "2,488", "給与費"],
+            &["2 給料", "21,115", ""],
+        ],
+        &[],
+    );
+    let b = grid_at(
+        1,
+        200.0,
+        &[&["1 報償費", "80", "啓発事業費"], &["8 旅費", "6", ""]],
+        &[],
+    );
+    // Page 2: the header printed again, the second table going on.
+    let c = grid_at(
+        2,
+        60.0,
+        &[head, &["10 需用費", "183", ""], &["11 役務費", "17", ""]],
+        &[],
+    );
+    let t = on_pages(vec![(&l1, vec![a, b]), (&l2, vec![c])]);
+    assert_eq!(t.len(), 2, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert_eq!(t[1].pages, vec![1, 2]);
+    assert_eq!(t[1].rows.len(), 4);
+    assert_eq!(t[1].columns, ["節", "金額", "説明"]);
+}
