@@ -328,6 +328,9 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
                         .map(|skip| (g, skip))
                 });
         }
+        if cont.is_none() {
+            cont = half_going_on(&parts, &groups, i, settings);
+        }
         // A box below that goes on with its table takes the table's columns.
         if let Some((g, _)) = cont {
             let onto = groups.get(g).and_then(|(members, _, header)| {
@@ -452,6 +455,38 @@ fn part_diagnostics(members: &[(&Part<'_>, usize)], pages: &[PageGrids<'_>]) -> 
 /// A table being grouped from parts: its part indices, the header rows repeated in each
 /// part, and its header.
 type Group = (Vec<usize>, Vec<usize>, Vec<Vec<String>>);
+
+/// Rule `halves_go_on` (see [`stitch::continues_beside`]): the group that part `i` goes on with as the next page's half of a sheet of halves, and the
+/// header rows it repeats. `i` sits beside the first part of its page (their boxes share
+/// rows), the group's last part beside the last part of the page before.
+fn half_going_on(
+    parts: &[Part<'_>],
+    groups: &[Group],
+    i: usize,
+    s: &LogicalSettings,
+) -> Option<(usize, usize)> {
+    let next = parts.get(i)?;
+    let page = next.grid.page;
+    let beside = |a: &Part<'_>, b: &Part<'_>| a.bbox.overlap_y(&b.bbox) > 0.0;
+    let first = parts.iter().find(|p| p.grid.page == page)?;
+    if !beside(first, next) {
+        return None;
+    }
+    let last_before = parts[..i].iter().rev().find(|p| p.grid.page + 1 == page)?;
+    groups
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(g, (members, _, _))| {
+            let &j = members.last()?;
+            let prev = parts.get(j)?;
+            if prev.grid.page + 1 != page || !beside(prev, last_before) {
+                return None;
+            }
+            let header = page_header(parts, groups, g);
+            stitch::continues_beside(prev, next, header, s).map(|skip| (g, skip))
+        })
+}
 
 /// Rule `page_header_stands_for_all`: the header a group's rows are read under. Its own,
 /// or, for a table that began under another on its page without one (a budget book's next

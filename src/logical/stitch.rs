@@ -289,7 +289,8 @@ pub fn is_info_box_above(p: &Part<'_>, below: &Part<'_>, s: &LogicalSettings) ->
     let other_columns =
         column_distance(p.grid, below.grid).is_none_or(|d| d > s.continuation_column_tolerance);
     let adjacent = directly_above_any_columns(p, below, s) && other_columns;
-    let above = below.bbox.top >= p.bbox.bottom - 1.0 && p.bbox.overlap_x(&below.bbox) > 0.0;
+    // Anywhere above: beside the title, or over the other half of a sheet of two halves.
+    let above = below.bbox.top >= p.bbox.bottom - 1.0;
     let no_numbers = !super::header::numeric_columns(&p.rows, s).contains(&true);
     adjacent || (above && no_numbers)
 }
@@ -530,6 +531,57 @@ pub fn continues_facing(
         return None;
     }
     continues_after(prev, next, header, 2, s)
+}
+
+/// Rule `halves_go_on`: a sheet printed as two halves side by side (a balance sheet's
+/// 資産の部 beside its 負債の部) goes on over the page half by half. `next`, a half at the
+/// top of its page (beside the page's first part), continues `prev`, a half at the bottom
+/// of the page before (beside that page's last part), as [`continues`] says of a part last
+/// on its page and one first on the next; the caller has checked where they sit.
+pub fn continues_beside(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    header: &[Vec<String>],
+    s: &LogicalSettings,
+) -> Option<usize> {
+    fn placed<'a>(p: &Part<'a>) -> Part<'a> {
+        Part {
+            first_on_page: true,
+            last_on_page: true,
+            ..p.clone()
+        }
+    }
+    continues_after(&placed(prev), &placed(next), header, 1, s)
+        .or_else(|| titled_by_open_section(prev, next, header).then_some(next.header_n))
+}
+
+/// A half whose title is the section its table had just opened (a balance sheet's
+/// 負債の部 half ends with its `純資産の部` heading, and the next page's half is titled
+/// `純資産の部`), under the table's header rows below the title, goes on with it.
+fn titled_by_open_section(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String>]) -> bool {
+    use super::text::squash;
+    let n = next.header_n;
+    if n < 2 || n != header.len() || next.rows.len() < n {
+        return false;
+    }
+    let texts = |r: &WorkRow| r.texts().iter().map(|t| squash(t)).collect::<Vec<_>>();
+    let same_below = next.rows[1..n]
+        .iter()
+        .zip(&header[1..])
+        .all(|(r, h)| texts(r) == h.iter().map(|t| squash(t)).collect::<Vec<_>>());
+    let title: Vec<String> = {
+        let mut t = texts(&next.rows[0]);
+        t.retain(|x| !x.is_empty());
+        t.dedup();
+        t
+    };
+    let open = prev
+        .rows
+        .iter()
+        .rev()
+        .find(|r| super::section::is_section_row(r))
+        .map(|r| squash(r.text(0)));
+    same_below && title.len() == 1 && open.as_deref() == title.first().map(String::as_str)
 }
 
 /// [`continues`] for `next` on the page `pages_on` after `prev`'s.

@@ -799,7 +799,18 @@ fn a_border_drawn_cell_by_cell_is_no_underline() {
 /// A grid of `m` at `top` whose columns have the given edges (a box drawn on a form's
 /// grid with fewer columns).
 fn grid_with_edges(top: f64, m: &[&[&str]], edges: &[f64]) -> Grid {
-    let mut g = grid_at(1, top, m, &[]);
+    grid_spanned(1, top, m, &[], edges)
+}
+
+/// [`grid_with_edges`] on any page, with spans.
+fn grid_spanned(
+    page: usize,
+    top: f64,
+    m: &[&[&str]],
+    spans: &[(usize, usize, usize, usize)],
+    edges: &[f64],
+) -> Grid {
+    let mut g = grid_at(page, top, m, spans);
     g.col_edges = edges.to_vec();
     for c in &mut g.cells {
         c.bbox = Rect::new(
@@ -955,4 +966,70 @@ fn a_table_begun_under_the_pages_header_goes_on_under_it_next_page() {
     assert_eq!(t[1].pages, vec![1, 2]);
     assert_eq!(t[1].rows.len(), 4);
     assert_eq!(t[1].columns, ["節", "金額", "説明"]);
+}
+
+#[test]
+fn the_halves_of_a_sheet_go_on_half_by_half() {
+    let (l1, l2) = (page(1), page(2));
+    let (left, right) = ([50.0, 150.0, 250.0], [300.0, 400.0, 500.0]);
+    let half = |page: usize, m: &[&[&str]], edges: &[f64]| {
+        grid_spanned(page, 60.0, m, &[(0, 0, 1, 2)], edges)
+    };
+    let p1 = vec![
+        half(
+            1,
+            &[
+                &["資産の部", ""],
+                &["科目", "当年度末"],
+                &["現金預金", "100"],
+                &["未収金", "20"],
+            ],
+            &left,
+        ),
+        half(
+            1,
+            &[
+                &["負債の部", ""],
+                &["科目", "当年度末"],
+                &["未払金", "30"],
+                &["負債の部合計", "30"],
+                &["純資産の部", ""],
+                &["基本金", "50"],
+            ],
+            &right,
+        ),
+    ];
+    let p2 = vec![
+        half(
+            2,
+            &[
+                &["資産の部", ""],
+                &["科目", "当年度末"],
+                &["長期貸付金", "10"],
+                &["資産の部合計", "130"],
+            ],
+            &left,
+        ),
+        half(
+            2,
+            &[
+                &["純資産の部", ""],
+                &["科目", "当年度末"],
+                &["積立金", "50"],
+                &["純資産の部合計", "100"],
+            ],
+            &right,
+        ),
+    ];
+    let t = on_pages(vec![(&l1, p1), (&l2, p2)]);
+    assert_eq!(t.len(), 2, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert!(t.iter().all(|t| t.pages == [1, 2]));
+    assert_eq!(
+        cells(&t[0]).last().map(|r| r[0].as_str()),
+        Some("資産の部合計")
+    );
+    assert_eq!(
+        cells(&t[1]).last().map(|r| r[0].as_str()),
+        Some("純資産の部合計")
+    );
 }
