@@ -346,16 +346,17 @@ fn outline_parents(t: &LogicalTable, rows: &[usize], first_value: usize) -> Opti
     (inner && parents.len() < rows.len()).then_some(parents)
 }
 
-/// Rule `of_which_rows`: a row labelled `うち…` / `(うち…)` is part of the row above it
-/// (a balance sheet's `(うち当期活動増減差額)` under 次期繰越活動増減差額), not an item
-/// the total adds.
+/// Rule `of_which_rows`: a row labelled `うち…` / `(うち…)`, after its item number if any
+/// (`02 (うち当期活動収支差額)`), is part of the row above it (a balance sheet's
+/// `(うち当期活動増減差額)` under 次期繰越活動増減差額), not an item the total adds.
 fn of_which(t: &LogicalTable, r: usize) -> bool {
     t.rows[r]
         .cells
         .iter()
         .find(|x| !x.trim().is_empty())
         .is_some_and(|x| {
-            x.trim_start_matches(['(', '（', '[', '〔', ' ', '　'])
+            x.trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                .trim_start_matches(['(', '（', '[', '〔', ' ', '　'])
                 .starts_with("うち")
         })
 }
@@ -598,6 +599,10 @@ mod tests {
         assert_eq!(check(&bad).len(), 1);
         assert_eq!(top_level_items(&[5, 2, 3, 4]), Some(vec![0, 3]));
         assert_eq!(top_level_items(&[1, 2, 3]), None);
+        // An `(うち…)` row after its item number is still a part of the row above.
+        let mut numbered = t.clone();
+        numbered.rows[11].cells[0] = "02 (うち当期活動増減差額)".into();
+        assert!(check(&numbered).is_empty(), "{:?}", check(&numbered));
     }
 
     #[test]

@@ -99,8 +99,32 @@ pub(crate) fn split_word_at(w: &Word, cuts: &[f64]) -> Vec<Word> {
             g.push(ch);
         }
     }
-    groups
-        .into_iter()
+    // Rule `brackets_hold_together`: a piece that opens a bracket the next piece closes
+    // is one text running over its box's edge (`国庫補助金等特別積立金（整備時` + `分）`, a
+    // statement's long label printed past its cell), not two cells' texts run together.
+    // Only up to the closing bracket: an amount the text layer ran on after it
+    // (`補助分）281,643,600`) is the next box's.
+    let mut held: Vec<Vec<&WordChar>> = Vec::with_capacity(groups.len());
+    let mut open = 0usize;
+    for g in groups {
+        let mut rest: Vec<&WordChar> = Vec::with_capacity(g.len());
+        for ch in g {
+            let before = open;
+            match ch.text.as_str() {
+                "(" | "（" => open += 1,
+                ")" | "）" => open = open.saturating_sub(1),
+                _ => {}
+            }
+            match held.last_mut() {
+                Some(last) if before > 0 && rest.is_empty() => last.push(ch),
+                _ => rest.push(ch),
+            }
+        }
+        if !rest.is_empty() {
+            held.push(rest);
+        }
+    }
+    held.into_iter()
         .filter(|g| !g.is_empty())
         .map(|g| {
             let x0 = g.first().map_or(w.bbox.x0, |c| c.x0);
@@ -847,6 +871,45 @@ mod tests {
         )
         .expect("grid");
         assert_eq!(g.text_matrix(), vec![vec!["経収"]]);
+    }
+
+    #[test]
+    fn a_label_run_over_its_box_keeps_its_bracket_whole() {
+        // `基金（整備時分）`: the label runs past the ruled edge at 60 into the amount box.
+        let st = Structure::plain(vec![0.0, 20.0], vec![0.0, 60.0, 130.0]);
+        let words = [w("基金（整備時分）", 10.0, 5.0), w("522", 110.0, 5.0)];
+        let run_on = [w("基金（整備時分）281", 10.0, 5.0)];
+        let refs: Vec<&Word> = words.iter().collect();
+        let g = build_grid(
+            1,
+            Strategy::Lattice,
+            &st,
+            &refs,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
+        assert_eq!(g.text_matrix(), vec![vec!["基金（整備時分）", "522"]]);
+        // An amount run on after the bracket is the next box's.
+        let refs: Vec<&Word> = run_on.iter().collect();
+        let g = build_grid(
+            1,
+            Strategy::Lattice,
+            &st,
+            &refs,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid");
+        assert_eq!(g.text_matrix(), vec![vec!["基金（整備時分）", "281"]]);
     }
 
     #[test]
