@@ -34,6 +34,13 @@ def main() -> int:
     for fam in families:
         f = current.filter(pl.col("family") == fam)
         if f.height == 0:
+            # A family is named after its most common title, which may carry a prefix
+            # (`法人単位資金収支計算書`): the one family whose name ends with `fam`.
+            names = current.filter(pl.col("family").str.ends_with(fam))["family"].unique()
+            if names.len() == 1:
+                fam = names[0]
+                f = current.filter(pl.col("family") == fam)
+        if f.height == 0:
             print(f"{fam}: no such family", file=sys.stderr)
             continue
         keys = lambda y: set(

@@ -331,16 +331,19 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
         if cont.is_none() {
             cont = half_going_on(&parts, &groups, i, settings);
         }
-        // A box below that goes on with its table takes the table's columns.
+        // A part on fewer columns that goes on with its table (a box below, a page whose
+        // empty column was dropped) takes the table's columns.
         if let Some((g, _)) = cont {
-            let onto = groups.get(g).and_then(|(members, _, header)| {
-                let &j = members.last()?;
+            let onto = groups.get(g).and_then(|(members, _, _)| {
                 let &f = members.first()?;
-                let columns = stitch::box_below(&parts[j], &parts[i], header, settings)?;
-                (parts[i].n_cols != parts[f].n_cols).then_some((columns, parts[f].n_cols))
+                if parts[i].n_cols == parts[f].n_cols {
+                    return None;
+                }
+                let columns = stitch::columns_onto(&parts[f], &parts[i], settings)?;
+                Some((columns, parts[f].n_cols, parts[f].col_edges.clone()))
             });
-            if let Some((columns, n)) = onto {
-                stitch::onto_columns(&mut parts[i], &columns, n);
+            if let Some((columns, n, edges)) = onto {
+                stitch::onto_columns(&mut parts[i], &columns, n, &edges);
             }
         }
         match cont.and_then(|(g, skip)| groups.get_mut(g).map(|x| (x, skip))) {

@@ -67,9 +67,10 @@ pub struct LogicalSettings {
     /// a headed table (on other columns) is the table's heading. Default 3: a report's
     /// date, issuer and counts; a table has a header.
     pub info_box_max_rows: usize,
-    /// Rule `box_below`: each of the box's column edges must be one of the table's, within
-    /// this many points. Default 2: both are drawn on the same grid of the form.
-    pub box_below_edge_tolerance: f64,
+    /// Two parts' column edges are the same edge within this many points, when a part
+    /// on fewer edges goes on with a table (rules `box_below`, `dropped_column_goes_on`).
+    /// Default 2: both are drawn on the same grid of the form.
+    pub column_edge_tolerance: f64,
     /// A group label of a text-aligned header spans the run of sub-label columns whose
     /// middle is within this many mean column widths of the label's centre. Default 0.35:
     /// labels are centred over their group; the next wider run is off by half a column.
@@ -139,7 +140,7 @@ impl Default for LogicalSettings {
             header_grid_max_gap: 12.0,
             box_below_max_gap: 24.0,
             info_box_max_rows: 3,
-            box_below_edge_tolerance: 2.0,
+            column_edge_tolerance: 2.0,
             group_label_center_tolerance: 0.35,
             header_line_max_gap_lines: 0.6,
             group_rule_max_width: 0.9,
@@ -218,8 +219,8 @@ impl LogicalSettings {
                 20.0,
             ),
             (
-                "box_below_edge_tolerance",
-                self.box_below_edge_tolerance,
+                "column_edge_tolerance",
+                self.column_edge_tolerance,
                 0.0,
                 inf,
             ),

@@ -53,6 +53,9 @@ pub struct Part<'a> {
     /// Its columns: the grid's, less the trailing columns a lower piece leaves empty
     /// (see [`trailing_empty_columns`]).
     pub n_cols: usize,
+    /// Its column edges (`n_cols + 1`): the grid's, or the table's once its rows were put
+    /// on the table's columns ([`onto_columns`]).
+    pub col_edges: Vec<f64>,
 }
 
 /// The parts of one grid: split where a caption row (`表2 …`) starts another table, each
@@ -147,6 +150,7 @@ pub fn parts_of_grid<'a>(
                 details: Vec::new(),
                 details_box: None,
                 first_of_grid: i == 0,
+                col_edges: grid.col_edges.iter().take(n_cols + 1).copied().collect(),
                 n_cols,
             }
         })
@@ -441,19 +445,32 @@ pub fn box_below(
     {
         return None;
     }
+    columns_onto(prev, next, s)
+}
+
+/// How a part printed on fewer column edges than a table (a box drawn on the form's grid
+/// with some rules left out, or a continuation page whose empty column was dropped) lies
+/// on the table's columns: for each of its columns, the first of the table's columns it
+/// covers and how many. Every edge of `next` must be one of `prev`'s (within
+/// `column_edge_tolerance`), the outer edges the same; `None` otherwise.
+pub fn columns_onto(
+    prev: &Part<'_>,
+    next: &Part<'_>,
+    s: &LogicalSettings,
+) -> Option<Vec<(usize, usize)>> {
     let (ours, theirs) = (
-        prev.grid.col_edges.get(..=prev.n_cols)?,
-        next.grid.col_edges.get(..=next.n_cols)?,
+        prev.col_edges.get(..=prev.n_cols)?,
+        next.col_edges.get(..=next.n_cols)?,
     );
     let at = |x: f64| {
         ours.iter()
-            .position(|&e| (e - x).abs() <= s.box_below_edge_tolerance)
+            .position(|&e| (e - x).abs() <= s.column_edge_tolerance)
     };
     let ends = theirs
         .iter()
         .map(|&x| at(x))
         .collect::<Option<Vec<usize>>>()?;
-    // The same outer edges, and the box's columns in the table's order.
+    // The same outer edges, and the part's columns in the table's order.
     if ends.first() != Some(&0) || ends.last() != Some(&prev.n_cols) {
         return None;
     }
@@ -462,9 +479,14 @@ pub fn box_below(
         .collect()
 }
 
-/// Puts a part's rows on the columns of the table it goes on ([`box_below`]): each slot
+/// Puts a part's rows on the columns of the table it goes on ([`columns_onto`]): each slot
 /// at the first column it covers there, spanning the others.
-pub fn onto_columns(part: &mut Part<'_>, columns: &[(usize, usize)], n_cols: usize) {
+pub fn onto_columns(
+    part: &mut Part<'_>,
+    columns: &[(usize, usize)],
+    n_cols: usize,
+    col_edges: &[f64],
+) {
     for r in &mut part.rows {
         let mut slots = vec![
             Slot {
@@ -510,6 +532,7 @@ pub fn onto_columns(part: &mut Part<'_>, columns: &[(usize, usize)], n_cols: usi
     }
     part.units = units;
     part.n_cols = n_cols;
+    part.col_edges = col_edges.to_vec();
 }
 
 /// Rule `facing_halves`: a budget book may print the two halves of its 事項別明細書 on
@@ -600,7 +623,10 @@ fn continues_after(
     {
         return None;
     }
-    let d = column_distance(prev.grid, next.grid)?;
+    // Rule `dropped_column_goes_on`: a page of the table whose empty column was dropped
+    // (an aichi list's 備考 empty on its last page) lies on the table's column edges.
+    let d = column_distance(prev.grid, next.grid)
+        .or_else(|| columns_onto(prev, next, s).map(|_| 0.0))?;
     if d > s.continuation_column_tolerance {
         return None;
     }

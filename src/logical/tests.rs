@@ -1033,3 +1033,32 @@ fn the_halves_of_a_sheet_go_on_half_by_half() {
         Some("純資産の部合計")
     );
 }
+
+#[test]
+fn a_page_whose_empty_column_was_dropped_goes_on_with_its_table() {
+    let (l1, l2) = (page(1), page(2));
+    let list = grid_at(
+        1,
+        60.0,
+        &[
+            &["No", "発表日", "備考", "居住地"],
+            &["180", "4月1日", "", "名古屋市"],
+            &["181", "4月1日", "帰国者", "豊田市"],
+        ],
+        &[],
+    );
+    // The last page: 備考 empty, its column dropped (edges 50, 150, 350, 450).
+    let last = grid_spanned(
+        2,
+        60.0,
+        &[&["182", "4月1日", "名古屋市"], &["183", "4月1日", "岡崎市"]],
+        &[],
+        &[50.0, 150.0, 350.0, 450.0],
+    );
+    let t = on_pages(vec![(&l1, vec![list]), (&l2, vec![last])]);
+    assert_eq!(t.len(), 1, "{:?}", t.iter().map(cells).collect::<Vec<_>>());
+    assert_eq!(
+        cells(&t[0]).last().map(|r| r.as_slice()),
+        Some(&["183", "4月1日", "", "岡崎市"].map(String::from)[..])
+    );
+}
