@@ -198,74 +198,47 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
     // over a table goes in its caption.
     let mut i = 0;
     while i < parts.len() {
-        let info_box = !stitch::is_furniture(&parts[i])
+        let furniture = stitch::is_furniture(&parts[i]);
+        let info_box = !furniture
             && parts
                 .get(i + 1)
                 .is_some_and(|below| stitch::is_info_box_above(&parts[i], below, settings));
-        if info_box {
-            let f = parts.remove(i);
-            unplaced.push(Diagnostic {
-                grid: grid_index(pages, &f),
-                ..Diagnostic::new(
-                    Code::PageFurniture,
-                    f.grid.page,
-                    format!(
-                        "a box of details is no table: {:?} goes in the caption of the table below it",
-                        stitch::furniture_lines(&f)
-                    ),
-                )
-            });
-            if !parts.iter().any(|p| std::ptr::eq(p.grid, f.grid)) {
-                unplaced.extend(f.grid.diagnostics.iter().cloned());
-            }
-            if let Some(next) = parts.get_mut(i) {
-                let mut lines = stitch::furniture_lines(&f);
-                lines.append(&mut next.details);
-                next.details = lines;
-                next.details_box = Some(match next.details_box {
-                    Some(b) => b.union(&f.bbox),
-                    None => f.bbox,
-                });
+        if !furniture && !info_box {
+            i += 1;
+            continue;
+        }
+        let f = parts.remove(i);
+        let lines = stitch::furniture_lines(&f);
+        let message = if furniture {
+            format!("page furniture is no table: {lines:?} heads the table below it")
+        } else {
+            format!(
+                "a box of details is no table: {lines:?} goes in the caption of the table below it"
+            )
+        };
+        unplaced.push(Diagnostic {
+            grid: grid_index(pages, &f),
+            ..Diagnostic::new(Code::PageFurniture, f.grid.page, message)
+        });
+        if !parts.iter().any(|p| std::ptr::eq(p.grid, f.grid)) {
+            unplaced.extend(f.grid.diagnostics.iter().cloned());
+        }
+        if let Some(next) = parts.get_mut(i).filter(|n| n.page_index == f.page_index) {
+            if furniture {
+                next.heading = [lines, std::mem::take(&mut next.heading)].concat();
+                next.first_on_page |= f.first_on_page;
+            } else {
                 // The table stays where it was on its page: a box of details printed on
                 // every page of a statement does not make it go on from two pages back.
+                next.details = [lines, std::mem::take(&mut next.details)].concat();
+                next.details_box = Some(next.details_box.map_or(f.bbox, |b| b.union(&f.bbox)));
             }
-            if let Some(prev) = i.checked_sub(1).and_then(|j| parts.get_mut(j)) {
-                if prev.page_index == f.page_index {
-                    prev.last_on_page |= f.last_on_page;
-                }
-            }
-            continue;
         }
-        if stitch::is_furniture(&parts[i]) {
-            let f = parts.remove(i);
-            unplaced.push(Diagnostic {
-                grid: grid_index(pages, &f),
-                ..Diagnostic::new(
-                    Code::PageFurniture,
-                    f.grid.page,
-                    format!(
-                        "page furniture is no table: {:?} heads the table below it",
-                        stitch::furniture_lines(&f)
-                    ),
-                )
-            });
-            if !parts.iter().any(|p| std::ptr::eq(p.grid, f.grid)) {
-                unplaced.extend(f.grid.diagnostics.iter().cloned());
+        if let Some(prev) = i.checked_sub(1).and_then(|j| parts.get_mut(j)) {
+            if prev.page_index == f.page_index {
+                prev.last_on_page |= f.last_on_page;
             }
-            if let Some(next) = parts.get_mut(i).filter(|n| n.page_index == f.page_index) {
-                let mut lines = stitch::furniture_lines(&f);
-                lines.append(&mut next.heading);
-                next.heading = lines;
-                next.first_on_page |= f.first_on_page;
-            }
-            if let Some(prev) = i.checked_sub(1).and_then(|j| parts.get_mut(j)) {
-                if prev.page_index == f.page_index {
-                    prev.last_on_page |= f.last_on_page;
-                }
-            }
-            continue;
         }
-        i += 1;
     }
     // A label row repeated at the top of the next page is a header on both.
     for i in 1..parts.len() {

@@ -22,6 +22,18 @@ pub struct Slot {
     pub filled: bool,
 }
 
+impl Slot {
+    /// A slot no cell covers.
+    pub const EMPTY: Slot = Slot {
+        text: String::new(),
+        cell: usize::MAX,
+        own: false,
+        rowspan: 1,
+        colspan: 1,
+        filled: false,
+    };
+}
+
 /// A row of a part or of the table being assembled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkRow {
@@ -68,15 +80,7 @@ impl WorkRow {
 /// The rows of a grid, top to bottom, every slot filled in.
 pub fn grid_rows(g: &Grid, part: usize) -> Vec<WorkRow> {
     let (nr, nc) = (g.n_rows(), g.n_cols());
-    let empty = Slot {
-        text: String::new(),
-        cell: usize::MAX,
-        own: false,
-        rowspan: 1,
-        colspan: 1,
-        filled: false,
-    };
-    let mut rows: Vec<Vec<Slot>> = vec![vec![empty; nc]; nr];
+    let mut rows: Vec<Vec<Slot>> = vec![vec![Slot::EMPTY; nc]; nr];
     let mut bold_votes = vec![(0usize, 0usize); nr];
     for (ci, c) in g.cells.iter().enumerate() {
         let (rs, cs) = (c.rowspan.max(1), c.colspan.max(1));

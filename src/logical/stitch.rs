@@ -488,17 +488,7 @@ pub fn onto_columns(
     col_edges: &[f64],
 ) {
     for r in &mut part.rows {
-        let mut slots = vec![
-            Slot {
-                text: String::new(),
-                cell: usize::MAX,
-                own: false,
-                rowspan: 1,
-                colspan: 1,
-                filled: false,
-            };
-            n_cols
-        ];
+        let mut slots = vec![Slot::EMPTY; n_cols];
         let old = std::mem::take(&mut r.slots);
         for (j, (slot, &(at, width))) in old.into_iter().zip(columns).enumerate() {
             // A slot spanning the box's columns j.. spans all the table's columns they cover.

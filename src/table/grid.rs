@@ -562,6 +562,23 @@ mod tests {
     use super::super::testutil::w;
     use super::*;
 
+    /// The grid of a ruled structure over words, default settings.
+    fn ruled_grid(st: &Structure, words: &[&Word]) -> Grid {
+        build_grid(
+            1,
+            Strategy::Lattice,
+            st,
+            words,
+            Cells {
+                ruled: true,
+                keep_columns: false,
+            },
+            &TableSettings::default(),
+            vec![],
+        )
+        .expect("grid")
+    }
+
     #[test]
     fn label_lines_straddling_row_edges_go_to_rows_in_order() {
         let s = TableSettings::default();
@@ -757,19 +774,7 @@ mod tests {
             w("z", 55.0, 45.0),
         ];
         let refs: Vec<&Word> = words.iter().collect();
-        let g = build_grid(
-            1,
-            Strategy::Lattice,
-            &st,
-            &refs,
-            Cells {
-                ruled: true,
-                keep_columns: false,
-            },
-            &TableSettings::default(),
-            vec![],
-        )
-        .expect("grid");
+        let g = ruled_grid(&st, &refs);
         assert_eq!(g.n_rows(), 2);
         assert_eq!(g.cells[0].rowspan, 1);
         assert_eq!(g.text_matrix(), vec![vec!["区分", "x"], vec!["y", "z"]]);
@@ -835,19 +840,7 @@ mod tests {
         let st = Structure::plain(vec![0.0, 20.0], vec![0.0, 50.0, 100.0]);
         let words = [w("経収", 40.0, 5.0)]; // 経 40..50, 収 50..60
         let refs: Vec<&Word> = words.iter().collect();
-        let g = build_grid(
-            1,
-            Strategy::Lattice,
-            &st,
-            &refs,
-            Cells {
-                ruled: true,
-                keep_columns: false,
-            },
-            &TableSettings::default(),
-            vec![],
-        )
-        .expect("grid");
+        let g = ruled_grid(&st, &refs);
         assert_eq!(g.text_matrix(), vec![vec!["経", "収"]]);
         // A cell spanning both columns keeps the word whole.
         let mut st2 = st.clone();
@@ -857,19 +850,7 @@ mod tests {
             rowspan: 1,
             colspan: 2,
         }];
-        let g = build_grid(
-            1,
-            Strategy::Lattice,
-            &st2,
-            &refs,
-            Cells {
-                ruled: true,
-                keep_columns: false,
-            },
-            &TableSettings::default(),
-            vec![],
-        )
-        .expect("grid");
+        let g = ruled_grid(&st2, &refs);
         assert_eq!(g.text_matrix(), vec![vec!["経収"]]);
     }
 
@@ -880,35 +861,11 @@ mod tests {
         let words = [w("基金（整備時分）", 10.0, 5.0), w("522", 110.0, 5.0)];
         let run_on = [w("基金（整備時分）281", 10.0, 5.0)];
         let refs: Vec<&Word> = words.iter().collect();
-        let g = build_grid(
-            1,
-            Strategy::Lattice,
-            &st,
-            &refs,
-            Cells {
-                ruled: true,
-                keep_columns: false,
-            },
-            &TableSettings::default(),
-            vec![],
-        )
-        .expect("grid");
+        let g = ruled_grid(&st, &refs);
         assert_eq!(g.text_matrix(), vec![vec!["基金（整備時分）", "522"]]);
         // An amount run on after the bracket is the next box's.
         let refs: Vec<&Word> = run_on.iter().collect();
-        let g = build_grid(
-            1,
-            Strategy::Lattice,
-            &st,
-            &refs,
-            Cells {
-                ruled: true,
-                keep_columns: false,
-            },
-            &TableSettings::default(),
-            vec![],
-        )
-        .expect("grid");
+        let g = ruled_grid(&st, &refs);
         assert_eq!(g.text_matrix(), vec![vec!["基金（整備時分）", "281"]]);
     }
 
