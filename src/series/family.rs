@@ -203,6 +203,24 @@ fn mode<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
     counts.into_iter().find(|(_, c)| *c == best).map(|(t, _)| t)
 }
 
+/// Rule `shortest_common_title`: a family is named by its most common title; among
+/// titles as common, by the shortest (`法人単位資金収支計算書` and `資金収支計算書`, a
+/// statement for the whole corporation and one per facility, each printed every year,
+/// are `資金収支計算書`), which the longer ones commonly end with. `None` without titles.
+fn family_name(titles: &[&str]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in titles {
+        *counts.entry(t).or_default() += 1;
+    }
+    let best = counts.values().copied().max()?;
+    counts
+        .into_iter()
+        .filter(|(_, c)| *c == best)
+        .map(|(t, _)| t)
+        .min_by_key(|t| (t.chars().count(), *t))
+        .map(str::to_string)
+}
+
 /// A directory name: letters, digits and `_-` kept (CJK included), anything else `_`.
 pub fn dir_name(name: &str) -> String {
     let d: String = name
@@ -407,13 +425,12 @@ pub fn families(values: &[SeriesValue], s: &SeriesSettings) -> (Vec<Family>, Vec
                 (w, m)
             })
             .collect();
-        let name = mode(
-            member_tables
-                .iter()
-                .map(|&t| tables[t].caption.clone())
-                .filter(|c| !c.is_empty()),
-        )
-        .unwrap_or_else(|| {
+        let titles: Vec<&str> = member_tables
+            .iter()
+            .map(|&t| tables[t].caption.as_str())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let name = family_name(&titles).unwrap_or_else(|| {
             main_words
                 .iter()
                 .map(|w| wording.get(w).cloned().unwrap_or_else(|| w.clone()))
@@ -806,5 +823,30 @@ pub(crate) mod tests {
         let mut v = table(2019, "a.pdf", 1, "", &[("x", &cols)]);
         v.extend(table(2019, "a.pdf", 2, "", &[("y", &cols)]));
         assert!(families(&v, &SeriesSettings::default()).0.is_empty());
+    }
+
+    #[test]
+    fn a_family_is_named_by_its_commonest_shortest_title() {
+        // As common: the shortest.
+        let t = ["法人単位資金収支計算書", "資金収支計算書", "収支計算書"];
+        assert_eq!(family_name(&t).as_deref(), Some("収支計算書"));
+        let t = [
+            "法人単位資金収支計算書",
+            "資金収支計算書",
+            "資金収支計算書",
+            "法人単位資金収支計算書",
+            "収支計算書",
+        ];
+        assert_eq!(family_name(&t).as_deref(), Some("資金収支計算書"));
+        // More common wins.
+        let t = [
+            "法人単位資金収支計算書",
+            "法人単位資金収支計算書",
+            "資金収支計算書",
+        ];
+        assert_eq!(family_name(&t).as_deref(), Some("法人単位資金収支計算書"));
+        let t = ["1款市税", "2款地方譲与税", "1款市税"];
+        assert_eq!(family_name(&t).as_deref(), Some("1款市税"));
+        assert_eq!(family_name(&[]), None);
     }
 }
