@@ -60,6 +60,42 @@ pub(crate) fn group_lines<'a>(
         .collect()
 }
 
+/// Rule `number_beside_lines`: an item number (one to three digits) set left of a label
+/// wrapped over two lines or more, centred on them, comes first: it heads the label (a
+/// budget's `2` beside `新型コロナウイルス感染症対策地方税減収補塡特別` / `交付金`), though
+/// by its height it lies on the second line. Returns its index in `words`.
+fn number_beside_lines(words: &[&Word], s: &TableSettings) -> Option<usize> {
+    if words.len() < 3 {
+        return None;
+    }
+    let is_number = |w: &Word| {
+        let t = w.text.trim();
+        (1..=3).contains(&t.chars().count()) && t.chars().all(crate::text::chars::is_digit)
+    };
+    let k = words.iter().position(|w| is_number(w))?;
+    let number = words[k];
+    let others: Vec<&Word> = words
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != k)
+        .map(|(_, w)| *w)
+        .collect();
+    let lines = group_lines(&others, s.line_overlap, s.line_lookback);
+    if lines.len() < 2 || others.iter().any(|w| w.bbox.x0 < number.bbox.x1) {
+        return None;
+    }
+    let cy = |l: &[&Word]| l.iter().map(|w| w.bbox.cy()).sum::<f64>() / l.len().max(1) as f64;
+    let centres: Vec<f64> = lines.iter().map(|l| cy(l)).collect();
+    // Between two lines it heads, nearer their middle than either line (a number on a line
+    // of its own, `003` before its text under a `千円` at the top, is that line's).
+    let c = number.bbox.cy();
+    let between = centres.windows(2).any(|w| {
+        let mid = (w[0] + w[1]) / 2.0;
+        c > w[0] && c < w[1] && (c - mid).abs() < (w[1] - w[0]) / 4.0
+    });
+    between.then_some(k)
+}
+
 /// A word of marks alone, no letter or digit (`－`, `・`, `|`): a speck or a rule read as
 /// text, or a dash, never a label or an amount.
 pub(crate) fn only_marks(text: &str) -> bool {
@@ -141,6 +177,17 @@ pub(crate) fn long_vowel_marks(text: String) -> String {
 }
 
 pub(crate) fn cell_text(words: &[&Word], right: Option<f64>, s: &TableSettings) -> String {
+    if let Some(k) = number_beside_lines(words, s) {
+        let rest: Vec<&Word> = words
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != k)
+            .map(|(_, w)| *w)
+            .collect();
+        let number = words[k].text.trim();
+        let text = cell_text(&rest, right, s);
+        return format!("{number}{}{text}", joiner(number, &text));
+    }
     let lines = group_lines(words, s.line_overlap, s.line_lookback);
     let text_right = lines
         .iter()
@@ -196,6 +243,39 @@ mod tests {
     fn text(words: &[crate::layout::Word]) -> String {
         let refs: Vec<&Word> = words.iter().collect();
         cell_text(&refs, None, &TableSettings::default())
+    }
+
+    #[test]
+    fn an_item_number_centred_beside_a_wrapped_label_comes_first() {
+        // `2` set at the left, half-way down the two lines of its label.
+        let t = text(&[
+            word("新型コロナ補塡特別", 20.0, 0.0, 110.0, 10.0),
+            word("2", 5.0, 7.0, 10.0, 17.0),
+            word("交付金", 20.0, 12.0, 50.0, 22.0),
+        ]);
+        assert_eq!(t, "2 新型コロナ補塡特別交付金");
+        // On the first line's height it is just the line's first word; right of the text it
+        // is no item number.
+        let t = text(&[
+            word("2", 5.0, 0.0, 10.0, 10.0),
+            word("新型コロナ補塡特別", 20.0, 0.0, 110.0, 10.0),
+            word("交付金", 20.0, 12.0, 50.0, 22.0),
+        ]);
+        assert_eq!(t, "2 新型コロナ補塡特別交付金");
+        // A code on its own line, under a unit at the top, stays that line's.
+        let t = text(&[
+            word("千円", 100.0, 0.0, 120.0, 10.0),
+            word("003", 5.0, 12.0, 20.0, 22.0),
+            word("用地管理事業費", 25.0, 12.0, 95.0, 22.0),
+            word("用地借上", 25.0, 24.0, 65.0, 34.0),
+        ]);
+        assert!(t.starts_with("千円"), "{t}");
+        let t = text(&[
+            word("保険料", 5.0, 0.0, 35.0, 10.0),
+            word("12", 60.0, 7.0, 70.0, 17.0),
+            word("他", 5.0, 12.0, 15.0, 22.0),
+        ]);
+        assert!(!t.starts_with("12"), "{t}");
     }
 
     #[test]
