@@ -126,21 +126,20 @@ pub struct LogicalTable {
 }
 
 impl LogicalTable {
-    /// Decides which columns are number columns ([`LogicalTable::numeric`]): the cells of
-    /// its rows other than section headings, by the share `fraction`
-    /// (`numeric_column_fraction`).
-    pub fn decide_numeric(&mut self, fraction: f64) {
+    /// Decides which columns are number columns ([`LogicalTable::numeric`]): rule
+    /// `numeric_column` ([`header::numeric_columns_by`]) over the cells of its rows other
+    /// than section headings.
+    pub fn decide_numeric(&mut self, s: &LogicalSettings) {
         let n = self
             .columns
             .len()
             .max(self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0));
-        let mut counts = vec![crate::text::cell::ColumnCount::default(); n];
-        for r in self.rows.iter().filter(|r| r.kind != RowKind::Section) {
-            for (count, cell) in counts.iter_mut().zip(&r.cells) {
-                count.add(cell);
-            }
-        }
-        self.numeric = counts.into_iter().map(|c| c.numeric(fraction)).collect();
+        let body = self
+            .rows
+            .iter()
+            .filter(|r| r.kind != RowKind::Section)
+            .map(|r| r.cells.iter().map(String::as_str));
+        self.numeric = header::numeric_columns_by(n, body, s);
     }
 
     /// The table's unit: its note's (`（単位：千円）`), else the unit printed over most of
@@ -361,11 +360,10 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
                     .get(first.page_index)
                     .and_then(|p| caption::caption(p.layout, &from, &others, settings))
             };
-            let caption = if first.details.is_empty() {
-                caption
-            } else {
-                let details = first.details.join("\n");
-                Some(caption.map_or(details.clone(), |c| format!("{c}\n{details}")))
+            let caption = match (caption, first.details.join("\n")) {
+                (caption, details) if details.is_empty() => caption,
+                (Some(c), details) => Some(format!("{c}\n{details}")),
+                (None, details) => Some(details),
             };
             let members: Vec<(&Part<'_>, usize)> = members
                 .iter()
@@ -384,7 +382,7 @@ pub fn assemble(pages: &[PageGrids<'_>], settings: &LogicalSettings) -> Assembly
     inherit_columns(&mut tables, &firsts, settings);
     unit::carry_unit_notes(&mut tables, settings);
     for (i, t) in tables.iter_mut().enumerate() {
-        t.decide_numeric(settings.numeric_column_fraction);
+        t.decide_numeric(settings);
         for d in &mut t.diagnostics {
             d.table = Some(i);
         }

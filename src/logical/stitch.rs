@@ -418,7 +418,7 @@ pub fn continues(
             || box_below(prev, next, header, s).is_some();
         return joins.then_some(0);
     }
-    continues_after(prev, next, header, 1, s)
+    continues_after(prev, next, header, 1, false, s)
 }
 
 /// Rule `box_below`: a headerless ruled box set a little apart right below a table with
@@ -543,7 +543,7 @@ pub fn continues_facing(
     if between.is_empty() || !between.iter().all(other_columns) {
         return None;
     }
-    continues_after(prev, next, header, 2, s)
+    continues_after(prev, next, header, 2, false, s)
 }
 
 /// Rule `halves_go_on`: a sheet printed as two halves side by side (a balance sheet's
@@ -557,14 +557,7 @@ pub fn continues_beside(
     header: &[Vec<String>],
     s: &LogicalSettings,
 ) -> Option<usize> {
-    fn placed<'a>(p: &Part<'a>) -> Part<'a> {
-        Part {
-            first_on_page: true,
-            last_on_page: true,
-            ..p.clone()
-        }
-    }
-    continues_after(&placed(prev), &placed(next), header, 1, s)
+    continues_after(prev, next, header, 1, true, s)
         .or_else(|| titled_by_open_section(prev, next, header).then_some(next.header_n))
 }
 
@@ -597,17 +590,18 @@ fn titled_by_open_section(prev: &Part<'_>, next: &Part<'_>, header: &[Vec<String
     same_below && title.len() == 1 && open.as_deref() == title.first().map(String::as_str)
 }
 
-/// [`continues`] for `next` on the page `pages_on` after `prev`'s.
+/// [`continues`] for `next` on the page `pages_on` after `prev`'s: `prev` last on its page
+/// and `next` first on its own, unless the caller has `placed` them otherwise.
 fn continues_after(
     prev: &Part<'_>,
     next: &Part<'_>,
     header: &[Vec<String>],
     pages_on: usize,
+    placed: bool,
     s: &LogicalSettings,
 ) -> Option<usize> {
     if next.grid.page != prev.grid.page + pages_on
-        || !prev.last_on_page
-        || !next.first_on_page
+        || !(placed || (prev.last_on_page && next.first_on_page))
         || !next.preamble.is_empty()
         || !same_heading(prev, next)
     {

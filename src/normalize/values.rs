@@ -413,7 +413,7 @@ pub(crate) mod tests {
             spans: Vec::new(),
             caption: caption.map(str::to_string),
         };
-        t.decide_numeric(crate::logical::LogicalSettings::default().numeric_column_fraction);
+        t.decide_numeric(&crate::logical::LogicalSettings::default());
         t
     }
 

@@ -447,7 +447,7 @@ mod tests {
             spans: Vec::new(),
             caption: None,
         };
-        t.decide_numeric(crate::logical::LogicalSettings::default().numeric_column_fraction);
+        t.decide_numeric(&crate::logical::LogicalSettings::default());
         t
     }
 

@@ -80,8 +80,11 @@ fn number_beside_lines(words: &[&Word], s: &TableSettings) -> Option<usize> {
         .filter(|&(i, _)| i != k)
         .map(|(_, w)| *w)
         .collect();
+    if others.iter().any(|w| w.bbox.x0 < number.bbox.x1) {
+        return None;
+    }
     let lines = group_lines(&others, s.line_overlap, s.line_lookback);
-    if lines.len() < 2 || others.iter().any(|w| w.bbox.x0 < number.bbox.x1) {
+    if lines.len() < 2 {
         return None;
     }
     let cy = |l: &[&Word]| l.iter().map(|w| w.bbox.cy()).sum::<f64>() / l.len().max(1) as f64;

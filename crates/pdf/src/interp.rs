@@ -1001,10 +1001,13 @@ impl<'d> Interp<'d> {
     }
 }
 
-/// A subpath that is an axis-aligned rectangle (in device space), as a `Rect`.
 /// The bounding box of a path's points, `None` for an empty path.
 fn path_bbox(path: &[Sub]) -> Option<Rect> {
-    let mut pts = path.iter().flat_map(|s| s.pts.iter());
+    bounds(path.iter().flat_map(|s| s.pts.iter()))
+}
+
+/// The bounding box of points, `None` for none.
+fn bounds<'p>(mut pts: impl Iterator<Item = &'p (f64, f64)>) -> Option<Rect> {
     let &(x, y) = pts.next()?;
     let (mut x0, mut y0, mut x1, mut y1) = (x, y, x, y);
     for &(x, y) in pts {
@@ -1060,6 +1063,7 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), r: &Rect) -> Option<((f64, f64), (
     })
 }
 
+/// A subpath that is an axis-aligned rectangle (in device space), as a `Rect`.
 fn axis_rect(s: &Sub) -> Option<Rect> {
     let mut pts: Vec<(f64, f64)> = s.pts.clone();
     if pts.len() == 5 && pts.first() == pts.last() {
@@ -1075,18 +1079,5 @@ fn axis_rect(s: &Sub) -> Option<Rect> {
             return None;
         }
     }
-    let xs = pts.iter().map(|p| p.0);
-    let ys = pts.iter().map(|p| p.1);
-    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    Some(Rect {
-        x0,
-        top: y0,
-        x1,
-        bottom: y1,
-    })
+    bounds(pts.iter())
 }
